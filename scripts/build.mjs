@@ -1,0 +1,42 @@
+// Bundles each action with ncc into dist/<name>/index.js (minified, licences emitted).
+// Usage: node scripts/build.mjs [name ...]   (no names: all six)
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ACTIONS } from './actions.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !ACTIONS.includes(name));
+if (unknown.length > 0) {
+  console.error(`Unknown action(s): ${unknown.join(', ')}; expected one of ${ACTIONS.join(', ')}.`);
+  process.exit(2);
+}
+const names = requested.length > 0 ? requested : ACTIONS;
+
+function bundle(name) {
+  return new Promise((resolve, reject) => {
+    const args = [ncc, 'build', `actions/${name}/main.ts`, '-o', `dist/${name}`, '-m', '--license', 'licenses.txt', '-q'];
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ncc failed for ${name} (exit ${code})`))));
+  });
+}
+
+// Two at a time: the machines here have two cores.
+const queue = [...names];
+async function worker() {
+  for (let name = queue.shift(); name; name = queue.shift()) {
+    await rm(path.join(root, 'dist', name), { recursive: true, force: true });
+    await bundle(name);
+    console.log(`built dist/${name}/index.js`);
+  }
+}
+try {
+  await Promise.all([worker(), worker()]);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

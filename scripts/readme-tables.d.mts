@@ -1,0 +1,2 @@
+export declare function renderTables(action: string): { inputs: string; outputs: string };
+export declare function renderReadme(action: string): { file: string; current: string; next: string };
