@@ -11,3 +11,5 @@ export { setOutputs } from './outputs';
 export type { OutputValue } from './outputs';
 export { COMMENT_LIMIT, stickyMarker, findStickyComments, upsertStickyComment, minimizeComment } from './sticky-comment';
 export type { StickyCommentTarget, StickyComment, StickyResult, StickyMode } from './sticky-comment';
+export { pollUntil, PollTimeoutError } from './poll';
+export type { PollOptions, PollStep } from './poll';
