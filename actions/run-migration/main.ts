@@ -1,5 +1,5 @@
-// Entry of the run-migration bundle: the runner starts this file; the work is in ./run.
+// Entry of the run-migration bundle (main and post step): the work is in ./run.
 import { runAction } from '../../packages/action-kit';
-import { runMigration } from './run';
+import { runMigration, stopUnfinishedMigration } from './run';
 
-void runAction({ main: runMigration });
+void runAction({ main: runMigration, post: stopUnfinishedMigration });

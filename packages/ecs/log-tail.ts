@@ -1,0 +1,126 @@
+/**
+ * Follows one CloudWatch Logs stream with GetLogEvents and forward tokens (no FilterLogEvents, no
+ * live tail session: GetLogEvents is the one permission the README asks for and it pages in order).
+ *
+ * CloudWatch's protocol: the first call reads from the head; each response carries
+ * `nextForwardToken`; when there is nothing new, the response returns the token it was given. So
+ * "caught up" is "the token repeated", and a drain after the task stopped reads until it does, which
+ * is how the last lines (usually the error) are not lost.
+ *
+ * The stream does not exist until the container starts, so ResourceNotFound means "not yet". Logs
+ * are secondary to the task's outcome: a denied or failing GetLogEvents is reported once as a
+ * warning and never fails or orphans the task.
+ */
+import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { Clock } from '../action-kit/clock';
+import { aws, AwsCallError, awsErrorCode } from '../aws/errors';
+
+export interface LogTailOptions {
+  logs: CloudWatchLogsClient;
+  group: string;
+  stream: string;
+  /** Called once per line, in order. */
+  onLine(line: string): void;
+  /** Called once when the logs cannot be read (e.g. logs:GetLogEvents denied). */
+  onWarning(message: string): void;
+  /** How many of the last lines to keep for errors and the summary. */
+  keepLast?: number;
+  /** Pages read per poll while the task runs, so a chatty task does not starve the task poll. */
+  maxPagesPerPoll?: number;
+}
+
+export interface DrainOptions {
+  clock: Clock;
+  /** How long to wait for a stream that does not exist yet (0 when the container never ran). */
+  waitForStreamMs: number;
+  intervalMs?: number;
+}
+
+export class LogTail {
+  private token: string | undefined;
+  private disabled = false;
+  private streamSeen = false;
+  private readonly kept: string[] = [];
+  private readonly keepLast: number;
+  private readonly maxPages: number;
+  /** Lines printed so far. */
+  lineCount = 0;
+
+  constructor(private readonly options: LogTailOptions) {
+    this.keepLast = options.keepLast ?? 30;
+    this.maxPages = options.maxPagesPerPoll ?? 20;
+  }
+
+  /** The last lines read, oldest first. */
+  get lastLines(): string[] {
+    return [...this.kept];
+  }
+
+  /** True once the stream has been found. */
+  get found(): boolean {
+    return this.streamSeen;
+  }
+
+  /** Reads what is new now, up to maxPagesPerPoll pages. Never throws. */
+  async poll(): Promise<void> {
+    await this.read(this.maxPages);
+  }
+
+  /** Reads until the token repeats, waiting a little for a stream that does not exist yet. Never throws. */
+  async drain(options: DrainOptions): Promise<void> {
+    const started = options.clock.now();
+    const interval = options.intervalMs ?? 1000;
+    for (;;) {
+      const caughtUp = await this.read(Number.POSITIVE_INFINITY);
+      if (caughtUp || this.disabled) return;
+      if (this.streamSeen || options.clock.now() - started >= options.waitForStreamMs) return;
+      await options.clock.sleep(Math.min(interval, options.waitForStreamMs));
+    }
+  }
+
+  /** True when caught up (token repeated); false when the stream is missing or reading failed. */
+  private async read(maxPages: number): Promise<boolean> {
+    if (this.disabled) return false;
+    for (let page = 0; page < maxPages; page++) {
+      let response;
+      try {
+        response = await aws(
+          'logs:GetLogEvents',
+          this.options.logs.send(
+            new GetLogEventsCommand({
+              logGroupName: this.options.group,
+              logStreamName: this.options.stream,
+              startFromHead: true,
+              nextToken: this.token,
+            }),
+          ),
+        );
+      } catch (error) {
+        if (error instanceof AwsCallError && awsErrorCode(error.cause) === 'ResourceNotFoundException') return false;
+        if (error instanceof AwsCallError && error.fatal) {
+          this.disabled = true;
+          this.options.onWarning(`${error.message} The task's logs are not streamed; its outcome is still reported.`);
+          return false;
+        }
+        // Throttling and 5xx were already retried by the client; try again at the next poll.
+        this.options.onWarning(`Could not read the task's logs: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      }
+      this.streamSeen = true;
+      for (const event of response.events ?? []) this.emit(event.message ?? '');
+      const previous = this.token;
+      this.token = response.nextForwardToken ?? previous;
+      if (this.token === previous) return true;
+    }
+    return false;
+  }
+
+  private emit(message: string): void {
+    for (const line of message.replace(/\r?\n$/, '').split(/\r?\n/)) {
+      this.lineCount++;
+      this.kept.push(line);
+      if (this.kept.length > this.keepLast) this.kept.shift();
+      this.options.onLine(line);
+    }
+  }
+}
