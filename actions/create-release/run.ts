@@ -1,7 +1,82 @@
-import { NotImplementedError, readInputs, type ActionContext } from '../../packages/action-kit';
+/**
+ * create-release glue: inputs (all validated before the first call), the release engine, outputs
+ * and the job summary.
+ */
+import { InputError, details, info, readInputs, setOutputs, table, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { createGitHubClient, currentRepository } from '../../packages/github';
+import { createRelease as runRelease, parseVersion, tagPrefixProblem, targetProblem, type ReleaseResult } from '../../packages/release';
 
 export async function createRelease(_context: ActionContext): Promise<void> {
   const inputs = readInputs();
-  inputs.required('github-token');
-  throw new NotImplementedError('create-release');
+  const token = inputs.required('github-token');
+  const tagPrefix = inputs.optional('tag-prefix') ?? '';
+  const prefixProblem = tagPrefixProblem(tagPrefix);
+  if (prefixProblem) throw new InputError('tag-prefix', `'${tagPrefix}' ${prefixProblem}`, `use a git-ref-safe prefix such as 'v' or 'release/'`);
+  const initialRaw = inputs.optional('initial-version') ?? '1.0.0';
+  const initialVersion = parseVersion(initialRaw);
+  if (!initialVersion) throw new InputError('initial-version', `is '${initialRaw}', not a semver version`, `use MAJOR.MINOR.PATCH without the prefix, e.g. '1.0.0' or '0.1.0'`);
+  const target = inputs.optional('target') ?? process.env.GITHUB_SHA ?? '';
+  if (target === '') throw new InputError('target', 'is empty and GITHUB_SHA is not set', 'set it to the commit SHA or ref to release');
+  const badTarget = targetProblem(target);
+  if (badTarget) throw new InputError('target', `'${target}' ${badTarget}`, 'use a commit SHA, branch or tag name');
+  const defaultBump = inputs.enumeration('default-bump', ['patch', 'none'] as const, 'patch');
+  const draft = inputs.boolean('draft', false);
+  const prerelease = inputs.boolean('prerelease', false);
+  const dryRun = inputs.boolean('dry-run', false);
+  const updateMajorTag = inputs.boolean('update-major-tag', false);
+  const repository = currentRepository();
+
+  const client = createGitHubClient(token);
+  const result = await runRelease(
+    {
+      repository,
+      serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+      tagPrefix,
+      initialVersion,
+      target,
+      defaultBump,
+      draft,
+      prerelease,
+      dryRun,
+      updateMajorTag,
+      workspace: process.env.GITHUB_WORKSPACE,
+    },
+    { client, log: info, warn: warning },
+  );
+
+  setOutputs({
+    version: result.version ?? '',
+    tag: result.tag ?? '',
+    'previous-tag': result.previous?.name ?? '',
+    'previous-version': result.previous?.version ?? '',
+    bump: result.bump,
+    'release-id': result.releaseId ?? '',
+    'release-url': result.releaseUrl ?? '',
+    created: result.created,
+    notes: result.notes,
+  });
+  await writeSummary(summarise(result, dryRun));
+}
+
+const HEADLINE: Record<ReleaseResult['outcome'], (r: ReleaseResult) => string> = {
+  created: (r) => `Released ${r.tag}`,
+  existing: (r) => `${r.tag} already released this commit: nothing created`,
+  concurrent: (r) => `${r.tag} was released by a concurrent run`,
+  'nothing-to-release': () => 'Nothing to release',
+  'dry-run': (r) => `Dry run: would release ${r.tag}`,
+};
+
+function summarise(result: ReleaseResult, dryRun: boolean): string {
+  const rows: unknown[][] = [
+    ['Version', result.version ?? '—'],
+    ['Previous version', result.previous ? `${result.previous.version} (${result.previous.name})` : '—'],
+    ['Bump', `${result.bump}: ${result.reason}`],
+    ['Target', result.targetSha],
+    ['Commits', `${result.changes.length} (+${result.merges} merge commits looked through)`],
+  ];
+  if (result.releaseUrl) rows.push(['Release', result.releaseUrl]);
+  if (result.majorTag) rows.push(['Major tag', result.majorTag.reason]);
+  const parts = [`## create-release: ${HEADLINE[result.outcome](result)}`, table(['', ''], rows)];
+  if (result.notes) parts.push(dryRun ? details('Release notes (not published: dry run)', result.notes, true) : `### Release notes\n\n${result.notes}`);
+  return `${parts.join('\n\n')}\n`;
 }

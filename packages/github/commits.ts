@@ -1,0 +1,100 @@
+/**
+ * Commits through the REST API: resolve a ref to a SHA, compare two commits with every page of
+ * the comparison (the API's first answer stops at 250 commits), list the history of a commit.
+ */
+import type { GitHubClient } from './client';
+import { httpStatus } from './client';
+import type { RepositoryRef } from './repository';
+
+export interface ApiCommit {
+  sha: string;
+  message: string;
+  parents: string[];
+  /** GitHub login of the author, when the commit's email belongs to an account. */
+  login?: string;
+  /** The git author name. */
+  name?: string;
+}
+
+type RawCommit = {
+  sha: string;
+  commit: { message: string; author?: { name?: string | null } | null };
+  author?: { login?: string | null } | null;
+  parents: { sha: string }[];
+};
+
+function toCommit(raw: RawCommit): ApiCommit {
+  return {
+    sha: raw.sha,
+    message: raw.commit.message,
+    parents: raw.parents.map((parent) => parent.sha),
+    login: raw.author?.login ?? undefined,
+    name: raw.commit.author?.name ?? undefined,
+  };
+}
+
+/** The commit SHA a ref (SHA, short SHA, branch, tag, `refs/...`) names, or undefined when none. */
+export async function resolveCommit(client: GitHubClient, repository: RepositoryRef, ref: string): Promise<string | undefined> {
+  try {
+    const { data } = await client.rest.repos.getCommit({ ...repository, ref, per_page: 1 });
+    return data.sha;
+  } catch (error) {
+    const status = httpStatus(error);
+    // 404: no such ref; 422: "No commit found for SHA" (malformed or unknown SHA).
+    if (status === 404 || status === 422) return undefined;
+    throw error;
+  }
+}
+
+export type CompareStatus = 'ahead' | 'behind' | 'identical' | 'diverged';
+
+/** How `head` relates to `base` (one commit page only: the status is all that is read). */
+export async function compareStatus(client: GitHubClient, repository: RepositoryRef, base: string, head: string): Promise<CompareStatus> {
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: 1 });
+  return data.status as CompareStatus;
+}
+
+export interface Comparison {
+  status: CompareStatus;
+  totalCommits: number;
+  commits: ApiCommit[];
+}
+
+/**
+ * Every commit reachable from `head` and not from `base`, oldest first as GitHub lists them.
+ * Without `page` the compare API returns at most 250 commits; with `page`/`per_page` it pages
+ * through all of them, so pages are read until `total_commits` are in hand (or a page is short).
+ */
+export async function compareCommits(
+  client: GitHubClient,
+  repository: RepositoryRef,
+  base: string,
+  head: string,
+  options: { perPage?: number; onPage?: (received: number, total: number) => void } = {},
+): Promise<Comparison> {
+  const perPage = options.perPage ?? 100;
+  const commits: ApiCommit[] = [];
+  let status: CompareStatus = 'identical';
+  let total = 0;
+  for (let page = 1; ; page++) {
+    const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: perPage, page });
+    status = data.status as CompareStatus;
+    total = data.total_commits;
+    commits.push(...data.commits.map((raw) => toCommit(raw as RawCommit)));
+    options.onPage?.(commits.length, total);
+    if (commits.length >= total || data.commits.length < perPage) break;
+  }
+  return { status, totalCommits: total, commits };
+}
+
+/** The history of `sha` (newest first, as the API lists it), at most `limit` commits. */
+export async function listHistory(client: GitHubClient, repository: RepositoryRef, sha: string, limit: number): Promise<{ commits: ApiCommit[]; complete: boolean }> {
+  const commits: ApiCommit[] = [];
+  for await (const { data } of client.paginate.iterator(client.rest.repos.listCommits, { ...repository, sha, per_page: 100 })) {
+    for (const raw of data) {
+      if (commits.length >= limit) return { commits, complete: false };
+      commits.push(toCommit(raw as RawCommit));
+    }
+  }
+  return { commits, complete: true };
+}

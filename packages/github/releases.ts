@@ -1,0 +1,82 @@
+/**
+ * GitHub Releases: find the release of a tag (drafts included) and create one, reading back the
+ * release a concurrent run created first (422 `already_exists`) instead of failing.
+ */
+import type { GitHubClient } from './client';
+import { httpStatus } from './client';
+import type { RepositoryRef } from './repository';
+
+export interface Release {
+  id: number;
+  tagName: string;
+  url: string;
+  draft: boolean;
+  prerelease: boolean;
+  body: string;
+}
+
+type RawRelease = { id: number; tag_name: string; html_url: string; draft: boolean; prerelease: boolean; body?: string | null };
+
+function toRelease(raw: RawRelease): Release {
+  return { id: raw.id, tagName: raw.tag_name, url: raw.html_url, draft: raw.draft, prerelease: raw.prerelease, body: raw.body ?? '' };
+}
+
+/**
+ * The release of `tag`, or undefined. The by-tag endpoint does not return drafts, so a miss is
+ * followed by a look through the release list (newest first, a few pages), where drafts appear
+ * for tokens with push access.
+ */
+export async function findRelease(client: GitHubClient, repository: RepositoryRef, tag: string, maxPages = 5): Promise<Release | undefined> {
+  try {
+    const { data } = await client.rest.repos.getReleaseByTag({ ...repository, tag });
+    return toRelease(data);
+  } catch (error) {
+    if (httpStatus(error) !== 404) throw error;
+  }
+  let page = 0;
+  for await (const { data } of client.paginate.iterator(client.rest.repos.listReleases, { ...repository, per_page: 100 })) {
+    const match = data.find((release) => release.tag_name === tag);
+    if (match) return toRelease(match);
+    if (++page >= maxPages) break;
+  }
+  return undefined;
+}
+
+export interface NewRelease {
+  tag: string;
+  /** The commit the tag is on (used by GitHub only when the tag does not exist yet). */
+  targetSha: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  prerelease: boolean;
+}
+
+export type CreateReleaseResult = { created: true; release: Release } | { created: false; release: Release };
+
+/** Creates the release; when one already exists for the tag (a concurrent run), returns that one. */
+export async function createRelease(client: GitHubClient, repository: RepositoryRef, release: NewRelease): Promise<CreateReleaseResult> {
+  try {
+    const { data } = await client.rest.repos.createRelease({
+      ...repository,
+      tag_name: release.tag,
+      target_commitish: release.targetSha,
+      name: release.name,
+      body: release.body,
+      draft: release.draft,
+      prerelease: release.prerelease,
+    });
+    return { created: true, release: toRelease(data) };
+  } catch (error) {
+    if (httpStatus(error) !== 422 || !isAlreadyExists(error)) throw error;
+    const existing = await findRelease(client, repository, release.tag);
+    if (!existing) throw error;
+    return { created: false, release: existing };
+  }
+}
+
+/** GitHub's validation error for a duplicate: `errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]`. */
+function isAlreadyExists(error: unknown): boolean {
+  const errors = (error as { response?: { data?: { errors?: { code?: string }[] } } }).response?.data?.errors;
+  return Array.isArray(errors) && errors.some((entry) => entry.code === 'already_exists');
+}

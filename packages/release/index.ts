@@ -1,0 +1,21 @@
+/** The release engine: versions from conventional commits, notes, idempotent tag and release. */
+export { createRelease, FIRST_RELEASE_COMMIT_LIMIT } from './release';
+export type { ReleaseOptions, ReleaseDependencies, ReleaseResult, ReleaseOutcome } from './release';
+export { parseCommit, releaseLevel, bumpOf } from './conventional';
+export type { ParsedCommit, CommitKind, RawCommit } from './conventional';
+export { changesOf } from './commits';
+export type { Changes } from './commits';
+export { renderNotes, RELEASE_BODY_LIMIT, SECTIONS } from './notes';
+export type { NotesContext } from './notes';
+export { nextVersion, effectiveBump, parseVersion, versionOfTag, maxBump } from './version';
+export type { Bump, BumpOrNone } from './version';
+export { tagPrefixProblem, targetProblem } from './ref-name';
+export { findPreviousRelease } from './previous-release';
+export { readTags, tagsOn } from './tags';
+export type { ReleaseTag, TagIndex } from './tags';
+export { apiHistory } from './history';
+export type { History, SourceCommit, CommitRange } from './history';
+export { localHistory, loginFromEmail } from './local-git';
+export { updateMajorTag } from './major-tag';
+export type { MajorTagResult, MajorTagAction } from './major-tag';
+export { publishRelease } from './publish';

@@ -1,0 +1,76 @@
+/**
+ * Release notes: the changes grouped by kind (breaking changes first, "Other" last), each line with
+ * its pull request (or commit) link and author, and a compare link to the previous release.
+ * GitHub refuses a release body over 125,000 characters, so the notes are fitted to a budget,
+ * dropping lines from the least important group first and saying how many were left out.
+ */
+import type { CommitKind, ParsedCommit } from './conventional';
+
+export const RELEASE_BODY_LIMIT = 125_000;
+
+export const SECTIONS: readonly { kind: CommitKind; title: string }[] = [
+  { kind: 'breaking', title: '⚠️ Breaking changes' },
+  { kind: 'feature', title: 'Features' },
+  { kind: 'fix', title: 'Fixes' },
+  { kind: 'performance', title: 'Performance' },
+  { kind: 'other', title: 'Other' },
+];
+
+export interface NotesContext {
+  /** `https://github.com` (GITHUB_SERVER_URL). */
+  serverUrl: string;
+  /** `owner/repo`. */
+  repository: string;
+  tag: string;
+  previousTag?: string;
+  /** False when the history was cut (first release of a long history). */
+  complete?: boolean;
+  limit?: number;
+}
+
+export function renderNotes(commits: readonly ParsedCommit[], context: NotesContext): string {
+  const base = `${context.serverUrl.replace(/\/$/, '')}/${context.repository}`;
+  const footer: string[] = [];
+  if (context.previousTag) footer.push(`**Full changelog**: ${base}/compare/${context.previousTag}...${context.tag}`);
+  else footer.push(`**First release.** History: ${base}/commits/${context.tag}`);
+  if (context.complete === false) footer.push(`_Only the latest ${commits.length} commits of the history are listed._`);
+  const footerText = footer.join('\n\n');
+
+  const limit = context.limit ?? RELEASE_BODY_LIMIT;
+  // Room for the footer and, per section, its heading and one "… and N more" line.
+  let budget = limit - footerText.length - 2 - SECTIONS.length * 100;
+  const parts: string[] = [];
+  for (const { kind, title } of SECTIONS) {
+    const entries = commits.filter((commit) => commit.kind === kind);
+    if (entries.length === 0) continue;
+    const heading = `### ${title}`;
+    const lines: string[] = [];
+    for (const entry of entries) {
+      const line = renderLine(entry, base);
+      if (budget - line.length - 1 < 0) break;
+      budget -= line.length + 1;
+      lines.push(line);
+    }
+    if (lines.length < entries.length) lines.push(`- … and ${entries.length - lines.length} more (cut to fit GitHub's release size limit)`);
+    parts.push(`${heading}\n\n${lines.join('\n')}`);
+  }
+  if (parts.length === 0) parts.push('No changes.');
+  return `${parts.join('\n\n')}\n\n${footerText}\n`;
+}
+
+function renderLine(commit: ParsedCommit, base: string): string {
+  const scope = commit.scope ? `**${commit.scope}:** ` : '';
+  const link =
+    commit.pullRequest !== undefined ? `[#${commit.pullRequest}](${base}/pull/${commit.pullRequest})` : `[${commit.sha.slice(0, 7)}](${base}/commit/${commit.sha})`;
+  const author = commit.login ? ` by @${commit.login}` : commit.authorName ? ` by ${commit.authorName}` : '';
+  let line = `- ${scope}${oneLine(commit.subject)} (${link})${author}`;
+  if (commit.kind === 'breaking') {
+    // The footer's explanation is what a reader of a breaking change needs; a `!` header has none beyond the subject.
+    for (const note of commit.breakingNotes) if (note && note !== commit.subject) line += `\n  ${oneLine(note)}`;
+  }
+  return line;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

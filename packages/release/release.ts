@@ -1,0 +1,255 @@
+/**
+ * The release of one target commit, from start to end: resolve the target, find its release tags
+ * and its previous release, read the commits in between, decide the version, write the notes, and
+ * (unless dry-run) publish the tag and release and move the major tag.
+ *
+ * Rerunning is always safe: a target that already carries a release tag gets nothing new; a write
+ * that a concurrent run made first is read back; when a concurrent run released another commit
+ * under the version computed here, the plan is made again from the tags as they are now.
+ */
+import { ActionError } from '../action-kit';
+import type { GitHubClient, RepositoryRef } from '../github';
+import { resolveCommit } from '../github/commits';
+import { findRelease } from '../github/releases';
+import { changesOf } from './commits';
+import { releaseLevel, type ParsedCommit } from './conventional';
+import { apiHistory, type History } from './history';
+import { localHistory } from './local-git';
+import { updateMajorTag, type MajorTagResult } from './major-tag';
+import { renderNotes } from './notes';
+import { findPreviousRelease } from './previous-release';
+import { publishRelease } from './publish';
+import { readTags, tagsOn, type ReleaseTag, type TagIndex } from './tags';
+import { effectiveBump, nextVersion, type Bump } from './version';
+
+/** Commits listed for a first release (no previous tag): the whole history can be very long. */
+export const FIRST_RELEASE_COMMIT_LIMIT = 1000;
+
+export interface ReleaseOptions {
+  repository: RepositoryRef;
+  /** GITHUB_SERVER_URL, for links in the notes. */
+  serverUrl: string;
+  tagPrefix: string;
+  initialVersion: string;
+  /** Commit SHA or ref to release. */
+  target: string;
+  defaultBump: 'patch' | 'none';
+  draft: boolean;
+  prerelease: boolean;
+  dryRun: boolean;
+  updateMajorTag: boolean;
+  /** The checkout (GITHUB_WORKSPACE): its git history is used when it holds the target's. */
+  workspace?: string;
+}
+
+export interface ReleaseDependencies {
+  client: GitHubClient;
+  log?: (line: string) => void;
+  warn?: (line: string) => void;
+}
+
+export type ReleaseOutcome = 'created' | 'existing' | 'concurrent' | 'nothing-to-release' | 'dry-run';
+
+export interface ReleaseResult {
+  outcome: ReleaseOutcome;
+  targetSha: string;
+  /** The version released (or that would be, or that exists); undefined when nothing is released. */
+  version?: string;
+  tag?: string;
+  previous?: ReleaseTag;
+  /** The bump applied: major/minor/patch, 'initial' for a first release, 'none' for no release. */
+  bump: Bump | 'initial' | 'none';
+  /** Why this bump, in words. */
+  reason: string;
+  releaseId?: number;
+  releaseUrl?: string;
+  created: boolean;
+  notes: string;
+  changes: ParsedCommit[];
+  merges: number;
+  historySource?: History['kind'];
+  majorTag?: MajorTagResult;
+}
+
+const MAX_PLANS = 3;
+
+export async function createRelease(options: ReleaseOptions, deps: ReleaseDependencies): Promise<ReleaseResult> {
+  const { client } = deps;
+  const log = deps.log ?? (() => undefined);
+  const { repository } = options;
+
+  const targetSha = await resolveCommit(client, repository, options.target);
+  if (!targetSha) {
+    throw new ActionError(`Target '${options.target}' is not a commit of ${repository.owner}/${repository.repo}: give a commit SHA, branch or tag that exists there.`);
+  }
+  log(`Target: ${options.target === targetSha ? targetSha : `${options.target} = ${targetSha}`}`);
+
+  for (let plan = 1; ; plan++) {
+    const tags = await readTags(client, repository, options.tagPrefix);
+    log(`Release tags with prefix '${options.tagPrefix}': ${tags.releases.length}`);
+    const result = await planAndPublish(options, deps, targetSha, tags);
+    if (result !== 'replan') return result;
+    if (plan >= MAX_PLANS) {
+      throw new ActionError(`Releases of other commits kept taking the computed tag (${MAX_PLANS} attempts): run again when the other release pipelines are done.`);
+    }
+    log('Another run released a different commit under the same version meanwhile: planning again from the current tags.');
+  }
+}
+
+async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies, targetSha: string, tags: TagIndex): Promise<ReleaseResult | 'replan'> {
+  const { client } = deps;
+  const log = deps.log ?? (() => undefined);
+  const warn = deps.warn ?? log;
+  const { repository } = options;
+  const history = (options.workspace ? await localHistory(options.workspace, targetSha) : undefined) ?? apiHistory(client, repository, log);
+  log(`History from ${history.kind === 'git' ? 'the local checkout' : 'the GitHub API'}`);
+
+  const previous = await findPreviousRelease(tags.releases, targetSha, history);
+  log(`Previous release: ${previous ? `${previous.name} (${previous.sha.slice(0, 7)})` : 'none'}`);
+
+  // Already released: the highest release tag on the target is the release of this commit.
+  const existingTag = tagsOn(tags, targetSha)[0];
+  if (existingTag) {
+    const release = await findRelease(client, repository, existingTag.name);
+    if (release) {
+      log(`${existingTag.name} is already on ${targetSha.slice(0, 7)} with release ${release.url}: nothing to create.`);
+      const majorTag = await maybeMajorTag(options, deps, existingTag.version, targetSha, tags, history);
+      return {
+        outcome: 'existing',
+        targetSha,
+        version: existingTag.version,
+        tag: existingTag.name,
+        previous,
+        bump: 'none',
+        reason: `${existingTag.name} already released this commit`,
+        releaseId: release.id,
+        releaseUrl: release.url,
+        created: false,
+        notes: release.body,
+        changes: [],
+        merges: 0,
+        historySource: history.kind,
+        majorTag,
+      };
+    }
+    // The tag without its release: an earlier run stopped between the two writes. Finish its job.
+    log(`${existingTag.name} is on the target but has no release (an earlier run was interrupted): creating the release.`);
+  }
+
+  const range = await history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT);
+  const { commits: changes, merges } = changesOf(range.commits);
+  log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through)`);
+  const level = releaseLevel(changes);
+
+  let version: string;
+  let bump: ReleaseResult['bump'];
+  let reason: string;
+  if (existingTag) {
+    version = existingTag.version;
+    bump = 'none';
+    reason = `${existingTag.name} is already on the target`;
+  } else if (!previous) {
+    version = options.initialVersion;
+    bump = 'initial';
+    reason = `no earlier release tag with prefix '${options.tagPrefix}' in the target's history: initial-version`;
+  } else if (level === 'none' && options.defaultBump === 'none') {
+    log(`No feat, fix, perf or breaking change since ${previous.name} and default-bump is 'none': nothing to release.`);
+    return {
+      outcome: 'nothing-to-release',
+      targetSha,
+      previous,
+      bump: 'none',
+      reason: `no releasable commit since ${previous.name} and default-bump is 'none'`,
+      created: false,
+      notes: '',
+      changes,
+      merges,
+      historySource: history.kind,
+    };
+  } else {
+    const asked: Bump = level === 'none' ? 'patch' : level;
+    bump = effectiveBump(previous.version, asked);
+    version = nextVersion(previous.version, asked);
+    reason = describeBump(level, asked, bump);
+  }
+  const tag = `${options.tagPrefix}${version}`;
+  log(`Version: ${version} (${reason})`);
+
+  const taken = tags.releases.find((release) => release.name === tag && release.sha !== targetSha)?.sha ?? otherTag(tags, tag, targetSha);
+  if (taken) {
+    throw new ActionError(
+      `Tag '${tag}' already exists on ${taken.slice(0, 7)}, which is not in the history of ${targetSha.slice(0, 7)}: the version computed from ${previous?.name ?? 'initial-version'} collides with a release made on another branch. Merge that branch into the target first, or release this commit by hand.`,
+    );
+  }
+
+  const notes = renderNotes(changes, {
+    serverUrl: options.serverUrl,
+    repository: `${repository.owner}/${repository.repo}`,
+    tag,
+    previousTag: previous?.name,
+    complete: range.complete,
+  });
+  const base = { targetSha, version, tag, previous, bump, reason, notes, changes, merges, historySource: history.kind } as const;
+
+  if (options.dryRun) {
+    const majorTag = await maybeMajorTag(options, deps, version, targetSha, tags, history);
+    log('Dry run: nothing was written.');
+    return { ...base, outcome: 'dry-run', created: false, majorTag };
+  }
+
+  const published = await publishRelease(client, repository, {
+    tag,
+    targetSha,
+    name: tag,
+    body: notes,
+    draft: options.draft,
+    prerelease: options.prerelease,
+  });
+  if (published.outcome === 'tag-taken') {
+    warn(`Tag ${tag} was created on ${published.existingSha.slice(0, 7)} by another run while this one planned.`);
+    return 'replan';
+  }
+  const { release, created } = published;
+  log(created ? `Created release ${tag}: ${release.url}` : `Release ${tag} was created by a concurrent run: ${release.url}`);
+  const majorTag = await maybeMajorTag(options, deps, version, targetSha, tags, history);
+  return {
+    ...base,
+    outcome: created ? 'created' : 'concurrent',
+    releaseId: release.id,
+    releaseUrl: release.url,
+    created,
+    // A concurrent run's notes are the release's; ours were computed from the same commits.
+    notes: created ? notes : release.body,
+    majorTag,
+  };
+}
+
+/** The commit of a non-release-parsed tag with this exact name (e.g. created by hand, annotated). */
+function otherTag(tags: TagIndex, name: string, targetSha: string): string | undefined {
+  const ref = tags.all.get(name);
+  if (!ref || ref.objectType !== 'commit') return undefined;
+  return ref.objectSha === targetSha ? undefined : ref.objectSha;
+}
+
+async function maybeMajorTag(options: ReleaseOptions, deps: ReleaseDependencies, version: string, targetSha: string, tags: TagIndex, history: History): Promise<MajorTagResult | undefined> {
+  if (!options.updateMajorTag) return undefined;
+  const skipReason = options.draft ? 'the release is a draft' : options.prerelease ? 'the release is marked pre-release' : undefined;
+  const result = await updateMajorTag(deps.client, options.repository, {
+    prefix: options.tagPrefix,
+    version,
+    targetSha,
+    tags,
+    history,
+    write: !options.dryRun,
+    skipReason,
+  });
+  const line = `Major tag: ${result.reason}`;
+  if (result.action === 'kept-newer' || result.action === 'kept-unknown') (deps.warn ?? deps.log)?.(line);
+  else deps.log?.(line);
+  return result;
+}
+
+function describeBump(level: ReturnType<typeof releaseLevel>, asked: Bump, applied: Bump): string {
+  const cause = level === 'none' ? "no feat, fix, perf or breaking change: default-bump 'patch'" : { major: 'a breaking change', minor: 'a feature', patch: 'a fix or performance change' }[asked];
+  return applied === asked ? `${applied} bump for ${cause}` : `${applied} bump for ${cause} (0.x: ${asked} becomes ${applied})`;
+}
