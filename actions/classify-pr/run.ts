@@ -1,7 +1,85 @@
-import { NotImplementedError, readInputs, type ActionContext } from '../../packages/action-kit';
+/**
+ * classify-pr glue: inputs (all validated before any GitHub call) -> changed files -> the
+ * classify engine -> labels, sticky comment, outputs and job summary -> the step's verdict.
+ */
+import * as core from '@actions/core';
+import { ActionError, InputError, readInputs, setOutputs, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
+import {
+  INPUT,
+  applyLabels,
+  checkBranchFlow,
+  classifyChanges,
+  jobSummary,
+  readClassifyConfig,
+  updateComment,
+  type Classification,
+  type FlowResult,
+  type PullTarget,
+} from '../../packages/classify';
+import { createGitHubClient, currentRepository, GitError, gitRangeFiles, pullRequestFiles, readEvent, runUrl, type ChangedFiles } from '../../packages/github';
 
 export async function classifyPr(_context: ActionContext): Promise<void> {
-  const inputs = readInputs();
-  inputs.required('github-token');
-  throw new NotImplementedError('classify-pr');
+  const config = readClassifyConfig(readInputs());
+  const event = readEvent();
+  const pull = event.pull_request as Record<string, any> | undefined;
+  const checkout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd() };
+
+  let changes: ChangedFiles;
+  let target: PullTarget | undefined;
+  if (pull) {
+    if (!config.token) throw new InputError(INPUT.token, 'is empty', 'leave it unset (the default is the job token) or pass a token that can read pull requests');
+    const { owner, repo } = currentRepository();
+    const number = Number(pull.number);
+    target = { client: createGitHubClient(config.token), owner, repo, number };
+    changes = await pullRequestFiles(target.client, {
+      owner,
+      repo,
+      number,
+      changedFiles: typeof pull.changed_files === 'number' ? pull.changed_files : undefined,
+      baseSha: pull.base?.sha,
+      headSha: pull.head?.sha,
+    }, checkout);
+  } else {
+    const eventName = process.env.GITHUB_EVENT_NAME ?? 'this';
+    if (!config.base) throw new InputError(INPUT.base, `is empty and the '${eventName}' event is not a pull request`, "set 'base' (and 'head', default HEAD) to the refs to compare");
+    try {
+      changes = await gitRangeFiles(checkout, config.base, config.head ?? 'HEAD');
+    } catch (error) {
+      if (error instanceof GitError) throw new ActionError(`Could not list the files changed between '${config.base}' and '${config.head ?? 'HEAD'}': ${error.message}.`);
+      throw error;
+    }
+  }
+  core.info(`Changed files from ${changes.description}.`);
+
+  const result = classifyChanges(changes.files, config.rules);
+  const flow = checkBranchFlow(config.flow, pull?.head?.ref, pull?.base?.ref);
+  setOutputs({
+    type: result.type,
+    'infrastructure-files': result.infrastructure.map((file) => file.path),
+    'application-files': result.application.map((file) => file.path),
+    'files-count': result.infrastructure.length + result.application.length,
+    flow: flow.status,
+  });
+  core.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
+
+  const feedback: string[][] = [];
+  if (target) {
+    const context = { head: pull?.head?.ref, base: pull?.base?.ref, headSha: pull?.head?.sha, runUrl: runUrl(), infrastructureGlobs: config.rules.infrastructure.globs };
+    feedback.push(['Labels', config.labels ? await applyLabels(target, result, config.labelNames) : "off ('labels: false')"]);
+    feedback.push(['Comment', config.comment ? await updateComment(target, result, context) : "off ('comment: false')"]);
+  }
+  await writeSummary(jobSummary(result, { flow, source: changes.description, failOnMixed: config.failOnMixed, feedback }));
+  verdict(result, flow, config.failOnMixed);
+}
+
+/** Fails the step for a mixed PR (when asked) and for a flow violation, in one message. */
+function verdict(result: Classification, flow: FlowResult, failOnMixed: boolean): void {
+  const problems: string[] = [];
+  if (result.type === 'mixed') {
+    const line = `This PR mixes infrastructure (${result.infrastructure.length} files) and application (${result.application.length} files) changes: split it into an infrastructure PR (merged first) and an application PR, as the PR comment and the job summary list.`;
+    if (failOnMixed) problems.push(line);
+    else warning(`${line} (not failing: fail-on-mixed is false)`);
+  }
+  if (flow.status === 'violation') problems.push(flow.message);
+  if (problems.length > 0) throw new ActionError(problems[0], { details: problems.slice(1) });
 }

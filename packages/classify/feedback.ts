@@ -1,0 +1,75 @@
+/**
+ * What classify-pr leaves on the PR: the type label (stale type labels removed) and the sticky
+ * comment. A fork's token cannot write; then the check still decides, and the log says why the PR
+ * was not labelled or commented on, instead of failing a PR for its author's permissions.
+ */
+import { upsertStickyComment, warning, type StickyCommentTarget } from '../action-kit';
+import { httpStatus, type GitHubClient } from '../github';
+import type { Classification } from './classify';
+import { COMMENT_IDENTITY, mixedComment, resolvedComment, type CommentContext } from './comment';
+import { planLabels, type LabelNames } from './labels';
+
+export interface PullTarget {
+  client: GitHubClient;
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/** True for answers that mean "this token may not write here" (a fork's read-only token). */
+function writeDenied(error: unknown): boolean {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message : '';
+  return (status === 403 || status === 404) && !/rate limit/i.test(message);
+}
+
+function denial(what: string, error: unknown, type: string): string {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return `Could not ${what}: the token has no write access to this PR (HTTP ${httpStatus(error)}: ${reason}), as for pull requests from forks. The check still decided: ${type}.`;
+}
+
+/** Sets the type label and removes stale ones; returns one line saying what happened. */
+export async function applyLabels(target: PullTarget, result: Classification, names: LabelNames): Promise<string> {
+  const { client, owner, repo, number } = target;
+  const current = (await client.paginate(client.rest.issues.listLabelsOnIssue, { owner, repo, issue_number: number, per_page: 100 })).map((label) => label.name);
+  const plan = planLabels(result.type, current, names);
+  try {
+    if (plan.add.length > 0) await client.rest.issues.addLabels({ owner, repo, issue_number: number, labels: plan.add });
+    for (const name of plan.remove) {
+      try {
+        await client.rest.issues.removeLabel({ owner, repo, issue_number: number, name });
+      } catch (error) {
+        // 404 on remove: somebody removed it in the meantime, which is what we wanted.
+        if (httpStatus(error) !== 404) throw error;
+      }
+    }
+  } catch (error) {
+    if (!writeDenied(error)) throw error;
+    const line = denial(`label the PR '${plan.wanted ?? '(none)'}'`, error, result.type);
+    warning(line);
+    return `not set: ${line}`;
+  }
+  const changes = [...plan.add.map((name) => `added '${name}'`), ...plan.remove.map((name) => `removed '${name}'`)];
+  return changes.length > 0 ? changes.join(', ') : `unchanged (${plan.wanted ? `'${plan.wanted}'` : 'no type label'})`;
+}
+
+/**
+ * A mixed PR gets the sticky comment; any other PR only updates an existing one to say it is fixed
+ * (never a new comment on a PR that was never mixed).
+ */
+export async function updateComment(target: PullTarget, result: Classification, context: CommentContext): Promise<string> {
+  const sticky: StickyCommentTarget = { client: target.client, owner: target.owner, repo: target.repo, issueNumber: target.number, identity: COMMENT_IDENTITY };
+  try {
+    if (result.type === 'mixed') {
+      const posted = await upsertStickyComment(sticky, mixedComment(result, context));
+      return posted ? `${posted.action}: ${posted.url}` : 'none';
+    }
+    const posted = await upsertStickyComment(sticky, resolvedComment(result, context), { onlyIfExists: true });
+    return posted ? `${posted.action === 'unchanged' ? 'unchanged' : 'updated'} to say the PR is fixed: ${posted.url}` : 'none needed';
+  } catch (error) {
+    if (!writeDenied(error)) throw error;
+    const line = denial('comment on the PR', error, result.type);
+    warning(line);
+    return `not posted: ${line}`;
+  }
+}

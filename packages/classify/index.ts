@@ -1,0 +1,17 @@
+export { classifyChanges, changeType } from './classify';
+export type { ChangeType, ChangedPath, ClassifiedPath, Classification, ClassifyRules } from './classify';
+export { compileGlobs, globProblem } from './globs';
+export type { GlobSet, GlobOptions, GlobProblem } from './globs';
+export { parseBranchFlow, checkBranchFlow, branchName } from './branch-flow';
+export type { FlowRule, FlowResult } from './branch-flow';
+export { planLabels, labelFor } from './labels';
+export type { LabelNames, LabelPlan } from './labels';
+export { COMMENT_IDENTITY, mixedComment, resolvedComment } from './comment';
+export type { CommentContext } from './comment';
+export { jobSummary, flowText, SUMMARY_ROWS } from './summary';
+export type { SummaryContext } from './summary';
+export { readClassifyConfig, INPUT } from './config';
+export type { ClassifyConfig } from './config';
+export { DEFAULT_INFRASTRUCTURE_PATHS, DEFAULT_BRANCH_FLOW, DEFAULT_LABELS } from './defaults';
+export { applyLabels, updateComment } from './feedback';
+export type { PullTarget } from './feedback';

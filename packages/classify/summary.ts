@@ -1,0 +1,72 @@
+/**
+ * The job summary: the verdict, the flow check and one table per kind, so a reviewer sees why each
+ * file counts as what (the glob that matched) without reading the log.
+ */
+import { details, table } from '../action-kit';
+import type { FlowResult } from './branch-flow';
+import type { Classification, ClassifiedPath } from './classify';
+import { code } from './file-list';
+
+/** Rows per table: beyond this the summary says how many more (the outputs carry every path). */
+export const SUMMARY_ROWS = 1000;
+
+export interface SummaryContext {
+  flow: FlowResult;
+  /** Where the file list came from, e.g. "pulls API (12 files)". */
+  source: string;
+  failOnMixed: boolean;
+  /** Extra rows such as what happened to the labels and the comment. */
+  feedback?: string[][];
+}
+
+const ICON = { application: '🟦', infrastructure: '🟧', mixed: '❌', empty: '⚪' } as const;
+
+export function flowText(flow: FlowResult): string {
+  switch (flow.status) {
+    case 'ok':
+      return `ok: ${code(flow.head)} → ${code(flow.base)} (rule ${code(flow.rule.text)})`;
+    case 'violation':
+      return `❌ violation: ${flow.message}`;
+    case 'skipped':
+      return `skipped (${flow.reason})`;
+  }
+}
+
+function fileTable(files: readonly ClassifiedPath[], withGlob: string | undefined): string {
+  const shown = files.slice(0, SUMMARY_ROWS);
+  const headers = withGlob ? ['File', 'Status', withGlob] : ['File', 'Status'];
+  const rows = shown.map((file) => {
+    const status = file.renamedTo ? `${file.status ?? 'renamed'} → ${file.renamedTo}` : (file.status ?? '');
+    const row: unknown[] = [code(file.path), status];
+    if (withGlob) row.push(file.glob ? code(file.glob) : '');
+    return row;
+  });
+  const more = files.length > shown.length ? `\n\n… and ${files.length - shown.length} more (every path is in the step's outputs).` : '';
+  return table(headers, rows) + more;
+}
+
+export function jobSummary(result: Classification, context: SummaryContext): string {
+  const counts = `${result.infrastructure.length + result.application.length} (${result.infrastructure.length} infrastructure, ${result.application.length} application${result.ignored.length ? `, ${result.ignored.length} ignored` : ''})`;
+  const verdict = result.type === 'mixed' && !context.failOnMixed ? 'mixed (allowed: fail-on-mixed is false)' : result.type;
+  const parts = [
+    `## ${ICON[result.type]} classify-pr: ${result.type}`,
+    '',
+    table(['', ''], [
+      ['Type', verdict],
+      ['Branch flow', flowText(context.flow)],
+      ['Files', counts],
+      ['File list from', context.source],
+      ...(context.feedback ?? []),
+    ]),
+  ];
+  const section = (title: string, files: readonly ClassifiedPath[], glob?: string) => {
+    if (files.length === 0) return;
+    parts.push('', `### ${title} (${files.length})`, '');
+    const body = fileTable(files, glob);
+    parts.push(files.length > 50 ? details(`${files.length} files`, body) : body);
+  };
+  section('Infrastructure files', result.infrastructure, 'Matched glob');
+  section('Application files', result.application);
+  section('Ignored files', result.ignored, 'Ignored by');
+  return parts.join('\n') + '\n';
+}

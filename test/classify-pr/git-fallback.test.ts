@@ -1,0 +1,90 @@
+/** The git side of the changed-file list: name-status parsing, renames, and a shallow checkout deepened. */
+import { mkdtempSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureMergeBase, gitRangeFiles, parseNameStatus, GitError } from '../../packages/github';
+import { commitAll, git, tempRepo, writeFiles } from './git-fixtures';
+
+describe('parseNameStatus', () => {
+  it('reads -z output with renames, copies, deletions and odd names', () => {
+    const output = 'M\0app/main.py\0R087\0old name.tf\0new name.tf\0D\0gone.py\0C100\0a.py\0b.py\0A\0ünïcode/файл.py\0';
+    expect(parseNameStatus(output)).toEqual([
+      { path: 'app/main.py', status: 'modified' },
+      { path: 'new name.tf', status: 'renamed', previousPath: 'old name.tf' },
+      { path: 'gone.py', status: 'removed' },
+      { path: 'b.py', status: 'copied', previousPath: 'a.py' },
+      { path: 'ünïcode/файл.py', status: 'added' },
+    ]);
+  });
+});
+
+/** A repo: base on main, a feature branch that renames, edits, deletes and adds, with main moving on. */
+function historyRepo() {
+  const dir = tempRepo();
+  writeFiles(dir, { 'alembic/script.py.mako': 'x\n'.repeat(20), 'app/main.py': 'a\n', 'app/old.py': 'b\n' });
+  const root = commitAll(dir, 'root');
+  for (let i = 0; i < 5; i++) {
+    writeFiles(dir, { [`docs/${i}.md`]: `${i}\n` });
+    commitAll(dir, `docs ${i}`);
+  }
+  const base = git(dir, 'rev-parse', 'HEAD');
+  git(dir, 'checkout', '-q', '-b', 'feature/x');
+  writeFiles(dir, { 'app/main.py': 'a2\n', 'infrastructure/main.tf': 'resource {}\n' });
+  renameSync(path.join(dir, 'alembic/script.py.mako'), path.join(dir, 'alembic/renamed.py.mako'));
+  git(dir, 'rm', '-q', 'app/old.py');
+  for (let i = 0; i < 5; i++) {
+    writeFiles(dir, { [`app/f${i}.py`]: `${i}\n` });
+    commitAll(dir, `feature ${i}`);
+  }
+  const head = git(dir, 'rev-parse', 'HEAD');
+  git(dir, 'checkout', '-q', 'main');
+  writeFiles(dir, { 'main-only.txt': 'not in the PR\n' });
+  commitAll(dir, 'main moves on');
+  return { dir, root, base, head };
+}
+
+describe('gitRangeFiles', () => {
+  it('lists base...head against the merge base, renames with both paths', async () => {
+    const repo = historyRepo();
+    const { files, source } = await gitRangeFiles({ cwd: repo.dir }, 'main', repo.head);
+    expect(source).toBe('git');
+    const byPath = Object.fromEntries(files.map((f) => [f.path, f]));
+    expect(byPath['alembic/renamed.py.mako']).toEqual({ path: 'alembic/renamed.py.mako', status: 'renamed', previousPath: 'alembic/script.py.mako' });
+    expect(byPath['app/old.py'].status).toBe('removed');
+    expect(byPath['infrastructure/main.tf'].status).toBe('added');
+    expect(byPath['main-only.txt']).toBeUndefined();
+    expect(files).toHaveLength(9);
+  });
+
+  it('fetches missing commits and deepens a shallow clone until the merge base is there', async () => {
+    const repo = historyRepo();
+    const clone = mkdtempSync(path.join(tmpdir(), 'classify-shallow-'));
+    git(clone, 'clone', '-q', '--depth=1', '--branch', 'feature/x', `file://${repo.dir}`, '.');
+    expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    const range = await ensureMergeBase(clone, repo.base, repo.head, { deepenSteps: [2] });
+    expect(range).toEqual({ base: repo.base, head: repo.head, mergeBase: repo.base });
+    const { files } = await gitRangeFiles({ cwd: clone }, repo.base, repo.head);
+    expect(files.map((f) => f.path)).toContain('infrastructure/main.tf');
+    expect(files).toHaveLength(9);
+  });
+
+  it('resolves a branch only the remote has', async () => {
+    const repo = historyRepo();
+    const clone = mkdtempSync(path.join(tmpdir(), 'classify-branch-'));
+    git(clone, 'clone', '-q', '--depth=1', '--single-branch', '--branch', 'feature/x', `file://${repo.dir}`, '.');
+    const { files } = await gitRangeFiles({ cwd: clone }, 'main', 'HEAD');
+    expect(files).toHaveLength(9);
+  });
+
+  it('says so when the directory is not a checkout', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'classify-nogit-'));
+    await expect(gitRangeFiles({ cwd: dir }, 'a', 'b')).rejects.toThrow(GitError);
+    await expect(gitRangeFiles({ cwd: dir }, 'a', 'b')).rejects.toThrow(/is not a git checkout/);
+  });
+
+  it('says so when a commit cannot be had', async () => {
+    const repo = historyRepo();
+    await expect(gitRangeFiles({ cwd: repo.dir }, 'f'.repeat(40), repo.head)).rejects.toThrow(/is not in the checkout and could not be fetched from 'origin'/);
+  });
+});
