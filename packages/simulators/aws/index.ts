@@ -1,0 +1,162 @@
+/**
+ * The local AWS simulator (ECS, ECR, CloudWatch Logs) for tests and the rehearsal. See
+ * packages/simulators/README.md for the contract.
+ */
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../../action-kit/clock';
+import type { AwsClients } from '../../aws/clients';
+import { simulatorClients, type SimulatorEnv } from './clients';
+import { EcrModel } from './ecr';
+import { EcsModel, type SeedServiceInput } from './ecs/model';
+import { ecsOperations } from './ecs/operations';
+import { describeService, type CapacityProviderItem, type Service } from './ecs/services';
+import { TaskDefinitionRegistry } from './ecs/task-definitions';
+import { describeTask, type Task } from './ecs/tasks';
+import { FaultInjector, type FaultHandle, type FaultSpec } from './faults';
+import { LogsModel } from './logs';
+import { IdSource } from './random';
+import { RequestLog, type RecordedRequest } from './request-log';
+import { ScenarioRegistry, type Scenario } from './scenarios';
+import { createAwsServer } from './server';
+import { DEFAULT_TIMING, type EcsTiming } from './timing';
+
+export type { Scenario } from './scenarios';
+export type { EcsTiming } from './timing';
+export type { FaultSpec, FaultKind, FaultHandle } from './faults';
+export type { RecordedRequest } from './request-log';
+export type { SimulatorEnv } from './clients';
+
+export interface AwsSimulatorOptions {
+  clock?: Clock;
+  region?: string;
+  accountId?: string;
+  timing?: Partial<EcsTiming>;
+  /** Seed of ids and fractional fault rates (default 42). */
+  seed?: number;
+}
+
+export interface AwsSimulator {
+  url: string;
+  env: SimulatorEnv;
+  clock: Clock;
+  clients(options?: { maxAttempts?: number }): AwsClients;
+  close(): Promise<void>;
+  seed: {
+    cluster(name: string, options?: { capacityProviders?: string[]; defaultCapacityProviderStrategy?: CapacityProviderItem[] }): string;
+    repository(name: string): { repositoryUri: string; repositoryArn: string };
+    image(repository: string, tag: string, options?: { scenario?: Scenario; digest?: string }): string;
+    taskDefinition(input: Record<string, unknown>): string;
+    service(input: SeedServiceInput): string;
+    logGroup(name: string): void;
+  };
+  scenarios: {
+    forImage(image: string, scenario: Scenario): void;
+    forCommand(command: string | string[], scenario: Scenario): void;
+    clear(): void;
+  };
+  faults: { inject(spec: FaultSpec): FaultHandle; clear(): void };
+  readonly requests: RecordedRequest[];
+  calls(operation: string): RecordedRequest[];
+  mutatingCalls(): RecordedRequest[];
+  state: {
+    /** The service as DescribeServices shows it now, plus the model object. */
+    service(cluster: string, name: string): ReturnType<typeof describeService> & { model: Service };
+    tasks(cluster?: string): (ReturnType<typeof describeTask> & { model: Task })[];
+  };
+}
+
+export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
+  const clock = options.clock ?? systemClock;
+  const region = options.region ?? 'us-west-2';
+  const accountId = options.accountId ?? '123456789012';
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const seed = options.seed ?? 42;
+  const ids = new IdSource(`model:${seed}`);
+  const scenarios = new ScenarioRegistry();
+  const ecr = new EcrModel(clock, region, accountId);
+  const logs = new LogsModel(clock, region, accountId);
+  const taskDefinitions = new TaskDefinitionRegistry(clock, region, accountId);
+  const ecs = new EcsModel({ clock, region, accountId, timing, ids, taskDefinitions, ecr, logs, scenarios });
+  const faults = new FaultInjector(clock, accountId, seed);
+  const log = new RequestLog();
+
+  const server = createAwsServer({
+    clock,
+    faults,
+    log,
+    ids: new IdSource(`requests:${seed}`),
+    operations: {
+      ecs: ecsOperations(ecs, taskDefinitions, region),
+      ecr: {
+        DescribeImages: (input) => ecr.describeImages(input),
+        BatchGetImage: (input) => ecr.batchGetImage(input),
+        DescribeRepositories: (input) => ecr.describeRepositories(input),
+      },
+      logs: {
+        GetLogEvents: (input) => (ecs.advance(), logs.getLogEvents(input)),
+        FilterLogEvents: (input) => (ecs.advance(), logs.filterLogEvents(input)),
+        DescribeLogStreams: (input) => (ecs.advance(), logs.describeLogStreams(input)),
+      },
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const env: SimulatorEnv = {
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'AKIASIMULATOR0000000',
+    AWS_SECRET_ACCESS_KEY: 'simulator-secret-access-key',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+
+  return {
+    url,
+    env,
+    clock,
+    clients: (clientOptions) => simulatorClients(env, clientOptions),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+    seed: {
+      cluster: (name, clusterOptions) => ecs.seedCluster(name, clusterOptions),
+      repository: (name) => ecr.seedRepository(name),
+      image: (repository, tag, imageOptions = {}) => {
+        const digest = ecr.seedImage(repository, tag, imageOptions.digest);
+        if (imageOptions.scenario) scenarios.forImage(`${repository}:${tag}`, imageOptions.scenario);
+        return digest;
+      },
+      taskDefinition: (input) => taskDefinitions.register(input).taskDefinitionArn,
+      service: (input) => ecs.seedService(input),
+      logGroup: (name) => logs.seedGroup(name),
+    },
+    scenarios: {
+      forImage: (image, scenario) => scenarios.forImage(image, scenario),
+      forCommand: (command, scenario) => scenarios.forCommand(command, scenario),
+      clear: () => scenarios.clear(),
+    },
+    faults: { inject: (spec) => faults.inject(spec), clear: () => faults.clear() },
+    get requests() {
+      return log.entries;
+    },
+    calls: (operation) => log.calls(operation),
+    mutatingCalls: () => log.mutating(),
+    state: {
+      service: (cluster, name) => {
+        ecs.advance();
+        const service = ecs.service(ecs.cluster(cluster), name);
+        return { ...describeService(service, ecs.describeDeployments(service), true), model: service };
+      },
+      tasks: (cluster) => {
+        ecs.advance();
+        const now = clock.now();
+        return ecs.tasks.filter((t) => !cluster || t.clusterName === cluster.split('/').pop()).map((t) => ({ ...describeTask(t, now, region), model: t }));
+      },
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The HTTP front of the simulator: AWS JSON 1.1 (POST /, `x-amz-target` names the operation),
+ * any SigV4 signature accepted, faults applied before the operation runs, every request recorded.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Clock } from '../../action-kit/clock';
+import { AwsServiceError, unknownOperation } from './errors';
+import type { FaultInjector } from './faults';
+import type { IdSource } from './random';
+import type { AwsServiceName, RequestLog } from './request-log';
+
+export type Operations = Record<string, (input: any) => unknown>;
+
+const TARGET_PREFIXES: Record<string, AwsServiceName> = {
+  AmazonEC2ContainerServiceV20141113: 'ecs',
+  AmazonEC2ContainerRegistry_V20150921: 'ecr',
+  Logs_20140328: 'logs',
+};
+
+export interface ServerDeps {
+  clock: Clock;
+  operations: Record<AwsServiceName, Operations>;
+  faults: FaultInjector;
+  log: RequestLog;
+  ids: IdSource;
+}
+
+export function createAwsServer(deps: ServerDeps): Server {
+  return createServer((req, res) => {
+    handle(deps, req, res).catch((error: unknown) => {
+      // A bug in the simulator: say so loudly rather than hang the client.
+      if (!res.headersSent) send(res, 500, { __type: 'SimulatorBug', message: String(error instanceof Error ? error.stack : error) }, deps.ids);
+    });
+  });
+}
+
+async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = await readBody(req);
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const [prefix, operation = ''] = target.split('.');
+  const service = TARGET_PREFIXES[prefix];
+  const at = deps.clock.now();
+  let body: any = {};
+  try {
+    body = raw ? JSON.parse(raw) : {};
+  } catch {
+    body = raw;
+  }
+
+  const handler = service ? deps.operations[service][operation] : undefined;
+  if (req.method !== 'POST' || !service || !handler) {
+    const error = unknownOperation(target);
+    deps.log.record({ service: service ?? 'ecs', operation: operation || target, body, status: error.status, errorType: error.code, at });
+    return send(res, error.status, { __type: error.code, message: error.message }, deps.ids);
+  }
+
+  for (const action of deps.faults.decide(service, operation)) {
+    if (action.type === 'delay') {
+      // Latency is wire time: a real delay, whatever the model's clock.
+      await new Promise((resolve) => setTimeout(resolve, action.ms));
+    } else if (action.type === 'reset') {
+      deps.log.record({ service, operation, body, status: 0, errorType: 'ConnectionReset', at });
+      req.socket.destroy();
+      return;
+    } else {
+      deps.log.record({ service, operation, body, status: action.error.status, errorType: action.error.code, at });
+      return send(res, action.error.status, { __type: action.error.code, message: action.error.message }, deps.ids);
+    }
+  }
+
+  try {
+    const result = handler(body);
+    deps.log.record({ service, operation, body, status: 200, at });
+    send(res, 200, result ?? {}, deps.ids);
+  } catch (error) {
+    if (!(error instanceof AwsServiceError)) throw error;
+    deps.log.record({ service, operation, body, status: error.status, errorType: error.code, at });
+    send(res, error.status, { __type: error.code, message: error.message }, deps.ids);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, payload: unknown, ids: IdSource): void {
+  const text = JSON.stringify(payload);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': ids.uuid(),
+  });
+  res.end(text);
+}
