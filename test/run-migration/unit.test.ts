@@ -1,0 +1,67 @@
+/** Pure parts of the one-off task engine: the command, startedBy, placement and the console link. */
+import { describe, expect, it } from 'vitest';
+import { describePlacement, logsConsoleUrl, parseTaskCommand, resolvePlacement, validateStartedBy } from '../../packages/ecs';
+
+describe('parseTaskCommand', () => {
+  it('splits shell words with quotes', () => {
+    expect(parseTaskCommand('alembic upgrade head')).toEqual(['alembic', 'upgrade', 'head']);
+    expect(parseTaskCommand(`python -c "print('hi there')"`)).toEqual(['python', '-c', "print('hi there')"]);
+    expect(parseTaskCommand(`echo '$HOME'`)).toEqual(['echo', '$HOME']);
+  });
+
+  it('takes a JSON array of strings as it is', () => {
+    expect(parseTaskCommand('["sh","-c","alembic upgrade head && alembic current"]')).toEqual(['sh', '-c', 'alembic upgrade head && alembic current']);
+  });
+
+  it.each([
+    ['alembic upgrade head && alembic current', "operator '&&'"],
+    ['alembic history | head', "operator '|'"],
+    ['alembic upgrade head; echo done', "operator ';'"],
+    ['alembic upgrade head > out.txt', "operator '>'"],
+    ['ls migrations/*.py', "glob 'migrations/*.py'"],
+    ['alembic upgrade $REVISION', "variable '$REVISION'"],
+  ])('refuses shell syntax in %s, naming the input and suggesting a JSON array', (command, found) => {
+    expect(() => parseTaskCommand(command)).toThrow(`Input 'command' uses shell syntax (${found}) but ECS runs the command without a shell; pass a JSON array, e.g. ${JSON.stringify(['sh', '-c', command])}.`);
+  });
+
+  it('refuses JSON that is not an array of strings', () => {
+    expect(() => parseTaskCommand('["alembic", 1]')).toThrow(/^Input 'command' is not a non-empty JSON array of strings/);
+    expect(() => parseTaskCommand('["alembic"')).toThrow(/^Input 'command' starts with '\[' but is not valid JSON/);
+    expect(() => parseTaskCommand('  ')).toThrow(/^Input 'command' is empty/);
+  });
+});
+
+describe('validateStartedBy', () => {
+  it('accepts what ECS accepts and refuses the rest', () => {
+    expect(validateStartedBy('connect2-actions/run-migration')).toBe('connect2-actions/run-migration');
+    expect(() => validateStartedBy('x'.repeat(37))).toThrow(/^Input 'started-by' is 37 characters long; use at most 36/);
+    expect(() => validateStartedBy('run migration')).toThrow(/^Input 'started-by' is 'run migration', with characters ECS does not allow/);
+  });
+});
+
+describe('resolvePlacement', () => {
+  const vpc = { subnets: ['subnet-a'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' as const };
+
+  it('never sends a launch type with a capacity provider strategy', () => {
+    const placement = resolvePlacement(
+      { serviceName: 's', launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }], networkConfiguration: { awsvpcConfiguration: vpc } },
+      {},
+      'awsvpc',
+    );
+    expect(placement.launchType).toBeUndefined();
+    expect(placement.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }]);
+    expect(describePlacement(placement)).toBe('capacity providers FARGATE_SPOT (weight 1); subnets subnet-a; security groups sg-1; public IP DISABLED');
+  });
+
+  it('sends no network configuration for a bridge task without network inputs', () => {
+    expect(resolvePlacement({ serviceName: 's', launchType: 'EC2' }, {}, 'bridge')).toEqual({ launchType: 'EC2' });
+  });
+});
+
+describe('logsConsoleUrl', () => {
+  it('double-encodes names with $ for %, as the CloudWatch console does', () => {
+    expect(logsConsoleUrl('us-west-2', '/ecs/connect2-api-dev', 'ecs/connect2-api/abc')).toBe(
+      'https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2#logsV2:log-groups/log-group/$252Fecs$252Fconnect2-api-dev/log-events/ecs$252Fconnect2-api$252Fabc',
+    );
+  });
+});
