@@ -1,0 +1,218 @@
+// The security rules every template must follow (issue 9, "Security in every file"). Each rule is a
+// function from a workflow to its violations, so a test can show every rule failing on a bad example.
+import { isPair, isScalar, visit } from 'yaml';
+import { events, isObject, jobs, withOf, type Job, type Json, type Workflow } from './workflow';
+
+export interface Violation {
+  rule: RuleId;
+  where: string;
+  message: string;
+}
+
+export type RuleId =
+  | 'no-pull-request-target'
+  | 'top-level-permissions'
+  | 'job-permissions'
+  | 'oidc-not-keys'
+  | 'pinned-actions'
+  | 'no-expression-in-run'
+  | 'checkout-persist-credentials'
+  | 'deploy-concurrency'
+  | 'no-secrets-inherit';
+
+export type Rule = (workflow: Workflow) => Violation[];
+
+/** Actions of this bundle, referenced by tag on purpose: the same owner ships them and the templates. */
+export const BUNDLE_PREFIX = 'org/connect2-actions/';
+const FULL_SHA = /^[^@\s]+@[0-9a-f]{40}$/;
+const VERSION_COMMENT = /^\s*v\d+(\.\d+)*\b/;
+const CONFIGURE_AWS = 'aws-actions/configure-aws-credentials@';
+const CHECKOUT = 'actions/checkout@';
+const ACCESS_KEY_INPUTS = ['aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'];
+const ACCESS_KEY_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+
+const where = (workflow: Workflow, job?: Job, step?: string): string =>
+  [workflow.name, job && `jobs.${job.id}`, step && `step ${step}`].filter(Boolean).join(' ');
+
+const usesOf = (data: { [key: string]: Json }): string => (typeof data.uses === 'string' ? data.uses : '');
+
+/** A permissions value grants nothing beyond reading. */
+function readOnly(permissions: Json | undefined): boolean {
+  if (permissions === 'read-all') return true;
+  if (!isObject(permissions)) return false;
+  return Object.values(permissions).every((level) => level === 'read' || level === 'none');
+}
+
+function grants(job: Job, scope: string, level: 'read' | 'write'): boolean {
+  const permissions = job.data.permissions;
+  if (permissions === 'write-all') return true;
+  if (permissions === 'read-all') return level === 'read';
+  if (!isObject(permissions)) return false;
+  const granted = permissions[scope];
+  return granted === 'write' || (level === 'read' && granted === 'read');
+}
+
+const noPullRequestTarget: Rule = (workflow) =>
+  'pull_request_target' in events(workflow)
+    ? [{
+        rule: 'no-pull-request-target',
+        where: where(workflow),
+        message: 'pull_request_target runs PR code with a write token and secrets; use pull_request',
+      }]
+    : [];
+
+const topLevelPermissions: Rule = (workflow) => {
+  const permissions = workflow.data.permissions;
+  if (permissions === undefined) {
+    return [{ rule: 'top-level-permissions', where: where(workflow), message: 'no top-level permissions: the token gets the repository default (often write-all)' }];
+  }
+  return readOnly(permissions)
+    ? []
+    : [{ rule: 'top-level-permissions', where: where(workflow), message: `top-level permissions must be {} or read-only, got ${JSON.stringify(permissions)}` }];
+};
+
+/** Every job states its grants as a mapping; nothing asks for write-all/read-all; id-token only with OIDC. */
+const jobPermissions: Rule = (workflow) =>
+  jobs(workflow).flatMap((job): Violation[] => {
+    const permissions = job.data.permissions;
+    const at = where(workflow, job);
+    if (!isObject(permissions)) {
+      return [{ rule: 'job-permissions', where: at, message: `job permissions must be an explicit mapping of scopes, got ${JSON.stringify(permissions ?? null)}` }];
+    }
+    // A reusable-workflow call passes its grants down; the callee's own jobs are checked in its file.
+    if (job.uses) return [];
+    const usesOidc = job.steps.some((step) => usesOf(step.data).startsWith(CONFIGURE_AWS));
+    return permissions['id-token'] === 'write' && !usesOidc
+      ? [{ rule: 'job-permissions', where: at, message: 'id-token: write granted to a job that assumes no AWS role' }]
+      : [];
+  });
+
+const oidcNotKeys: Rule = (workflow) => {
+  const violations: Violation[] = [];
+  const envHasKeys = (env: Json | undefined, at: string): void => {
+    if (!isObject(env)) return;
+    for (const name of ACCESS_KEY_ENV) {
+      if (name in env) violations.push({ rule: 'oidc-not-keys', where: at, message: `${name} in env: long-lived keys; use OIDC` });
+    }
+  };
+  envHasKeys(workflow.data.env, where(workflow));
+  for (const job of jobs(workflow)) {
+    envHasKeys(job.data.env, where(workflow, job));
+    for (const step of job.steps) {
+      const at = where(workflow, job, step.label);
+      envHasKeys(step.data.env, at);
+      if (!usesOf(step.data).startsWith(CONFIGURE_AWS)) continue;
+      const inputs = withOf(step.data);
+      for (const key of ACCESS_KEY_INPUTS) {
+        if (key in inputs) violations.push({ rule: 'oidc-not-keys', where: at, message: `${key}: long-lived keys; assume a role with OIDC` });
+      }
+      if (typeof inputs['role-to-assume'] !== 'string' || inputs['role-to-assume'] === '') {
+        violations.push({ rule: 'oidc-not-keys', where: at, message: 'configure-aws-credentials without role-to-assume' });
+      }
+      if (!grants(job, 'id-token', 'write')) {
+        violations.push({ rule: 'oidc-not-keys', where: at, message: 'OIDC needs id-token: write in the job permissions' });
+      }
+    }
+  }
+  return violations;
+};
+
+/**
+ * Every action from outside the bundle is pinned by a full commit SHA with its version in a comment
+ * (`uses: actions/checkout@<sha> # v4.2.2`); a tag can be moved, as in the tj-actions compromise.
+ * Reads the YAML document because the version comment is not part of the data.
+ */
+const pinnedActions: Rule = (workflow) => {
+  const violations: Violation[] = [];
+  visit(workflow.doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== 'uses' || !isScalar(pair.value)) return;
+      const uses = String(pair.value.value);
+      if (uses.startsWith('./') || uses.startsWith(BUNDLE_PREFIX)) return;
+      const at = `${workflow.name} uses: ${uses}`;
+      if (uses.startsWith('docker://')) {
+        if (!/@sha256:[0-9a-f]{64}$/.test(uses)) violations.push({ rule: 'pinned-actions', where: at, message: 'docker image not pinned by digest' });
+        return;
+      }
+      if (!FULL_SHA.test(uses)) {
+        violations.push({ rule: 'pinned-actions', where: at, message: 'not pinned by a full 40-character commit SHA' });
+      } else if (!VERSION_COMMENT.test(pair.value.comment ?? '')) {
+        violations.push({ rule: 'pinned-actions', where: at, message: 'pinned without the version in a comment (`# v1.2.3`)' });
+      }
+    },
+  });
+  return violations;
+};
+
+/** `${{ }}` in a script is template injection waiting to happen; values go through env. */
+const noExpressionInRun: Rule = (workflow) =>
+  jobs(workflow).flatMap((job) =>
+    job.steps
+      .filter((step) => typeof step.data.run === 'string' && step.data.run.includes('${{'))
+      .map((step) => ({
+        rule: 'no-expression-in-run' as const,
+        where: where(workflow, job, step.label),
+        message: 'expression interpolated into run:; pass the value through env:',
+      })),
+  );
+
+const checkoutPersistCredentials: Rule = (workflow) =>
+  jobs(workflow).flatMap((job) =>
+    job.steps
+      .filter((step) => usesOf(step.data).startsWith(CHECKOUT))
+      .filter((step) => {
+        const value = withOf(step.data)['persist-credentials'];
+        return value !== false && value !== 'false';
+      })
+      .map((step) => ({
+        rule: 'checkout-persist-credentials' as const,
+        where: where(workflow, job, step.label),
+        message: 'checkout without persist-credentials: false leaves the token in .git/config',
+      })),
+  );
+
+/** A job that deploys: it runs in a GitHub environment or changes ECS. */
+function deploys(job: Job): boolean {
+  if (job.data.environment !== undefined) return true;
+  return job.steps.some((step) => /\/(ecs-deploy|run-migration)@/.test(usesOf(step.data)));
+}
+
+const deployConcurrency: Rule = (workflow) =>
+  jobs(workflow)
+    .filter((job) => !job.uses && deploys(job))
+    .flatMap((job): Violation[] => {
+      const concurrency = job.data.concurrency;
+      const at = where(workflow, job);
+      if (!isObject(concurrency)) {
+        return [{ rule: 'deploy-concurrency', where: at, message: 'deploy job without concurrency { group: deploy-<env>, cancel-in-progress: false }' }];
+      }
+      const problems: Violation[] = [];
+      if (typeof concurrency.group !== 'string' || !concurrency.group.startsWith('deploy-')) {
+        problems.push({ rule: 'deploy-concurrency', where: at, message: `concurrency group must be deploy-<env>, got ${JSON.stringify(concurrency.group ?? null)}` });
+      }
+      if (concurrency['cancel-in-progress'] !== false) {
+        problems.push({ rule: 'deploy-concurrency', where: at, message: 'cancel-in-progress must be false: a rollout is never cut in half' });
+      }
+      return problems;
+    });
+
+const noSecretsInherit: Rule = (workflow) =>
+  jobs(workflow)
+    .filter((job) => job.data.secrets === 'inherit')
+    .map((job) => ({ rule: 'no-secrets-inherit' as const, where: where(workflow, job), message: 'secrets: inherit hands every secret to the callee; pass the ones it declares' }));
+
+export const RULES: Record<RuleId, Rule> = {
+  'no-pull-request-target': noPullRequestTarget,
+  'top-level-permissions': topLevelPermissions,
+  'job-permissions': jobPermissions,
+  'oidc-not-keys': oidcNotKeys,
+  'pinned-actions': pinnedActions,
+  'no-expression-in-run': noExpressionInRun,
+  'checkout-persist-credentials': checkoutPersistCredentials,
+  'deploy-concurrency': deployConcurrency,
+  'no-secrets-inherit': noSecretsInherit,
+};
+
+export function checkSecurity(workflow: Workflow): Violation[] {
+  return Object.values(RULES).flatMap((rule) => rule(workflow));
+}
