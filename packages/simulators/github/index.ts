@@ -1,0 +1,213 @@
+/**
+ * The local GitHub: REST and GraphQL subset the actions use, over real HTTP on 127.0.0.1, so Octokit
+ * (with its retry and throttling plugins) runs unchanged, in process or inside a bundle in a child
+ * process. See packages/simulators/README.md for the contract.
+ */
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../../action-kit/clock';
+import { RateBudget, Tokens } from './auth';
+import { registerCommentRoutes, commentsOf } from './comments';
+import { registerCommitRoutes } from './commits';
+import { Faults, type FaultHandle, type RateLimitFault, type ServerErrorFault } from './faults';
+import { registerGitRefRoutes, sortedTags } from './git-refs';
+import { registerIssueRoutes } from './issues';
+import { registerLabelRoutes } from './labels';
+import { registerPullRoutes } from './pulls';
+import { registerReleaseRoutes, releasesOf } from './releases';
+import { registerRepoRoutes } from './repos';
+import { RequestLog, type RequestLogEntry } from './request-log';
+import { Router } from './router';
+import { createSeeder, type GitHubSeed } from './seed';
+import { createGitHubServer } from './server';
+import { GitHubStore } from './store';
+import { isoTime } from './http';
+
+export type { RequestLogEntry } from './request-log';
+export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from './seed';
+export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
+export { PULL_FILES_LIMIT } from './pulls';
+export { COMMENT_BODY_LIMIT } from './comments';
+export { COMPARE_UNPAGED_LIMIT } from './commits';
+
+export interface GitHubSimulatorOptions {
+  clock?: Clock;
+  /** The token that may read and write (default 'ghs_simulator'). */
+  token?: string;
+  /** A token that may only read, like a fork's (default 'ghs_readonly'). */
+  readOnlyToken?: string;
+  /** html_url base (default https://github.com). */
+  serverUrl?: string;
+  /** GITHUB_REPOSITORY in `env`; created empty at start (default connect2/connect2-api). */
+  repository?: string;
+  /** Login that writes are attributed to (default github-actions[bot]). */
+  actor?: string;
+  port?: number;
+}
+
+export interface GitHubEnv extends Record<string, string> {
+  GITHUB_API_URL: string;
+  GITHUB_GRAPHQL_URL: string;
+  GITHUB_SERVER_URL: string;
+  GITHUB_REPOSITORY: string;
+}
+
+export interface CommentState {
+  id: number;
+  nodeId: string;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+  minimized: boolean;
+  minimizedReason: string | null;
+}
+
+export interface PullState {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  merged: boolean;
+  mergeCommitSha: string | null;
+  changedFiles: number;
+  labels: string[];
+}
+
+export interface ReleaseState {
+  id: number;
+  tagName: string;
+  targetCommitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+}
+
+export interface GitHubSimulator {
+  url: string;
+  graphqlUrl: string;
+  env: GitHubEnv;
+  token: string;
+  readOnlyToken: string;
+  clock: Clock;
+  seed: GitHubSeed;
+  faults: {
+    rateLimit(fault?: RateLimitFault): FaultHandle;
+    serverError(fault?: ServerErrorFault): FaultHandle;
+    clear(): void;
+  };
+  /** Every request, oldest first (a live array). */
+  readonly requests: RequestLogEntry[];
+  /** POST/PATCH/PUT/DELETE REST calls and GraphQL mutations. */
+  mutatingCalls(): RequestLogEntry[];
+  /** Requests by method and path (string prefix or RegExp). */
+  calls(method?: string, path?: string | RegExp): RequestLogEntry[];
+  clearRequests(): void;
+  state: {
+    comments(repo: string, number: number): CommentState[];
+    labels(repo: string, number: number): string[];
+    releases(repo: string): ReleaseState[];
+    /** Full ref name -> sha. */
+    refs(repo: string): Record<string, string>;
+    tags(repo: string): { name: string; sha: string }[];
+    pulls(repo: string): PullState[];
+  };
+  close(): Promise<void>;
+}
+
+export async function startGitHubSimulator(options: GitHubSimulatorOptions = {}): Promise<GitHubSimulator> {
+  const clock = options.clock ?? systemClock;
+  const token = options.token ?? 'ghs_simulator';
+  const readOnlyToken = options.readOnlyToken ?? 'ghs_readonly';
+  const repository = options.repository ?? 'connect2/connect2-api';
+  const serverUrl = options.serverUrl ?? 'https://github.com';
+  const store = new GitHubStore({ clock, serverUrl, actor: options.actor ?? 'github-actions[bot]' });
+  store.ensureRepo(repository);
+
+  const router = new Router<GitHubStore>();
+  // Comment routes first: /issues/comments/{id} must not be read as /issues/{number}.
+  registerCommentRoutes(router);
+  registerLabelRoutes(router);
+  registerIssueRoutes(router);
+  registerPullRoutes(router);
+  registerCommitRoutes(router);
+  registerGitRefRoutes(router);
+  registerReleaseRoutes(router);
+  registerRepoRoutes(router);
+
+  const log = new RequestLog();
+  const faults = new Faults();
+  const server = createGitHubServer({ store, router, tokens: new Tokens(token, readOnlyToken), budget: new RateBudget(), faults, log });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  store.apiUrl = url;
+
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    env: { GITHUB_API_URL: url, GITHUB_GRAPHQL_URL: `${url}/graphql`, GITHUB_SERVER_URL: store.serverUrl, GITHUB_REPOSITORY: repository },
+    token,
+    readOnlyToken,
+    clock,
+    seed: createSeeder(store),
+    faults: {
+      rateLimit: (fault) => faults.rateLimit(fault),
+      serverError: (fault) => faults.serverError(fault),
+      clear: () => faults.clear(),
+    },
+    requests: log.entries,
+    mutatingCalls: () => log.mutating(),
+    calls: (method, path) => log.calls(method, path),
+    clearRequests: () => log.clear(),
+    state: {
+      comments: (repo, number) =>
+        commentsOf(store.existingRepo(repo), number).map((comment) => ({
+          id: comment.id,
+          nodeId: comment.nodeId,
+          body: comment.body,
+          user: comment.user.login,
+          createdAt: isoTime(comment.createdAt),
+          updatedAt: isoTime(comment.updatedAt),
+          minimized: comment.minimized,
+          minimizedReason: comment.minimizedReason,
+        })),
+      labels: (repo, number) => [...(store.existingRepo(repo).issues.get(number)?.labels ?? [])],
+      releases: (repo) =>
+        releasesOf(store.existingRepo(repo)).map((release) => ({
+          id: release.id,
+          tagName: release.tagName,
+          targetCommitish: release.targetCommitish,
+          name: release.name,
+          body: release.body,
+          draft: release.draft,
+          prerelease: release.prerelease,
+        })),
+      refs: (repo) => Object.fromEntries(store.existingRepo(repo).refs),
+      tags: (repo) => sortedTags(store.existingRepo(repo)),
+      pulls: (repo) =>
+        [...store.existingRepo(repo).issues.values()]
+          .filter((issue) => issue.pull)
+          .map((issue) => ({
+            number: issue.number,
+            title: issue.title,
+            state: issue.state,
+            head: { ...issue.pull!.head },
+            base: { ...issue.pull!.base },
+            merged: issue.pull!.merged,
+            mergeCommitSha: issue.pull!.mergeCommitSha,
+            changedFiles: issue.pull!.files.length,
+            labels: [...issue.labels],
+          })),
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

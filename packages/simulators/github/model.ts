@@ -1,0 +1,108 @@
+/**
+ * The records the simulator keeps. They are stored in GitHub's terms (numbers shared by issues and
+ * pulls, labels owned by the repository, refs by full name) and rendered to REST shapes by the module
+ * that owns each endpoint.
+ */
+import type { CommitGraph } from './commit-graph';
+
+export interface Actor {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+}
+
+export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+
+export interface FileChange {
+  sha: string;
+  filename: string;
+  status: FileStatus;
+  additions: number;
+  deletions: number;
+  changes: number;
+  previous_filename?: string;
+  patch?: string;
+}
+
+export interface PullRecord {
+  id: number;
+  nodeId: string;
+  number: number;
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  draft: boolean;
+  merged: boolean;
+  mergedAt: number | null;
+  mergeCommitSha: string | null;
+  /** Every changed file; the files endpoint lists at most 3000 of them. */
+  files: FileChange[];
+}
+
+/** Issues and pulls share one number space; a pull is an issue with `pull` set. */
+export interface IssueRecord {
+  id: number;
+  nodeId: string;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  user: Actor;
+  labels: string[];
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+  pull?: PullRecord;
+}
+
+export interface CommentRecord {
+  id: number;
+  nodeId: string;
+  issueNumber: number;
+  body: string;
+  user: Actor;
+  createdAt: number;
+  updatedAt: number;
+  minimized: boolean;
+  minimizedReason: string | null;
+}
+
+export interface LabelRecord {
+  id: number;
+  nodeId: string;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface ReleaseRecord {
+  id: number;
+  nodeId: string;
+  tagName: string;
+  targetCommitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  author: Actor;
+  createdAt: number;
+  publishedAt: number | null;
+}
+
+export interface RepoRecord {
+  id: number;
+  nodeId: string;
+  owner: string;
+  name: string;
+  fullName: string;
+  defaultBranch: string;
+  private: boolean;
+  graph: CommitGraph;
+  /** Full ref name (`refs/heads/main`, `refs/tags/v1.0.0`) -> commit sha. */
+  refs: Map<string, string>;
+  issues: Map<number, IssueRecord>;
+  comments: Map<number, CommentRecord>;
+  /** Lower-cased name -> label (GitHub matches label names case-insensitively). */
+  labels: Map<string, LabelRecord>;
+  releases: Map<number, ReleaseRecord>;
+  nextNumber: number;
+}

@@ -1,0 +1,260 @@
+/**
+ * Pull requests: get, list (state/head/base filters), create (promotion PRs; one open PR per
+ * head/base), update, merge, and the files list with GitHub's hard cap of 3000 files while
+ * `changed_files` keeps the true count. List items omit the fields GitHub only returns for a single
+ * pull (changed_files, merged, commits...), so code that reads them from a list fails here as it would
+ * on GitHub.
+ */
+import type { CommitRecord } from './commit-graph';
+import { filesOf, renderCommit, renderFile } from './commits';
+import { branchSha, resolveCommitish } from './git-refs';
+import { HttpError, created, isoTime, notFound, ok, optionalBoolean, optionalString, requireString, validationFailed } from './http';
+import { createIssue, issueOr404, issueHtmlUrl } from './issues';
+import { issueLabels } from './labels';
+import type { Actor, FileChange, IssueRecord, PullRecord, RepoRecord } from './model';
+import { pagedReply } from './pagination';
+import type { RouteContext, Router } from './router';
+import type { GitHubStore } from './store';
+
+/** The pulls files API never lists more than this many files. */
+export const PULL_FILES_LIMIT = 3000;
+
+export interface NewPull {
+  number?: number;
+  title: string;
+  body?: string | null;
+  user: Actor;
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  draft?: boolean;
+  files: FileChange[];
+}
+
+export function createPull(store: GitHubStore, repo: RepoRecord, input: NewPull): IssueRecord {
+  const issue = createIssue(store, repo, { number: input.number, title: input.title, body: input.body, user: input.user });
+  const id = store.nextId('pull');
+  const pull: PullRecord = {
+    id,
+    nodeId: store.nodeId('pull', id),
+    number: issue.number,
+    head: { ...input.head },
+    base: { ...input.base },
+    draft: input.draft ?? false,
+    merged: false,
+    mergedAt: null,
+    mergeCommitSha: null,
+    files: input.files,
+  };
+  issue.pull = pull;
+  return issue;
+}
+
+/** Records a merge: a merge commit on the base branch (parents: base tip, head), the pull closed. */
+export function mergePull(store: GitHubStore, repo: RepoRecord, issue: IssueRecord, options: { message?: string; mergeCommitSha?: string } = {}): string {
+  const pull = issue.pull!;
+  let sha = options.mergeCommitSha;
+  if (!sha) {
+    const baseTip = branchSha(repo, pull.base.ref) ?? pull.base.sha;
+    const commit = repo.graph.add({
+      message: options.message ?? `Merge pull request #${pull.number} from ${repo.owner}/${pull.head.ref}\n\n${issue.title}`,
+      parents: [baseTip, pull.head.sha],
+      author: { name: issue.user.login, email: `${issue.user.id}+${issue.user.login}@users.noreply.github.com`, date: store.now() },
+      login: issue.user.login,
+      files: pull.files,
+    });
+    repo.refs.set(`refs/heads/${pull.base.ref}`, commit.sha);
+    sha = commit.sha;
+  }
+  const now = store.now();
+  pull.merged = true;
+  pull.mergedAt = now;
+  pull.mergeCommitSha = sha;
+  issue.state = 'closed';
+  issue.closedAt = now;
+  issue.updatedAt = now;
+  return sha;
+}
+
+function renderSide(store: GitHubStore, repo: RepoRecord, side: { ref: string; sha: string }): Record<string, unknown> {
+  return {
+    label: `${repo.owner}:${side.ref}`,
+    ref: side.ref,
+    sha: side.sha,
+    user: { ...store.renderUser(store.user(repo.owner)), type: 'Organization' },
+    repo: { id: repo.id, node_id: repo.nodeId, name: repo.name, full_name: repo.fullName, private: repo.private, url: store.repoApiUrl(repo), html_url: store.repoHtmlUrl(repo), default_branch: repo.defaultBranch },
+  };
+}
+
+function commitsBetween(repo: RepoRecord, pull: PullRecord): CommitRecord[] {
+  if (!repo.graph.get(pull.base.sha) || !repo.graph.get(pull.head.sha)) return [];
+  return repo.graph.compare(pull.base.sha, pull.head.sha).ahead;
+}
+
+/** A pull as the single-pull endpoint returns it (`full`) or as list items show it. */
+export function renderPull(store: GitHubStore, repo: RepoRecord, issue: IssueRecord, full = false): Record<string, unknown> {
+  const pull = issue.pull!;
+  const api = store.repoApiUrl(repo);
+  const html = issueHtmlUrl(store, repo, issue);
+  const rendered: Record<string, unknown> = {
+    url: `${api}/pulls/${pull.number}`,
+    id: pull.id,
+    node_id: pull.nodeId,
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${api}/issues/${pull.number}`,
+    commits_url: `${api}/pulls/${pull.number}/commits`,
+    comments_url: `${api}/issues/${pull.number}/comments`,
+    number: pull.number,
+    state: issue.state,
+    locked: false,
+    title: issue.title,
+    user: store.renderUser(issue.user),
+    body: issue.body,
+    labels: issueLabels(store, repo, issue),
+    created_at: isoTime(issue.createdAt),
+    updated_at: isoTime(issue.updatedAt),
+    closed_at: issue.closedAt === null ? null : isoTime(issue.closedAt),
+    merged_at: pull.mergedAt === null ? null : isoTime(pull.mergedAt),
+    merge_commit_sha: pull.mergeCommitSha,
+    draft: pull.draft,
+    head: renderSide(store, repo, pull.head),
+    base: renderSide(store, repo, pull.base),
+    author_association: 'MEMBER',
+  };
+  if (full) {
+    const additions = pull.files.reduce((sum, file) => sum + file.additions, 0);
+    const deletions = pull.files.reduce((sum, file) => sum + file.deletions, 0);
+    Object.assign(rendered, {
+      merged: pull.merged,
+      mergeable: issue.state === 'open' ? true : null,
+      mergeable_state: issue.state === 'open' ? 'clean' : 'unknown',
+      merged_by: pull.merged ? store.renderUser(store.actor) : null,
+      comments: [...repo.comments.values()].filter((comment) => comment.issueNumber === pull.number).length,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: commitsBetween(repo, pull).length,
+      additions,
+      deletions,
+      changed_files: pull.files.length,
+    });
+  }
+  return rendered;
+}
+
+function pullOr404(repo: RepoRecord, number: string): IssueRecord {
+  const issue = issueOr404(repo, number);
+  if (!issue.pull) throw notFound();
+  return issue;
+}
+
+/** `owner:branch` or `branch` -> branch (the head filter and the create body use both forms). */
+function branchName(repo: RepoRecord, value: string): string {
+  const colon = value.indexOf(':');
+  return colon > 0 && value.slice(0, colon).toLowerCase() === repo.owner.toLowerCase() ? value.slice(colon + 1) : value;
+}
+
+const repoOf = (context: RouteContext<GitHubStore>) => context.state.repo(context.params.owner!, context.params.repo!);
+
+export function registerPullRoutes(router: Router<GitHubStore>): void {
+  router.on('GET', '/repos/:owner/:repo/pulls', (context) => {
+    const repo = repoOf(context);
+    const state = context.query.get('state') ?? 'open';
+    const head = context.query.get('head');
+    const base = context.query.get('base');
+    const direction = context.query.get('direction') ?? 'desc';
+    const pulls = [...repo.issues.values()]
+      .filter((issue) => issue.pull)
+      .filter((issue) => state === 'all' || issue.state === state)
+      .filter((issue) => !head || (head.includes(':') ? `${repo.owner}:${issue.pull!.head.ref}`.toLowerCase() === head.toLowerCase() : issue.pull!.head.ref === head))
+      .filter((issue) => !base || issue.pull!.base.ref === base)
+      .sort((a, b) => (direction === 'asc' ? a.number - b.number : b.number - a.number));
+    return pagedReply(context.url, context.query, pulls, (issue) => renderPull(context.state, repo, issue));
+  });
+
+  router.on('POST', '/repos/:owner/:repo/pulls', (context) => {
+    const repo = repoOf(context);
+    const body = context.body as Record<string, unknown>;
+    const title = requireString(body, 'title', 'PullRequest');
+    const head = branchName(repo, requireString(body, 'head', 'PullRequest'));
+    const base = requireString(body, 'base', 'PullRequest');
+    const baseSha = branchSha(repo, base);
+    const headSha = branchSha(repo, head) ?? resolveCommitish(repo, head);
+    if (!baseSha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'base' });
+    if (!headSha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'head' });
+    const existing = [...repo.issues.values()].find((issue) => issue.pull && issue.state === 'open' && issue.pull.head.ref === head && issue.pull.base.ref === base);
+    if (existing) throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` });
+    const ahead = repo.graph.compare(baseSha, headSha).ahead;
+    if (ahead.length === 0) throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` });
+    const issue = createPull(context.state, repo, {
+      title,
+      body: optionalString(body, 'body', 'PullRequest') ?? null,
+      user: context.state.actor,
+      head: { ref: head, sha: headSha },
+      base: { ref: base, sha: baseSha },
+      draft: optionalBoolean(body, 'draft', 'PullRequest'),
+      files: filesOf(ahead),
+    });
+    return created(renderPull(context.state, repo, issue, true));
+  });
+
+  router.on('GET', '/repos/:owner/:repo/pulls/:number', (context) => {
+    const repo = repoOf(context);
+    return ok(renderPull(context.state, repo, pullOr404(repo, context.params.number!), true));
+  });
+
+  router.on('PATCH', '/repos/:owner/:repo/pulls/:number', (context) => {
+    const repo = repoOf(context);
+    const issue = pullOr404(repo, context.params.number!);
+    const body = context.body as Record<string, unknown>;
+    const title = optionalString(body, 'title', 'PullRequest');
+    const text = optionalString(body, 'body', 'PullRequest');
+    const state = optionalString(body, 'state', 'PullRequest');
+    const base = optionalString(body, 'base', 'PullRequest');
+    if (state !== undefined && state !== 'open' && state !== 'closed') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'state' });
+    if (base !== undefined) {
+      const sha = branchSha(repo, base);
+      if (!sha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'base' });
+      issue.pull!.base = { ref: base, sha };
+    }
+    if (title !== undefined) issue.title = title;
+    if (text !== undefined) issue.body = text;
+    if (state && state !== issue.state) {
+      if (issue.pull!.merged) throw validationFailed({ resource: 'PullRequest', code: 'custom', field: 'state', message: 'Cannot change the state of a merged pull request.' });
+      issue.state = state;
+      issue.closedAt = state === 'closed' ? context.state.now() : null;
+    }
+    issue.updatedAt = context.state.now();
+    return ok(renderPull(context.state, repo, issue, true));
+  });
+
+  router.on('PUT', '/repos/:owner/:repo/pulls/:number/merge', (context) => {
+    const repo = repoOf(context);
+    const issue = pullOr404(repo, context.params.number!);
+    if (issue.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
+    const expected = optionalString(context.body as Record<string, unknown>, 'sha', 'PullRequest');
+    if (expected && expected !== issue.pull!.head.sha) throw new HttpError(409, 'Head branch was modified. Review and try the merge again.');
+    const sha = mergePull(context.state, repo, issue, { message: optionalString(context.body as Record<string, unknown>, 'commit_title', 'PullRequest') });
+    return ok({ sha, merged: true, message: 'Pull Request successfully merged' });
+  });
+
+  router.on('GET', '/repos/:owner/:repo/pulls/:number/merge', (context) => {
+    const repo = repoOf(context);
+    if (!pullOr404(repo, context.params.number!).pull!.merged) throw notFound();
+    return { status: 204 };
+  });
+
+  router.on('GET', '/repos/:owner/:repo/pulls/:number/files', (context) => {
+    const repo = repoOf(context);
+    const pull = pullOr404(repo, context.params.number!).pull!;
+    return pagedReply(context.url, context.query, pull.files, (file) => renderFile(context.state, repo, pull.head.sha, file), { cap: PULL_FILES_LIMIT });
+  });
+
+  router.on('GET', '/repos/:owner/:repo/pulls/:number/commits', (context) => {
+    const repo = repoOf(context);
+    const pull = pullOr404(repo, context.params.number!).pull!;
+    // GitHub lists at most 250 commits of a pull.
+    return pagedReply(context.url, context.query, commitsBetween(repo, pull), (commit) => renderCommit(context.state, repo, commit), { cap: 250 });
+  });
+}
+

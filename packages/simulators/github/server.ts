@@ -1,0 +1,138 @@
+/**
+ * The HTTP side: read the body, check the token, spend the rate budget, let an injected fault
+ * answer, refuse writes from the read-only token, route, and log. Handlers are synchronous functions
+ * of the store, so a request sees and leaves the model in a consistent state.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { RateBudget, Tokens } from './auth';
+import type { Faults } from './faults';
+import { executeGraphQL, isMutation, parseGraphQLRequest, type ParsedGraphQL } from './graphql';
+import { DOCS, HttpError, type Reply } from './http';
+import type { RequestLog } from './request-log';
+import type { Router } from './router';
+import type { GitHubStore } from './store';
+
+export interface ServerParts {
+  store: GitHubStore;
+  router: Router<GitHubStore>;
+  tokens: Tokens;
+  budget: RateBudget;
+  faults: Faults;
+  log: RequestLog;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function createGitHubServer(parts: ServerParts): Server {
+  return createServer((request, response) => {
+    readBody(request)
+      .then((raw) => respond(parts, request, response, raw))
+      .catch((error: unknown) => {
+        if (!response.headersSent) send(response, { status: 500, body: { message: `Simulator error: ${String(error)}` } }, {});
+      });
+  });
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function respond(parts: ServerParts, request: IncomingMessage, response: ServerResponse, raw: string): void {
+  const { store, tokens, budget, faults, log } = parts;
+  const method = (request.method ?? 'GET').toUpperCase();
+  const url = new URL(request.url ?? '/', store.apiUrl);
+  const path = url.pathname;
+  const now = store.now();
+  const isGraphQL = method === 'POST' && path === '/graphql';
+
+  let body: unknown;
+  let badJson = false;
+  if (raw.trim() !== '') {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      badJson = true;
+    }
+  }
+  const graphql: ParsedGraphQL | undefined = isGraphQL && !badJson ? parseGraphQLRequest(body) : undefined;
+  const mutating = graphql ? isMutation(graphql) : !READ_METHODS.has(method);
+  const access = tokens.check(request.headers.authorization);
+  const headers = budget.spend(isGraphQL ? 'graphql' : 'core', now);
+
+  let reply: Reply;
+  let fault: 'rate-limit' | 'server-error' | undefined;
+  if (!access) {
+    reply = { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
+  } else {
+    const injected = faults.take(method, path, now);
+    if (injected) {
+      reply = injected;
+      fault = injected.status >= 500 ? 'server-error' : 'rate-limit';
+    } else if (badJson) {
+      reply = { status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } };
+    } else if (graphql) {
+      reply = executeGraphQL(store, graphql, { canWrite: access === 'write' });
+    } else if (mutating && access === 'read') {
+      reply = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS } };
+    } else {
+      reply = dispatch(parts, method, url, body);
+    }
+  }
+
+  log.record({
+    method,
+    path: decodePath(path),
+    query: url.search.replace(/^\?/, ''),
+    status: reply.status,
+    body,
+    at: now,
+    mutating,
+    ...(graphql?.operation ? { graphql: { type: graphql.operation.type, fields: graphql.operation.selections.flatMap((s) => (s.kind === 'field' ? [s.name] : [])) } } : {}),
+    ...(fault ? { fault } : {}),
+  });
+  send(response, reply, headers);
+}
+
+/** The log shows `/git/ref/tags/v1.0.0` whether the client sent `tags%2Fv1.0.0` or raw slashes. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function dispatch(parts: ServerParts, method: string, url: URL, body: unknown): Reply {
+  const match = parts.router.match(method === 'HEAD' ? 'GET' : method, url.pathname);
+  if (!match) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
+  try {
+    return match.handler({ method, params: match.params, query: url.searchParams, body: body ?? {}, url, state: parts.store });
+  } catch (error) {
+    if (error instanceof HttpError) return error.toReply();
+    // A seeding-level invariant broke (e.g. an unknown parent); say so instead of hanging the client.
+    return { status: 500, body: { message: `Simulator error: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+}
+
+function send(response: ServerResponse, reply: Reply, rateHeaders: Record<string, string>): void {
+  const headers: Record<string, string> = {
+    ...rateHeaders,
+    'x-github-request-id': randomUUID().toUpperCase(),
+    'x-github-api-version-selected': '2022-11-28',
+    ...(reply.headers ?? {}),
+  };
+  if (reply.status === 204 || reply.body === undefined) {
+    response.writeHead(reply.status, headers);
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(reply.body);
+  response.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  response.end(text);
+}

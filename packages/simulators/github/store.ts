@@ -1,0 +1,168 @@
+/**
+ * Everything the simulator knows: repositories by full name, the id and node-id sequences shared by
+ * all of them (GitHub ids are global, and GraphQL finds a comment by node id alone), the clock every
+ * timestamp comes from, and the URLs objects link to.
+ */
+import type { Clock } from '../../action-kit/clock';
+import { CommitGraph } from './commit-graph';
+import { notFound } from './http';
+import type { Actor, CommentRecord, RepoRecord } from './model';
+
+export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user';
+
+/** GitHub's node id prefixes (new-style global ids). */
+const NODE_PREFIX: Record<IdKind, string> = {
+  repo: 'R_kgDO',
+  issue: 'I_kwDO',
+  pull: 'PR_kwDO',
+  comment: 'IC_kwDO',
+  label: 'LA_kwDO',
+  release: 'RE_kwDO',
+  user: 'U_kgDO',
+};
+
+const ID_BASE: Record<IdKind, number> = {
+  repo: 500_000_000,
+  issue: 1_800_000_000,
+  pull: 1_900_000_000,
+  comment: 2_400_000_000,
+  label: 6_100_000_000,
+  release: 180_000_000,
+  user: 41_000_000,
+};
+
+export type NodeTarget = { kind: 'comment'; repo: RepoRecord; comment: CommentRecord };
+
+export interface StoreOptions {
+  clock: Clock;
+  /** html_url base, e.g. https://github.com. */
+  serverUrl: string;
+  /** The account writes are attributed to. */
+  actor: string;
+}
+
+export class GitHubStore {
+  readonly clock: Clock;
+  readonly serverUrl: string;
+  /** REST base; set once the server listens. */
+  apiUrl = 'http://127.0.0.1';
+  readonly actor: Actor;
+  private readonly repos = new Map<string, RepoRecord>();
+  private readonly counters = new Map<IdKind, number>();
+  private readonly nodes = new Map<string, NodeTarget>();
+  private readonly users = new Map<string, Actor>();
+
+  constructor(options: StoreOptions) {
+    this.clock = options.clock;
+    this.serverUrl = options.serverUrl.replace(/\/$/, '');
+    this.actor = this.user(options.actor);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  nextId(kind: IdKind): number {
+    const next = (this.counters.get(kind) ?? 0) + 1;
+    this.counters.set(kind, next);
+    return ID_BASE[kind] + next;
+  }
+
+  nodeId(kind: IdKind, id: number): string {
+    return NODE_PREFIX[kind] + Buffer.from(`${kind}:${id}`).toString('base64url');
+  }
+
+  registerNode(nodeId: string, target: NodeTarget): void {
+    this.nodes.set(nodeId, target);
+  }
+
+  node(nodeId: string): NodeTarget | undefined {
+    return this.nodes.get(nodeId);
+  }
+
+  /** A GitHub account by login (created on first use; `[bot]` logins are Bots). */
+  user(login: string): Actor {
+    let user = this.users.get(login.toLowerCase());
+    if (!user) {
+      user = { login, id: this.nextId('user'), type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+      this.users.set(login.toLowerCase(), user);
+    }
+    return user;
+  }
+
+  createRepo(owner: string, name: string, options: { defaultBranch?: string; private?: boolean } = {}): RepoRecord {
+    const fullName = `${owner}/${name}`;
+    const existing = this.repos.get(fullName.toLowerCase());
+    if (existing) {
+      if (options.defaultBranch) existing.defaultBranch = options.defaultBranch;
+      return existing;
+    }
+    const id = this.nextId('repo');
+    const repo: RepoRecord = {
+      id,
+      nodeId: this.nodeId('repo', id),
+      owner,
+      name,
+      fullName,
+      defaultBranch: options.defaultBranch ?? 'main',
+      private: options.private ?? true,
+      graph: new CommitGraph(fullName),
+      refs: new Map(),
+      issues: new Map(),
+      comments: new Map(),
+      labels: new Map(),
+      releases: new Map(),
+      nextNumber: 1,
+    };
+    this.repos.set(fullName.toLowerCase(), repo);
+    return repo;
+  }
+
+  /** For seeding: the repository, created with defaults when it does not exist yet. */
+  ensureRepo(fullName: string): RepoRecord {
+    const found = this.repos.get(fullName.toLowerCase());
+    if (found) return found;
+    const [owner, name] = fullName.split('/');
+    if (!owner || !name) throw new Error(`Expected 'owner/repo', got '${fullName}'.`);
+    return this.createRepo(owner, name);
+  }
+
+  findRepo(owner: string, name: string): RepoRecord | undefined {
+    return this.repos.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  /** For handlers: the repository or a 404. */
+  repo(owner: string, name: string): RepoRecord {
+    const repo = this.findRepo(owner, name);
+    if (!repo) throw notFound();
+    return repo;
+  }
+
+  /** For state readers: the repository or a thrown Error naming it. */
+  existingRepo(fullName: string): RepoRecord {
+    const found = this.repos.get(fullName.toLowerCase());
+    if (!found) throw new Error(`No repository '${fullName}' was seeded.`);
+    return found;
+  }
+
+  repoApiUrl(repo: RepoRecord): string {
+    return `${this.apiUrl}/repos/${repo.fullName}`;
+  }
+
+  repoHtmlUrl(repo: RepoRecord): string {
+    return `${this.serverUrl}/${repo.fullName}`;
+  }
+
+  renderUser(user: Actor): Record<string, unknown> {
+    return {
+      login: user.login,
+      id: user.id,
+      node_id: this.nodeId('user', user.id),
+      type: user.type,
+      site_admin: false,
+      url: `${this.apiUrl}/users/${encodeURIComponent(user.login)}`,
+      html_url: `${this.serverUrl}/${user.type === 'Bot' ? 'apps/' + user.login.replace(/\[bot\]$/, '') : user.login}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+    };
+  }
+}
