@@ -22,6 +22,7 @@ import {
   type DeploymentCounts,
   type Placement,
   type Service,
+  type ServiceDeploymentRecord,
 } from './services';
 import type { TaskDefinition, TaskDefinitionRegistry } from './task-definitions';
 import { containersOf, isHealthy, isLive, planTimeline, requestStop, statusAt, transitions, type StopCode, type Task } from './tasks';
@@ -130,6 +131,25 @@ export class EcsModel {
     return service.deployments.map((d) => describeDeployment(service, d, this.counts(d)));
   }
 
+  /** Task counts of a service revision now (summed over the live deployments that run it). */
+  revisionCounts(service: Service, revisionArn: string, requestedTaskCount: number) {
+    const running = service.deployments.filter((d) => d.revisionArn === revisionArn).map((d) => this.counts(d));
+    return {
+      arn: revisionArn,
+      requestedTaskCount,
+      runningTaskCount: running.reduce((sum, c) => sum + c.runningCount, 0),
+      pendingTaskCount: running.reduce((sum, c) => sum + c.pendingCount, 0),
+    };
+  }
+
+  /** Every service-deployment record of the cluster's services, newest first. */
+  serviceDeploymentRecords(service?: Service): { service: Service; record: ServiceDeploymentRecord }[] {
+    const services = service ? [service] : [...this.services.values()];
+    return services
+      .flatMap((s) => s.history.map((d) => ({ service: s, record: d.record })))
+      .sort((a, b) => b.record.createdAt - a.record.createdAt);
+  }
+
   // ---- seeding -------------------------------------------------------------------------------
 
   seedCluster(name: string, options: { capacityProviders?: string[]; defaultCapacityProviderStrategy?: CapacityProviderItem[] } = {}): string {
@@ -173,6 +193,7 @@ export class EcsModel {
     deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
     deployment.record.status = 'SUCCESSFUL';
     deployment.record.finishedAt = now - 60_000;
+    if (circuitBreaker.enable) deployment.record.circuitBreaker.status = 'MONITORING_COMPLETE';
     service.lastCompleted = deployment;
     // Its tasks have been up for a while: launched in the past, already healthy.
     for (let i = 0; i < deployment.desiredCount; i++) this.launch(this.serviceLaunch(service, deployment), now - 120_000);
@@ -236,10 +257,6 @@ export class EcsModel {
     for (const d of drained) {
       d.status = 'INACTIVE';
       d.updatedAt = at;
-      if (d.record.status === 'IN_PROGRESS' || d.record.status === 'ROLLBACK_IN_PROGRESS') {
-        d.record.status = 'STOPPED';
-        d.record.stoppedAt = at;
-      }
     }
     service.deployments = service.deployments.filter((d) => !drained.includes(d));
 
@@ -251,7 +268,7 @@ export class EcsModel {
       primary.record.status = primary.rollbackOf ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL';
       primary.record.finishedAt = at;
       primary.record.updatedAt = at;
-      if (primary.record.circuitBreaker?.status === 'MONITORING') primary.record.circuitBreaker.status = 'MONITORING_COMPLETE';
+      if (primary.record.circuitBreaker.status === 'MONITORING') primary.record.circuitBreaker.status = 'MONITORING_COMPLETE';
       service.lastCompleted = primary;
       this.event(service, `(service ${service.name}) (deployment ${primary.id}) deployment completed.`, at);
       this.event(service, `(service ${service.name}) has reached a steady state.`, at);
@@ -264,7 +281,7 @@ export class EcsModel {
     if (!breaker?.enable || primary.rolloutState !== 'IN_PROGRESS') return;
     const { failedTasks } = this.counts(primary, at);
     const threshold = failureThreshold(primary.desiredCount);
-    if (primary.record.circuitBreaker) primary.record.circuitBreaker.failureCount = failedTasks;
+    if (!primary.rollbackOf) primary.record.circuitBreaker.failureCount = failedTasks;
     if (failedTasks < threshold) return;
 
     primary.rolloutState = 'FAILED';
@@ -273,7 +290,7 @@ export class EcsModel {
     primary.record.status = primary.rollbackOf ? 'ROLLBACK_FAILED' : 'ROLLBACK_REQUESTED';
     primary.record.statusReason = primary.rolloutStateReason;
     primary.record.updatedAt = at;
-    if (primary.record.circuitBreaker) primary.record.circuitBreaker.status = 'TRIGGERED';
+    primary.record.circuitBreaker.status = 'TRIGGERED';
     this.event(service, `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`, at);
 
     const target = service.lastCompleted;
@@ -282,24 +299,59 @@ export class EcsModel {
       primary.record.finishedAt = at;
       return;
     }
-    const rollback = this.newDeployment(service, target.taskDefinition, primary.desiredCount, target.placement, at);
-    rollback.rollbackOf = primary.id;
+    // As in ECS, the rollback is a new deployment in DescribeServices but part of the same service
+    // deployment (its record moves to ROLLBACK_IN_PROGRESS) in the service-deployment APIs.
+    const rollback = this.newDeployment(service, target.taskDefinition, primary.desiredCount, target.placement, at, { rollbackOf: primary, revisionArn: target.revisionArn });
     primary.record.status = 'ROLLBACK_IN_PROGRESS';
-    primary.record.rollback = { reason: 'circuit breaker', startedAt: at, serviceRevisionArn: rollback.record.revisionArn };
+    primary.record.rollback = {
+      reason: 'Service deployment rolled back because the circuit breaker threshold was exceeded.',
+      startedAt: at,
+      serviceRevisionArn: target.revisionArn,
+    };
+    primary.record.updatedAt = at;
     this.event(service, `(service ${service.name}) rolling back to deployment ${rollback.id}.`, at);
   }
 
   /** Creates a PRIMARY deployment and demotes the current one to ACTIVE. */
-  private newDeployment(service: Service, td: TaskDefinition, desiredCount: number, placement: Placement, at: number): Deployment {
+  private newDeployment(
+    service: Service,
+    td: TaskDefinition,
+    desiredCount: number,
+    placement: Placement,
+    at: number,
+    rollback?: { rollbackOf: Deployment; revisionArn: string },
+  ): Deployment {
+    // A service deployment superseded before it finished is STOPPED.
+    for (const d of service.deployments) {
+      if (d.record.status === 'IN_PROGRESS' || d.record.status === 'PENDING') {
+        d.record.status = 'STOPPED';
+        d.record.stoppedAt = at;
+        d.record.updatedAt = at;
+      }
+    }
     const previous = service.deployments[0];
     if (previous) {
       previous.status = 'ACTIVE';
       previous.updatedAt = at;
     }
     const id = this.deps.ids.deploymentId();
-    const suffix = id.split('/')[1];
-    const threshold = failureThreshold(desiredCount);
+    const revisionArn = rollback?.revisionArn ?? this.arn(`service-revision/${service.cluster.name}/${service.name}/${id.split('/')[1]}`);
     const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+    const threshold = failureThreshold(desiredCount);
+    const record: ServiceDeploymentRecord = rollback?.rollbackOf.record ?? {
+      arn: this.arn(`service-deployment/${service.cluster.name}/${service.name}/${this.deps.ids.hex(22)}`),
+      serviceArn: service.arn,
+      clusterArn: service.cluster.arn,
+      createdAt: at,
+      startedAt: at,
+      updatedAt: at,
+      status: 'IN_PROGRESS',
+      sources: service.deployments.map((d) => ({ revisionArn: d.revisionArn, requestedTaskCount: d.desiredCount })),
+      targetRevisionArn: revisionArn,
+      targetDesiredCount: desiredCount,
+      circuitBreaker: { status: breaker?.enable ? 'MONITORING' : 'DISABLED', failureCount: 0, threshold },
+      deploymentConfiguration: service.deploymentConfiguration,
+    };
     const deployment: Deployment = {
       id,
       status: 'PRIMARY',
@@ -310,34 +362,12 @@ export class EcsModel {
       updatedAt: at,
       rolloutState: 'IN_PROGRESS',
       rolloutStateReason: 'ECS deployment detected.',
-      record: {
-        arn: this.arn(`service-deployment/${service.cluster.name}/${service.name}/${this.deps.ids.hex(22)}`),
-        revisionArn: this.arn(`service-revision/${service.cluster.name}/${service.name}/${suffix}`),
-        createdAt: at,
-        startedAt: at,
-        updatedAt: at,
-        status: 'IN_PROGRESS',
-        sources: service.deployments.map((d) => ({
-          revisionArn: d.record.revisionArn,
-          taskDefinition: d.taskDefinition.taskDefinitionArn,
-          requestedTaskCount: d.desiredCount,
-        })),
-        targetTaskDefinition: td.taskDefinitionArn,
-        deploymentId: id,
-        circuitBreaker: breaker?.enable ? { status: 'MONITORING', failureCount: 0, threshold } : { status: 'DISABLED', failureCount: 0, threshold },
-        deploymentConfiguration: service.deploymentConfiguration,
-      },
+      rollbackOf: rollback?.rollbackOf.id,
+      revisionArn,
+      record,
     };
-    // A deployment that is superseded before it finishes is STOPPED.
-    for (const d of service.deployments) {
-      if (d.record.status === 'IN_PROGRESS' || d.record.status === 'PENDING') {
-        d.record.status = 'STOPPED';
-        d.record.stoppedAt = at;
-        d.record.updatedAt = at;
-      }
-    }
     service.deployments.unshift(deployment);
-    service.history.push(deployment);
+    if (!rollback) service.history.push(deployment);
     return deployment;
   }
 
@@ -428,7 +458,9 @@ export class EcsModel {
     const essential = containers.filter((c) => c.essential);
     let main = commandOverride?.name ?? essential.find((c) => imageScenario(c.name))?.name ?? essential[0]?.name ?? containers[0].name;
     if (!containers.some((c) => c.name === main)) main = containers[0].name;
-    let scenario: Scenario | undefined = oneOff ? this.deps.scenarios.commandScenario(commandOverride?.command) : undefined;
+    // A one-off task's command is its override, or else what its task definition says.
+    const command = commandOverride?.command ?? td.containerDefinitions.find((c) => c.name === main)?.command;
+    let scenario: Scenario | undefined = oneOff ? this.deps.scenarios.commandScenario(command) : undefined;
     if (!scenario) scenario = imageScenario(main);
     // A one-off task of a long-running image still ends: it runs its command and exits 0.
     if (oneOff && (scenario?.kind === 'healthy' || scenario?.kind === 'slow-start')) scenario = undefined;

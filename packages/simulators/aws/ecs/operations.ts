@@ -89,6 +89,70 @@ export function ecsOperations(model: EcsModel, taskDefinitions: TaskDefinitionRe
       return { service: describeService(service, model.describeDeployments(service), false) };
     },
 
+    ListServiceDeployments(input) {
+      now();
+      const cluster = model.cluster(input.cluster);
+      const service = model.service(cluster, input.service);
+      const statuses: string[] | undefined = input.status;
+      const before: number | undefined = input.createdAt?.before === undefined ? undefined : input.createdAt.before * 1000;
+      const after: number | undefined = input.createdAt?.after === undefined ? undefined : input.createdAt.after * 1000;
+      const all = model
+        .serviceDeploymentRecords(service)
+        .filter(({ record }) => !statuses?.length || statuses.includes(record.status))
+        .filter(({ record }) => (before === undefined || record.createdAt <= before) && (after === undefined || record.createdAt >= after));
+      const offset = input.nextToken ? Number(input.nextToken) || 0 : 0;
+      const limit = input.maxResults ?? 20;
+      return {
+        serviceDeployments: all.slice(offset, offset + limit).map(({ record }) => ({
+          serviceDeploymentArn: record.arn,
+          serviceArn: record.serviceArn,
+          clusterArn: record.clusterArn,
+          createdAt: seconds(record.createdAt),
+          startedAt: seconds(record.startedAt),
+          finishedAt: seconds(record.finishedAt),
+          targetServiceRevisionArn: record.targetRevisionArn,
+          status: record.status,
+          statusReason: record.statusReason,
+        })),
+        nextToken: offset + limit < all.length ? String(offset + limit) : undefined,
+      };
+    },
+
+    DescribeServiceDeployments(input) {
+      now();
+      const arns: string[] = input.serviceDeploymentArns ?? [];
+      if (!arns.length || arns.length > 20) throw invalidParameter('serviceDeploymentArns must contain between 1 and 20 items.');
+      const records = model.serviceDeploymentRecords();
+      const serviceDeployments = [];
+      const failures = [];
+      for (const arn of arns) {
+        const found = records.find(({ record }) => record.arn === arn);
+        if (!found) {
+          failures.push({ arn, reason: 'MISSING' });
+          continue;
+        }
+        const { service, record } = found;
+        serviceDeployments.push({
+          serviceDeploymentArn: record.arn,
+          serviceArn: record.serviceArn,
+          clusterArn: record.clusterArn,
+          createdAt: seconds(record.createdAt),
+          startedAt: seconds(record.startedAt),
+          finishedAt: seconds(record.finishedAt),
+          stoppedAt: seconds(record.stoppedAt),
+          updatedAt: seconds(record.updatedAt),
+          sourceServiceRevisions: record.sources.map((source) => model.revisionCounts(service, source.revisionArn, source.requestedTaskCount)),
+          targetServiceRevision: model.revisionCounts(service, record.targetRevisionArn, record.targetDesiredCount),
+          status: record.status,
+          statusReason: record.statusReason,
+          deploymentConfiguration: record.deploymentConfiguration,
+          rollback: record.rollback && { ...record.rollback, startedAt: seconds(record.rollback.startedAt) },
+          deploymentCircuitBreaker: record.circuitBreaker,
+        });
+      }
+      return { serviceDeployments, failures };
+    },
+
     RunTask(input) {
       const at = now();
       const cluster = model.cluster(input.cluster);
@@ -187,6 +251,8 @@ export function ecsOperations(model: EcsModel, taskDefinitions: TaskDefinitionRe
     },
   };
 }
+
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function withTags<T extends { tags?: unknown }>(task: T, include: boolean): T {
   return include ? task : { ...task, tags: undefined };

@@ -58,13 +58,20 @@ export interface Deployment {
   rolloutStateReason: string;
   /** The deployment this one rolls back (set on circuit-breaker rollbacks). */
   rollbackOf?: string;
+  /** The service revision this deployment runs (a rollback runs the revision it returns to). */
+  revisionArn: string;
   /** The service-deployment record (ARN and history) of this deployment. */
   record: ServiceDeploymentRecord;
 }
 
+/**
+ * A service deployment as the ListServiceDeployments / DescribeServiceDeployments APIs see it. A
+ * circuit-breaker rollback shares the record of the deployment it rolls back.
+ */
 export interface ServiceDeploymentRecord {
   arn: string;
-  revisionArn: string;
+  serviceArn: string;
+  clusterArn: string;
   createdAt: number;
   startedAt: number;
   updatedAt: number;
@@ -73,10 +80,10 @@ export interface ServiceDeploymentRecord {
   status: ServiceDeploymentStatus;
   statusReason?: string;
   /** Revisions running when the deployment started (and their task counts then). */
-  sources: { revisionArn: string; taskDefinition: string; requestedTaskCount: number }[];
-  targetTaskDefinition: string;
-  deploymentId: string;
-  circuitBreaker?: { status: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED'; failureCount: number; threshold: number };
+  sources: { revisionArn: string; requestedTaskCount: number }[];
+  targetRevisionArn: string;
+  targetDesiredCount: number;
+  circuitBreaker: { status: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED'; failureCount: number; threshold: number };
   rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
   deploymentConfiguration: DeploymentConfiguration;
 }
@@ -100,7 +107,7 @@ export interface Service {
   reportsRolloutState: boolean;
   /** PRIMARY first. Drained deployments are removed, as ECS does. */
   deployments: Deployment[];
-  /** Every deployment ever made, for the service-deployment APIs. */
+  /** Every deployment ever made except rollbacks, oldest first, for the service-deployment APIs. */
   history: Deployment[];
   events: ServiceEvent[];
   /** The task definition of the last deployment that completed: the circuit breaker's rollback target. */
