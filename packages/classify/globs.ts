@@ -88,7 +88,14 @@ export function compileGlobs(input: string, globs: readonly string[], options: G
     const problem = globProblem(glob, options);
     if (problem) throw new InputError(input, `line ${index + 1} '${globs[index]}' is not a usable glob: ${problem.wrong}`, problem.right);
   });
-  const matchers = normalised.map((glob) => picomatch(glob, MATCH_OPTIONS));
-  const firstMatch = (path: string) => matchers.findIndex((isMatch) => isMatch(path));
+  // One regex per glob, plus all of them in one alternation: most paths match no glob, and one
+  // regex test per path is what keeps 10,000 paths in a few milliseconds.
+  const regexes = normalised.map((glob) => picomatch.makeRe(glob, MATCH_OPTIONS));
+  const any = regexes.length > 0 ? new RegExp(regexes.map((regex) => `(?:${regex.source})`).join('|')) : undefined;
+  const firstMatch = (path: string) => {
+    const candidate = path.startsWith('./') ? path.slice(2) : path;
+    if (!any?.test(candidate)) return -1;
+    return regexes.findIndex((regex) => regex.test(candidate));
+  };
   return { globs: normalised, firstMatch, matches: (path) => firstMatch(path) !== -1 };
 }
