@@ -1,9 +1,130 @@
-import { InputError, NotImplementedError, readInputs, type ActionContext } from '../../packages/action-kit';
+/**
+ * terraform-plan-comment: inputs -> plan engine -> sticky comment, job summary, outputs. The engine
+ * (packages/terraform-plan) does the parsing, redaction, digest and rendering; this file only
+ * wires it to the runner and GitHub, and decides when the step fails.
+ */
+import * as core from '@actions/core';
+import {
+  ActionError,
+  COMMENT_LIMIT,
+  InputError,
+  SUMMARY_LIMIT,
+  setOutputs,
+  stickyMarker,
+  upsertStickyComment,
+  writeSummary,
+  type ActionContext,
+} from '../../packages/action-kit';
+import { createGitHubClient, currentRepository, readEvent, runUrl } from '../../packages/github';
+import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView } from '../../packages/terraform-plan';
+import { Input, readSettings, type Settings } from './settings';
+
+/** The summary cap is in bytes; leave room for what other steps of the job append. */
+const SUMMARY_BUDGET = SUMMARY_LIMIT - 64 * 1024;
+const bytes = (text: string) => Buffer.byteLength(text);
 
 export async function commentPlan(_context: ActionContext): Promise<void> {
-  const inputs = readInputs();
-  if (!inputs.optional('plan-json') && !inputs.optional('plan-file')) {
-    throw new InputError('plan-json', 'and plan-file are both empty', 'set plan-json to the output of `terraform show -json`, or plan-file to a saved plan');
+  const settings = await readSettings();
+  if (settings.outcome === 'skipped') {
+    core.info('plan-outcome is skipped: the plan did not run, so there is nothing to comment.');
+    return;
   }
-  throw new NotImplementedError('terraform-plan-comment');
+  const identity = `terraform-plan:${settings.name}`;
+  const prefix = stickyMarker(identity);
+  const target = commentTarget(settings);
+  const env = process.env;
+  const link = runUrl(env);
+  const where = `the job summary${link ? ` of [this run](${link})` : ''}`;
+
+  if (!settings.prepared) {
+    // The plan failed: an error comment, then the step fails.
+    const failed = parsePlanLog(settings.planLog ?? '');
+    const view = { failed, name: settings.name, tool: settings.tool, logMissing: settings.planLog === undefined, sha: env.GITHUB_SHA, runUrl: link };
+    const comment = renderFailedPlan(view, { limit: COMMENT_LIMIT, prefix });
+    const summary = renderFailedPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
+    const posted = await post(settings, target, identity, comment.markdown);
+    await writeSummary(summary.markdown);
+    setOutputs({ 'has-changes': false, summary: 'Plan failed.', 'comment-id': posted?.id, 'comment-url': posted?.url });
+    throw new ActionError(failureMessage(view));
+  }
+
+  const { plan, counts, summary: line, digest, text, textIgnored } = settings.prepared;
+  if (textIgnored) core.warning(`plan-text was not used: ${textIgnored}. Diffs are rendered from the JSON plan.`);
+  const view: PlanView = {
+    plan,
+    counts,
+    digest,
+    name: settings.name,
+    tool: settings.tool,
+    text,
+    sha: env.GITHUB_SHA,
+    runUrl: link,
+    expectedDigest: settings.expectedDigest,
+  };
+  const comment = renderPlan(view, { limit: COMMENT_LIMIT, prefix, fullRenderAt: where });
+  const summary = renderPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
+
+  core.info(`${settings.tool} plan for '${settings.name}': ${line}`);
+  core.info(`Digest: ${digest}`);
+  if (comment.cut) core.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
+
+  const posted = await post(settings, target, identity, comment.markdown);
+  await writeSummary(summary.markdown);
+  setOutputs({
+    'has-changes': hasChanges(counts),
+    add: counts.add,
+    change: counts.change,
+    destroy: counts.destroy,
+    replace: counts.replace,
+    import: counts.import,
+    move: counts.move,
+    summary: line,
+    digest,
+    'comment-id': posted?.id,
+    'comment-url': posted?.url,
+  });
+
+  // Failures come last, after the comment and outputs, so reviewers see what failed.
+  if (plan.errored) throw new ActionError(`The ${settings.tool} plan for '${settings.name}' reported errors (errored: true); its changes are partial and must not be applied.`);
+  if (settings.expectedDigest && settings.expectedDigest !== digest) {
+    throw new ActionError(`The plan for '${settings.name}' differs from the reviewed plan: digest ${digest}, expected ${settings.expectedDigest}.`, {
+      details: ['Plan again and have the new plan reviewed before applying.'],
+    });
+  }
+  if (settings.failOnDestroy && counts.destroy > 0) {
+    throw new ActionError(`The plan for '${settings.name}' destroys ${counts.destroy} resource(s) (${counts.replace} of them replaced) and fail-on-destroy is true.`);
+  }
+}
+
+interface Target {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+}
+
+/** The pull request to comment on: from the event, else from pr-number; undefined when neither. */
+function commentTarget(settings: Settings): Target | undefined {
+  if (settings.mode === 'off') {
+    core.info("mode is 'off': no comment is posted; outputs and the job summary are still written.");
+    return undefined;
+  }
+  const event = readEvent();
+  const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+  const issueNumber = typeof fromEvent === 'number' ? fromEvent : settings.prNumberInput;
+  if (issueNumber === undefined) {
+    core.info(`No pull request: the ${process.env.GITHUB_EVENT_NAME ?? ''} event has none and pr-number is not set, so no comment is posted; outputs and the job summary are still written.`);
+    return undefined;
+  }
+  if (!settings.token) {
+    throw new InputError(Input.GitHubToken, 'is empty', 'pass a token with pull-requests: write (the default `${{ github.token }}` works), or set mode: off');
+  }
+  return { ...currentRepository(), issueNumber };
+}
+
+async function post(settings: Settings, target: Target | undefined, identity: string, body: string) {
+  if (!target || !settings.token || settings.mode === 'off') return undefined;
+  const client = createGitHubClient(settings.token);
+  const result = await upsertStickyComment({ client, ...target, identity }, body, { mode: settings.mode });
+  if (result) core.info(`Comment ${result.action}: ${result.url}`);
+  return result;
 }

@@ -1,0 +1,137 @@
+/**
+ * The action's inputs, read and checked before anything talks to GitHub: a bad input fails with
+ * one line naming it, what was wrong and what would be right. Plan files are read (and a saved
+ * plan shown) here too, because a missing or malformed plan is a bad input.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { InputError, readInputs, type InputSource } from '../../packages/action-kit';
+import { normaliseDigest, PlanFormatError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
+
+/** Input names, declared once. */
+export const Input = {
+  PlanJson: 'plan-json',
+  PlanFile: 'plan-file',
+  WorkingDirectory: 'working-directory',
+  TerraformCommand: 'terraform-command',
+  PlanText: 'plan-text',
+  PlanOutcome: 'plan-outcome',
+  PlanLog: 'plan-log',
+  Name: 'name',
+  Mode: 'mode',
+  FailOnDestroy: 'fail-on-destroy',
+  ExpectedDigest: 'expected-digest',
+  PrNumber: 'pr-number',
+  GitHubToken: 'github-token',
+} as const;
+
+export const OUTCOMES = ['success', 'failure', 'cancelled', 'skipped'] as const;
+export const MODES = ['update', 'recreate', 'off'] as const;
+
+export interface Settings {
+  name: string;
+  mode: (typeof MODES)[number];
+  outcome: (typeof OUTCOMES)[number];
+  failOnDestroy: boolean;
+  expectedDigest?: string;
+  prNumberInput?: number;
+  token?: string;
+  tool: string;
+  /** Set when the plan succeeded. */
+  prepared?: PreparedPlan;
+  /** Set when the plan failed: the log's text, or undefined when none was given. */
+  planLog?: string;
+}
+
+export async function readSettings(source?: InputSource): Promise<Settings> {
+  const inputs = readInputs(source);
+  const outcome = inputs.enumeration(Input.PlanOutcome, OUTCOMES, 'success');
+  const mode = inputs.enumeration(Input.Mode, MODES, 'update');
+  const name = inputs.optional(Input.Name) ?? 'default';
+  // The name goes into a hidden HTML marker and a heading: keep it to one short, plain line.
+  if (name.length > 100 || /[\r\n<>`]/.test(name)) {
+    throw new InputError(Input.Name, `is '${name.slice(0, 40)}${name.length > 40 ? '…' : ''}', which has line breaks, '<', '>', '\`' or over 100 characters`, 'use a short identity such as the environment (`dev`)');
+  }
+  const failOnDestroy = inputs.boolean(Input.FailOnDestroy, false);
+  const prNumberInput = inputs.optionalInteger(Input.PrNumber, { min: 1 });
+  const rawDigest = inputs.optional(Input.ExpectedDigest);
+  let expectedDigest: string | undefined;
+  if (rawDigest !== undefined) {
+    expectedDigest = normaliseDigest(rawDigest);
+    if (!expectedDigest) {
+      throw new InputError(Input.ExpectedDigest, `is '${rawDigest.slice(0, 80)}', not a plan digest`, "use the 'digest' output of the plan step (sha256: followed by 64 hex digits)");
+    }
+  }
+  const token = inputs.optional(Input.GitHubToken);
+  const command = inputs.optional(Input.TerraformCommand) ?? 'terraform';
+  const workingDirectory = inputs.optional(Input.WorkingDirectory) ?? '.';
+  const settings: Settings = { name, mode, outcome, failOnDestroy, expectedDigest, prNumberInput, token, tool: toolName(command) };
+
+  if (outcome === 'skipped') return settings;
+  if (outcome === 'failure' || outcome === 'cancelled') {
+    const logPath = inputs.optional(Input.PlanLog);
+    if (logPath !== undefined) settings.planLog = readInputFile(Input.PlanLog, logPath, workingDirectory, 'the file the plan step wrote its output to (e.g. `terraform plan -no-color 2>&1 | tee plan.log`)');
+    return settings;
+  }
+
+  const jsonPath = inputs.optional(Input.PlanJson);
+  const planFile = inputs.optional(Input.PlanFile);
+  if (jsonPath !== undefined && planFile !== undefined) {
+    throw new InputError(Input.PlanJson, 'and plan-file are both set', 'set only one: plan-json for `terraform show -json` output, or plan-file for a saved plan');
+  }
+  const textPath = inputs.optional(Input.PlanText);
+  let text = textPath !== undefined ? readInputFile(Input.PlanText, textPath, workingDirectory, 'the output of `terraform show -no-color <planfile>`') : undefined;
+
+  let json: string;
+  let jsonInput: string;
+  if (jsonPath !== undefined) {
+    jsonInput = Input.PlanJson;
+    json = readInputFile(Input.PlanJson, jsonPath, workingDirectory, 'the output of `terraform show -json <planfile>`');
+  } else if (planFile !== undefined) {
+    jsonInput = Input.PlanFile;
+    if (!isDirectory(workingDirectory)) {
+      throw new InputError(Input.WorkingDirectory, `is '${workingDirectory}', which is not a directory`, 'use the directory of the Terraform root that wrote the plan');
+    }
+    const planPath = resolveInputFile(Input.PlanFile, planFile, workingDirectory, 'the file `terraform plan -out=<file>` wrote');
+    try {
+      const shown = await showPlanFile(command, planPath, workingDirectory);
+      json = shown.json;
+      text ??= shown.text;
+    } catch (error) {
+      if (!(error instanceof TerraformShowError)) throw error;
+      throw new InputError(Input.PlanFile, `could not be read: ${error.message}`, `give a plan saved by \`${command} plan -out=<file>\` in working-directory, with ${command} on PATH (terraform-command)`);
+    }
+  } else {
+    throw new InputError(Input.PlanJson, 'and plan-file are both empty', 'set plan-json to the output of `terraform show -json`, or plan-file to a saved plan');
+  }
+
+  try {
+    settings.prepared = preparePlan(json, text);
+  } catch (error) {
+    if (!(error instanceof PlanFormatError)) throw error;
+    throw new InputError(jsonInput, `is not a Terraform JSON plan: ${error.message}`, 'give the output of `terraform show -json <planfile>`');
+  }
+  if (text !== undefined && /OpenTofu (used|will perform)/.test(text)) settings.tool = 'OpenTofu';
+  return settings;
+}
+
+function toolName(command: string): string {
+  return /tofu/i.test(path.basename(command)) ? 'OpenTofu' : 'Terraform';
+}
+
+function isDirectory(directory: string): boolean {
+  return existsSync(directory) && statSync(directory).isDirectory();
+}
+
+/** Finds a file input: relative to working-directory first, then to the workspace. */
+function resolveInputFile(input: string, file: string, workingDirectory: string, expected: string): string {
+  const candidates = path.isAbsolute(file) ? [file] : [path.resolve(workingDirectory, file), path.resolve(file)];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new InputError(input, `is '${file}', which does not exist`, `give the path of ${expected}`);
+  if (statSync(found).isDirectory()) throw new InputError(input, `is '${file}', which is a directory`, `give the path of ${expected}`);
+  return found;
+}
+
+function readInputFile(input: string, file: string, workingDirectory: string, expected: string): string {
+  return readFileSync(resolveInputFile(input, file, workingDirectory, expected), 'utf8');
+}

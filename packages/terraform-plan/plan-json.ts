@@ -1,0 +1,237 @@
+/**
+ * Parses `terraform show -json` (Terraform and OpenTofu write the same format) into the model the
+ * rest of the engine uses. The JSON is the truth about what a plan does; text plans only lend their
+ * diff bodies. Redaction happens here, so no secret survives into the model.
+ */
+import { redact, SecretScrubber, withUnknowns, type PlanValue } from './redact';
+
+/** What a plan does to one resource instance, one word per kind a reader tells apart. */
+export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'forget';
+
+export interface ResourceChange {
+  address: string;
+  /** Where the resource was before a `moved` block (or a refactoring) renamed it. */
+  previousAddress?: string;
+  mode: 'managed' | 'data';
+  type: string;
+  /** Set when the change is to a deposed object (left by a failed create_before_destroy). */
+  deposed?: string;
+  action: ChangeAction;
+  /** The raw `actions` list, e.g. ['delete', 'create']. */
+  actions: string[];
+  /** For replacements: destroy first (the default) or create first (create_before_destroy). */
+  replaceOrder?: 'destroy-before-create' | 'create-before-destroy';
+  /** `action_reason`, e.g. replace_because_cannot_update. */
+  reason?: string;
+  /** Attributes that force a replacement. */
+  replacePaths: (string | number)[][];
+  /** Terraform 1.10+ `['create', 'forget']`: a new object replaces one that is forgotten, not destroyed. */
+  forgetsPrevious?: boolean;
+  /** Set when the plan imports the resource (Terraform 1.5+ `import` blocks). */
+  importing?: { id?: string };
+  before: PlanValue;
+  /** Known-after-apply values are `Unknown`; sensitive ones `Redacted`. */
+  after: PlanValue;
+}
+
+export interface OutputChange {
+  name: string;
+  action: ChangeAction;
+  actions: string[];
+  sensitive: boolean;
+  before: PlanValue;
+  after: PlanValue;
+}
+
+export interface PlanModel {
+  formatVersion: string;
+  terraformVersion?: string;
+  /** Resource changes, in the order of the plan. */
+  resources: ResourceChange[];
+  /** Changes made outside Terraform since the last apply (`resource_drift`). */
+  drift: ResourceChange[];
+  outputs: OutputChange[];
+  /** The plan stopped on an error; what it shows is partial. */
+  errored: boolean;
+  applyable?: boolean;
+}
+
+export interface ParsedPlan {
+  plan: PlanModel;
+  /** The raw sensitive leaves, only to scrub free text (text plans, logs). */
+  secrets: SecretScrubber;
+}
+
+/** The input is not a `terraform show -json` plan; the message says why. */
+export class PlanFormatError extends Error {
+  override readonly name = 'PlanFormatError';
+}
+
+/** Parses the text of `terraform show -json <planfile>`. */
+export function parsePlanJson(text: string): ParsedPlan {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new PlanFormatError('the file is empty');
+  let document: unknown;
+  try {
+    document = JSON.parse(trimmed);
+  } catch (error) {
+    const firstLine = trimmed.split('\n', 1)[0];
+    if (/^\{.*"@level"/.test(firstLine)) {
+      throw new PlanFormatError('it is the `terraform plan -json` log stream, not a plan; give that to plan-log, and `terraform show -json <planfile>` to plan-json');
+    }
+    throw new PlanFormatError(`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return { ...parsePlanDocument(document) };
+}
+
+/** Parses an already decoded plan document. */
+export function parsePlanDocument(document: unknown): ParsedPlan {
+  if (!isRecord(document)) throw new PlanFormatError('it is not a JSON object');
+  const formatVersion = document.format_version;
+  if (typeof formatVersion !== 'string') {
+    throw new PlanFormatError('it has no format_version; is it the output of `terraform show -json <planfile>`?');
+  }
+  // Terraform promises compatible additions within a major version; a new major may mean anything.
+  if (!/^1\./.test(formatVersion)) throw new PlanFormatError(`its format_version is ${formatVersion}; this action reads format 1.x`);
+  if (!('planned_values' in document) && !('resource_changes' in document) && 'values' in document) {
+    throw new PlanFormatError('it is a state, not a plan; run `terraform show -json <planfile>` on a saved plan');
+  }
+  if (!('planned_values' in document) && !('resource_changes' in document) && !('configuration' in document)) {
+    throw new PlanFormatError('it has neither planned_values nor resource_changes; is it the output of `terraform show -json <planfile>`?');
+  }
+
+  const secrets = new SecretScrubber();
+  const resources = list(document.resource_changes, 'resource_changes').map((entry, index) => parseResource(entry, `resource_changes[${index}]`, secrets));
+  const drift = list(document.resource_drift, 'resource_drift').map((entry, index) => parseResource(entry, `resource_drift[${index}]`, secrets));
+  const outputs = parseOutputs(document, secrets);
+  collectSensitiveVariables(document, secrets);
+
+  const plan: PlanModel = {
+    formatVersion,
+    terraformVersion: typeof document.terraform_version === 'string' ? document.terraform_version : undefined,
+    resources,
+    drift,
+    outputs,
+    errored: document.errored === true,
+    applyable: typeof document.applyable === 'boolean' ? document.applyable : undefined,
+  };
+  return { plan, secrets };
+}
+
+function parseResource(entry: unknown, where: string, secrets: SecretScrubber): ResourceChange {
+  if (!isRecord(entry)) throw new PlanFormatError(`${where} is not an object`);
+  const address = entry.address;
+  if (typeof address !== 'string' || address === '') throw new PlanFormatError(`${where} has no address`);
+  const change = entry.change;
+  if (!isRecord(change)) throw new PlanFormatError(`${where} (${address}) has no change object`);
+  const actions = change.actions;
+  if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => typeof a === 'string')) {
+    throw new PlanFormatError(`${where} (${address}) has no change.actions list`);
+  }
+  const { action, replaceOrder, forgetsPrevious } = classify(actions as string[], `${where} (${address})`);
+  const importing = isRecord(change.importing)
+    ? { id: typeof change.importing.id === 'string' ? change.importing.id : undefined }
+    : undefined;
+  const previous = typeof entry.previous_address === 'string' && entry.previous_address !== address ? entry.previous_address : undefined;
+  return {
+    address,
+    previousAddress: previous,
+    mode: entry.mode === 'data' ? 'data' : 'managed',
+    type: typeof entry.type === 'string' ? entry.type : '',
+    deposed: typeof entry.deposed === 'string' ? entry.deposed : undefined,
+    action,
+    actions: actions as string[],
+    replaceOrder,
+    forgetsPrevious,
+    reason: typeof entry.action_reason === 'string' ? entry.action_reason : undefined,
+    replacePaths: Array.isArray(change.replace_paths)
+      ? change.replace_paths.filter(Array.isArray).map((path) => (path as unknown[]).filter((step): step is string | number => typeof step === 'string' || typeof step === 'number'))
+      : [],
+    importing,
+    before: redact(change.before, change.before_sensitive, secrets),
+    after: redact(withUnknowns(change.after, change.after_unknown), change.after_sensitive, secrets),
+  };
+}
+
+/** Maps Terraform's action lists to one word (and the order of a replacement). */
+function classify(actions: string[], where: string): Pick<ResourceChange, 'action' | 'replaceOrder' | 'forgetsPrevious'> {
+  const key = actions.join(',');
+  switch (key) {
+    case 'no-op':
+    case 'create':
+    case 'read':
+    case 'update':
+    case 'delete':
+    case 'forget':
+      return { action: key };
+    case 'delete,create':
+      return { action: 'replace', replaceOrder: 'destroy-before-create' };
+    case 'create,delete':
+      return { action: 'replace', replaceOrder: 'create-before-destroy' };
+    // Terraform 1.10+: a resource replaced while the old object is forgotten rather than destroyed.
+    case 'create,forget':
+    case 'forget,create':
+      return { action: 'create', forgetsPrevious: true };
+    default:
+      throw new PlanFormatError(`${where} has unknown actions [${actions.join(', ')}]`);
+  }
+}
+
+function parseOutputs(document: Record<string, unknown>, secrets: SecretScrubber): OutputChange[] {
+  const changes = document.output_changes;
+  if (changes === undefined || changes === null) return [];
+  if (!isRecord(changes)) throw new PlanFormatError('output_changes is not an object');
+  // An output is sensitive when declared so, or when the plan marks its value so.
+  const declared = new Set<string>();
+  const configOutputs = getPath(document, ['configuration', 'root_module', 'outputs']);
+  if (isRecord(configOutputs)) for (const [name, spec] of Object.entries(configOutputs)) if (isRecord(spec) && spec.sensitive === true) declared.add(name);
+  const planned = getPath(document, ['planned_values', 'outputs']);
+  if (isRecord(planned)) for (const [name, spec] of Object.entries(planned)) if (isRecord(spec) && spec.sensitive === true) declared.add(name);
+
+  return Object.entries(changes).map(([name, change]) => {
+    if (!isRecord(change) || !Array.isArray(change.actions)) throw new PlanFormatError(`output_changes.${name} has no actions list`);
+    const actions = change.actions.filter((a): a is string => typeof a === 'string');
+    const whole = declared.has(name);
+    const sensitive = whole || change.before_sensitive === true || change.after_sensitive === true;
+    const action = classify(actions, `output_changes.${name}`).action;
+    return {
+      name,
+      action,
+      actions,
+      sensitive,
+      before: redact(change.before, whole ? true : change.before_sensitive, secrets),
+      after: redact(withUnknowns(change.after, change.after_unknown), whole ? true : change.after_sensitive, secrets),
+    };
+  });
+}
+
+/** Values of variables declared `sensitive = true` are secrets wherever they turn up. */
+function collectSensitiveVariables(document: Record<string, unknown>, secrets: SecretScrubber): void {
+  const declared = getPath(document, ['configuration', 'root_module', 'variables']);
+  const values = document.variables;
+  if (!isRecord(declared) || !isRecord(values)) return;
+  for (const [name, spec] of Object.entries(declared)) {
+    if (!isRecord(spec) || spec.sensitive !== true) continue;
+    const value = values[name];
+    if (isRecord(value)) secrets.add(value.value);
+  }
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new PlanFormatError(`${what} is not a list`);
+  return value;
+}
+
+function getPath(value: unknown, path: string[]): unknown {
+  let current = value;
+  for (const step of path) {
+    if (!isRecord(current)) return undefined;
+    current = current[step];
+  }
+  return current;
+}
+
+function isRecord(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

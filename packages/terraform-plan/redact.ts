@@ -1,0 +1,155 @@
+/**
+ * Redaction. Terraform's JSON plan carries sensitive values in clear text next to masks
+ * (`before_sensitive`, `after_sensitive`, sensitive outputs and variables). We apply the masks once,
+ * while parsing, so the model every renderer sees holds no secret at all: a sensitive leaf becomes a
+ * `Redacted` placeholder carrying only a salted fingerprint (for the digest, never printed). The raw
+ * leaves are kept in a `SecretScrubber`, whose only use is to scrub free text (a text plan, a plan
+ * log) we did not produce ourselves.
+ */
+import { createHash } from 'node:crypto';
+
+/** A sensitive value: renderers print "(sensitive value)", the digest uses the fingerprint. */
+export class Redacted {
+  constructor(readonly fingerprint: string) {}
+  toJSON(): string {
+    // If anything ever serialises a model value naively, it still cannot leak.
+    return '(sensitive value)';
+  }
+}
+
+/** A value known only after apply (from `after_unknown`). */
+export class Unknown {
+  static readonly instance = new Unknown();
+  private constructor() {}
+  toJSON(): string {
+    return '(known after apply)';
+  }
+}
+
+/** A plan value after redaction: JSON with Redacted and Unknown leaves. */
+export type PlanValue = null | boolean | number | string | Redacted | Unknown | PlanValue[] | { [key: string]: PlanValue };
+
+/** JSON with object keys sorted, so equal values have one spelling whatever the input order. */
+export function canonicalJson(value: unknown): string {
+  if (value instanceof Redacted) return JSON.stringify({ '(sensitive)': value.fingerprint });
+  if (value instanceof Unknown) return '{"(unknown)":true}';
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+}
+
+/**
+ * Salted so a fingerprint is not the plain sha256 of a value someone could look up. The digest
+ * changes when a sensitive value changes (the apply guard must notice), but the value is never
+ * written anywhere.
+ */
+function fingerprint(raw: unknown): string {
+  return createHash('sha256').update('connect2-terraform-plan:sensitive\0').update(canonicalJson(raw)).digest('hex');
+}
+
+/**
+ * Remembers every sensitive leaf met while redacting, to scrub free text. Values too short to be
+ * told apart from ordinary text (`42`, `a`) are only replaced where Terraform would print them as
+ * a whole value (`= 42`, `"ab"`), so hashes and words are not mangled.
+ */
+export class SecretScrubber {
+  private readonly long = new Set<string>();
+  private readonly short = new Set<string>();
+
+  add(raw: unknown): void {
+    if (raw === null || raw === undefined || typeof raw === 'boolean') return;
+    if (typeof raw === 'object') {
+      for (const child of Object.values(raw as Record<string, unknown>)) this.add(child);
+      return;
+    }
+    const text = String(raw);
+    if (text.trim() === '') return;
+    if (text.length >= 4) this.long.add(text);
+    else this.short.add(text);
+    if (text.includes('\n')) {
+      // Terraform prints multi-line strings as heredocs, one line at a time.
+      for (const line of text.split('\n')) if (line.trim().length >= 4) this.long.add(line.trim());
+    }
+    const escaped = JSON.stringify(text).slice(1, -1);
+    if (escaped !== text && escaped.length >= 4) this.long.add(escaped);
+  }
+
+  get size(): number {
+    return this.long.size + this.short.size;
+  }
+
+  /** Replaces every known secret in `text` with `(sensitive value)`. */
+  scrub(text: string): string {
+    if (this.size === 0) return text;
+    let result = text;
+    // Longest first, so a secret containing another is replaced whole.
+    for (const secret of [...this.long].sort((a, b) => b.length - a.length)) {
+      if (result.includes(secret)) result = result.split(secret).join('(sensitive value)');
+    }
+    for (const secret of this.short) {
+      const quoted = JSON.stringify(secret);
+      if (result.includes(quoted)) result = result.split(quoted).join('(sensitive value)');
+      const bare = new RegExp(`((?:=|->)\\s*)${escapeRegExp(secret)}(?=\\s|$|,)`, 'gm');
+      result = result.replace(bare, '$1(sensitive value)');
+    }
+    return result;
+  }
+
+  /** True when `text` still holds a secret long enough to be recognised. */
+  leaks(text: string): boolean {
+    for (const secret of this.long) if (text.includes(secret)) return true;
+    return false;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Applies a Terraform sensitivity mask to a value. The mask mirrors the value's shape: `true`
+ * marks the whole subtree, an object or array marks children, anything else marks nothing.
+ */
+export function redact(value: unknown, mask: unknown, secrets: SecretScrubber): PlanValue {
+  if (mask === true) {
+    secrets.add(value);
+    return new Redacted(fingerprint(value));
+  }
+  if (value instanceof Unknown) return value;
+  if (value instanceof Redacted) return value;
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) {
+    const masks = Array.isArray(mask) ? mask : [];
+    return value.map((item, index) => redact(item, masks[index], secrets));
+  }
+  if (typeof value === 'object') {
+    const masks = mask !== null && typeof mask === 'object' && !Array.isArray(mask) ? (mask as Record<string, unknown>) : {};
+    const result: Record<string, PlanValue> = {};
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) result[key] = redact(child, masks[key], secrets);
+    return result;
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return null;
+}
+
+/**
+ * Marks the values `after_unknown` says are known only after apply. The mask may name keys the
+ * value lacks (Terraform leaves them out of `after`).
+ */
+export function withUnknowns(value: unknown, unknownMask: unknown): unknown {
+  if (unknownMask === true) return Unknown.instance;
+  if (unknownMask === null || typeof unknownMask !== 'object') return value;
+  if (Array.isArray(unknownMask)) {
+    if (!Array.isArray(value)) return value;
+    return value.map((item, index) => withUnknowns(item, unknownMask[index]));
+  }
+  if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) return value;
+  const marked = Object.entries(unknownMask as Record<string, unknown>).filter(([, mask]) => mask === true || (mask !== null && typeof mask === 'object'));
+  if (marked.length === 0) return value;
+  const result: Record<string, unknown> = { ...((value as Record<string, unknown> | null) ?? {}) };
+  for (const [key, mask] of marked) result[key] = withUnknowns(result[key], mask);
+  return result;
+}

@@ -1,0 +1,220 @@
+/** Unit tests of the plan engine (packages/terraform-plan), in process and fast. */
+import { describe, expect, it } from 'vitest';
+import {
+  countChanges,
+  parsePlanDocument,
+  parsePlanJson,
+  parsePlanLog,
+  planDigest,
+  planLine,
+  PlanFormatError,
+  preparePlan,
+  renderFailedPlan,
+  renderPlan,
+  SecretScrubber,
+  splitTextPlan,
+  stripAnsi,
+  toDiffSyntax,
+  type PlanView,
+} from '../../packages/terraform-plan';
+import { generatePlan } from './generate';
+import { FIXTURE_SECRETS, haveFixtures, readFixture } from './fixtures';
+
+function view(json: string, text?: string, name = 'dev'): PlanView {
+  const prepared = preparePlan(json, text);
+  return { plan: prepared.plan, counts: prepared.counts, digest: prepared.digest, name, tool: 'Terraform', text: prepared.text, sha: 'abc1234def5678', runUrl: 'https://github.com/o/r/actions/runs/1' };
+}
+
+const doc = (resourceChanges: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ format_version: '1.2', planned_values: {}, resource_changes: resourceChanges, ...extra });
+const rc = (address: string, actions: string[], change: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  address,
+  mode: 'managed',
+  type: address.split('.')[0],
+  change: { actions, before: null, after: null, ...change },
+  ...extra,
+});
+
+describe('parsing and counting', () => {
+  it('counts every kind of action the way Terraform does', () => {
+    const json = doc([
+      rc('a.create', ['create'], { after: { x: 1 } }),
+      rc('a.update', ['update'], { before: { x: 1 }, after: { x: 2 } }),
+      rc('a.delete', ['delete'], { before: { x: 1 } }),
+      rc('a.replace1', ['delete', 'create'], { before: { x: 1 }, after: { x: 2 } }),
+      rc('a.replace2', ['create', 'delete'], { before: { x: 1 }, after: { x: 2 } }),
+      rc('a.import', ['no-op'], { before: { x: 1 }, after: { x: 1 }, importing: { id: 'i-123' } }),
+      rc('a.importupdate', ['update'], { before: { x: 1 }, after: { x: 3 }, importing: { id: 'i-456' } }),
+      rc('a.moved', ['no-op'], { before: { x: 1 }, after: { x: 1 } }, { previous_address: 'a.old' }),
+      rc('a.forget', ['forget'], { before: { x: 1 } }),
+      rc('a.nothing', ['no-op'], { before: { x: 1 }, after: { x: 1 } }),
+      { ...rc('data.a.read', ['read'], { after: { x: 1 } }), mode: 'data' },
+    ]);
+    const { plan } = parsePlanJson(json);
+    const counts = countChanges(plan);
+    expect(counts).toMatchObject({ add: 3, change: 2, destroy: 3, replace: 2, import: 2, move: 1, forget: 1 });
+    expect(planLine(counts)).toBe('Plan: 2 to import, 3 to add, 2 to change, 3 to destroy, 1 to forget.');
+    expect(plan.resources.find((r) => r.address === 'a.replace2')?.replaceOrder).toBe('create-before-destroy');
+  });
+
+  it('says what is wrong with input that is not a plan', () => {
+    expect(() => parsePlanJson('')).toThrow(/empty/);
+    expect(() => parsePlanJson('{not json')).toThrow(/not valid JSON/);
+    expect(() => parsePlanJson('{"format_version":"1.0","values":{}}')).toThrow(/state, not a plan/);
+    expect(() => parsePlanJson('{"@level":"info","type":"version"}\n{"@level":"error"}')).toThrow(/plan -json` log stream/);
+    expect(() => parsePlanJson('{"format_version":"2.0","planned_values":{}}')).toThrow(/format_version is 2.0/);
+    expect(() => parsePlanJson('[1,2]')).toThrow(PlanFormatError);
+    expect(() => parsePlanJson(doc([{ address: 'x' }]))).toThrow(/has no change object/);
+    expect(() => parsePlanJson(doc([rc('x.y', ['explode'])]))).toThrow(/unknown actions \[explode\]/);
+  });
+
+  it('reads OpenTofu plans (same format, no resource_changes when nothing changes)', () => {
+    const { plan } = parsePlanDocument({ format_version: '1.2', terraform_version: '1.8.3', planned_values: { root_module: {} }, configuration: {} });
+    expect(countChanges(plan)).toMatchObject({ add: 0, change: 0, destroy: 0 });
+  });
+});
+
+describe('redaction', () => {
+  it('replaces every leaf the masks mark, in resources, outputs and variables, before rendering', () => {
+    const json = doc(
+      [rc('db.main', ['update'], { before: { password: 'hunter2-old', nested: { token: 'tok-aaaa', plain: 'ok' } }, after: { password: 'hunter2-new', nested: { token: 'tok-bbbb', plain: 'ok' } }, before_sensitive: { password: true, nested: { token: true } }, after_sensitive: { password: true, nested: { token: true } } })],
+      {
+        output_changes: { pw: { actions: ['update'], before: 'out-secret-1', after: 'out-secret-2', before_sensitive: true, after_sensitive: true }, declared: { actions: ['create'], before: null, after: 'declared-secret' } },
+        configuration: { root_module: { outputs: { declared: { sensitive: true } }, variables: { api_key: { sensitive: true } } } },
+        variables: { api_key: { value: 'var-secret-value' } },
+      },
+    );
+    const v = view(json);
+    const markdown = renderPlan(v, { limit: 65_536 }).markdown;
+    for (const secret of ['hunter2-old', 'hunter2-new', 'tok-aaaa', 'tok-bbbb', 'out-secret-1', 'out-secret-2', 'declared-secret', 'var-secret-value']) {
+      expect(markdown).not.toContain(secret);
+      expect(JSON.stringify(v.plan)).not.toContain(secret);
+    }
+    expect(markdown).toContain('(sensitive value)');
+    expect(markdown).toContain('plain');
+  });
+
+  it('scrubs values the JSON marks sensitive out of a text plan, and drops bodies that still leak', () => {
+    const json = doc([rc('x.a', ['create'], { after: { secret: 'topsecretvalue', short: '42' }, after_sensitive: { secret: true, short: true } })]);
+    const text = '\u001b[1mTerraform will perform the following actions:\u001b[0m\n\n  # x.a will be created\n  + resource "x" "a" {\n      + secret = "topsecretvalue"\n      + short  = 42\n    }\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n';
+    const v = view(json, text);
+    const body = v.text?.changes.get('x.a') ?? '';
+    expect(body).not.toContain('topsecretvalue');
+    expect(body).toMatch(/short\s+= \(sensitive value\)/);
+    expect(body).not.toContain('\u001b');
+  });
+
+  it('scrubber leaves hashes and words alone for short secrets', () => {
+    const secrets = new SecretScrubber();
+    secrets.add(42);
+    expect(secrets.scrub('  + port = 42\n  + hash = "a42b"\n')).toBe('  + port = (sensitive value)\n  + hash = "a42b"\n');
+  });
+});
+
+describe('digest', () => {
+  it('is the same for the same changes in another order, and differs for a different plan', () => {
+    const a = planDigest(parsePlanDocument(generatePlan({ resources: 50 })).plan);
+    const b = planDigest(parsePlanDocument(generatePlan({ resources: 50, shuffled: true })).plan);
+    const c = planDigest(parsePlanDocument(generatePlan({ resources: 50, variant: 'changed' })).plan);
+    const d = planDigest(parsePlanDocument(generatePlan({ resources: 50, secret: 'another-secret' })).plan);
+    expect(a).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    // A changed sensitive value changes the digest, without the value being anywhere in it.
+    expect(d).not.toBe(a);
+  });
+
+  it('ignores drift and no-op resources, which apply does not change', () => {
+    const base = [rc('a.b', ['create'], { after: { x: 1 } })];
+    const withNoise = [...base, rc('a.c', ['no-op'], { before: { x: 1 }, after: { x: 1 } })];
+    const drift = { resource_drift: [rc('a.d', ['update'], { before: { x: 1 }, after: { x: 2 } })] };
+    expect(planDigest(parsePlanJson(doc(withNoise, drift)).plan)).toBe(planDigest(parsePlanJson(doc(base)).plan));
+  });
+});
+
+describe('text plans', () => {
+  it('strips ANSI colour codes', () => {
+    expect(stripAnsi('\u001b[32m+\u001b[0m create\r\n')).toBe('+ create\n');
+  });
+
+  it('keeps heredoc content lines that start with - or + as content', () => {
+    const body = ['# x will be created', '+ resource "a" "b" {', '    + content = <<-EOT', '          - item', '      EOT', '  }'].join('\n');
+    const lines = toDiffSyntax(body).split('\n');
+    expect(lines[3].startsWith(' ')).toBe(true);
+    expect(lines[2].startsWith('+')).toBe(true);
+  });
+
+  it.skipIf(!haveFixtures)('splits the fixture text plans by the addresses the JSON names', () => {
+    const bodies = splitTextPlan(readFixture('replace.plan.txt'), new Set(['local_file.test', 'local_file.test3', 'local_file.test2']));
+    expect([...bodies.changes.keys()]).toEqual(['local_file.test', 'local_file.test3']);
+    expect(bodies.planLine).toBe('Plan: 2 to add, 0 to change, 2 to destroy.');
+    expect(bodies.changes.get('local_file.test3')).toContain('EOT');
+  });
+});
+
+describe.skipIf(!haveFixtures)('fixtures through the engine', () => {
+  const cases: [string, string, string][] = [
+    ['create-sensitive', 'Plan: 3 to add, 0 to change, 0 to destroy.', 'create'],
+    ['replace', 'Plan: 2 to add, 0 to change, 2 to destroy.', 'replace'],
+    ['delete', 'Plan: 0 to add, 0 to change, 2 to destroy.', 'delete'],
+    ['no-changes', 'Plan: 0 to add, 0 to change, 0 to destroy.', 'none'],
+  ];
+  it.each(cases)('%s: counts match the text plan and no sensitive value is rendered', (name, line) => {
+    const text = readFixture(`${name}.plan.txt`);
+    const v = view(readFixture(`${name}.plan.json`), text);
+    expect(preparePlan(readFixture(`${name}.plan.json`), text).summary).toBe(line);
+    const markdown = renderPlan(v, { limit: 65_536 }).markdown;
+    for (const secret of FIXTURE_SECRETS) expect(markdown).not.toContain(secret);
+    if (name === 'no-changes') expect(markdown).toContain('No changes.');
+    else expect(markdown).toContain(line);
+    if (name === 'replace' || name === 'delete') {
+      // Destroys and replacements come first, with their reasons.
+      const caution = markdown.indexOf('[!CAUTION]');
+      expect(caution).toBeGreaterThan(0);
+      expect(caution).toBeLessThan(markdown.indexOf('<details'));
+      expect(markdown).toMatch(name === 'replace' ? /cannot be updated in place/ : /not in the configuration/);
+    }
+  });
+
+  it('renders the JSON diagnostic stream of a failed plan as an error', () => {
+    const failed = parsePlanLog(readFixture('error.plan-json-ui.log'));
+    expect(failed.format).toBe('json-stream');
+    expect(failed.diagnostics[0]).toMatchObject({ severity: 'error', summary: 'Unsupported block type', location: 'main.tf line 2' });
+    const { markdown } = renderFailedPlan({ failed, name: 'dev', tool: 'Terraform' }, { limit: 65_536 });
+    expect(markdown).toContain('failed');
+    expect(markdown).not.toMatch(/No changes\./);
+  });
+
+  it('renders the legacy 0.11 text error as an error', () => {
+    const failed = parsePlanLog(readFixture('error-legacy-0.11.plan.txt'));
+    expect(failed.format).toBe('text');
+    expect(failed.diagnostics[0].summary).toContain('null_resource.foo');
+    expect(failed.diagnostics[0].detail).toContain('unknown function called: guid');
+  });
+});
+
+describe('size degradation', () => {
+  it('degrades step by step (full, trimmed, addresses, counts) and never exceeds the limit', () => {
+    const v = view(JSON.stringify(generatePlan({ resources: 500 })));
+    const full = renderPlan(v, { limit: Number.MAX_SAFE_INTEGER, prefix: '<!-- marker -->' });
+    expect(full.detail).toBe('full');
+    expect(full.cut).toBe('');
+    const order = ['full', 'trimmed', 'addresses', 'counts'];
+    const seen: string[] = [];
+    for (let limit = full.markdown.length; limit > 4_000; limit = Math.floor(limit * 0.93)) {
+      const rendered = renderPlan(v, { limit, prefix: '<!-- marker -->' });
+      expect(rendered.markdown.length).toBeLessThanOrEqual(limit);
+      expect(rendered.markdown.startsWith('<!-- marker -->\n')).toBe(true);
+      if (rendered.detail !== 'full') expect(rendered.markdown).toContain('This plan was shortened to fit the size limit');
+      if (seen.at(-1) !== rendered.detail) seen.push(rendered.detail);
+    }
+    // Each step appears, in order, and never goes back to a richer one.
+    expect(seen).toEqual(order);
+  });
+
+  it('keeps the failed-plan comment within the limit too', () => {
+    const log = Array.from({ length: 3000 }, (_, i) => `╷\n│ Error: problem ${i}\n│\n│ ${'detail '.repeat(20)}\n╵`).join('\n');
+    const { markdown, shortened } = renderFailedPlan({ failed: parsePlanLog(log), name: 'dev', tool: 'Terraform' }, { limit: 65_536 });
+    expect(markdown.length).toBeLessThanOrEqual(65_536);
+    expect(shortened).toBe(true);
+  });
+});
