@@ -1,5 +1,5 @@
-// Entry of the ecs-deploy bundle: the runner starts this file; the work is in ./run.
+// Entry of the ecs-deploy bundle: the runner starts this file (main and post); the work is in ./run.
 import { runAction } from '../../packages/action-kit';
-import { deploy } from './run';
+import { deploy, post } from './run';
 
-void runAction({ main: deploy });
+void runAction({ main: deploy, post });

@@ -1,8 +1,142 @@
-import { NotImplementedError, readInputs, type ActionContext } from '../../packages/action-kit';
+/**
+ * ecs-deploy glue: inputs -> packages/ecs deploy() -> outputs, job summary, one failure line.
+ * The post step rolls back when main never finished (the runner killed it mid-rollout).
+ */
+import path from 'node:path';
+import * as core from '@actions/core';
+import { ActionError, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { createAwsClients } from '../../packages/aws';
+import {
+  deploy as deployService,
+  formatStoppedTask,
+  parseImage,
+  readTaskDefinitionFile,
+  renderDeploySummary,
+  rollback,
+  shortArn,
+  type DeployResult,
+  type EcsContext,
+} from '../../packages/ecs';
+import { Input, Output, State } from './names';
 
-export async function deploy(_context: ActionContext): Promise<void> {
+const log = { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) };
+
+export async function deploy(context: ActionContext): Promise<void> {
+  const clock = stopwatch(systemClock);
   const inputs = readInputs();
-  inputs.required('cluster');
-  inputs.required('service');
-  throw new NotImplementedError('ecs-deploy');
+  const cluster = inputs.required(Input.Cluster);
+  const service = inputs.required(Input.Service);
+  const image = inputs.optional(Input.Image);
+  if (image) parseImage(image, Input.Image);
+  const container = inputs.optional(Input.Container);
+  const templatePath = inputs.optional(Input.TaskDefinition);
+  const resolveDigest = inputs.boolean(Input.ResolveDigest, true);
+  const forceNewDeployment = inputs.boolean(Input.ForceNewDeployment, false);
+  const registerOnly = inputs.boolean(Input.RegisterOnly, false);
+  const wait = inputs.boolean(Input.Wait, true);
+  const timeoutMs = inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 });
+  const intervalMs = inputs.integer(Input.PollIntervalSeconds, 5, { min: 1, max: 300 }) * 1000;
+  const rollbackOnFailure = inputs.boolean(Input.RollbackOnFailure, true);
+  const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
+  const taskDefinition = templatePath
+    ? await readTaskDefinitionFile(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), templatePath), Input.TaskDefinition)
+    : undefined;
+  if (!image && !taskDefinition && !forceNewDeployment) {
+    core.info(`No 'image' and no 'task-definition' given: the current revision is kept unless something else changed.`);
+  }
+
+  const clients = createAwsClients({ maxAttempts });
+  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock: systemClock, log };
+  core.info(`Deploying ${image ?? 'the current image'} to ${service} in ${cluster} (${clients.region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
+
+  let result: DeployResult;
+  try {
+    result = await deployService(ctx, {
+      cluster,
+      service,
+      image,
+      container,
+      taskDefinition,
+      resolveDigest,
+      forceNewDeployment,
+      registerOnly,
+      wait,
+      rollbackOnFailure,
+      intervalMs,
+      timeoutMs,
+      signal: context.signal,
+      onRolloutStarted: (started) => {
+        // For the post step: what to roll back if this process is killed before it finishes.
+        core.saveState(State.Cluster, started.cluster);
+        core.saveState(State.Service, started.service);
+        core.saveState(State.PreviousTaskDefinition, started.previousTaskDefinitionArn);
+        core.saveState(State.TaskDefinition, started.taskDefinitionArn);
+        core.saveState(State.DeploymentId, started.deploymentId ?? '');
+        core.saveState(State.Rollback, String(rollbackOnFailure && wait));
+        core.saveState(State.PollInterval, String(intervalMs));
+      },
+    });
+  } catch (error) {
+    setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
+    throw error;
+  } finally {
+    core.saveState(State.Finished, 'true');
+  }
+
+  setOutputs({
+    [Output.TaskDefinitionArn]: result.taskDefinitionArn,
+    [Output.PreviousTaskDefinitionArn]: result.previousTaskDefinitionArn,
+    [Output.Image]: result.image,
+    [Output.DeploymentId]: result.deploymentId ?? '',
+    [Output.Status]: result.status,
+    [Output.DurationSeconds]: clock.elapsedSeconds(),
+  });
+  await core.group('Task definition changes', async () => {
+    if (result.changes.length === 0) core.info('none');
+    for (const change of result.changes) core.info(`${change.scope} ${change.field}: ${change.before} -> ${change.after}`);
+  });
+  await writeSummary(renderDeploySummary(`ECS deploy ${service}`, result));
+  core.info(`Result: ${result.status}: ${result.reason}`);
+
+  if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
+    throw new ActionError(`ECS deploy of ${shortArn(result.taskDefinitionArn)} to ${service} ${result.status}: ${result.reason}.`, { details: failureDetails(result) });
+  }
+}
+
+function failureDetails(result: DeployResult): string[] {
+  const details: string[] = [];
+  if (result.stoppedTasks.length) {
+    details.push('Stopped tasks of the new revision:');
+    details.push(...result.stoppedTasks.map((t) => `  ${formatStoppedTask(t)}`));
+  }
+  const events = result.timeline.entries.filter((e) => e.kind === 'event').slice(-5);
+  if (events.length) {
+    details.push('Last service events:');
+    details.push(...events.map((e) => `  ${e.message}`));
+  }
+  return details;
+}
+
+/** The post step: roll back a rollout main started but never finished watching (it was killed). */
+export async function post(_context: ActionContext): Promise<void> {
+  const previous = core.getState(State.PreviousTaskDefinition);
+  if (!previous || core.getState(State.Finished) === 'true') return;
+  if (core.getState(State.Rollback) !== 'true') {
+    core.warning(`The deploy step did not finish and rollback-on-failure is off: the service may still be rolling out ${shortArn(core.getState(State.TaskDefinition))}.`);
+    return;
+  }
+  const cluster = core.getState(State.Cluster);
+  const service = core.getState(State.Service);
+  core.warning(`The deploy step did not finish (killed or cancelled): rolling ${service} back to ${shortArn(previous)}.`);
+  const clients = createAwsClients();
+  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock: systemClock, log };
+  const back = await rollback(ctx, {
+    cluster,
+    service,
+    previousTaskDefinitionArn: previous,
+    intervalMs: Number(core.getState(State.PollInterval)) || 5000,
+    timeoutMs: 60_000,
+  });
+  core.info(back.reason);
+  await writeSummary(`## ↩️ ECS deploy ${service}: rolled back in the post step\n\n${back.reason}\n`);
 }

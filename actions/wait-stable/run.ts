@@ -1,8 +1,103 @@
-import { NotImplementedError, readInputs, type ActionContext } from '../../packages/action-kit';
+/**
+ * wait-stable glue: inputs -> packages/ecs waitForServices() (+ waitForHealth) -> outputs, job summary.
+ */
+import * as core from '@actions/core';
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ActionError, InputError, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { aws, awsErrorCode, createAwsClients } from '../../packages/aws';
+import { formatStoppedTask, renderWaitSummary, shortArn, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
+import { Input, Output } from './names';
 
-export async function waitStable(_context: ActionContext): Promise<void> {
+const log = { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) };
+
+export async function waitStable(context: ActionContext): Promise<void> {
+  const clock = stopwatch(systemClock);
   const inputs = readInputs();
-  inputs.required('cluster');
-  inputs.required('services');
-  throw new NotImplementedError('wait-stable');
+  const cluster = inputs.required(Input.Cluster);
+  inputs.required(Input.Services);
+  const services = [...new Set(inputs.list(Input.Services))];
+  const expected = inputs.optional(Input.TaskDefinition);
+  const timeoutMs = inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 });
+  const intervalMs = inputs.integer(Input.PollIntervalSeconds, 5, { min: 1, max: 300 }) * 1000;
+  const healthUrl = inputs.optional(Input.HealthUrl);
+  if (healthUrl) checkUrl(healthUrl);
+  const healthTimeoutMs = inputs.duration(Input.HealthTimeoutSeconds, 300_000, 'seconds', { minMs: 1000 });
+  const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
+
+  const clients = createAwsClients({ maxAttempts });
+  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock: systemClock, log };
+  const taskDefinitionArn = expected ? await fullTaskDefinitionArn(ctx, expected) : undefined;
+  core.info(`Waiting for ${services.join(', ')} in ${cluster}${taskDefinitionArn ? ` to run ${shortArn(taskDefinitionArn)}` : ''}; polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
+
+  let result: WaitResult;
+  try {
+    result = await waitForServices(ctx, { cluster, services, taskDefinitionArn, intervalMs, timeoutMs, signal: context.signal });
+  } catch (error) {
+    setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
+    throw error;
+  }
+
+  let healthLine: string | undefined;
+  let healthError: unknown;
+  if (result.status === 'stable' && healthUrl) {
+    try {
+      const health = await waitForHealth({ url: healthUrl, clock: systemClock, log, intervalMs, timeoutMs: healthTimeoutMs, signal: context.signal });
+      healthLine = `Health: \`${healthUrl}\` answered ${health.status} after ${health.attempts} attempt(s).`;
+    } catch (error) {
+      healthError = error;
+      healthLine = `Health: ${(error as Error).message}`;
+    }
+  }
+  const status = healthError ? 'failed' : result.status;
+  setOutputs({
+    [Output.Status]: status,
+    [Output.DurationSeconds]: clock.elapsedSeconds(),
+    [Output.Services]: result.services.map((s) => ({
+      name: s.name,
+      status: s.status,
+      taskDefinition: s.taskDefinition ?? null,
+      running: s.runningCount ?? null,
+      desired: s.desiredCount ?? null,
+      deploymentId: s.deploymentId ?? null,
+      reason: s.reason,
+    })),
+  });
+  await writeSummary(renderWaitSummary(`ECS wait ${services.join(', ')}`, { ...result, status }, healthLine));
+  if (healthError) throw healthError;
+  if (status !== 'stable') {
+    const bad = result.services.filter((s) => s.status !== 'stable');
+    const details = bad.flatMap((s) => s.stoppedTasks.map((t) => `  ${s.name}: ${formatStoppedTask(t)}`));
+    throw new ActionError(`ECS services not stable (${status}): ${bad.map((s) => `${s.name} ${s.status}: ${s.reason}`).join('; ')}.`, {
+      details: details.length ? ['Stopped tasks:', ...details] : [],
+    });
+  }
+  core.info(`All ${services.length} service(s) stable after ${clock.elapsedSeconds()}s.`);
+}
+
+function checkUrl(raw: string): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError(Input.HealthUrl, `is '${raw}', not a URL`, 'use an http(s) URL such as https://api-dev.example.com/health');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(Input.HealthUrl, `uses ${url.protocol}`, 'use an http:// or https:// URL');
+  }
+}
+
+/** `family:revision` or a full ARN -> the full ARN ECS reports in deployments (read-only call). */
+async function fullTaskDefinitionArn(ctx: EcsContext, given: string): Promise<string> {
+  if (/^arn:aws[a-z-]*:ecs:[^:]+:\d{12}:task-definition\/[^:]+:\d+$/.test(given)) return given;
+  if (!/^[A-Za-z0-9_-]+:\d+$/.test(given)) {
+    throw new InputError(Input.TaskDefinition, `is '${given}'`, 'use a task definition ARN or family:revision (e.g. the task-definition-arn output of ecs-deploy)');
+  }
+  try {
+    const answer = await aws('ecs:DescribeTaskDefinition', ctx.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: given })));
+    return answer.taskDefinition?.taskDefinitionArn ?? given;
+  } catch (error) {
+    const code = awsErrorCode((error as { cause?: unknown }).cause);
+    if (code === 'ClientException') throw new InputError(Input.TaskDefinition, `is '${given}', which does not exist`, 'use an existing task definition revision');
+    throw error;
+  }
 }

@@ -1,6 +1,42 @@
 // Public surface of the ECS engine shared by ecs-deploy, wait-stable and run-migration.
 // Other packages and actions import from here only, never from the files directly.
 export const ECS_ENGINE = 'ecs' as const;
+// Context, task definitions, images, services (ecs-deploy, wait-stable).
+export { silentLog, shortArn, formatElapsed } from './context';
+export type { EcsContext, EngineLog } from './context';
+export {
+  READ_ONLY_FIELDS,
+  normalizeTaskDefinition,
+  readTaskDefinitionFile,
+  selectContainer,
+  withContainerImage,
+  canonicalTaskDefinition,
+  sameTaskDefinition,
+  diffTaskDefinitions,
+  taskDefinitionName,
+} from './task-definition';
+export type { TaskDefinitionInput, TaskDefinitionChange } from './task-definition';
+export { parseImage, formatImage, resolveImage } from './image';
+export type { ImageReference, ResolvedImage } from './image';
+export { describeService, describeServices, validateCluster, validateService, checkServiceSupported, primaryDeployment } from './service';
+export type { ServiceTarget, TargetInputNames } from './service';
+// Stopped tasks: why tasks of a revision (or a one-off task) stopped.
+export { describeStoppedTasks, describeTasks, toStoppedTask, formatStoppedTask } from './stopped-tasks';
+export type { StoppedTask, StoppedContainer, StoppedTaskQuery } from './stopped-tasks';
+// Deploy, watch, roll back, wait.
+export { Timeline } from './timeline';
+export type { TimelineEntry } from './timeline';
+export { evaluateDeployment, chooseDeployment, watchDeployment, describeCounts } from './deployment-watcher';
+export type { Verdict, Tracked, WatchOptions, WatchResult, WatchOutcome } from './deployment-watcher';
+export { rollback } from './rollback';
+export type { RollbackOptions, RollbackResult } from './rollback';
+export { deploy, planDeployment } from './deploy';
+export type { DeployOptions, DeployPlan, DeployResult, DeployStatus, RolloutStarted } from './deploy';
+export { waitForServices } from './wait';
+export type { WaitOptions, WaitResult, WaitStatus, ServiceWaitResult } from './wait';
+export { waitForHealth } from './health';
+export type { HealthOptions, HealthResult } from './health';
+export { renderDeploySummary, renderWaitSummary, renderChanges, renderStoppedTasks, renderTimeline } from './summary';
 // One-off tasks (run-migration).
 export { runTask } from './run-task';
 export type { RunTaskDeps, RunTaskLog, RunTaskOptions } from './run-task';

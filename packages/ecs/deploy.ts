@@ -1,0 +1,309 @@
+/**
+ * ecs-deploy's engine. Everything is checked before the first change (cluster, service, controller,
+ * container, image tag in ECR), then: register the revision unless an identical one exists, capture
+ * the previous revision, UpdateService, follow the deployment ECS started (by id, from UpdateService's
+ * answer) and, when it does not win, roll back. The result always says what really happened; a
+ * rollout that did not complete is never `deployed`.
+ */
+import {
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Service,
+  type Tag,
+} from '@aws-sdk/client-ecs';
+import { CancelledError } from '../action-kit/errors';
+import { aws, awsErrorCode } from '../aws/errors';
+import type { EcsContext } from './context';
+import { shortArn } from './context';
+import { watchDeployment, type WatchResult } from './deployment-watcher';
+import { resolveImage, type ResolvedImage } from './image';
+import { rollback, type RollbackResult } from './rollback';
+import { validateService, primaryDeployment } from './service';
+import type { StoppedTask } from './stopped-tasks';
+import {
+  diffTaskDefinitions,
+  normalizeTaskDefinition,
+  sameTaskDefinition,
+  selectContainer,
+  withContainerImage,
+  type TaskDefinitionChange,
+  type TaskDefinitionInput,
+} from './task-definition';
+import { Timeline } from './timeline';
+
+export type DeployStatus = 'deployed' | 'unchanged' | 'registered' | 'failed' | 'rolled-back' | 'timed-out';
+
+export interface DeployOptions {
+  cluster: string;
+  service: string;
+  /** `repo:tag` or `repo@sha256:...`; empty keeps the current image. */
+  image?: string;
+  container?: string;
+  /** Template instead of the service's current task definition (already read from the file). */
+  taskDefinition?: TaskDefinitionInput;
+  resolveDigest: boolean;
+  forceNewDeployment: boolean;
+  registerOnly: boolean;
+  wait: boolean;
+  rollbackOnFailure: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  /** How long to watch a rollback settle (default: the timeout). */
+  rollbackTimeoutMs?: number;
+  /** After cancellation the runner allows seconds, not minutes: watch the rollback this long (default 20 s). */
+  cancelRollbackTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called right after UpdateService, before waiting: the action saves state for its post step. */
+  onRolloutStarted?(started: RolloutStarted): void;
+}
+
+export interface RolloutStarted {
+  cluster: string;
+  service: string;
+  taskDefinitionArn: string;
+  previousTaskDefinitionArn: string;
+  deploymentId?: string;
+}
+
+export interface DeployPlan {
+  service: Service;
+  previousTaskDefinitionArn: string;
+  current: TaskDefinitionInput;
+  next: TaskDefinitionInput;
+  container: string;
+  image?: ResolvedImage;
+  changed: boolean;
+  changes: TaskDefinitionChange[];
+  tags?: Tag[];
+}
+
+export interface DeployResult {
+  status: DeployStatus;
+  /** One sentence: what happened and why. */
+  reason: string;
+  taskDefinitionArn: string;
+  previousTaskDefinitionArn: string;
+  image?: string;
+  deploymentId?: string;
+  /** A new revision was registered (false when unchanged or an identical latest revision was reused). */
+  registered: boolean;
+  reusedTaskDefinition: boolean;
+  changes: TaskDefinitionChange[];
+  plan: DeployPlan;
+  watch?: WatchResult;
+  rollback?: RollbackResult;
+  cancelled: boolean;
+  stoppedTasks: StoppedTask[];
+  timeline: Timeline;
+  elapsedMs: number;
+}
+
+/** Validates the target and builds the new revision. Makes no change. */
+export async function planDeployment(ctx: EcsContext, options: DeployOptions): Promise<DeployPlan> {
+  const service = await validateService(ctx.ecs, { cluster: options.cluster, service: options.service });
+  const previousTaskDefinitionArn = service.taskDefinition ?? primaryDeployment(service)?.taskDefinition ?? '';
+  const described = await aws(
+    'ecs:DescribeTaskDefinition',
+    ctx.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: previousTaskDefinitionArn, include: ['TAGS'] })),
+  );
+  if (!described.taskDefinition) throw new Error(`DescribeTaskDefinition returned nothing for ${previousTaskDefinitionArn}`);
+  const current = normalizeTaskDefinition(described.taskDefinition);
+  const template = options.taskDefinition ?? current;
+  const container = selectContainer(template, options.container);
+  let next = template;
+  let image: ResolvedImage | undefined;
+  if (options.image) {
+    image = await resolveImage(ctx.ecr, options.image, { resolveDigest: options.resolveDigest });
+    next = withContainerImage(template, container.name ?? '', image.image);
+  }
+  return {
+    service,
+    previousTaskDefinitionArn,
+    current,
+    next,
+    container: container.name ?? '',
+    image,
+    changed: !sameTaskDefinition(current, next),
+    changes: diffTaskDefinitions(current, next),
+    tags: described.tags?.length ? described.tags : undefined,
+  };
+}
+
+export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<DeployResult> {
+  const { clock } = ctx;
+  const start = clock.now();
+  const timeline = new Timeline(start, ctx.log);
+  const note = (message: string) => timeline.add({ now: clock.now(), at: clock.now(), kind: 'action', message });
+  const plan = await planDeployment(ctx, options);
+  const base = {
+    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
+    image: plan.image?.image ?? plan.next.containerDefinitions?.find((c) => c.name === plan.container)?.image,
+    changes: plan.changes,
+    plan,
+    cancelled: false,
+    stoppedTasks: [] as StoppedTask[],
+    timeline,
+  };
+  const finish = (result: Omit<DeployResult, keyof typeof base | 'elapsedMs'> & Partial<typeof base>): DeployResult => ({
+    ...base,
+    ...result,
+    elapsedMs: clock.now() - start,
+  });
+  if (plan.image) note(`image ${plan.image.image} (${plan.image.note})`);
+
+  if (!plan.changed && !options.forceNewDeployment) {
+    note(`task definition unchanged: ${shortArn(plan.previousTaskDefinitionArn)} already runs this revision; nothing registered or deployed`);
+    return finish({
+      status: 'unchanged',
+      reason: `${shortArn(plan.previousTaskDefinitionArn)} already has this image and settings`,
+      taskDefinitionArn: plan.previousTaskDefinitionArn,
+      registered: false,
+      reusedTaskDefinition: false,
+    });
+  }
+
+  let taskDefinitionArn = plan.previousTaskDefinitionArn;
+  let registered = false;
+  let reused = false;
+  if (plan.changed) {
+    // A re-run (or the second call after register-only) finds the revision it registered: use it, do not pile up revisions.
+    const latest = await latestRevision(ctx, plan.next.family ?? '');
+    if (latest && sameTaskDefinition(latest.definition, plan.next)) {
+      taskDefinitionArn = latest.arn;
+      reused = true;
+      note(`reusing ${shortArn(taskDefinitionArn)}: the latest revision of ${plan.next.family} is identical`);
+    } else {
+      const answer = await aws(
+        'ecs:RegisterTaskDefinition',
+        ctx.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.next, ...(plan.tags && !plan.next.tags ? { tags: plan.tags } : {}) })),
+      );
+      taskDefinitionArn = answer.taskDefinition?.taskDefinitionArn ?? '';
+      registered = true;
+      note(`registered ${shortArn(taskDefinitionArn)}`);
+    }
+  }
+
+  if (options.registerOnly) {
+    return finish({
+      status: 'registered',
+      reason: `${shortArn(taskDefinitionArn)} is ${reused ? 'the latest identical revision' : 'registered'}; the service still runs ${shortArn(plan.previousTaskDefinitionArn)}`,
+      taskDefinitionArn,
+      registered,
+      reusedTaskDefinition: reused,
+    });
+  }
+
+  const updated = await aws(
+    'ecs:UpdateService',
+    ctx.ecs.send(
+      new UpdateServiceCommand({
+        cluster: options.cluster,
+        service: options.service,
+        taskDefinition: taskDefinitionArn,
+        forceNewDeployment: options.forceNewDeployment || undefined,
+      }),
+    ),
+  );
+  const updateAt = clock.now();
+  const started = updated.service?.deployments?.find((d) => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn);
+  const deploymentId = started?.id;
+  note(`UpdateService: ${shortArn(plan.previousTaskDefinitionArn)} -> ${shortArn(taskDefinitionArn)}, deployment ${deploymentId ?? '(not in the answer)'}`);
+  options.onRolloutStarted?.({
+    cluster: options.cluster,
+    service: options.service,
+    taskDefinitionArn,
+    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
+    deploymentId,
+  });
+  const common = { taskDefinitionArn, registered, reusedTaskDefinition: reused, deploymentId };
+
+  if (!options.wait) {
+    return finish({ ...common, status: 'deployed', reason: `rollout of ${shortArn(taskDefinitionArn)} started; not watched (wait: false)` });
+  }
+
+  let watch: WatchResult | undefined;
+  let cancelled = false;
+  let cancelReason = '';
+  try {
+    watch = await watchDeployment(ctx, {
+      cluster: options.cluster,
+      service: options.service,
+      deploymentId,
+      taskDefinitionArn,
+      intervalMs: options.intervalMs,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      sinceMs: updateAt - 1000,
+      timeline,
+    });
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+    cancelled = true;
+    const reason = options.signal.reason;
+    cancelReason = reason instanceof CancelledError ? reason.message : 'Cancelled.';
+    note(`${cancelReason} Stopped waiting for ${deploymentId ?? shortArn(taskDefinitionArn)}`);
+  }
+
+  if (watch?.outcome === 'completed') {
+    return finish({ ...common, deploymentId: watch.deploymentId, status: 'deployed', reason: watch.reason, watch });
+  }
+
+  const stoppedTasks = watch?.stoppedTasks ?? [];
+  const failure = cancelled ? cancelReason : (watch?.reason ?? 'rollout did not complete');
+  const failedStatus: DeployStatus = watch?.outcome === 'timed-out' ? 'timed-out' : 'failed';
+
+  // Another revision than ours and the previous one won: someone else deployed; rolling back would undo their work.
+  if (watch?.outcome === 'rolled-back' && watch.winnerTaskDefinitionArn && watch.winnerTaskDefinitionArn !== plan.previousTaskDefinitionArn) {
+    return finish({ ...common, status: 'failed', reason: `${failure}; not rolling back over a revision this step did not deploy`, watch, stoppedTasks, cancelled });
+  }
+
+  const alreadyRolledBack = watch?.outcome === 'rolled-back';
+  if (!options.rollbackOnFailure && !alreadyRolledBack) {
+    return finish({ ...common, status: failedStatus, reason: `${failure}; not rolled back (rollback-on-failure: false)`, watch, stoppedTasks, cancelled });
+  }
+
+  const rollbackTimeoutMs = cancelled ? (options.cancelRollbackTimeoutMs ?? 20_000) : (options.rollbackTimeoutMs ?? options.timeoutMs);
+  let back: RollbackResult;
+  try {
+    back = await rollback(ctx, {
+      cluster: options.cluster,
+      service: options.service,
+      previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
+      intervalMs: options.intervalMs,
+      timeoutMs: rollbackTimeoutMs,
+      timeline,
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return finish({ ...common, status: failedStatus, reason: `${failure}; the rollback to ${shortArn(plan.previousTaskDefinitionArn)} failed: ${why}`, watch, stoppedTasks, cancelled });
+  }
+  // After a cancellation the rollback is started but may still be rolling when the runner stops us: say so.
+  const settledNote = back.settled ? '' : cancelled && back.watch?.outcome === 'timed-out' ? ' (rollback started, still rolling out)' : '';
+  const rolledBack = back.settled || (cancelled && back.watch?.outcome === 'timed-out');
+  return finish({
+    ...common,
+    status: rolledBack ? 'rolled-back' : failedStatus,
+    reason: `${failure}; ${rolledBack ? `rolled back to ${shortArn(plan.previousTaskDefinitionArn)}${back.action === 'already' ? ' by the circuit breaker' : ''}${settledNote}` : back.reason}`,
+    watch,
+    rollback: back,
+    stoppedTasks,
+    cancelled,
+  });
+}
+
+/** The latest ACTIVE revision of a family, normalised; undefined when the family has none. */
+async function latestRevision(ctx: EcsContext, family: string): Promise<{ arn: string; definition: TaskDefinitionInput } | undefined> {
+  if (!family) return undefined;
+  try {
+    const answer = await aws('ecs:DescribeTaskDefinition', ctx.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family })));
+    const found = answer.taskDefinition;
+    if (!found?.taskDefinitionArn || found.status !== 'ACTIVE') return undefined;
+    return { arn: found.taskDefinitionArn, definition: normalizeTaskDefinition(found) };
+  } catch (error) {
+    const code = awsErrorCode((error as { cause?: unknown }).cause ?? error);
+    // A new family (template file) has no revision yet.
+    if (code === 'ClientException' || code === 'InvalidParameterException') return undefined;
+    throw error;
+  }
+}

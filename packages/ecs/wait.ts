@@ -1,0 +1,120 @@
+/**
+ * wait-stable's engine: the deployment watcher for several services at once, without deploying.
+ * Each service is followed by its own watcher (the deployment of the expected revision, else the
+ * PRIMARY one); the first service that fails or is rolled back ends the wait for all, so the step
+ * fails as soon as the answer is known rather than when the slowest service settles.
+ */
+import type { Service } from '@aws-sdk/client-ecs';
+import { InputError } from '../action-kit/errors';
+import type { EcsContext } from './context';
+import { watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
+import { checkServiceSupported, describeServices, validateCluster } from './service';
+import type { StoppedTask } from './stopped-tasks';
+import { Timeline } from './timeline';
+
+export type WaitStatus = 'stable' | 'failed' | 'rolled-back' | 'timed-out';
+
+export interface WaitOptions {
+  cluster: string;
+  services: string[];
+  /** Expected revision: another one winning means rolled back. */
+  taskDefinitionArn?: string;
+  intervalMs: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ServiceWaitResult {
+  name: string;
+  /** `stopped`: another service's failure ended the wait before this one settled. */
+  status: WaitStatus | 'stopped';
+  reason: string;
+  taskDefinition?: string;
+  runningCount?: number;
+  desiredCount?: number;
+  deploymentId?: string;
+  stoppedTasks: StoppedTask[];
+  watch?: WatchResult;
+}
+
+export interface WaitResult {
+  status: WaitStatus;
+  services: ServiceWaitResult[];
+  timeline: Timeline;
+  elapsedMs: number;
+}
+
+const STATUS_OF: Record<WatchOutcome, WaitStatus> = { completed: 'stable', failed: 'failed', 'rolled-back': 'rolled-back', 'timed-out': 'timed-out' };
+
+class StopOthers extends Error {}
+
+/** Validates every service first (exists, ACTIVE, ECS controller), then watches them in parallel. */
+export async function waitForServices(ctx: EcsContext, options: WaitOptions): Promise<WaitResult> {
+  const start = ctx.clock.now();
+  const timeline = new Timeline(start, ctx.log);
+  await validateCluster(ctx.ecs, options.cluster);
+  const described = await describeServices(ctx.ecs, options.cluster, options.services);
+  for (const name of options.services) {
+    const service = described.get(name);
+    if (!service) throw new InputError('services', `lists '${name}', which does not exist in cluster '${options.cluster}'`, 'check the names (e.g. connect2-api-service-dev)');
+    checkServiceSupported(service, { cluster: options.cluster, service: name }, 'services');
+  }
+
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const several = options.services.length > 1;
+  try {
+    const results = await Promise.all(
+      options.services.map(async (name): Promise<ServiceWaitResult> => {
+        try {
+          const watch = await watchDeployment(ctx, {
+            cluster: options.cluster,
+            service: name,
+            taskDefinitionArn: options.taskDefinitionArn,
+            intervalMs: options.intervalMs,
+            timeoutMs: options.timeoutMs,
+            signal: stop.signal,
+            timeline,
+            label: several,
+          });
+          if (watch.outcome !== 'completed' && !stop.signal.aborted) stop.abort(new StopOthers(`${name}: ${watch.reason}`));
+          return fromWatch(name, watch);
+        } catch (error) {
+          if (stop.signal.aborted && stop.signal.reason instanceof StopOthers && !options.signal?.aborted) {
+            return { name, status: 'stopped', reason: `not settled when ${stop.signal.reason.message}`, stoppedTasks: [] };
+          }
+          if (!stop.signal.aborted) stop.abort(new StopOthers(`${name} failed`));
+          throw error;
+        }
+      }),
+    );
+    const statuses = results.map((r) => r.status);
+    const status: WaitStatus = statuses.includes('failed')
+      ? 'failed'
+      : statuses.includes('rolled-back')
+        ? 'rolled-back'
+        : statuses.includes('timed-out')
+          ? 'timed-out'
+          : 'stable';
+    return { status, services: results, timeline, elapsedMs: ctx.clock.now() - start };
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function fromWatch(name: string, watch: WatchResult): ServiceWaitResult {
+  const service: Service | undefined = watch.service;
+  const deployment = watch.deployment;
+  return {
+    name,
+    status: STATUS_OF[watch.outcome],
+    reason: watch.reason,
+    taskDefinition: service?.taskDefinition ?? deployment?.taskDefinition,
+    runningCount: service?.runningCount ?? deployment?.runningCount,
+    desiredCount: service?.desiredCount ?? deployment?.desiredCount,
+    deploymentId: watch.deploymentId,
+    stoppedTasks: watch.stoppedTasks,
+    watch,
+  };
+}
