@@ -49,9 +49,18 @@ export async function startTask(ecs: ECSClient, plan: RunTaskPlan, options: Star
   if (failures.length > 0 || !task?.taskArn) {
     const reasons = failures.map((f) => `${f.arn ? `${f.arn}: ` : ''}${f.reason ?? 'unknown reason'}${f.detail ? ` (${f.detail})` : ''}`);
     const why = reasons.length > 0 ? reasons.join('; ') : 'ECS returned no task and no failure';
-    throw new ActionError(`RunTask did not start the task in cluster ${plan.cluster}: ${why}`, {
-      details: ['RESOURCE:* reasons mean the cluster lacks capacity; AGENT or ATTRIBUTE reasons mean no container instance fits the task definition.'],
-    });
+    throw new ActionError(`RunTask did not start the task in cluster ${plan.cluster}: ${why}`, { details: hints(reasons.join(' ')) });
   }
   return task;
+}
+
+/** What ECS's terse failure reasons mean for the person reading the log. */
+function hints(reasons: string): string[] {
+  const found: string[] = [];
+  if (/RESOURCE:/.test(reasons)) found.push('RESOURCE:* means no container instance has enough CPU, memory or ports free for the task.');
+  if (/AGENT|ATTRIBUTE/.test(reasons)) found.push('AGENT or ATTRIBUTE means no container instance can run this task definition.');
+  if (/No Container Instances/i.test(reasons)) {
+    found.push("The task was placed on EC2 (no launch type or capacity provider was given and the cluster has no default strategy): give 'service' to run where it runs.");
+  }
+  return found;
 }

@@ -1,0 +1,328 @@
+/**
+ * run-migration end to end: the built bundle (dist/run-migration/index.js) on Node 24, exactly as the
+ * runner starts it (main, then post with the saved state), against the AWS simulator on the real
+ * clock with short timings and a 1 s poll interval.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runAction, type RunActionOptions } from '../harness/run-action';
+import { CLUSTER, CONTAINER, SECURITY_GROUPS, SERVICE, SUBNETS, startWorld, taskDefinition, type Simulator } from './world';
+
+const ALEMBIC = 'alembic upgrade head';
+
+let aws: Simulator;
+let image: string;
+
+beforeAll(async () => {
+  ({ aws, image } = await startWorld());
+});
+afterAll(async () => {
+  await aws?.close();
+});
+beforeEach(() => {
+  aws.faults.clear();
+  aws.scenarios.clear?.();
+});
+
+function run(inputs: Record<string, string>, options: Omit<RunActionOptions, 'inputs' | 'env'> = {}) {
+  return runAction('run-migration', {
+    inputs: { cluster: CLUSTER, service: SERVICE, 'poll-interval-seconds': '1', ...inputs },
+    env: { ...aws.env },
+    ...options,
+  });
+}
+
+/** Requests made since `mark` (the request log is shared by the tests of this file). */
+function since(mark: number) {
+  return aws.requests.slice(mark);
+}
+
+/** The body of the one RunTask request made since `mark`. */
+function runTaskRequest(mark: number): Record<string, any> {
+  const calls = since(mark).filter((r) => r.operation === 'RunTask');
+  expect(calls).toHaveLength(1);
+  return calls[0].body as Record<string, any>;
+}
+
+/** One-off tasks (not a service's) created since `startedAfter` (epoch ms). */
+function oneOffTasks(startedAfter: number) {
+  return aws.state.tasks(CLUSTER).filter((task) => !task.group.startsWith('service:') && task.model.createdAt >= startedAfter);
+}
+
+function task(arn: string | undefined, simulator: Simulator = aws, cluster = CLUSTER) {
+  const found = simulator.state.tasks(cluster).find((t) => t.taskArn === arn);
+  if (!found) throw new Error(`no task ${arn} in the simulator`);
+  return found;
+}
+
+describe('run-migration bundle', () => {
+  it('runs alembic, streams its log lines into the job log and succeeds on exit 0', async () => {
+    aws.scenarios.forCommand(ALEMBIC, {
+      kind: 'exit',
+      exitCode: 0,
+      afterMs: 2500,
+      logLines: ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Running upgrade 1a2b -> 3c4d, add users'],
+    });
+    const mark = aws.requests.length;
+    const result = await run({});
+
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.log).toContain('| INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.');
+    expect(result.log).toContain('| INFO  [alembic.runtime.migration] Running upgrade 1a2b -> 3c4d, add users');
+    expect(result.outputs['exit-code']).toBe('0');
+    expect(result.outputs['task-arn']).toMatch(/^arn:aws:ecs:us-west-2:\d+:task\/connect2-api-cluster-dev\/\w+$/);
+    expect(result.outputs['stop-code']).toBe('EssentialContainerExited');
+    const taskId = result.outputs['task-arn'].split('/').pop();
+    expect(result.outputs['logs-url']).toBe(
+      `https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2#logsV2:log-groups/log-group/$252Fecs$252Fconnect2-api-dev/log-events/ecs$252Fconnect2-api$252F${taskId}`,
+    );
+    expect(Number(result.outputs['duration-seconds'])).toBeGreaterThanOrEqual(0);
+
+    const body = runTaskRequest(mark);
+    expect(body.overrides.containerOverrides).toEqual([{ name: CONTAINER, command: ['alembic', 'upgrade', 'head'] }]);
+    expect(body.startedBy).toBe('connect2-actions/run-migration');
+    expect(body.clientToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.count).toBe(1);
+
+    expect(result.summary).toContain('Migration succeeded');
+    expect(result.summary).toContain('alembic upgrade head');
+    expect(result.summary).toContain('launch type FARGATE');
+    expect(result.summary).toContain(SUBNETS[0]);
+    expect(result.summary).toContain('Running upgrade 1a2b -> 3c4d, add users');
+    // main saw the task stop, so the post step has nothing to do.
+    expect(result.state.finished).toBe('true');
+    expect(since(mark).filter((r) => r.operation === 'StopTask')).toEqual([]);
+  });
+
+  it('fails on exit 3 with the code and the last log line in the error', async () => {
+    aws.scenarios.forCommand(ALEMBIC, {
+      kind: 'exit',
+      exitCode: 3,
+      afterMs: 1500,
+      logLines: ['INFO  [alembic.runtime.migration] Running upgrade 3c4d -> 5e6f', 'sqlalchemy.exc.ProgrammingError: relation "users" already exists'],
+    });
+    const result = await run({});
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain('exited with code 3');
+    expect(result.errors[0]).toContain('sqlalchemy.exc.ProgrammingError: relation "users" already exists');
+    expect(result.outputs['exit-code']).toBe('3');
+    expect(result.summary).toContain('Migration failed');
+  });
+
+  it('fails with the stopped reason when the task fails to start (CannotPullContainerError)', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'pull-failure', reason: 'connect2-api-dev:abc123: not found' });
+    const result = await run({});
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors[0]).toContain('failed to start');
+    expect(result.errors[0]).toContain('CannotPullContainerError');
+    expect(result.outputs['stop-code']).toBe('TaskFailedToStart');
+    expect(result.outputs['exit-code']).toBeUndefined();
+  });
+
+  it('copies the network configuration, launch type and platform version from the service', async () => {
+    const mark = aws.requests.length;
+    const result = await run({});
+    expect(result.exitCode).toBe(0);
+    const body = runTaskRequest(mark);
+    expect(body.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: SUBNETS, securityGroups: SECURITY_GROUPS, assignPublicIp: 'DISABLED' } });
+    expect(body.launchType).toBe('FARGATE');
+    expect(body.capacityProviderStrategy).toBeUndefined();
+    expect(body.platformVersion).toBe('1.4.0');
+    expect(body.taskDefinition).toMatch(/:task-definition\/connect2-api-dev:1$/);
+  });
+
+  it('lets explicit network inputs override the service field by field', async () => {
+    const mark = aws.requests.length;
+    const result = await run({ subnets: 'subnet-0fff9999', 'assign-public-ip': 'ENABLED' });
+    expect(result.exitCode).toBe(0);
+    const body = runTaskRequest(mark);
+    expect(body.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ['subnet-0fff9999'], securityGroups: SECURITY_GROUPS, assignPublicIp: 'ENABLED' } });
+  });
+
+  it('runs like a capacity-provider service: its strategy is sent and no launch type', async () => {
+    aws.seed.service({
+      cluster: CLUSTER,
+      serviceName: 'connect2-api-service-spot',
+      taskDefinition: 'connect2-api-dev',
+      desiredCount: 1,
+      capacityProviderStrategy: [
+        { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+        { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+      ],
+      networkConfiguration: { awsvpcConfiguration: { subnets: SUBNETS, securityGroups: SECURITY_GROUPS, assignPublicIp: 'DISABLED' } },
+    });
+    const mark = aws.requests.length;
+    const result = await run({ service: 'connect2-api-service-spot' });
+
+    expect(result.errors).toEqual([]);
+    const body = runTaskRequest(mark);
+    expect(body).not.toHaveProperty('launchType');
+    expect(body.capacityProviderStrategy).toEqual([
+      { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+      { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+    ]);
+    expect(result.summary).toContain('capacity providers FARGATE');
+  });
+
+  it('stops the task when the job is cancelled (SIGTERM) mid-run', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60_000, logLines: ['INFO  long migration starts'] });
+    const started = Date.now();
+    const result = await run({}, { cancel: { signal: 'SIGTERM', whenLogMatches: /-> RUNNING/ } });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors[0]).toMatch(/cancelled/i);
+    const arn = result.state['task-arn'];
+    expect(arn).toBeTruthy();
+    const stopped = task(arn);
+    expect(stopped.lastStatus).toBe('STOPPED');
+    expect(stopped.stopCode).toBe('UserInitiated');
+    expect(stopped.stoppedReason).toMatch(/cancelled \(Cancelled by SIGTERM\.\)/);
+    // Nothing else was started and left behind.
+    expect(oneOffTasks(started).map((t) => [t.taskArn, t.lastStatus])).toEqual([[arn, 'STOPPED']]);
+  });
+
+  it('has the post step stop the task when main is killed outright', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60_000 });
+    const mark = aws.requests.length;
+    const result = await run({}, { cancel: { signal: 'SIGKILL', whenLogMatches: /Started task/ } });
+
+    expect(result.main.signal).toBe('SIGKILL');
+    expect(result.state.finished).toBeUndefined();
+    expect(result.post?.exitCode).toBe(0);
+    expect(result.post?.stdout).toMatch(/Stopped task .*the job ended before the migration finished/);
+    const stops = since(mark).filter((r) => r.operation === 'StopTask');
+    expect(stops).toHaveLength(1);
+    expect((stops[0].body as any).reason).toMatch(/post step/);
+    const stopped = task(result.state['task-arn']);
+    expect(stopped.lastStatus).toBe('STOPPED');
+    expect(stopped.stopCode).toBe('UserInitiated');
+  });
+
+  it('stops the task at the timeout and fails saying so', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60_000, logLines: ['INFO  waiting for a lock'] });
+    const result = await run({ 'timeout-minutes': '3s' });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors[0]).toMatch(/timed out after 3 s/);
+    const stopped = task(result.outputs['task-arn']);
+    expect(stopped.lastStatus).toBe('STOPPED');
+    expect(stopped.stopCode).toBe('UserInitiated');
+    expect(stopped.stoppedReason).toBe('run-migration timed out after 3 s');
+    expect(result.outputs['stop-code']).toBe('UserInitiated');
+    expect(result.summary).toContain('timed out');
+  });
+
+  it('fails at once naming ecs:RunTask when RunTask is denied', async () => {
+    aws.faults.inject({ kind: 'access-denied', operation: 'RunTask' });
+    const mark = aws.requests.length;
+    const result = await run({});
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain('ecs:RunTask was denied');
+    expect(result.errors[0]).not.toMatch(/timed out/i);
+    const calls = since(mark).map((r) => r.operation);
+    expect(calls.filter((op) => op === 'RunTask')).toHaveLength(1);
+    expect(calls).not.toContain('DescribeTasks');
+  });
+
+  it('fails before RunTask naming the container when it is unknown, listing the containers', async () => {
+    const mark = aws.requests.length;
+    const result = await run({ container: 'api' });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([`Input 'container' is 'api', which is not a container of connect2-api-dev:1; use one of 'connect2-api'.`]);
+    expect(since(mark).filter((r) => r.operation === 'RunTask')).toEqual([]);
+  });
+
+  it('requires the container when the task definition has several', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-sidecar', image, { sidecar: true }));
+    const mark = aws.requests.length;
+    const result = await run({ 'task-definition': 'connect2-api-dev-sidecar' });
+
+    expect(result.errors[0]).toContain(`Input 'container' is empty`);
+    expect(result.errors[0]).toContain(`'xray-daemon', 'connect2-api'`);
+    expect(since(mark).filter((r) => r.operation === 'RunTask')).toEqual([]);
+  });
+
+  it('fails before any AWS call on a malformed command, suggesting a JSON array', async () => {
+    const mark = aws.requests.length;
+    const result = await run({ command: 'alembic upgrade head && alembic current' });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([
+      `Input 'command' uses shell syntax (operator '&&') but ECS runs the command without a shell; pass a JSON array, e.g. ["sh","-c","alembic upgrade head && alembic current"].`,
+    ]);
+    expect(since(mark)).toEqual([]);
+  });
+
+  it('fails before RunTask on a startedBy ECS would refuse', async () => {
+    const mark = aws.requests.length;
+    const result = await run({ 'started-by': 'run-migration for pull request number 1234' });
+    expect(result.errors[0]).toMatch(/^Input 'started-by' is 42 characters long/);
+    expect(since(mark).filter((r) => r.operation === 'RunTask')).toEqual([]);
+  });
+});
+
+describe('run-migration bundle, fast tasks', () => {
+  let fast: Simulator;
+  beforeAll(async () => {
+    // Every step of the task is shorter than one poll: the first DescribeTasks sees it PENDING,
+    // the next one STOPPED.
+    ({ aws: fast } = await startWorld({ timing: { provisioningMs: 0, pendingMs: 300, stopMs: 100 } }));
+  });
+  afterAll(async () => {
+    await fast?.close();
+  });
+
+  it('accepts a task that goes from PENDING to STOPPED within one poll and still reads its logs', async () => {
+    fast.scenarios.forCommand(['alembic', 'current'], { kind: 'exit', exitCode: 0, afterMs: 200, logLines: ['3c4d (head)'] });
+    const result = await runAction('run-migration', {
+      inputs: { cluster: CLUSTER, service: SERVICE, command: '["alembic","current"]', 'poll-interval-seconds': '1' },
+      env: { ...fast.env },
+    });
+
+    expect(result.errors).toEqual([]);
+    expect(result.log).toMatch(/PENDING -> STOPPED/);
+    expect(result.log).toContain('| 3c4d (head)');
+    expect(result.outputs['exit-code']).toBe('0');
+  });
+
+  it('sends no launch type and no strategy for a service on the cluster default capacity provider strategy', async () => {
+    fast.seed.cluster('connect2-api-cluster-cp', { defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] });
+    fast.seed.service({
+      cluster: 'connect2-api-cluster-cp',
+      serviceName: 'connect2-api-service-default',
+      taskDefinition: 'connect2-api-dev',
+      desiredCount: 1,
+      networkConfiguration: { awsvpcConfiguration: { subnets: SUBNETS } },
+    });
+    const mark = fast.requests.length;
+    const result = await runAction('run-migration', {
+      inputs: { cluster: 'connect2-api-cluster-cp', service: 'connect2-api-service-default', 'poll-interval-seconds': '1' },
+      env: { ...fast.env },
+    });
+    expect(result.errors).toEqual([]);
+    const body = fast.requests.slice(mark).find((r) => r.operation === 'RunTask')!.body as Record<string, any>;
+    expect(body).not.toHaveProperty('launchType');
+    expect(body).not.toHaveProperty('capacityProviderStrategy');
+    expect(body.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: SUBNETS } });
+    expect(task(result.outputs['task-arn'], fast, 'connect2-api-cluster-cp').capacityProviderName).toBe('FARGATE');
+  });
+
+  it('fails with ECS\'s reason when RunTask answers failures[] instead of a task', async () => {
+    // Without a service nothing says Fargate and this cluster has no default strategy: ECS tries EC2.
+    const mark = fast.requests.length;
+    const result = await runAction('run-migration', {
+      inputs: { cluster: CLUSTER, 'task-definition': 'connect2-api-dev', subnets: SUBNETS.join(','), 'poll-interval-seconds': '1' },
+      env: { ...fast.env },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors[0]).toMatch(/^RunTask did not start the task in cluster connect2-api-cluster-dev: .*No Container Instances were found/);
+    expect(result.errors[0]).toContain("give 'service' to run where it runs");
+    expect(fast.requests.slice(mark).map((r) => r.operation)).not.toContain('DescribeTasks');
+  });
+});

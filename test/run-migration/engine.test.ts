@@ -1,0 +1,198 @@
+/**
+ * The one-off task engine in process, on a VirtualClock shared with the AWS simulator: a 25-minute
+ * migration or a 20-minute timeout takes milliseconds, and the real SDK clients still talk HTTP.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../packages/action-kit';
+import { CancelledError } from '../../packages/action-kit';
+import { planRunTask, runTask, resultError, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
+import { CLUSTER, CONTAINER, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
+
+const ALEMBIC = ['alembic', 'upgrade', 'head'];
+
+let clock: VirtualClock;
+let aws: Simulator;
+let image: string;
+let lines: string[];
+let messages: string[];
+
+const log: RunTaskLog = {
+  info: (m) => messages.push(m),
+  warning: (m) => messages.push(`warning: ${m}`),
+  progress: (_ms, m) => messages.push(m),
+  line: (text) => lines.push(text),
+};
+
+beforeEach(async () => {
+  clock = new VirtualClock();
+  ({ aws, image } = await startWorld({ clock }));
+  lines = [];
+  messages = [];
+});
+afterEach(async () => {
+  await aws.close();
+});
+
+function deps(signal?: AbortSignal) {
+  const clients = aws.clients({ maxAttempts: 3 });
+  return { ecs: clients.ecs, logsFor: () => clients.logs, region: 'us-west-2', clock, log, signal };
+}
+
+async function plan(overrides: Partial<Parameters<typeof planRunTask>[1]> = {}): Promise<RunTaskPlan> {
+  return planRunTask(aws.clients().ecs, { cluster: CLUSTER, service: SERVICE, command: ALEMBIC, network: {}, ...overrides });
+}
+
+function run(p: RunTaskPlan, options: { timeoutMs?: number; signal?: AbortSignal; intervalMs?: number } = {}): Promise<RunTaskResult> {
+  return runTask(
+    { plan: p, startedBy: 'test', timeoutMs: options.timeoutMs ?? 20 * 60_000, intervalMs: options.intervalMs ?? 5000 },
+    deps(options.signal),
+  );
+}
+
+describe('runTask on a virtual clock', () => {
+  it('follows a 25-minute migration to exit 0 and hands over every log line in order', async () => {
+    const logLines = Array.from({ length: 120 }, (_, i) => `migration step ${i + 1}`);
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 25 * 60_000, logLines });
+    const result = await run(await plan(), { timeoutMs: 30 * 60_000 });
+
+    expect(result.outcome).toBe('succeeded');
+    expect(resultError(result)).toBeUndefined();
+    expect(lines).toEqual(logLines);
+    expect(result.lastLines.at(-1)).toBe('migration step 120');
+    // The lines streamed while the task ran: GetLogEvents was called on many polls, not only at the end.
+    expect(aws.calls('GetLogEvents').length).toBeGreaterThan(100);
+    expect(aws.calls('StopTask')).toEqual([]);
+  });
+
+  it('decides from the named container, not from a sidecar listed first', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-sidecar', image, { sidecar: true }));
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 3, afterMs: 2000, logLines: ['boom'] });
+    const result = await run(await plan({ taskDefinition: 'connect2-api-dev-sidecar', container: CONTAINER }));
+
+    expect(result.outcome).toBe('failed');
+    expect(result.exitCode).toBe(3);
+    const error = resultError(result)!;
+    expect(error.message).toContain('exited with code 3 in container connect2-api');
+    expect(error.details).toContain('| boom');
+  });
+
+  it('stops the task at the deadline, waits for STOPPED and reports timed-out', async () => {
+    // Six lines spread over an hour: two are written before the 20-minute deadline, the rest never.
+    const logLines = Array.from({ length: 6 }, (_, i) => `waiting for lock (${i + 1})`);
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60 * 60_000, logLines });
+    const result = await run(await plan(), { timeoutMs: 20 * 60_000 });
+
+    expect(result.outcome).toBe('timed-out');
+    expect(result.task?.lastStatus).toBe('STOPPED');
+    expect(result.stopCode).toBe('UserInitiated');
+    expect(result.exitCode).toBe(143);
+    expect(aws.calls('StopTask')).toHaveLength(1);
+    expect((aws.calls('StopTask')[0].body as any).reason).toBe('run-migration timed out after 20 minute(s)');
+    expect(resultError(result)!.message).toMatch(/timed out after 20 minute\(s\).*it is STOPPED/);
+    expect(lines).toEqual(['waiting for lock (1)', 'waiting for lock (2)']);
+  });
+
+  it('stops the task when the signal aborts and reports cancelled', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60 * 60_000 });
+    const controller = new AbortController();
+    const p = await plan();
+    const running = run(p, { signal: controller.signal });
+    // Cancel once the task is RUNNING, as a runner would at an arbitrary moment.
+    while (!messages.some((m) => m.includes('-> RUNNING'))) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new CancelledError('SIGINT'));
+    const result = await running;
+
+    expect(result.outcome).toBe('cancelled');
+    expect(result.task?.lastStatus).toBe('STOPPED');
+    expect(result.stopCode).toBe('UserInitiated');
+    expect((aws.calls('StopTask')[0].body as any).reason).toMatch(/cancelled \(Cancelled by SIGINT\.\)/);
+  });
+
+  it('starts nothing when cancelled before RunTask', async () => {
+    const controller = new AbortController();
+    controller.abort(new CancelledError('SIGTERM'));
+    await expect(run(await plan(), { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(aws.calls('RunTask')).toEqual([]);
+  });
+
+  it('leaves the task running when stop-on-cancel is false, and says so', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60 * 60_000 });
+    const controller = new AbortController();
+    const running = runTask({ plan: await plan(), startedBy: 'test', timeoutMs: 60_000, intervalMs: 5000, stopOnCancel: false }, deps(controller.signal));
+    while (!messages.some((m) => m.includes('Started task'))) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new CancelledError('SIGINT'));
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
+    expect(aws.calls('StopTask')).toEqual([]);
+    expect(messages.some((m) => m.startsWith('warning:') && m.includes('stop-on-cancel is false'))).toBe(true);
+  });
+
+  it('retries throttled DescribeTasks and GetLogEvents calls (the client does) and still succeeds', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 30_000, logLines: ['one', 'two'] });
+    aws.faults.inject({ kind: 'throttle', operation: 'DescribeTasks', count: 2 });
+    aws.faults.inject({ kind: 'throttle', operation: 'GetLogEvents', count: 2 });
+    const result = await run(await plan());
+    expect(result.outcome).toBe('succeeded');
+    expect(lines).toEqual(['one', 'two']);
+  });
+
+  it('fails at once naming ecs:DescribeTasks when it is denied, and still stops the task', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60 * 60_000 });
+    aws.faults.inject({ kind: 'access-denied', operation: 'DescribeTasks' });
+    const started = clock.now();
+    await expect(run(await plan())).rejects.toThrow(/ecs:DescribeTasks was denied/);
+    expect(clock.now() - started).toBeLessThan(60_000);
+    expect(aws.calls('StopTask')).toHaveLength(1);
+  });
+
+  it('reports a denied logs:GetLogEvents once as a warning and still reports the outcome', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 30_000, logLines: ['hidden'] });
+    aws.faults.inject({ kind: 'access-denied', operation: 'GetLogEvents' });
+    const result = await run(await plan());
+    expect(result.outcome).toBe('succeeded');
+    expect(messages.filter((m) => m.includes('logs:GetLogEvents was denied'))).toHaveLength(1);
+    expect(lines).toEqual([]);
+  });
+
+  it('says why logs cannot be followed without an awslogs stream prefix', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-noprefix', image, { streamPrefix: null }));
+    const result = await run(await plan({ taskDefinition: 'connect2-api-dev-noprefix' }));
+    expect(result.outcome).toBe('succeeded');
+    expect(result.logs).toBeUndefined();
+    expect(messages.some((m) => m.includes('no awslogs-stream-prefix'))).toBe(true);
+  });
+});
+
+describe('watchTask', () => {
+  it('tolerates MISSING for the grace period, then fails saying so', async () => {
+    const arn = 'arn:aws:ecs:us-west-2:123456789012:task/connect2-api-cluster-dev/0123456789abcdef0123456789abcdef';
+    const started = clock.now();
+    await expect(
+      watchTask({ ecs: aws.clients().ecs, cluster: CLUSTER, taskArn: arn, clock, intervalMs: 5000, timeoutMs: 600_000, missingGraceMs: 30_000 }),
+    ).rejects.toThrow(/is MISSING in DescribeTasks 30s after RunTask/);
+    expect(clock.now() - started).toBe(30_000);
+    expect(aws.calls('DescribeTasks')).toHaveLength(7);
+  });
+});
+
+describe('planRunTask', () => {
+  it('names the service input when the service does not exist, before RunTask', async () => {
+    await expect(plan({ service: 'nope' })).rejects.toThrow(/^Input 'service' is 'nope', which cluster 'connect2-api-cluster-dev' does not have/);
+  });
+
+  it('names the task-definition input when it cannot be described', async () => {
+    await expect(plan({ taskDefinition: 'connect2-api-dev:99' })).rejects.toThrow(/^Input 'task-definition' is 'connect2-api-dev:99', which ECS cannot describe/);
+  });
+
+  it('requires subnets for an awsvpc task definition without a service', async () => {
+    await expect(plan({ service: undefined, taskDefinition: 'connect2-api-dev' })).rejects.toThrow(/^Input 'subnets' is empty but the task definition uses the awsvpc network mode/);
+    const p = await plan({ service: undefined, taskDefinition: 'connect2-api-dev', network: { subnets: ['subnet-1'] } });
+    expect(p.placement).toEqual({ networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } });
+  });
+
+  it('uses the task-definition input over the service, pinned to the revision', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev', `${image.split(':')[0]}:def456`));
+    const p = await plan({ taskDefinition: 'connect2-api-dev:2' });
+    expect(p.taskDefinitionArn).toMatch(/task-definition\/connect2-api-dev:2$/);
+    expect(p.placement.launchType).toBe('FARGATE');
+  });
+});
