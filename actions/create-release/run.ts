@@ -63,6 +63,7 @@ const HEADLINE: Record<ReleaseResult['outcome'], (r: ReleaseResult) => string> =
   existing: (r) => `${r.tag} already released this commit: nothing created`,
   concurrent: (r) => `${r.tag} was released by a concurrent run`,
   'nothing-to-release': () => 'Nothing to release',
+  included: (r) => `Nothing to release: this commit is already part of ${r.includedIn?.name ?? 'a later release'}`,
   'dry-run': (r) => `Dry run: would release ${r.tag}`,
 };
 

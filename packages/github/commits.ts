@@ -48,10 +48,18 @@ export async function resolveCommit(client: GitHubClient, repository: Repository
 
 export type CompareStatus = 'ahead' | 'behind' | 'identical' | 'diverged';
 
-/** How `head` relates to `base` (one commit page only: the status is all that is read). */
+/**
+ * How `head` relates to `base` (one commit page only: the status is all that is read). GitHub
+ * answers 404 when the two share no history at all (an orphan branch): that is 'diverged' too.
+ */
 export async function compareStatus(client: GitHubClient, repository: RepositoryRef, base: string, head: string): Promise<CompareStatus> {
-  const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: 1 });
-  return data.status as CompareStatus;
+  try {
+    const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: 1 });
+    return data.status as CompareStatus;
+  } catch (error) {
+    if (httpStatus(error) === 404) return 'diverged';
+    throw error;
+  }
 }
 
 export interface Comparison {

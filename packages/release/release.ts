@@ -20,7 +20,7 @@ import { renderNotes } from './notes';
 import { findPreviousRelease } from './previous-release';
 import { publishRelease } from './publish';
 import { readTags, tagsOn, type ReleaseTag, type TagIndex } from './tags';
-import { effectiveBump, nextVersion, type Bump } from './version';
+import { effectiveBump, greaterThan, nextVersion, type Bump } from './version';
 
 /** Commits listed for a first release (no previous tag): the whole history can be very long. */
 export const FIRST_RELEASE_COMMIT_LIMIT = 1000;
@@ -48,7 +48,7 @@ export interface ReleaseDependencies {
   warn?: (line: string) => void;
 }
 
-export type ReleaseOutcome = 'created' | 'existing' | 'concurrent' | 'nothing-to-release' | 'dry-run';
+export type ReleaseOutcome = 'created' | 'existing' | 'concurrent' | 'nothing-to-release' | 'included' | 'dry-run';
 
 export interface ReleaseResult {
   outcome: ReleaseOutcome;
@@ -69,6 +69,8 @@ export interface ReleaseResult {
   merges: number;
   historySource?: History['kind'];
   majorTag?: MajorTagResult;
+  /** For 'included': the later release that already contains the target. */
+  includedIn?: ReleaseTag;
 }
 
 const MAX_PLANS = 3;
@@ -134,6 +136,28 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     }
     // The tag without its release: an earlier run stopped between the two writes. Finish its job.
     log(`${existingTag.name} is on the target but has no release (an earlier run was interrupted): creating the release.`);
+  }
+
+  // A later release that already contains the target (a slow or rerun pipeline of an older push):
+  // its changes are released, and a new, lower version on top of an older commit would only confuse.
+  if (!existingTag) {
+    const including = await findIncludingRelease(tags, previous, targetSha, history);
+    if (including) {
+      log(`${targetSha.slice(0, 7)} is already part of ${including.name} (${including.sha.slice(0, 7)}): nothing to release.`);
+      return {
+        outcome: 'included',
+        targetSha,
+        previous,
+        bump: 'none',
+        reason: `already released as part of ${including.name}`,
+        created: false,
+        notes: '',
+        changes: [],
+        merges: 0,
+        historySource: history.kind,
+        includedIn: including,
+      };
+    }
   }
 
   const range = await history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT);
@@ -222,6 +246,22 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     notes: created ? notes : release.body,
     majorTag,
   };
+}
+
+/** A release newer than the previous one whose commit has the target in its history, if any. */
+async function findIncludingRelease(tags: TagIndex, previous: ReleaseTag | undefined, targetSha: string, history: History): Promise<ReleaseTag | undefined> {
+  // Oldest first: the first release that shipped the target is the one to name.
+  const newer = tags.releases.filter((tag) => tag.sha !== targetSha && (!previous || greaterThan(tag.version, previous.version))).reverse();
+  const verdicts = new Map<string, boolean>();
+  for (const tag of newer) {
+    let contains = verdicts.get(tag.sha);
+    if (contains === undefined) {
+      contains = await history.isAncestor(targetSha, tag.sha);
+      verdicts.set(tag.sha, contains);
+    }
+    if (contains) return tag;
+  }
+  return undefined;
 }
 
 /** The commit of a non-release-parsed tag with this exact name (e.g. created by hand, annotated). */

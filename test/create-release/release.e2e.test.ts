@@ -1,0 +1,348 @@
+/**
+ * create-release end to end: the built bundle on Node 24 against the GitHub simulator (real
+ * Octokit, real HTTP), asserting outputs, the simulator's state and its request log.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO, onlyError, startWorld, type World } from './world';
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
+
+const posts = (mark: number, path: RegExp) => world.writesSince(mark).filter((r) => r.method === 'POST' && path.test(r.path));
+
+/** v1.2.3 on a root commit, then a feat, a fix and a chore squash-merged with their PR numbers. */
+function featFixChore(): { base: string; target: string } {
+  const base = world.commit('feat: first release content');
+  world.tag('v1.2.3', base);
+  world.commit('feat(users): add CSV export (#12)', { author: 'alice' });
+  world.commit('fix(api): return 404 for unknown ids (#13)', { author: 'bob' });
+  const target = world.commit('chore: bump dependencies (#14)', { author: 'dependabot' });
+  return { base, target };
+}
+
+describe('a release from conventional commits', () => {
+  it('feat + fix + chore since v1.2.3 -> v1.3.0 with grouped notes linking the PRs', async () => {
+    const { target } = featFixChore();
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.3.0', tag: 'v1.3.0', 'previous-tag': 'v1.2.3', 'previous-version': '1.2.3', bump: 'minor', created: 'true' });
+
+    const notes = run.outputs.notes;
+    expect(notes).toMatch(/### Features\n\n- \*\*users:\*\* add CSV export \(\[#12\]\(https:\/\/github\.com\/connect2\/connect2-api\/pull\/12\)\) by @alice/);
+    expect(notes).toMatch(/### Fixes\n\n- \*\*api:\*\* return 404 for unknown ids \(\[#13\]\([^)]+\/pull\/13\)\) by @bob/);
+    expect(notes).toMatch(/### Other\n\n- bump dependencies/);
+    expect(notes).toContain('/connect2/connect2-api/compare/v1.2.3...v1.3.0');
+
+    // The tag is on the target, and the release on the tag, with the notes as its body.
+    expect(findRef(world, 'refs/tags/v1.3.0')).toBe(target);
+    const releases = world.gh.state.releases(REPO);
+    expect(releases).toHaveLength(1);
+    expect(releases[0]).toMatchObject({ draft: false });
+    expect(String(run.outputs['release-id'])).toMatch(/^\d+$/);
+    expect(run.outputs['release-url']).toMatch(/\/releases\/tag\/v1\.3\.0$/);
+
+    expect(run.summary).toContain('1.3.0');
+    expect(run.summary).toContain('1.2.3');
+    expect(run.summary).toContain('add CSV export');
+  });
+
+  it('a rerun for the same commit creates nothing and outputs the existing release', async () => {
+    const { target } = featFixChore();
+    const first = await world.release(target);
+    expect(first.outputs.created).toBe('true');
+    const mark = world.gh.requests.length;
+    const second = await world.release(target);
+    expect(second.exitCode, second.log).toBe(0);
+    expect(second.outputs).toMatchObject({ created: 'false', version: '1.3.0', tag: 'v1.3.0', 'release-id': first.outputs['release-id'], 'previous-tag': 'v1.2.3' });
+    expect(second.outputs.notes).toBe(first.outputs.notes);
+    expect(world.writesSince(mark)).toEqual([]);
+    expect(world.gh.state.releases(REPO)).toHaveLength(1);
+  });
+
+  it('a breaking change (footer or !) -> v2.0.0', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    world.commit('feat(auth): rotate signing keys (#20)\n\nBREAKING CHANGE: tokens issued before are rejected');
+    const target = world.commit('fix: typo (#21)');
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '2.0.0', tag: 'v2.0.0', bump: 'major', created: 'true' });
+    expect(run.outputs.notes).toMatch(/### ⚠️ Breaking changes\n\n- \*\*auth:\*\* rotate signing keys .*\n {2}tokens issued before are rejected/);
+  });
+
+  it('0.x: a breaking change bumps the minor', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v0.4.2', base);
+    const target = world.commit('feat!: new payload format (#5)');
+    const run = await world.release(target);
+    expect(run.outputs).toMatchObject({ version: '0.5.0', bump: 'minor' });
+  });
+
+  it('no release tag in the history -> initial-version', async () => {
+    world.commit('chore: init');
+    const target = world.commit('feat: first endpoint (#1)');
+    const run = await world.release(target, { 'initial-version': '0.1.0' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '0.1.0', tag: 'v0.1.0', 'previous-tag': '', bump: 'initial', created: 'true' });
+    expect(run.outputs.notes).toContain('first endpoint');
+    expect(run.outputs.notes).toContain('**First release.**');
+  });
+
+  it('only chores with default-bump none -> no release, no writes', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    world.commit('chore: tidy (#30)');
+    const target = world.commit('docs: readme (#31)');
+    const mark = world.gh.requests.length;
+    const run = await world.release(target, { 'default-bump': 'none' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ created: 'false', version: '', tag: '', 'previous-tag': 'v1.2.3', bump: 'none' });
+    expect(world.writesSince(mark)).toEqual([]);
+    expect(run.summary).toContain('Nothing to release');
+  });
+
+  it('only chores with default-bump patch (the default) -> a patch release', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const target = world.commit('chore: tidy (#30)');
+    const run = await world.release(target);
+    expect(run.outputs).toMatchObject({ version: '1.2.4', bump: 'patch', created: 'true' });
+  });
+
+  it('600 commits between releases: every compare page is read', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    world.commit('feat: the very first change (#1000)');
+    world.chain(Array.from({ length: 598 }, (_, i) => `chore: step ${i} (#${1001 + i})`));
+    const target = world.commit('fix: the very last change (#1600)');
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.3.0', created: 'true' });
+    expect(run.outputs.notes).toContain('the very first change');
+    expect(run.outputs.notes).toContain('the very last change');
+    expect(run.outputs.notes).toContain('step 597');
+    // 600 commits at 100 a page: pages 1..6 of the same comparison (beyond the API's unpaged 250).
+    const pages = world.gh.requests
+      .filter((r) => r.method === 'GET' && /\/compare\//.test(r.path) && /(^|&)page=\d/.test(r.query))
+      .map((r) => Number(/(?:^|&)page=(\d+)/.exec(r.query)?.[1]));
+    expect(pages).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(run.summary).toContain('600');
+  });
+
+  it('promotion merges are looked through: their commits count, their own subject does not', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const f1 = world.commit('fix: handle null names', { parents: [base], author: 'carol' });
+    const dev = world.commit('Merge pull request #41 from connect2/fix/null-names\n\nfix: null names', { parents: [base, f1] });
+    const target = world.commit('Merge pull request #40 from connect2/staging\n\nfeat!: promote everything', { parents: [base, dev] });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    // The promotion merge's "feat!" subject is not counted: only the fix is, so a patch.
+    expect(run.outputs).toMatchObject({ version: '1.2.4', bump: 'patch' });
+    expect(run.outputs.notes).toMatch(/- handle null names \(\[#41\]\([^)]+\/pull\/41\)\) by @carol/);
+    expect(run.outputs.notes).not.toContain('promote everything');
+  });
+
+  it('the previous release is the highest semver ancestor, not the newest tag nor one on another branch', async () => {
+    const root = world.commit('feat: root');
+    world.tag('v1.9.0', root);
+    const main1 = world.commit('fix: on main (#2)');
+    world.tag('v1.10.0', main1); // semver 1.10.0 > 1.9.0 although it sorts lower as text
+    const side = world.commit('feat: side branch (#3)', { parents: [root] });
+    world.tag('v3.0.0', side); // not an ancestor of the target
+    const target = world.commit('feat: next (#4)', { parents: [main1] });
+    const run = await world.release(target);
+    expect(run.outputs).toMatchObject({ 'previous-tag': 'v1.10.0', version: '1.11.0' });
+  });
+
+  it('target given as a branch name is resolved to its commit', async () => {
+    const { target } = featFixChore();
+    const run = await world.release('0'.repeat(40), { target: 'main' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(findRef(world, 'refs/tags/v1.3.0')).toBe(target);
+  });
+});
+
+describe('concurrent runs', () => {
+  it('two runs for the same commit in parallel: exactly one release, both succeed', async () => {
+    const { target } = featFixChore();
+    const [a, b] = await Promise.all([world.release(target), world.release(target)]);
+    expect(a.exitCode, a.log).toBe(0);
+    expect(b.exitCode, b.log).toBe(0);
+    expect([a.outputs.created, b.outputs.created].sort()).toEqual(['false', 'true']);
+    expect(a.outputs['release-id']).toBe(b.outputs['release-id']);
+    expect(world.gh.state.releases(REPO)).toHaveLength(1);
+  });
+
+  it('a release created by another run between the check and the POST (422 already_exists) is read back', async () => {
+    const { target } = featFixChore();
+    // Another run's draft for v1.3.0: drafts carry no tag and are invisible to releases/tags/{tag},
+    // so this run sees no release, creates the tag, and its POST /releases meets 422 already_exists.
+    world.gh.seed.release(REPO, { tag_name: 'v1.3.0', name: 'v1.3.0', body: 'from the other run', draft: true });
+    const mark = world.gh.requests.length;
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ created: 'false', tag: 'v1.3.0', notes: 'from the other run' });
+    const releasePosts = posts(mark, /\/releases$/);
+    // Every POST /releases was answered 422 (the client's retry plugin may repeat it): none created one.
+    expect(releasePosts.length).toBeGreaterThan(0);
+    expect(new Set(releasePosts.map((r) => r.status))).toEqual(new Set([422]));
+    expect(world.gh.state.releases(REPO)).toHaveLength(1);
+    expect(world.gh.state.releases(REPO)[0]).toMatchObject({ draft: true });
+  });
+
+  it('a published release is never turned back into a draft', async () => {
+    const { target } = featFixChore();
+    await world.release(target);
+    const mark = world.gh.requests.length;
+    const rerun = await world.release(target, { draft: true });
+    expect(rerun.outputs.created).toBe('false');
+    expect(world.writesSince(mark)).toEqual([]);
+    expect(world.gh.state.releases(REPO)[0]).toMatchObject({ draft: false });
+  });
+
+  it('releases of two successive commits racing: each commit released once, never the same tag twice', async () => {
+    const { target } = featFixChore();
+    const later = world.commit('fix: later (#15)');
+    const [first, second] = await Promise.all([world.release(target), world.release(later)]);
+    expect(first.exitCode, first.log).toBe(0);
+    expect(second.exitCode, second.log).toBe(0);
+    // Whatever the interleaving, `later` is released; `target` is released too (v1.3.0, then
+    // later v1.3.1) unless `later` took v1.3.0 first, which already contains it.
+    const tags = world.gh.state.releases(REPO).map((r) => r.tagName);
+    expect(new Set(tags).size).toBe(tags.length);
+    expect(second.outputs.created).toBe('true');
+    if (first.outputs.created === 'true') expect(tags.sort()).toEqual(['v1.3.0', 'v1.3.1']);
+    else expect(tags).toEqual(['v1.3.0']);
+  });
+});
+
+describe('dry-run', () => {
+  it('computes and prints everything, writes nothing', async () => {
+    const { target } = featFixChore();
+    world.tag('v1', findRef(world, 'refs/tags/v1.2.3')!);
+    const mark = world.gh.requests.length;
+    const run = await world.release(target, { 'dry-run': true, 'update-major-tag': true });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.3.0', tag: 'v1.3.0', created: 'false', 'release-id': '', 'release-url': '' });
+    expect(run.outputs.notes).toContain('add CSV export');
+    expect(run.summary).toContain('Dry run');
+    expect(run.summary).toContain('would move v1');
+    expect(world.writesSince(mark)).toEqual([]);
+    expect(world.gh.state.releases(REPO)).toHaveLength(0);
+  });
+});
+
+describe('update-major-tag', () => {
+  it('moves v1 to the new release', async () => {
+    const { base, target } = featFixChore();
+    world.tag('v1', base);
+    const run = await world.release(target, { 'update-major-tag': true });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(findRef(world, 'refs/tags/v1')).toBe(target);
+  });
+
+  it('creates v2 on the first 2.x release', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    world.tag('v1', base);
+    const target = world.commit('feat!: v2 API (#9)');
+    await world.release(target, { 'update-major-tag': true });
+    expect(findRef(world, 'refs/tags/v2')).toBe(target);
+    expect(findRef(world, 'refs/tags/v1')).toBe(base);
+  });
+
+  it('never moves v1 backwards to an older release', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.4.0', base);
+    // main moved on and released v1.5.0; v1 follows it.
+    const newer = world.commit('feat: newer (#8)');
+    world.tag('v1.5.0', newer);
+    world.tag('v1', newer);
+    // A hotfix of the 1.4 line, on a branch from v1.4.0: it becomes v1.4.1 and v1 stays on v1.5.0.
+    const hotfix = world.commit('fix: hotfix of the 1.4 line (#7)', { parents: [base] });
+    const mark = world.gh.requests.length;
+    const run = await world.release(hotfix, { 'update-major-tag': true });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.4.1', 'previous-tag': 'v1.4.0', created: 'true' });
+    expect(findRef(world, 'refs/tags/v1')).toBe(newer);
+    expect(world.writesSince(mark).some((r) => r.method === 'PATCH')).toBe(false);
+    expect(run.log).toMatch(/v1 points at v1\.5\.0, newer than 1\.4\.1/);
+  });
+
+  it('a commit already part of a later release gets no release of its own', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const old = world.commit('fix: old (#7)');
+    const newer = world.commit('feat: newer (#8)');
+    world.tag('v1.3.0', newer);
+    const mark = world.gh.requests.length;
+    const run = await world.release(old);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ created: 'false', version: '', 'previous-tag': 'v1.2.3' });
+    expect(run.summary).toContain('already part of v1.3.0');
+    expect(world.writesSince(mark)).toEqual([]);
+  });
+});
+
+describe('bad input fails before any call', () => {
+  it.each([
+    ['tag-prefix', 'release v', /^Input 'tag-prefix' 'release v' contains whitespace; use a git-ref-safe prefix/],
+    ['tag-prefix', 'v..', /^Input 'tag-prefix' 'v\.\.' contains '\.\.'/],
+    ['tag-prefix', 'v~', /^Input 'tag-prefix' 'v~' contains '~'/],
+    ['initial-version', '1.0', /^Input 'initial-version' is '1\.0', not a semver version; use MAJOR\.MINOR\.PATCH/],
+    ['initial-version', 'v1.0.0', /^Input 'initial-version' is 'v1\.0\.0', not a semver version/],
+    ['default-bump', 'minor', /^Input 'default-bump' is 'minor'; use one of 'patch', 'none'\.$/],
+    ['dry-run', 'maybe', /^Input 'dry-run' is 'maybe', not a boolean/],
+    ['target', 'main~1', /^Input 'target' 'main~1' contains '~'/],
+  ])('%s = %j', async (input, value, message) => {
+    const { target } = featFixChore();
+    const run = await world.release(target, { [input]: value });
+    expect(run.exitCode).not.toBe(0);
+    expect(onlyError(run)).toMatch(message);
+    expect(world.gh.requests).toEqual([]);
+  });
+});
+
+describe('faults', () => {
+  it('rides out 5xx answers and a rate limit', async () => {
+    const { target } = featFixChore();
+    world.gh.faults.serverError({ count: 2 });
+    world.gh.faults.rateLimit({ count: 1, kind: 'secondary', retryAfterSeconds: 1 });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.version).toBe('1.3.0');
+    expect(world.gh.state.releases(REPO)).toHaveLength(1);
+    expect(world.gh.requests.some((r) => r.status >= 500)).toBe(true);
+  });
+
+  it('a token without write access fails with the real cause, after computing', async () => {
+    const { target } = featFixChore();
+    const run = await world.release(target, {}, { token: world.gh.readOnlyToken });
+    expect(run.exitCode).not.toBe(0);
+    expect(onlyError(run)).toMatch(/403|Resource not accessible|permission/i);
+    expect(world.gh.state.releases(REPO)).toHaveLength(0);
+  });
+
+  it('a computed tag already used on another branch fails clearly, writing nothing', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const hotfix = world.commit('fix: hotfix on a branch (#50)', { parents: [base] });
+    world.tag('v1.2.4', hotfix);
+    const target = world.commit('fix: other fix (#51)', { parents: [base] });
+    const mark = world.gh.requests.length;
+    const run = await world.release(target);
+    expect(run.exitCode).not.toBe(0);
+    expect(onlyError(run)).toMatch(/Tag 'v1\.2\.4' already exists on [0-9a-f]{7}, which is not in the history of/);
+    expect(world.writesSince(mark)).toEqual([]);
+  });
+});
+
+function findRef(w: World, ref: string): string | undefined {
+  return w.gh.state.refs(REPO)[ref];
+}
