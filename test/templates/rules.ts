@@ -71,7 +71,24 @@ const topLevelPermissions: Rule = (workflow) => {
     : [{ rule: 'top-level-permissions', where: where(workflow), message: `top-level permissions must be {} or read-only, got ${JSON.stringify(permissions)}` }];
 };
 
-/** Every job states its grants as a mapping; nothing asks for write-all/read-all; id-token only with OIDC. */
+/**
+ * What justifies a write grant: a step that needs it. A write scope with no such step is a grant an
+ * attacker who gets code into the job could use and the job itself never does.
+ */
+const WRITE_NEEDED_BY: Record<string, { actions: RegExp; script?: RegExp }> = {
+  'id-token': { actions: /^aws-actions\/configure-aws-credentials@/ },
+  contents: { actions: /\/create-release@/, script: /\bgit push\b|\bgh release\b/ },
+  'pull-requests': { actions: /\/(classify-pr|terraform-plan-comment)@/, script: /\bgh pr (create|edit|comment|merge)\b/ },
+};
+
+function writeIsUsed(job: Job, scope: string): boolean {
+  const need = WRITE_NEEDED_BY[scope];
+  if (!need) return false;
+  return job.steps.some((step) =>
+    need.actions.test(usesOf(step.data)) || (need.script !== undefined && typeof step.data.run === 'string' && need.script.test(step.data.run)));
+}
+
+/** Every job states its grants as a mapping (no write-all/read-all) and writes only where a step needs it. */
 const jobPermissions: Rule = (workflow) =>
   jobs(workflow).flatMap((job): Violation[] => {
     const permissions = job.data.permissions;
@@ -79,12 +96,11 @@ const jobPermissions: Rule = (workflow) =>
     if (!isObject(permissions)) {
       return [{ rule: 'job-permissions', where: at, message: `job permissions must be an explicit mapping of scopes, got ${JSON.stringify(permissions ?? null)}` }];
     }
-    // A reusable-workflow call passes its grants down; the callee's own jobs are checked in its file.
+    // A reusable-workflow call passes its grants down; the contract check matches them to the callee.
     if (job.uses) return [];
-    const usesOidc = job.steps.some((step) => usesOf(step.data).startsWith(CONFIGURE_AWS));
-    return permissions['id-token'] === 'write' && !usesOidc
-      ? [{ rule: 'job-permissions', where: at, message: 'id-token: write granted to a job that assumes no AWS role' }]
-      : [];
+    return Object.entries(permissions)
+      .filter(([scope, level]) => level === 'write' && !writeIsUsed(job, scope))
+      .map(([scope]) => ({ rule: 'job-permissions' as const, where: at, message: `${scope}: write granted but no step of the job needs it` }));
   });
 
 const oidcNotKeys: Rule = (workflow) => {

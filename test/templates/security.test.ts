@@ -48,6 +48,8 @@ const bad: Record<RuleId, [string, string][]> = {
     ['a job without permissions', good.replace('    permissions:\n      contents: read\n      id-token: write\n', '')],
     ['write-all in a job', good.replace('    permissions:\n      contents: read\n      id-token: write\n', '    permissions: write-all\n')],
     ['id-token: write without OIDC', good.replace(/ {6}- uses: aws-actions[\s\S]*?aws-region: us-west-2\n/, '')],
+    ['contents: write in a job that pushes nothing', good.replace('      contents: read\n', '      contents: write\n')],
+    ['a write scope no step uses', good.replace('      contents: read\n', '      contents: read\n      packages: write\n')],
   ],
   'oidc-not-keys': [
     ['access keys instead of a role', good.replace("role-to-assume: ${{ vars.AWS_ROLE_ARN }}", "aws-access-key-id: ${{ secrets.KEY }}\n          aws-secret-access-key: ${{ secrets.SECRET }}")],
