@@ -160,3 +160,6 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     },
   };
 }
+
+export { seedConnect2 } from './fixtures';
+export type { Connect2World, Connect2Options } from './fixtures';
