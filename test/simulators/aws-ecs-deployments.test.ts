@@ -218,7 +218,7 @@ describe('rolling deployment', () => {
     expect(final.deployments![0]).toMatchObject({ id: primaryId, status: 'PRIMARY', taskDefinition: next, runningCount: 2, pendingCount: 0, failedTasks: 0 });
     expect(final).toMatchObject({ runningCount: 2, pendingCount: 0, desiredCount: 2, taskDefinition: next });
 
-    const messages = final.events!.map((e) => e.message);
+    const messages = final.events!.map((e) => e.message ?? '');
     const newest = messages.slice(0, messages.indexOf(`(service ${world.service}) has reached a steady state.`, 1) + 1);
     expect(newest[0]).toBe(`(service ${world.service}) has reached a steady state.`);
     expect(newest[1]).toBe(`(service ${world.service}) (deployment ${primaryId}) deployment completed.`);
@@ -294,7 +294,7 @@ describe('circuit breaker', () => {
     const rollbackId = final.deployments![0].id!;
     expect(rollbackId).not.toBe(failedId);
     expect(final).toMatchObject({ taskDefinition: world.taskDefinitionArn, runningCount: 2 });
-    const messages = final.events!.map((e) => e.message);
+    const messages = final.events!.map((e) => e.message ?? '');
     const failedAt = messages.indexOf(`(service ${world.service}) (deployment ${failedId}) deployment failed: tasks failed to start.`);
     const rollingBackAt = messages.indexOf(`(service ${world.service}) rolling back to deployment ${rollbackId}.`);
     const completedAt = messages.indexOf(`(service ${world.service}) (deployment ${rollbackId}) deployment completed.`);
@@ -359,7 +359,7 @@ describe('circuit breaker', () => {
     ]);
     expect(final.deployments![0].failedTasks).toBeGreaterThanOrEqual(4);
     expect(final.deployments![1].runningCount).toBe(8);
-    expect(final.events!.some((e) => e.message.includes('rolling back'))).toBe(false);
+    expect(final.events!.some((e) => e.message?.includes('rolling back'))).toBe(false);
 
     // Ten minutes later nothing more was launched for the failed deployment.
     const launched = aws.state.tasks(world.cluster).filter((t) => t.taskDefinitionArn === missing).length;
