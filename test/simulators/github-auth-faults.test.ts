@@ -97,7 +97,7 @@ describe('read-only token (a fork pull request)', () => {
 
     const mutation = await octokit.graphql({ query: minimize, id: comment.nodeId, url: gh.graphqlUrl }).catch((caught: unknown) => caught);
     expect(mutation).toBeInstanceOf(GraphqlResponseError);
-    expect((mutation as GraphqlResponseError<unknown>).errors[0]).toMatchObject({ type: 'FORBIDDEN', message: 'Resource not accessible by integration' });
+    expect((mutation as GraphqlResponseError<unknown>).errors?.[0]).toMatchObject({ type: 'FORBIDDEN', message: 'Resource not accessible by integration' });
 
     expect(gh.state.comments(full, pull)).toEqual([expect.objectContaining({ body: 'plan output', minimized: false })]);
     expect(new Set(gh.mutatingCalls().map((entry) => `${entry.method} ${entry.path} ${entry.status}`))).toEqual(
