@@ -17,13 +17,14 @@ export function fileLine(file: ClassifiedPath): string {
 
 /** The list as bullet lines within `budget` characters, ending with "… and N more" when cut. */
 export function fitList(files: readonly ClassifiedPath[], budget: number, more: (count: number) => string): string {
+  const all = files.map(fileLine);
+  if (all.reduce((sum, line) => sum + line.length + 1, 0) <= budget) return all.join('\n');
   const lines: string[] = [];
   let used = 0;
   for (let i = 0; i < files.length; i++) {
-    const line = fileLine(files[i]);
-    const remaining = files.length - i - 1;
-    // Keep room for the "and N more" line unless this is the last file.
-    const reserve = remaining > 0 ? more(files.length - i).length + 1 : 0;
+    const line = all[i];
+    // The list does not fit: keep room for the "and N more" line.
+    const reserve = more(files.length - i).length + 1;
     if (used + line.length + 1 + reserve > budget) {
       lines.push(more(files.length - i));
       return lines.join('\n');

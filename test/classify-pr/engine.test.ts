@@ -19,6 +19,7 @@ import {
   jobSummary,
   type ClassifyRules,
 } from '../../packages/classify';
+import { fitList, listLength } from '../../packages/classify/file-list';
 import { repoRoot } from '../harness/run-action';
 
 const defaults: ClassifyRules = { infrastructure: compileGlobs('infrastructure-paths', DEFAULT_INFRASTRUCTURE_PATHS), ignore: compileGlobs('ignore-paths', []) };
@@ -249,5 +250,16 @@ describe('inputs', () => {
     expect(() => read({ 'fail-on-mixed': 'maybe' })).toThrow(/^Input 'fail-on-mixed'/);
     expect(() => read({ 'mixed-label': 'application' })).toThrow(/^Input 'mixed-label' is 'application', the same as the application label/);
     expect(() => read({ 'branch-flow': 'feature/* development' })).toThrow(/^Input 'branch-flow' line 1/);
+  });
+});
+
+describe('fitList', () => {
+  const files = ['a.py', 'b.py', 'c.py'].map((p) => ({ path: p }));
+  const more = (n: number) => `- … and ${n} more`;
+  it('keeps a list that fits exactly, cuts one that does not and says how many more', () => {
+    expect(fitList(files, listLength(files), more)).toBe('- `a.py`\n- `b.py`\n- `c.py`');
+    const cut = fitList(files, listLength(files) - 1, more);
+    expect(cut).toBe('- `a.py`\n- … and 2 more');
+    expect(cut.length).toBeLessThanOrEqual(listLength(files) - 1);
   });
 });
