@@ -54,10 +54,10 @@ async function describeTask(arn: string): Promise<Task> {
   return tasks![0];
 }
 
-/** Polls DescribeTasks every second of virtual time until the task is STOPPED; returns the statuses seen. */
+/** Polls DescribeTasks every 100 ms of virtual time until the task is STOPPED; returns the statuses seen. */
 async function untilStopped(arn: string): Promise<{ task: Task; statuses: string[] }> {
   const statuses: string[] = [];
-  const task = await pollUntil({ clock, intervalMs: 100, timeoutMs: 3_600_000 }, async () => {
+  const task = await pollUntil<Task>({ clock, intervalMs: 100, timeoutMs: 3_600_000 }, async () => {
     const task = await describeTask(arn);
     if (statuses.at(-1) !== task.lastStatus) statuses.push(task.lastStatus!);
     return task.lastStatus === 'STOPPED' ? { done: true, value: task } : { done: false };
