@@ -1,0 +1,92 @@
+/**
+ * The Connect 2.0 world the rehearsal plays in: three environments named as in the runbook, each with
+ * an ECS cluster and service, an ECR repository and a task definition logging to CloudWatch, and on
+ * the GitHub side the application repository with its three long-lived branches.
+ */
+import type { startAwsSimulator } from '../../packages/simulators/aws';
+import type { startGitHubSimulator } from '../../packages/simulators/github';
+
+export type AwsSimulator = Awaited<ReturnType<typeof startAwsSimulator>>;
+export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
+
+export const OWNER = 'connect2';
+export const REPO = 'connect2-api';
+export const FULL_REPO = `${OWNER}/${REPO}`;
+export const CONTAINER = 'connect2-api';
+
+export interface Environment {
+  /** Short name used in resource names: dev, staging, prod. */
+  name: 'dev' | 'staging' | 'prod';
+  branch: 'development' | 'staging' | 'main';
+  cluster: string;
+  service: string;
+  repository: string;
+  repositoryUri: string;
+  family: string;
+}
+
+export const ENVIRONMENTS: Environment[] = (
+  [
+    ['dev', 'development'],
+    ['staging', 'staging'],
+    ['prod', 'main'],
+  ] as const
+).map(([name, branch]) => ({
+  name,
+  branch,
+  cluster: `connect2-api-cluster-${name}`,
+  service: `connect2-api-service-${name}`,
+  repository: `connect2-api-${name}`,
+  repositoryUri: '',
+  family: `connect2-api-${name}`,
+}));
+
+export function environment(name: Environment['name']): Environment {
+  const found = ENVIRONMENTS.find((env) => env.name === name);
+  if (!found) throw new Error(`no environment ${name}`);
+  return found;
+}
+
+/** Seeds clusters, repositories, the first image, task definitions and services. */
+export function seedAws(aws: AwsSimulator, initialTag: string): void {
+  for (const env of ENVIRONMENTS) {
+    aws.seed.cluster(env.cluster);
+    env.repositoryUri = aws.seed.repository(env.repository).repositoryUri;
+    aws.seed.image(env.repository, initialTag);
+    const taskDefinition = aws.seed.taskDefinition({
+      family: env.family,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '512',
+      memory: '1024',
+      executionRoleArn: `arn:aws:iam::123456789012:role/connect2-api-execution-${env.name}`,
+      containerDefinitions: [
+        {
+          name: CONTAINER,
+          image: `${env.repositoryUri}:${initialTag}`,
+          essential: true,
+          portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
+          environment: [
+            { name: 'ENVIRONMENT', value: env.name },
+            { name: 'LOG_LEVEL', value: 'info' },
+          ],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': `/ecs/connect2-api-${env.name}`, 'awslogs-region': 'us-west-2', 'awslogs-stream-prefix': 'ecs' },
+          },
+        },
+      ],
+    });
+    aws.seed.service({
+      cluster: env.cluster,
+      serviceName: env.service,
+      taskDefinition,
+      desiredCount: 2,
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: [`subnet-${env.name}-a`, `subnet-${env.name}-b`], securityGroups: [`sg-connect2-api-${env.name}`], assignPublicIp: 'DISABLED' },
+      },
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+  }
+}
