@@ -71,28 +71,42 @@ export interface Comparison {
 /**
  * Every commit reachable from `head` and not from `base`, oldest first as GitHub lists them.
  * Without `page` the compare API returns at most 250 commits; with `page`/`per_page` it pages
- * through all of them, so pages are read until `total_commits` are in hand (or a page is short).
+ * through all of them. The first page says how many there are (`total_commits`); the rest are read
+ * a few at a time in parallel (a 5,000-commit range is 50 pages) and put back in page order.
  */
 export async function compareCommits(
   client: GitHubClient,
   repository: RepositoryRef,
   base: string,
   head: string,
-  options: { perPage?: number; onPage?: (received: number, total: number) => void } = {},
+  options: { perPage?: number; concurrency?: number; onPage?: (received: number, total: number) => void } = {},
 ): Promise<Comparison> {
   const perPage = options.perPage ?? 100;
-  const commits: ApiCommit[] = [];
-  let status: CompareStatus = 'identical';
-  let total = 0;
-  for (let page = 1; ; page++) {
+  const concurrency = options.concurrency ?? 4;
+  const fetchPage = async (page: number) => {
     const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: perPage, page });
-    status = data.status as CompareStatus;
-    total = data.total_commits;
-    commits.push(...data.commits.map((raw) => toCommit(raw as RawCommit)));
-    options.onPage?.(commits.length, total);
-    if (commits.length >= total || data.commits.length < perPage) break;
-  }
-  return { status, totalCommits: total, commits };
+    return data;
+  };
+  const first = await fetchPage(1);
+  const total = first.total_commits;
+  const pages: ApiCommit[][] = [first.commits.map((raw) => toCommit(raw as RawCommit))];
+  let received = pages[0].length;
+  options.onPage?.(received, total);
+  const lastPage = Math.ceil(total / perPage);
+  let next = 2;
+  const worker = async () => {
+    for (let page = next++; page <= lastPage; page = next++) {
+      const data = await fetchPage(page);
+      pages[page - 1] = data.commits.map((raw) => toCommit(raw as RawCommit));
+      received += data.commits.length;
+      options.onPage?.(received, total);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(0, lastPage - 1)) }, worker));
+  const commits = pages.flat();
+  // A history that changed between pages (a force-push) would leave a gap: say so rather than release from it.
+  if (commits.length !== total) throw new Error(`compare ${base.slice(0, 7)}...${head.slice(0, 7)} listed ${commits.length} commits of ${total}; the history changed while it was read`);
+  return { status: first.status as CompareStatus, totalCommits: total, commits };
 }
 
 /** The history of `sha` (newest first, as the API lists it), at most `limit` commits. */

@@ -130,7 +130,8 @@ describe('a release from conventional commits', () => {
     const pages = world.gh.requests
       .filter((r) => r.method === 'GET' && /\/compare\//.test(r.path) && /(^|&)page=\d/.test(r.query))
       .map((r) => Number(/(?:^|&)page=(\d+)/.exec(r.query)?.[1]));
-    expect(pages).toEqual([1, 2, 3, 4, 5, 6]);
+    // Pages after the first are read a few at a time, so the log order may vary.
+    expect(pages.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(run.summary).toContain('600');
   });
 
