@@ -66,12 +66,25 @@ export async function pullRequestFiles(client: GitHubClient, pull: PullRequestRe
     baseSha ||= data.base.sha;
     headSha ||= data.head.sha;
   }
-  const listed = await listPullRequestFiles(client, pull);
+  // Over the cap the API cannot give the whole list: go straight to git and spare 30 requests.
+  const listed = expected > PULL_FILES_CAP ? undefined : await listPullRequestFiles(client, pull);
+  if (!listed) return gitFallback(checkout, baseSha, headSha, expected, `the pulls API lists at most ${PULL_FILES_CAP} files`);
   // More than expected means a push landed after the event: the API's list is the newer truth.
   if (listed.length >= expected && listed.length < PULL_FILES_CAP) {
     return { files: listed, source: 'api', description: `pulls API (${listed.length} files)` };
   }
+  // Exactly at the cap the list may be whole or cut: only the pull's current count can tell.
+  if (listed.length === PULL_FILES_CAP && expected === PULL_FILES_CAP) {
+    const { data } = await client.rest.pulls.get({ owner: pull.owner, repo: pull.repo, pull_number: pull.number });
+    if (data.changed_files === PULL_FILES_CAP) return { files: listed, source: 'api', description: `pulls API (${listed.length} files, all of them)` };
+    expected = data.changed_files;
+  }
   const why = listed.length >= PULL_FILES_CAP ? `the pulls API lists at most ${PULL_FILES_CAP} files` : `the pulls API listed ${listed.length} of ${expected} files`;
+  return gitFallback(checkout, baseSha, headSha, expected, why);
+}
+
+/** The list from git, or an error saying the list is incomplete and why. */
+async function gitFallback(checkout: GitCheckout, baseSha: string, headSha: string, expected: number, why: string): Promise<ChangedFiles> {
   core.info(`The PR changes ${expected} files and ${why}: listing them with git instead.`);
   try {
     const fromGit = await core.group('git history for the file list', () => gitRangeFiles(checkout, baseSha, headSha));

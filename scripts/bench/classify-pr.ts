@@ -3,8 +3,14 @@
  * median of several runs), and a 3,000-file PR end to end (the built bundle against the GitHub
  * simulator, through the runner-faithful harness).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_INFRASTRUCTURE_PATHS, classifyChanges, compileGlobs } from '../../packages/classify';
+import { startGitHubSimulator } from '../../packages/simulators/github';
+import { runAction } from '../../test/harness/run-action';
+import { bigPullRepo } from '../../test/classify-pr/git-fixtures';
 import { median, type BenchFigure } from './types';
 
 const RUNS = 7;
@@ -44,6 +50,49 @@ function classifyFigure(): BenchFigure {
   };
 }
 
+const E2E_RUNS = 3;
+
+/**
+ * The built bundle on Node 24 against the simulator: a 3,000-file PR listed by the API (30 pages of
+ * 100, the pull re-read to confirm the count) and a 3,500-file PR listed by the git fallback (the
+ * event's changed_files is over the cap, so the API is not asked for the list).
+ */
+async function endToEndFigures(): Promise<BenchFigure[]> {
+  const gh = await startGitHubSimulator();
+  try {
+    const repo = 'connect2/connect2-api';
+    const noCheckout = mkdtempSync(path.join(tmpdir(), 'bench-classify-'));
+    const big = bigPullRepo(3500, 10);
+    const cases = [
+      { name: 'classify-pr: 3,000-file PR end to end (pulls API)', files: samplePaths(3000), cwd: noCheckout, headSha: 'b'.repeat(40), baseSha: 'c'.repeat(40) },
+      { name: 'classify-pr: 3,500-file PR end to end (git fallback)', files: big.files, cwd: big.dir, headSha: big.headSha, baseSha: big.baseSha },
+    ];
+    const figures: BenchFigure[] = [];
+    for (const bench of cases) {
+      const times: number[] = [];
+      let requests = 0;
+      for (let i = 0; i < E2E_RUNS; i++) {
+        const number = gh.seed.pull(repo, { head: `feature/bench-${figures.length}-${i}`, base: 'development', headSha: bench.headSha, baseSha: bench.baseSha, files: bench.files });
+        gh.clearRequests();
+        const result = await runAction('classify-pr', {
+          env: gh.env,
+          token: gh.token,
+          cwd: bench.cwd,
+          eventName: 'pull_request',
+          event: { number, pull_request: { number, head: { ref: `feature/bench-${i}`, sha: bench.headSha }, base: { ref: 'development', sha: bench.baseSha }, changed_files: bench.files.length } },
+        });
+        if (result.outputs['files-count'] !== String(bench.files.length)) throw new Error(`${bench.name}: files-count ${result.outputs['files-count']} (${result.errors.join('; ')})`);
+        times.push(result.main.durationMs);
+        requests = gh.requests.length;
+      }
+      figures.push({ name: bench.name, value: Math.round(median(times)), unit: 'ms', note: `median of ${E2E_RUNS} runs of the bundle on Node 24 (process start included), ${requests} GitHub requests per run, mixed PR with comment and labels` });
+    }
+    return figures;
+  } finally {
+    await gh.close();
+  }
+}
+
 export async function run(): Promise<BenchFigure[]> {
-  return [classifyFigure()];
+  return [classifyFigure(), ...(await endToEndFigures())];
 }

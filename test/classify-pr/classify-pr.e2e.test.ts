@@ -238,6 +238,8 @@ describe('classify-pr against the GitHub simulator', () => {
     expect(run.exitCode).toBe(1);
     expect(run.log).toContain('The PR changes 3510 files and the pulls API lists at most 3000 files: listing them with git instead.');
     expect(run.summary).toContain('git diff');
+    // The event says 3510: the API cannot list them all, so it is not asked to.
+    expect(gh.calls('GET', `/repos/${REPO}/pulls/${pull.number}/files`)).toEqual([]);
     // The comment fits GitHub's limit and says how many more application files there are.
     const [comment] = comments(pull);
     expect(comment.body.length).toBeLessThanOrEqual(65_536);
@@ -254,6 +256,17 @@ describe('classify-pr against the GitHub simulator', () => {
     expect(run.errors[0]).toMatch(/^The PR's file list is incomplete: it changes 3100 files, the pulls API lists at most 3000 files, and git could not list them: .* is not a git checkout/);
     expect(run.outputs.type).toBeUndefined();
     expect(gh.mutatingCalls()).toEqual([]);
+  });
+
+  it('a PR of exactly 3000 files is complete from the API (the pull confirms its count)', async () => {
+    const files = Array.from({ length: 3000 }, (_, i) => `app/m${i}.py`);
+    const pull = seedPull('feature/exact', 'development', files);
+    const empty = mkdtempSync(path.join(tmpdir(), 'classify-no-checkout-'));
+    const run = await classify(pull, {}, { cwd: empty });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs).toMatchObject({ type: 'application', 'files-count': '3000' });
+    expect(gh.calls('GET', `/repos/${REPO}/pulls/${pull.number}/files`)).toHaveLength(30);
+    expect(gh.calls('GET', new RegExp(`^/repos/${REPO}/pulls/${pull.number}$`))).toHaveLength(1);
   });
 
   it("a fork's read-only token: still decides, warns why it could not comment or label", async () => {
@@ -295,6 +308,9 @@ describe('classify-pr against the GitHub simulator', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs.type).toBe('application');
     expect(labels(pull)).toEqual(['application']);
+    // Both faults were met and retried.
+    expect(gh.requests.map((r) => r.status)).toEqual(expect.arrayContaining([500]));
+    expect(gh.requests.some((r) => r.status === 403 || r.status === 429)).toBe(true);
   });
 
   describe('bad input fails before any call that changes anything', () => {
