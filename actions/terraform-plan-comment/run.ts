@@ -11,12 +11,12 @@ import {
   SUMMARY_LIMIT,
   setOutputs,
   stickyMarker,
-  upsertStickyComment,
   writeSummary,
   type ActionContext,
 } from '../../packages/action-kit';
 import { createGitHubClient, currentRepository, readEvent, runUrl } from '../../packages/github';
 import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView } from '../../packages/terraform-plan';
+import { postComment } from './comment';
 import { Input, readSettings, type Settings } from './settings';
 
 /** The summary cap is in bytes; leave room for what other steps of the job append. */
@@ -124,7 +124,7 @@ function commentTarget(settings: Settings): Target | undefined {
 async function post(settings: Settings, target: Target | undefined, identity: string, body: string) {
   if (!target || !settings.token || settings.mode === 'off') return undefined;
   const client = createGitHubClient(settings.token);
-  const result = await upsertStickyComment({ client, ...target, identity }, body, { mode: settings.mode });
+  const result = await postComment({ client, ...target, identity }, body, settings.mode);
   if (result) core.info(`Comment ${result.action}: ${result.url}`);
   return result;
 }
