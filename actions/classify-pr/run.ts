@@ -60,6 +60,7 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
     'files-count': result.infrastructure.length + result.application.length,
     flow: flow.status,
   });
+  await logFiles(result);
   core.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
 
   const feedback: string[][] = [];
@@ -72,11 +73,28 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   verdict(result, flow, config.failOnMixed);
 }
 
+/** The files of each kind, folded in the log (the job summary has them as tables). */
+async function logFiles(result: Classification): Promise<void> {
+  const kinds = [
+    ['Infrastructure', result.infrastructure],
+    ['Application', result.application],
+    ['Ignored', result.ignored],
+  ] as const;
+  for (const [kind, files] of kinds) {
+    if (files.length === 0) continue;
+    await core.group(`${kind} files (${files.length})`, async () => {
+      for (const file of files) core.info(`${file.path}${file.glob ? `  [${file.glob}]` : ''}${file.renamedTo ? `  (renamed to ${file.renamedTo})` : ''}`);
+    });
+  }
+}
+
+const files = (count: number) => `${count} ${count === 1 ? 'file' : 'files'}`;
+
 /** Fails the step for a mixed PR (when asked) and for a flow violation, in one message. */
 function verdict(result: Classification, flow: FlowResult, failOnMixed: boolean): void {
   const problems: string[] = [];
   if (result.type === 'mixed') {
-    const line = `This PR mixes infrastructure (${result.infrastructure.length} files) and application (${result.application.length} files) changes: split it into an infrastructure PR (merged first) and an application PR, as the PR comment and the job summary list.`;
+    const line = `This PR mixes infrastructure (${files(result.infrastructure.length)}) and application (${files(result.application.length)}) changes: split it into an infrastructure PR, merged first, and an application PR (the job summary lists the files of each kind).`;
     if (failOnMixed) problems.push(line);
     else warning(`${line} (not failing: fail-on-mixed is false)`);
   }

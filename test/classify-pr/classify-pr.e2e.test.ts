@@ -258,6 +258,27 @@ describe('classify-pr against the GitHub simulator', () => {
     expect(gh.mutatingCalls()).toEqual([]);
   });
 
+  it('a 3,500-file PR in a shallow checkout: the base is fetched and the history deepened to the merge base', async () => {
+    const origin = bigPullRepo(3500, 10);
+    // development moves on after the branch point: those files are not the PR's.
+    git(origin.dir, 'checkout', '-q', 'development');
+    for (let i = 0; i < 3; i++) {
+      writeFiles(origin.dir, { [`app/later_${i}.py`]: `${i}\n` });
+      commitAll(origin.dir, `later ${i}`);
+    }
+    const baseSha = git(origin.dir, 'rev-parse', 'HEAD');
+    // What actions/checkout leaves by default: one commit, origin pointing at the repository.
+    const checkout = mkdtempSync(path.join(tmpdir(), 'classify-shallow-checkout-'));
+    git(checkout, 'clone', '-q', '--depth=1', '--branch', 'feature/big', `file://${origin.dir}`, '.');
+    const pull = seedPull('feature/big', 'development', origin.files, { headSha: origin.headSha, baseSha });
+    const run = await classify(pull, {}, { cwd: checkout });
+    expect(run.outputs).toMatchObject({ type: 'mixed', 'files-count': '3500' });
+    expect(json(run.outputs['infrastructure-files'])).toHaveLength(10);
+    expect(run.log).toContain(`git fetch --depth=1 origin ${baseSha}`);
+    expect(run.log).toMatch(/git fetch --deepen=\d+ origin/);
+    expect(git(checkout, 'merge-base', baseSha, origin.headSha)).toBe(origin.baseSha);
+  });
+
   it('a PR of exactly 3000 files is complete from the API (the pull confirms its count)', async () => {
     const files = Array.from({ length: 3000 }, (_, i) => `app/m${i}.py`);
     const pull = seedPull('feature/exact', 'development', files);
