@@ -91,7 +91,10 @@ describe('ECR', () => {
 
   it('returns manifests with BatchGetImage and failures for missing images', async () => {
     const { images, failures } = await ecr.send(
-      new BatchGetImageCommand({ repositoryName: world.repository, imageIds: [{ imageTag: 'abc123' }, { imageTag: 'nope' }, { imageDigest: `sha256:${'0'.repeat(64)}` }] }),
+      new BatchGetImageCommand({
+        repositoryName: world.repository,
+        imageIds: [{ imageTag: 'abc123' }, { imageTag: 'nope' }, { imageDigest: `sha256:${'0'.repeat(64)}` }, { imageTag: 'abc123', imageDigest: `sha256:${'0'.repeat(64)}` }],
+      }),
     );
     expect(images).toHaveLength(1);
     expect(images![0]).toMatchObject({
@@ -104,8 +107,13 @@ describe('ECR', () => {
     expect(manifest).toMatchObject({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json' });
     expect(manifest.layers.length).toBeGreaterThan(0);
     expect(failures).toEqual([
-      { imageId: { imageTag: 'nope' }, failureCode: 'ImageTagDoesNotMatchDigest', failureReason: 'Requested image not found' },
+      { imageId: { imageTag: 'nope' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
       { imageId: { imageDigest: `sha256:${'0'.repeat(64)}` }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
+      {
+        imageId: { imageTag: 'abc123', imageDigest: `sha256:${'0'.repeat(64)}` },
+        failureCode: 'ImageTagDoesNotMatchDigest',
+        failureReason: 'Invalid image digest or tag',
+      },
     ]);
   });
 });

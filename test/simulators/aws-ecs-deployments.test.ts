@@ -211,6 +211,7 @@ describe('rolling deployment', () => {
       ['ACTIVE', world.taskDefinitionArn, 'COMPLETED'],
     ]);
     const primaryId = updated!.deployments![0].id!;
+    expect(updated!.deployments![0]).toMatchObject({ rolloutStateReason: `ECS deployment ${primaryId} in progress.`, desiredCount: 2, failedTasks: 0 });
 
     const seen = await watch((s) => s.deployments![0].rolloutState === 'COMPLETED');
     const final = seen.at(-1)!;

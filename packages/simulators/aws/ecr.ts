@@ -147,7 +147,7 @@ export class EcrModel {
         failures.push(
           byTag
             ? { imageId: id, failureCode: 'ImageTagDoesNotMatchDigest', failureReason: 'Invalid image digest or tag' }
-            : { imageId: id, failureCode: id.imageTag !== undefined ? 'ImageTagDoesNotMatchDigest' : 'ImageNotFound', failureReason: 'Requested image not found' },
+            : { imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' },
         );
         continue;
       }

@@ -361,7 +361,7 @@ export class EcsModel {
       createdAt: at,
       updatedAt: at,
       rolloutState: 'IN_PROGRESS',
-      rolloutStateReason: 'ECS deployment detected.',
+      rolloutStateReason: `ECS deployment ${id} in progress.`,
       rollbackOf: rollback?.rollbackOf.id,
       revisionArn,
       record,
