@@ -68,6 +68,8 @@ export class EcsModel {
   readonly tasks: Task[] = [];
   /** Tasks that have not reached STOPPED yet: the only ones whose transitions still matter. */
   private unsettled = new Set<Task>();
+  /** Tasks per deployment id: the scheduler asks for them at every step, so no scan of all tasks. */
+  private readonly byDeployment = new Map<string, Task[]>();
   private simTime: number;
 
   constructor(private readonly deps: EcsModelDeps) {
@@ -111,7 +113,7 @@ export class EcsModel {
   }
 
   tasksOf(deployment: Deployment): Task[] {
-    return this.tasks.filter((t) => t.deploymentId === deployment.id);
+    return this.byDeployment.get(deployment.id) ?? [];
   }
 
   counts(deployment: Deployment, now = this.deps.clock.now()): DeploymentCounts {
@@ -487,6 +489,11 @@ export class EcsModel {
     const lines = planTimeline(task, scenario, this.deps.timing, oneOff);
     this.tasks.push(task);
     this.unsettled.add(task);
+    if (task.deploymentId) {
+      const list = this.byDeployment.get(task.deploymentId) ?? [];
+      list.push(task);
+      this.byDeployment.set(task.deploymentId, list);
+    }
     this.openLogStreams(task, lines);
     return task;
   }
