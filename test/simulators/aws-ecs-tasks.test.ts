@@ -209,6 +209,24 @@ describe('RunTask', () => {
   });
 });
 
+describe('scenario matching', () => {
+  it('applies a scenario attached by digest to a task whose image names the tag, and by repo:tag to the full URI', async () => {
+    aws.scenarios.forImage(world.digest, { kind: 'exit', exitCode: 7 });
+    const byDigest = await ecs.send(new RunTaskCommand(migration()));
+    expect((await untilStopped(byDigest.tasks![0].taskArn!)).task.containers![0].exitCode).toBe(7);
+
+    aws.scenarios.clear();
+    aws.scenarios.forImage(`${world.repository}:abc123`, { kind: 'exit', exitCode: 9 });
+    const byTag = await ecs.send(new RunTaskCommand(migration()));
+    expect((await untilStopped(byTag.tasks![0].taskArn!)).task.containers![0].exitCode).toBe(9);
+
+    // A command scenario wins over the image's.
+    aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0 });
+    const byCommand = await ecs.send(new RunTaskCommand(migration(['alembic', 'upgrade', 'head'])));
+    expect((await untilStopped(byCommand.tasks![0].taskArn!)).task.containers![0].exitCode).toBe(0);
+  });
+});
+
 describe('StopTask, DescribeTasks, ListTasks', () => {
   it('stops a running task: UserInitiated, the reason given, exit code 143, logs cut at the stop', async () => {
     aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600_000, logLines: ['early', 'late'] });
