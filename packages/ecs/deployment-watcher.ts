@@ -46,14 +46,21 @@ export function evaluateDeployment(service: Service, tracked: Tracked): Verdict 
     return { state: 'failed', deployment: mine, reason: `service ${name} is ${service.status} (being deleted)` };
   }
   if (!mine) {
+    // A failed deployment is drained and dropped once the rollback replaced its tasks; between two
+    // polls that can all happen, so the service events tell what became of it.
+    const failedEvent = (service.events ?? []).find((e) => e.message?.includes(tracked.deploymentId) && /deployment failed/i.test(e.message));
     if (primary && expected && primary.taskDefinition !== expected) {
+      const rolledBackEvent = (service.events ?? []).some((e) => /rolling back/i.test(e.message ?? ''));
       return {
         state: 'rolled-back',
         winner: primary,
-        byCircuitBreaker: false,
-        reason: `deployment ${tracked.deploymentId} is gone and ${shortArn(primary.taskDefinition)} is PRIMARY`,
+        byCircuitBreaker: Boolean(failedEvent && rolledBackEvent),
+        reason: failedEvent
+          ? `rollout of ${shortArn(expected)} FAILED (${eventText(failedEvent.message)}); the circuit breaker rolled back to ${shortArn(primary.taskDefinition)}`
+          : `another task definition became PRIMARY: ${shortArn(primary.taskDefinition)} replaced ${shortArn(expected)} (deployment ${tracked.deploymentId} is gone)`,
       };
     }
+    if (failedEvent) return { state: 'failed', reason: `rollout of ${shortArn(expected)} FAILED (${eventText(failedEvent.message)})` };
     if (primary && primary.id !== tracked.deploymentId && expected && primary.taskDefinition === expected) {
       return { state: 'retarget', deployment: primary, reason: `deployment ${tracked.deploymentId} was replaced by ${primary.id} of the same revision` };
     }
@@ -99,6 +106,11 @@ export function evaluateDeployment(service: Service, tracked: Tracked): Verdict 
     }
   }
   return { state: 'in-progress', deployment: mine };
+}
+
+/** An ECS event without its `(service x) (deployment y)` prefix. */
+function eventText(message: string | undefined): string {
+  return (message ?? '').replace(/^\(service [^)]*\)\s*/, '').replace(/^\(deployment [^)]*\)\s*/, '').replace(/\.$/, '');
 }
 
 /** Picks the deployment to track when the caller has no id (wait-stable): the one of the expected revision, else the PRIMARY. */

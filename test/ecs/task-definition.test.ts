@@ -42,7 +42,7 @@ const described: TaskDefinition = {
 
 describe('normalizeTaskDefinition', () => {
   it('strips every read-only field and keeps empty values the user set', () => {
-    const normal = normalizeTaskDefinition(described) as Record<string, unknown>;
+    const normal = normalizeTaskDefinition(described) as unknown as Record<string, unknown>;
     for (const field of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt']) {
       expect(normal).not.toHaveProperty(field);
     }

@@ -32,6 +32,18 @@ describe('evaluateDeployment', () => {
   it('our deployment vanished with another revision PRIMARY: rolled back', () => {
     expect(evaluateDeployment(svc({ ...old, status: 'PRIMARY' }), tracked).state).toBe('rolled-back');
   });
+  it('our deployment already dropped after the breaker failed it: rolled back by the breaker, reason from the events', () => {
+    const s = {
+      ...svc({ ...old, status: 'PRIMARY' }),
+      events: [
+        { id: '2', message: '(service api) rolling back to deployment ecs-svc/rb.' },
+        { id: '1', message: '(service api) (deployment ecs-svc/new) deployment failed: tasks failed to start.' },
+      ],
+    };
+    const v = evaluateDeployment(s, tracked);
+    expect(v).toMatchObject({ state: 'rolled-back', byCircuitBreaker: true });
+    expect(v.state === 'rolled-back' && v.reason).toMatch(/FAILED \(deployment failed: tasks failed to start\)/);
+  });
   it('our deployment vanished with nothing to explain it: failed', () => {
     expect(evaluateDeployment(svc(), tracked).state).toBe('failed');
   });

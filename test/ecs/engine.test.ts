@@ -1,0 +1,222 @@
+/**
+ * The engine against the AWS simulator in process: real SDK clients over HTTP, the simulator and the
+ * engine on one VirtualClock, so every sleep jumps time and a rollout takes milliseconds.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { VirtualClock } from '../../packages/action-kit';
+import { AwsCallError } from '../../packages/aws';
+import { deploy, waitForServices, type DeployOptions, type EcsContext } from '../../packages/ecs';
+import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
+import { seedConnect2, type Connect2Options, type Connect2World } from '../../packages/simulators/aws/fixtures';
+
+let sim: AwsSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+async function setup(options: Connect2Options = {}) {
+  const clock = new VirtualClock();
+  sim = await startAwsSimulator({ clock });
+  const world = seedConnect2(sim, options);
+  const clients = sim.clients({ maxAttempts: 3 });
+  const lines: string[] = [];
+  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock, log: { info: (l) => lines.push(l), warning: (l) => lines.push(`WARN ${l}`) } };
+  return { sim, world, ctx, lines, clock };
+}
+
+function options(world: Connect2World, over: Partial<DeployOptions> = {}): DeployOptions {
+  return {
+    cluster: world.cluster,
+    service: world.service,
+    container: world.container,
+    resolveDigest: true,
+    forceNewDeployment: false,
+    registerOnly: false,
+    wait: true,
+    rollbackOnFailure: true,
+    intervalMs: 5000,
+    timeoutMs: 10 * 60_000,
+    ...over,
+  };
+}
+
+const primaryTd = (s: AwsSimulator, w: Connect2World) => s.state.service(w.cluster, w.service).deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition;
+
+describe('deploy (engine, virtual clock)', () => {
+  it('deploys a tag by digest, then finds the same deploy unchanged', async () => {
+    const { sim, world, ctx } = await setup();
+    const digest = sim.seed.image(world.repository, 'v2');
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2` }));
+    expect(result.status).toBe('deployed');
+    expect(result.image).toBe(`${world.repositoryUri}@${digest}`);
+    expect(result.previousTaskDefinitionArn).toBe(world.taskDefinitionArn);
+    expect(result.deploymentId).toMatch(/^ecs-svc\//);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+    const service = sim.state.service(world.cluster, world.service);
+    expect(service.taskDefinition).toBe(result.taskDefinitionArn);
+    expect(service.deployments?.find((d) => d.id === result.deploymentId)?.rolloutState).toBe('COMPLETED');
+    expect(result.changes).toContainEqual(expect.objectContaining({ field: 'image', after: `${world.repositoryUri}@${digest}` }));
+    // The timeline saw both deployments in flight before the old one drained.
+    expect(result.timeline.entries.some((e) => e.kind === 'counts' && /ACTIVE/.test(e.message) && /PRIMARY/.test(e.message))).toBe(true);
+
+    const again = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2` }));
+    expect(again.status).toBe('unchanged');
+    expect(again.taskDefinitionArn).toBe(result.taskDefinitionArn);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+    expect(sim.calls('UpdateService')).toHaveLength(1);
+
+    const forced = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2`, forceNewDeployment: true }));
+    expect(forced.status).toBe('deployed');
+    expect(forced.deploymentId).not.toBe(result.deploymentId);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+  });
+
+  it('register-only registers and stops; the next deploy reuses that revision', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'v2');
+    const registered = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2`, registerOnly: true }));
+    expect(registered.status).toBe('registered');
+    expect(sim.calls('UpdateService')).toHaveLength(0);
+    expect(primaryTd(sim, world)).toBe(world.taskDefinitionArn);
+    const deployed = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2` }));
+    expect(deployed.status).toBe('deployed');
+    expect(deployed.taskDefinitionArn).toBe(registered.taskDefinitionArn);
+    expect(deployed.reusedTaskDefinition).toBe(true);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+  });
+
+  it('crash loop with the circuit breaker rolling back: rolled-back at once, no second rollback, stopped tasks described', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 3, reason: 'ImportError: no module named app' } });
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad` }));
+    expect(result.status).toBe('rolled-back');
+    expect(result.rollback?.action).toBe('already');
+    expect(result.reason).toMatch(/FAILED/);
+    expect(sim.calls('UpdateService')).toHaveLength(1);
+    expect(primaryTd(sim, world)).toBe(world.taskDefinitionArn);
+    expect(result.stoppedTasks.length).toBeGreaterThan(0);
+    expect(result.stoppedTasks[0]).toMatchObject({ stopCode: 'EssentialContainerExited', taskDefinitionArn: result.taskDefinitionArn });
+    expect(result.stoppedTasks[0].containers[0].exitCode).toBe(3);
+  });
+
+  it('crash loop with a breaker that does not roll back: failed, then rolled back by this step', async () => {
+    const { sim, world, ctx } = await setup({ circuitBreaker: { enable: true, rollback: false } });
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1 } });
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad` }));
+    expect(result.status).toBe('rolled-back');
+    expect(result.rollback).toMatchObject({ action: 'update-service', settled: true });
+    expect(sim.calls('UpdateService')).toHaveLength(2);
+    expect(primaryTd(sim, world)).toBe(world.taskDefinitionArn);
+    expect(sim.state.service(world.cluster, world.service).deployments).toHaveLength(1);
+
+    const noRollback = await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad`, rollbackOnFailure: false }));
+    expect(noRollback.status).toBe('failed');
+    expect(sim.calls('UpdateService')).toHaveLength(3);
+  });
+
+  it('crash loop without a circuit breaker: timed out, then rolled back; without rollback: timed-out', async () => {
+    const { sim, world, ctx } = await setup({ circuitBreaker: { enable: false, rollback: false } });
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop' } });
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad`, timeoutMs: 60_000 }));
+    expect(result.status).toBe('rolled-back');
+    expect(result.watch?.outcome).toBe('timed-out');
+    expect(result.stoppedTasks.length).toBeGreaterThan(0);
+    expect(primaryTd(sim, world)).toBe(world.taskDefinitionArn);
+    const timedOut = await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad`, timeoutMs: 30_000, rollbackOnFailure: false }));
+    expect(timedOut.status).toBe('timed-out');
+  });
+
+  it('a service without rolloutState: deployed when alone, full and of the new revision', async () => {
+    const { sim, world, ctx } = await setup({ rolloutState: false });
+    sim.seed.image(world.repository, 'v2');
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2` }));
+    expect(result.status).toBe('deployed');
+    expect(result.watch?.deployment?.rolloutState).toBeUndefined();
+    const service = sim.state.service(world.cluster, world.service);
+    expect(service.deployments).toHaveLength(1);
+    expect(service.runningCount).toBe(2);
+  });
+
+  it('another task definition made PRIMARY mid-rollout: fails without rolling back over it', async () => {
+    const { sim, world, ctx, lines } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 120_000 } });
+    const other = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:abc123`));
+    const intruder = sim.clients().ecs;
+    let sent: Promise<unknown> | undefined;
+    ctx.log = {
+      info: (l) => {
+        lines.push(l);
+        if (!sent && / IN_PROGRESS /.test(l)) sent = intruder.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: other }));
+      },
+      warning: (l) => lines.push(l),
+    };
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:slow` }));
+    await sent;
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/another task definition became PRIMARY/);
+    expect(result.reason).toMatch(/not rolling back/);
+    expect(primaryTd(sim, world)).toBe(other);
+  });
+
+  it('cancellation: stops waiting, rolls back, says so', async () => {
+    const { sim, world, ctx, lines } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 120_000 } });
+    const controller = new AbortController();
+    ctx.log = {
+      info: (l) => {
+        lines.push(l);
+        if (/IN_PROGRESS/.test(l)) controller.abort(new Error('cancelled by test'));
+      },
+      warning: (l) => lines.push(l),
+    };
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:slow`, signal: controller.signal, cancelRollbackTimeoutMs: 120_000 }));
+    expect(result.cancelled).toBe(true);
+    expect(result.status).toBe('rolled-back');
+    expect(sim.calls('UpdateService')).toHaveLength(2);
+    expect(primaryTd(sim, world)).toBe(world.taskDefinitionArn);
+  });
+
+  it('refuses bad targets before any mutating call', async () => {
+    const { sim, world, ctx } = await setup();
+    await expect(deploy(ctx, options(world, { image: `${world.repositoryUri}:missing` }))).rejects.toThrow(/^Input 'image' .*has no image with tag 'missing'/);
+    await expect(deploy(ctx, options(world, { image: `${world.repositoryUri}:abc123`, container: 'web' }))).rejects.toThrow(/^Input 'container' is 'web'/);
+    await expect(deploy(ctx, options(world, { service: 'nope' }))).rejects.toThrow(/^Input 'service' is 'nope', which does not exist/);
+    await expect(deploy(ctx, options(world, { cluster: 'nope' }))).rejects.toThrow(/^Input 'cluster' is 'nope'/);
+    sim.seed.service({ cluster: world.cluster, serviceName: 'blue-green', taskDefinition: world.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration, deploymentController: { type: 'CODE_DEPLOY' } });
+    await expect(deploy(ctx, options(world, { service: 'blue-green' }))).rejects.toThrow(/CODE_DEPLOY deployment controller, which is not supported/);
+    expect(sim.mutatingCalls()).toEqual([]);
+  });
+
+  it('AccessDenied fails at once naming the permission', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.faults.inject({ kind: 'access-denied', operation: 'DescribeServices' });
+    const error = await deploy(ctx, options(world, { image: `${world.repositoryUri}:abc123` })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect((error as AwsCallError).message).toMatch(/^ecs:DescribeServices was denied \(AccessDeniedException\)/);
+    expect(sim.calls('DescribeServices')).toHaveLength(1);
+  });
+});
+
+describe('waitForServices (engine, virtual clock)', () => {
+  it('waits for several services in parallel; a rolled-back one makes the wait rolled-back', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.service({ cluster: world.cluster, serviceName: 'worker', taskDefinition: world.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration });
+    const stable = await waitForServices(ctx, { cluster: world.cluster, services: [world.service, 'worker'], intervalMs: 5000, timeoutMs: 60_000 });
+    expect(stable.status).toBe('stable');
+    expect(stable.services.map((s) => s.status)).toEqual(['stable', 'stable']);
+
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop' } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    const rolled = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], taskDefinitionArn: bad, intervalMs: 5000, timeoutMs: 10 * 60_000 });
+    expect(rolled.status).toBe('rolled-back');
+    expect(rolled.services[0].stoppedTasks.length).toBeGreaterThan(0);
+  });
+
+  it('an unknown service is an input error before waiting', async () => {
+    const { world, ctx } = await setup();
+    await expect(waitForServices(ctx, { cluster: world.cluster, services: ['ghost'], intervalMs: 5000, timeoutMs: 60_000 })).rejects.toThrow(/^Input 'services' lists 'ghost'/);
+  });
+});
