@@ -15,23 +15,35 @@ const DIGEST_FORMAT = 1;
 export function planDigest(plan: PlanModel): string {
   const resources = plan.resources
     .filter((resource) => (resource.action !== 'no-op' && resource.action !== 'read') || resource.importing || resource.previousAddress)
-    .map((resource) => ({
-      address: resource.address,
-      deposed: resource.deposed ?? null,
-      previous_address: resource.previousAddress ?? null,
-      actions: resource.actions,
-      reason: resource.reason ?? null,
-      replace_paths: resource.replacePaths,
-      importing: resource.importing ?? null,
-      before: resource.before,
-      after: resource.after,
-    }))
-    .sort((a, b) => compare(`${a.address}\0${a.deposed ?? ''}`, `${b.address}\0${b.deposed ?? ''}`));
-  const outputs = plan.outputs
-    .filter((output) => output.action !== 'no-op')
-    .map((output) => ({ name: output.name, actions: output.actions, before: output.before, after: output.after }))
-    .sort((a, b) => compare(a.name, b.name));
-  const hash = createHash('sha256').update(canonicalJson({ format: DIGEST_FORMAT, resources, outputs }));
+    .map((resource) => ({ key: `${resource.address}\0${resource.deposed ?? ''}`, resource }))
+    .sort((a, b) => compare(a.key, b.key));
+  const outputs = plan.outputs.filter((output) => output.action !== 'no-op').sort((a, b) => compare(a.name, b.name));
+
+  // Hashed piece by piece: the same bytes as one canonical document, without holding it whole.
+  const hash = createHash('sha256');
+  hash.update(`{"format":${DIGEST_FORMAT},"outputs":[`);
+  outputs.forEach((output, index) => {
+    hash.update(index === 0 ? '' : ',');
+    hash.update(canonicalJson({ name: output.name, actions: output.actions, before: output.before, after: output.after }));
+  });
+  hash.update('],"resources":[');
+  resources.forEach(({ resource }, index) => {
+    hash.update(index === 0 ? '' : ',');
+    hash.update(
+      canonicalJson({
+        address: resource.address,
+        deposed: resource.deposed ?? null,
+        previous_address: resource.previousAddress ?? null,
+        actions: resource.actions,
+        reason: resource.reason ?? null,
+        replace_paths: resource.replacePaths,
+        importing: resource.importing ?? null,
+        before: resource.before,
+        after: resource.after,
+      }),
+    );
+  });
+  hash.update(']}');
   return `sha256:${hash.digest('hex')}`;
 }
 

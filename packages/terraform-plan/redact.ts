@@ -29,16 +29,31 @@ export class Unknown {
 /** A plan value after redaction: JSON with Redacted and Unknown leaves. */
 export type PlanValue = null | boolean | number | string | Redacted | Unknown | PlanValue[] | { [key: string]: PlanValue };
 
-/** JSON with object keys sorted, so equal values have one spelling whatever the input order. */
+/**
+ * JSON with object keys sorted, so equal values have one spelling whatever the input order.
+ * Built on the native JSON.stringify (fast on 20,000-resource plans); the replacer reads the
+ * holder's original value because JSON.stringify applies toJSON (which hides fingerprints) first.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value instanceof Redacted) return JSON.stringify({ '(sensitive)': value.fingerprint });
-  if (value instanceof Unknown) return '{"(unknown)":true}';
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  return JSON.stringify(value, canonicalReplacer) ?? 'null';
+}
+
+function canonicalReplacer(this: any, key: string, replaced: unknown): unknown {
+  const original: unknown = this[key];
+  if (original instanceof Redacted) return { '(sensitive)': original.fingerprint };
+  if (original instanceof Unknown) return { '(unknown)': true };
+  if (replaced === null || typeof replaced !== 'object' || Array.isArray(replaced)) return replaced;
+  const record = replaced as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (isSorted(keys)) return record;
+  const sorted: Record<string, unknown> = {};
+  for (const name of keys.sort()) sorted[name] = record[name];
+  return sorted;
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 /**
@@ -118,21 +133,29 @@ export function redact(value: unknown, mask: unknown, secrets: SecretScrubber): 
     secrets.add(value);
     return new Redacted(fingerprint(value));
   }
-  if (value instanceof Unknown) return value;
-  if (value instanceof Redacted) return value;
   if (value === null || value === undefined) return null;
+  // Nothing marked below here: share the parsed value as it is (the model is never mutated), which
+  // keeps a 20,000-resource plan from being copied whole.
+  if (!marksAnything(mask)) return value as PlanValue;
   if (Array.isArray(value)) {
     const masks = Array.isArray(mask) ? mask : [];
     return value.map((item, index) => redact(item, masks[index], secrets));
   }
-  if (typeof value === 'object') {
+  if (typeof value === 'object' && !(value instanceof Unknown) && !(value instanceof Redacted)) {
     const masks = mask !== null && typeof mask === 'object' && !Array.isArray(mask) ? (mask as Record<string, unknown>) : {};
     const result: Record<string, PlanValue> = {};
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) result[key] = redact(child, masks[key], secrets);
     return result;
   }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return null;
+  return value as PlanValue;
+}
+
+/** True when a sensitivity mask marks at least one leaf. */
+function marksAnything(mask: unknown): boolean {
+  if (mask === true) return true;
+  if (mask === null || typeof mask !== 'object') return false;
+  for (const child of Object.values(mask as Record<string, unknown>)) if (marksAnything(child)) return true;
+  return false;
 }
 
 /**

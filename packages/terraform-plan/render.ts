@@ -93,16 +93,18 @@ interface Entry {
   group: string;
   /** `<code>address</code> — what happens and why`, one line. */
   label: string;
-  body: string;
+  /** The diff body, made on first use: a 20,000-resource plan mostly never needs them. */
+  body(): string;
 }
 
 export function renderPlan(view: PlanView, options: RenderOptions): Rendered {
   const measure = options.measure ?? ((text: string) => text.length);
   const entries = buildEntries(view);
+  const frames = frameParts(view);
   const attempts: Detail[] = ['full', 'trimmed', 'addresses', 'counts'];
   let last: Rendered | undefined;
   for (const detail of attempts) {
-    const rendered = renderAt(detail, view, entries, options, measure);
+    const rendered = renderAt(detail, frames, entries, options, measure);
     if (rendered && measure(rendered.markdown) <= options.limit) return rendered;
     last = rendered ?? last;
   }
@@ -116,11 +118,10 @@ function buildEntries(view: PlanView): Entry[] {
   for (const resource of view.plan.resources) {
     const group = groupOf(resource);
     if (!group) continue;
-    byGroup.get(group)?.push({ resource, group, label: label(resource), body: '' });
+    let body: string | undefined;
+    byGroup.get(group)?.push({ resource, group, label: label(resource), body: () => (body ??= bodyOf(resource, view.text?.changes)) });
   }
-  const entries = GROUPS.flatMap((group) => byGroup.get(group.key) ?? []);
-  for (const entry of entries) entry.body = bodyOf(entry.resource, view.text?.changes);
-  return entries;
+  return GROUPS.flatMap((group) => byGroup.get(group.key) ?? []);
 }
 
 function bodyOf(resource: ResourceChange, bodies: Map<string, string> | undefined): string {
@@ -128,7 +129,19 @@ function bodyOf(resource: ResourceChange, bodies: Map<string, string> | undefine
   return toDiffSyntax(fromText ?? describeResource(resource));
 }
 
+const labels = new WeakMap<ResourceChange, string>();
+
+/** One line per resource, cached: every step of the degradation and both renders reuse it. */
 function label(resource: ResourceChange): string {
+  let cached = labels.get(resource);
+  if (cached === undefined) {
+    cached = makeLabel(resource);
+    labels.set(resource, cached);
+  }
+  return cached;
+}
+
+function makeLabel(resource: ResourceChange): string {
   const parts: string[] = [];
   if (resource.action === 'replace') {
     parts.push(resource.replaceOrder === 'create-before-destroy' ? 'create, then destroy' : 'destroy, then create');
@@ -144,13 +157,38 @@ function label(resource: ResourceChange): string {
   return `${code(resource.address)}${parts.length > 0 ? ` — ${parts.join('; ')}` : ''}`;
 }
 
-function renderAt(detail: Detail, view: PlanView, entries: Entry[], options: RenderOptions, measure: (text: string) => number): Rendered | undefined {
-  const frame = {
+interface FrameParts {
+  head: string;
+  footer: string;
+  outputs: string;
+  callout(short: boolean): string;
+  drift(detail: Detail): string;
+}
+
+/** The parts around the resource list, each made once per render and only when a step needs it. */
+function frameParts(view: PlanView): FrameParts {
+  const memo = new Map<string, string>();
+  const once = (key: string, make: () => string) => {
+    let value = memo.get(key);
+    if (value === undefined) memo.set(key, (value = make()));
+    return value;
+  };
+  return {
     head: header(view),
-    callout: callout(view, detail === 'addresses' || detail === 'counts' ? SHORT_CALLOUT : Infinity),
-    drift: detail === 'counts' ? driftCount(view) : drift(view, detail === 'full'),
-    outputs: detail === 'counts' ? '' : outputs(view),
     footer: footer(view),
+    outputs: outputs(view),
+    callout: (short) => once(`callout:${short}`, () => callout(view, short ? SHORT_CALLOUT : Infinity)),
+    drift: (detail) => once(`drift:${detail === 'full' ? 'full' : detail === 'counts' ? 'count' : 'list'}`, () => (detail === 'counts' ? driftCount(view) : drift(view, detail === 'full'))),
+  };
+}
+
+function renderAt(detail: Detail, parts: FrameParts, entries: Entry[], options: RenderOptions, measure: (text: string) => number): Rendered | undefined {
+  const frame = {
+    head: parts.head,
+    callout: parts.callout(detail === 'addresses' || detail === 'counts'),
+    drift: parts.drift(detail),
+    outputs: detail === 'counts' ? '' : parts.outputs,
+    footer: parts.footer,
   };
   const prefix = options.prefix ? `${options.prefix}\n` : '';
   const frameSize = measure(prefix) + Object.values(frame).reduce((total, part) => total + measure(part) + 2, 0);
@@ -159,9 +197,13 @@ function renderAt(detail: Detail, view: PlanView, entries: Entry[], options: Ren
   let sections: string;
   let cut = '';
   switch (detail) {
-    case 'full':
+    case 'full': {
+      // When the addresses alone overflow, the diffs cannot fit: skip building megabytes of them.
+      let floor = 0;
+      for (const entry of entries) if ((floor += measure(entry.label)) > options.limit) return undefined;
       sections = fullSections(entries);
       break;
+    }
     case 'trimmed': {
       const trimmed = trimmedSections(entries, budget, measure);
       // No diff fits at all: that is the addresses step, said as such.
@@ -261,7 +303,7 @@ function grouped(entries: Entry[]): Map<string, Entry[]> {
 function fullSections(entries: Entry[]): string {
   const open = entries.length <= 10;
   return [...grouped(entries)]
-    .map(([group, list]) => collapsible(groupTitle(group, list.length), list.map((entry) => resourceBlock(entry, entry.body)).join('\n'), open))
+    .map(([group, list]) => collapsible(groupTitle(group, list.length), list.map((entry) => resourceBlock(entry, entry.body())).join('\n'), open))
     .join('\n\n');
 }
 
@@ -283,13 +325,16 @@ function trimmedSections(entries: Entry[], budget: number, measure: (text: strin
   let cutShort = 0;
   let leftOut = 0;
   const blocks = new Map<string, { bodies: string[]; addresses: string[] }>();
+  // Smallest diff block worth trying: below this much room, no diff fits, so stop making them.
+  const minimumBlock = 120;
   entries.forEach((entry, index) => {
     const slot = blocks.get(entry.group) ?? { bodies: [], addresses: [] };
     blocks.set(entry.group, slot);
-    const trimmed = firstLines(entry.body, TRIMMED_LINES);
-    const block = resourceBlock(entry, trimmed.text);
+    const room = budget - used - suffix[index + 1];
+    const trimmed = room >= minimumBlock ? firstLines(entry.body(), TRIMMED_LINES) : undefined;
+    const block = trimmed ? resourceBlock(entry, trimmed.text) : '';
     const cost = measure(block) + 1;
-    if (used + cost + suffix[index + 1] <= budget) {
+    if (trimmed && cost <= room) {
       slot.bodies.push(block);
       used += cost;
       shown++;

@@ -64,7 +64,8 @@ export function generatePlan(options: GeneratedPlanOptions): Record<string, unkn
     };
     if (kind === 1 || kind === 2) entry.action_reason = 'replace_because_cannot_update';
     if (kind === 0) entry.action_reason = 'delete_because_no_resource_config';
-    changes.push(options.shuffled ? reverseKeys(entry) : entry);
+    // Terraform writes object attributes sorted by name; the shuffled variant reverses them.
+    changes.push(options.shuffled ? reverseKeys(entry) : sortKeys(entry));
   }
   const outputs: Record<string, unknown> = {
     endpoint: { actions: ['update'], before: 'https://old.example', after: 'https://new.example', after_unknown: false, before_sensitive: false, after_sensitive: false },
@@ -81,6 +82,13 @@ export function generatePlan(options: GeneratedPlanOptions): Record<string, unkn
     complete: true,
     errored: false,
   };
+}
+
+function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([key, child]) => [key, sortKeys(child)])) as T;
 }
 
 /** The same object with keys in reverse order, recursively (arrays keep their order: it matters). */
