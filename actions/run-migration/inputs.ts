@@ -6,6 +6,8 @@ import type { Inputs } from '../../packages/action-kit';
 import { InputError } from '../../packages/action-kit';
 import { parseTaskCommand, validateStartedBy, type AssignPublicIp, type RunTaskRequest } from '../../packages/ecs';
 
+const LAUNCH_TYPES = ['FARGATE', 'EC2', 'EXTERNAL'] as const;
+
 export interface MigrationInputs {
   request: RunTaskRequest;
   startedBy: string;
@@ -36,6 +38,7 @@ export function readMigrationInputs(inputs: Inputs): MigrationInputs {
         subnets: subnets.length > 0 ? subnets : undefined,
         securityGroups: securityGroups.length > 0 ? securityGroups : undefined,
         assignPublicIp: readAssignPublicIp(inputs),
+        launchType: inputs.optional('launch-type') === undefined ? undefined : inputs.enumeration('launch-type', LAUNCH_TYPES, 'FARGATE'),
       },
     },
     startedBy: validateStartedBy(inputs.optional('started-by') ?? 'connect2-actions/run-migration'),

@@ -41,6 +41,7 @@ export class LogTail {
   private disabled = false;
   private streamSeen = false;
   private readonly kept: string[] = [];
+  private readonly warned = new Set<string>();
   private readonly keepLast: number;
   private readonly maxPages: number;
   /** Lines printed so far. */
@@ -103,7 +104,7 @@ export class LogTail {
           return false;
         }
         // Throttling and 5xx were already retried by the client; try again at the next poll.
-        this.options.onWarning(`Could not read the task's logs: ${error instanceof Error ? error.message : String(error)}`);
+        this.warnOnce(`Could not read the task's logs (retrying at the next poll): ${error instanceof Error ? error.message : String(error)}`);
         return false;
       }
       this.streamSeen = true;
@@ -113,6 +114,12 @@ export class LogTail {
       if (this.token === previous) return true;
     }
     return false;
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.options.onWarning(message);
   }
 
   private emit(message: string): void {

@@ -60,7 +60,7 @@ function hints(reasons: string): string[] {
   if (/RESOURCE:/.test(reasons)) found.push('RESOURCE:* means no container instance has enough CPU, memory or ports free for the task.');
   if (/AGENT|ATTRIBUTE/.test(reasons)) found.push('AGENT or ATTRIBUTE means no container instance can run this task definition.');
   if (/No Container Instances/i.test(reasons)) {
-    found.push("The task was placed on EC2 (no launch type or capacity provider was given and the cluster has no default strategy): give 'service' to run where it runs.");
+    found.push("The task was placed on EC2 (no launch type or capacity provider was given and the cluster has no default strategy): give 'service' to run where it runs, or 'launch-type: FARGATE'.");
   }
   return found;
 }

@@ -21,6 +21,8 @@ import { stopTask, waitForStopped } from './run-task-stop';
 import { watchTask } from './run-task-watch';
 
 /** Where the runner's messages go (the job log in the bundle, an array in tests). */
+const HEARTBEAT_MS = 60_000;
+
 export interface RunTaskLog {
   info(message: string): void;
   warning(message: string): void;
@@ -100,6 +102,14 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     lastLines: tail?.lastLines ?? [],
   });
 
+  // A quiet migration still shows it is alive: one progress line a minute without status changes.
+  let lastProgressAt = clock.now();
+  const heartbeat = (task: Task) => {
+    if (clock.now() - lastProgressAt < HEARTBEAT_MS) return;
+    lastProgressAt = clock.now();
+    log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)} still ${task.lastStatus}${tail ? ` (${tail.lineCount} log line(s) so far)` : ''}`);
+  };
+
   let stopped: Task;
   try {
     stopped = await watchTask({
@@ -111,9 +121,13 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
       timeoutMs: options.timeoutMs,
       signal,
       missingGraceMs: options.missingGraceMs ?? 30_000,
-      onStatus: (task, previous) => log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)}: ${previous ? `${previous} -> ` : ''}${task.lastStatus}`),
-      onTick: async () => {
+      onStatus: (task, previous) => {
+        lastProgressAt = clock.now();
+        log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)}: ${previous ? `${previous} -> ` : ''}${task.lastStatus}`);
+      },
+      onTick: async (task) => {
         await tail?.poll();
+        heartbeat(task);
       },
     });
   } catch (error) {

@@ -18,6 +18,8 @@ export interface NetworkOverrides {
   subnets?: string[];
   securityGroups?: string[];
   assignPublicIp?: AssignPublicIp;
+  /** A launch type replacing the service's launch type or capacity provider strategy. */
+  launchType?: LaunchType;
 }
 
 /** The placement part of a RunTask request. */
@@ -49,13 +51,15 @@ export function resolvePlacement(
 ): TaskPlacement {
   const placement: TaskPlacement = {};
 
-  if (service?.capacityProviderStrategy && service.capacityProviderStrategy.length > 0) {
+  if (overrides.launchType) {
+    placement.launchType = overrides.launchType;
+  } else if (service?.capacityProviderStrategy && service.capacityProviderStrategy.length > 0) {
     placement.capacityProviderStrategy = service.capacityProviderStrategy.map(({ capacityProvider, weight, base }) => ({ capacityProvider, weight, base }));
   } else if (service?.launchType) {
     placement.launchType = service.launchType;
   }
   // Only Fargate has platform versions; the service reports one only when it runs there.
-  if (service?.platformVersion) placement.platformVersion = service.platformVersion;
+  if (service?.platformVersion && (!overrides.launchType || overrides.launchType === 'FARGATE')) placement.platformVersion = service.platformVersion;
 
   const fromService = service?.networkConfiguration?.awsvpcConfiguration;
   const awsvpc: AwsVpcConfiguration = {

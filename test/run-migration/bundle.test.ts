@@ -322,7 +322,20 @@ describe('run-migration bundle, fast tasks', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toMatch(/^RunTask did not start the task in cluster connect2-api-cluster-dev: .*No Container Instances were found/);
-    expect(result.errors[0]).toContain("give 'service' to run where it runs");
+    expect(result.errors[0]).toContain("give 'service' to run where it runs, or 'launch-type: FARGATE'");
     expect(fast.requests.slice(mark).map((r) => r.operation)).not.toContain('DescribeTasks');
+  });
+
+  it('runs on Fargate without a service when launch-type says so', async () => {
+    const mark = fast.requests.length;
+    const result = await runAction('run-migration', {
+      inputs: { cluster: CLUSTER, 'task-definition': 'connect2-api-dev', subnets: SUBNETS.join(','), 'launch-type': 'FARGATE', 'poll-interval-seconds': '1' },
+      env: { ...fast.env },
+    });
+    expect(result.errors).toEqual([]);
+    const body = fast.requests.slice(mark).find((r) => r.operation === 'RunTask')!.body as Record<string, any>;
+    expect(body.launchType).toBe('FARGATE');
+    expect(body.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: SUBNETS } });
+    expect(fast.requests.slice(mark).map((r) => r.operation)).not.toContain('DescribeServices');
   });
 });

@@ -53,6 +53,19 @@ describe('resolvePlacement', () => {
     expect(describePlacement(placement)).toBe('capacity providers FARGATE_SPOT (weight 1); subnets subnet-a; security groups sg-1; public IP DISABLED');
   });
 
+  it('lets a launch-type input replace the service\'s capacity provider strategy', () => {
+    const placement = resolvePlacement(
+      { serviceName: 's', capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }], platformVersion: 'LATEST', networkConfiguration: { awsvpcConfiguration: vpc } },
+      { launchType: 'FARGATE', subnets: ['subnet-b'] },
+      'awsvpc',
+    );
+    expect(placement).toEqual({
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-b'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } },
+    });
+  });
+
   it('sends no network configuration for a bridge task without network inputs', () => {
     expect(resolvePlacement({ serviceName: 's', launchType: 'EC2' }, {}, 'bridge')).toEqual({ launchType: 'EC2' });
   });
