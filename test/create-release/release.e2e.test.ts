@@ -169,6 +169,71 @@ describe('a release from conventional commits', () => {
   });
 });
 
+describe('tags, drafts and pre-releases', () => {
+  it('a tag pushed by hand (or left by an interrupted run) without a release gets its release', async () => {
+    const { target } = featFixChore();
+    world.tag('v1.3.0', target);
+    const mark = world.gh.requests.length;
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.3.0', tag: 'v1.3.0', created: 'true', 'previous-tag': 'v1.2.3' });
+    expect(run.outputs.notes).toContain('add CSV export');
+    expect(posts(mark, /\/releases$/).map((r) => r.status)).toEqual([201]);
+    expect(world.gh.state.releases(REPO)).toHaveLength(1);
+  });
+
+  it('after a pre-release tag, a fix finishes the version (v1.3.0-rc.1 -> v1.3.0)', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const rc = world.commit('feat: candidate (#1)');
+    world.tag('v1.3.0-rc.1', rc);
+    const target = world.commit('fix: rc feedback (#2)');
+    const run = await world.release(target);
+    expect(run.outputs).toMatchObject({ 'previous-tag': 'v1.3.0-rc.1', version: '1.3.0' });
+  });
+
+  it('prerelease: true marks the release and leaves the major tag alone', async () => {
+    const { base, target } = featFixChore();
+    world.tag('v1', base);
+    const run = await world.release(target, { prerelease: true, 'update-major-tag': true });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(world.gh.state.releases(REPO)[0]).toMatchObject({ prerelease: true, draft: false });
+    expect(findRef(world, 'refs/tags/v1')).toBe(base);
+    expect(run.summary).toContain('pre-release');
+  });
+
+  it('draft: true creates a draft; a rerun finds the draft (invisible by tag) and creates nothing', async () => {
+    const { target } = featFixChore();
+    const first = await world.release(target, { draft: true });
+    expect(first.exitCode, first.log).toBe(0);
+    expect(world.gh.state.releases(REPO)[0]).toMatchObject({ draft: true, tagName: 'v1.3.0' });
+    expect(findRef(world, 'refs/tags/v1.3.0')).toBe(target);
+    const mark = world.gh.requests.length;
+    const rerun = await world.release(target, { draft: true });
+    expect(rerun.outputs).toMatchObject({ created: 'false', 'release-id': first.outputs['release-id'] });
+    expect(world.writesSince(mark)).toEqual([]);
+  });
+
+  it('an empty tag-prefix releases plain versions', async () => {
+    const base = world.commit('feat: base');
+    world.tag('1.2.3', base);
+    world.tag('latest', base);
+    const target = world.commit('fix: x (#1)');
+    const run = await world.release(target, { 'tag-prefix': '' });
+    expect(run.outputs).toMatchObject({ tag: '1.2.4', 'previous-tag': '1.2.3' });
+  });
+
+  it('a first release over a long history lists the latest 1,000 commits and says so', async () => {
+    world.chain(Array.from({ length: 1100 }, (_, i) => `chore: step ${i}`));
+    const target = world.commit('feat: launch (#1)');
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.0.0', bump: 'initial', created: 'true' });
+    expect(run.outputs.notes).toContain('launch');
+    expect(run.outputs.notes).toContain('_Only the latest 1000 commits of the history are listed._');
+  });
+});
+
 describe('concurrent runs', () => {
   it('two runs for the same commit in parallel: exactly one release, both succeed', async () => {
     const { target } = featFixChore();

@@ -1,0 +1,93 @@
+/**
+ * The release engine in process, with the real GitHub client against the simulator, and a request
+ * hook that plays the concurrent run at the exact moment that matters: between this run's reads
+ * and its writes. Deterministic versions of the races the bundle tests run in parallel.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGitHubClient } from '../../packages/github';
+import { createRelease, type ReleaseOptions } from '../../packages/release';
+import { REPO, startWorld, type World } from './world';
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
+
+const options = (target: string, extra: Partial<ReleaseOptions> = {}): ReleaseOptions => ({
+  repository: { owner: 'connect2', repo: 'connect2-api' },
+  serverUrl: 'https://github.com',
+  tagPrefix: 'v',
+  initialVersion: '1.0.0',
+  target,
+  defaultBump: 'patch',
+  draft: false,
+  prerelease: false,
+  dryRun: false,
+  updateMajorTag: false,
+  ...extra,
+});
+
+/** A client whose `before` hook runs `act` once, just before the first request matching method and path. */
+function clientActingBefore(method: string, path: RegExp, act: () => void) {
+  const client = createGitHubClient(world.gh.token, { baseUrl: world.gh.url });
+  let done = false;
+  client.hook.before('request', (request) => {
+    if (!done && request.method === method && path.test(request.url)) {
+      done = true;
+      act();
+    }
+  });
+  return client;
+}
+
+describe('createRelease engine: races at the worst moment', () => {
+  it('a release published by another run between the check and the POST is read back, not failed', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const target = world.commit('feat: x (#1)');
+    const client = clientActingBefore('POST', /\/releases$/, () => {
+      world.gh.seed.release(REPO, { tag_name: 'v1.3.0', name: 'v1.3.0', body: 'theirs' });
+    });
+    const lines: string[] = [];
+    const result = await createRelease(options(target), { client, log: (line) => lines.push(line) });
+    expect(result).toMatchObject({ outcome: 'concurrent', created: false, tag: 'v1.3.0', notes: 'theirs' });
+    expect(world.gh.state.releases(REPO)).toHaveLength(1);
+    expect(lines.join('\n')).toContain('created by a concurrent run');
+  });
+
+  it('the tag taken on another commit by a concurrent release: the run plans again and takes the next version', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const first = world.commit('feat: x (#1)');
+    const target = world.commit('fix: y (#2)');
+    // The other pipeline released `first` as v1.3.0 while this one was computing v1.3.0 for `target`.
+    const client = clientActingBefore('POST', /\/git\/refs$/, () => world.tag('v1.3.0', first));
+    const warnings: string[] = [];
+    const result = await createRelease(options(target), { client, warn: (line) => warnings.push(line) });
+    expect(result).toMatchObject({ outcome: 'created', version: '1.3.1', previous: { name: 'v1.3.0' }, bump: 'patch' });
+    expect(result.notes).toContain('y');
+    expect(result.notes).not.toContain('- x ');
+    expect(warnings.join('\n')).toMatch(/Tag v1\.3\.0 was created on [0-9a-f]{7} by another run/);
+    expect(world.gh.state.refs(REPO)['refs/tags/v1.3.1']).toBe(target);
+  });
+
+  it('the major tag created by a concurrent run between our read and our create is then moved forward', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const target = world.commit('feat: x (#1)');
+    let created = 0;
+    const client = createGitHubClient(world.gh.token, { baseUrl: world.gh.url });
+    client.hook.before('request', (request) => {
+      if (request.method === 'POST' && /\/git\/refs$/.test(request.url) && (request as { ref?: string }).ref === 'refs/tags/v1' && created++ === 0) {
+        world.tag('v1', base);
+      }
+    });
+    const result = await createRelease(options(target, { updateMajorTag: true }), { client });
+    expect(created).toBeGreaterThan(0);
+    expect(result.majorTag).toMatchObject({ tag: 'v1', action: 'moved', from: base });
+    expect(world.gh.state.refs(REPO)['refs/tags/v1']).toBe(target);
+  });
+});
