@@ -63,14 +63,26 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   await logFiles(result);
   core.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
 
+  // Labels and comment are attempted both, and the summary written, even when one of them fails.
   const feedback: string[][] = [];
+  const failures: unknown[] = [];
+  const attempt = async (name: string, enabled: boolean, off: string, work: () => Promise<string>) => {
+    if (!enabled) return void feedback.push([name, off]);
+    try {
+      feedback.push([name, await work()]);
+    } catch (error) {
+      failures.push(error);
+      feedback.push([name, `failed: ${error instanceof Error ? error.message : String(error)}`]);
+    }
+  };
   if (target) {
+    const pr = target;
     const context = { head: pull?.head?.ref, base: pull?.base?.ref, headSha: pull?.head?.sha, runUrl: runUrl(), infrastructureGlobs: config.rules.infrastructure.globs };
-    feedback.push(['Labels', config.labels ? await applyLabels(target, result, config.labelNames) : "off ('labels: false')"]);
-    feedback.push(['Comment', config.comment ? await updateComment(target, result, context) : "off ('comment: false')"]);
+    await attempt('Labels', config.labels, "off ('labels: false')", () => applyLabels(pr, result, config.labelNames));
+    await attempt('Comment', config.comment, "off ('comment: false')", () => updateComment(pr, result, context));
   }
   await writeSummary(jobSummary(result, { flow, source: changes.description, failOnMixed: config.failOnMixed, feedback }));
-  verdict(result, flow, config.failOnMixed);
+  verdict(result, flow, config.failOnMixed, failures);
 }
 
 /** The files of each kind, folded in the log (the job summary has them as tables). */
@@ -90,8 +102,8 @@ async function logFiles(result: Classification): Promise<void> {
 
 const files = (count: number) => `${count} ${count === 1 ? 'file' : 'files'}`;
 
-/** Fails the step for a mixed PR (when asked) and for a flow violation, in one message. */
-function verdict(result: Classification, flow: FlowResult, failOnMixed: boolean): void {
+/** Fails the step for a mixed PR (when asked), a flow violation, and labels or comment that failed, in one message. */
+function verdict(result: Classification, flow: FlowResult, failOnMixed: boolean, failures: unknown[]): void {
   const problems: string[] = [];
   if (result.type === 'mixed') {
     const line = `This PR mixes infrastructure (${files(result.infrastructure.length)}) and application (${files(result.application.length)}) changes: split it into an infrastructure PR, merged first, and an application PR (the job summary lists the files of each kind).`;
@@ -99,5 +111,6 @@ function verdict(result: Classification, flow: FlowResult, failOnMixed: boolean)
     else warning(`${line} (not failing: fail-on-mixed is false)`);
   }
   if (flow.status === 'violation') problems.push(flow.message);
+  for (const failure of failures) problems.push(failure instanceof Error ? failure.message : String(failure));
   if (problems.length > 0) throw new ActionError(problems[0], { details: problems.slice(1) });
 }

@@ -3,7 +3,7 @@
  * comment. A fork's token cannot write; then the check still decides, and the log says why the PR
  * was not labelled or commented on, instead of failing a PR for its author's permissions.
  */
-import { upsertStickyComment, warning, type StickyCommentTarget } from '../action-kit';
+import { ActionError, upsertStickyComment, warning, type StickyCommentTarget } from '../action-kit';
 import { httpStatus, type GitHubClient } from '../github';
 import type { Classification } from './classify';
 import { COMMENT_IDENTITY, mixedComment, resolvedComment, type CommentContext } from './comment';
@@ -28,10 +28,23 @@ function denial(what: string, error: unknown, type: string): string {
   return `Could not ${what}: the token has no write access to this PR (HTTP ${httpStatus(error)}: ${reason}), as for pull requests from forks. The check still decided: ${type}.`;
 }
 
+/** Any other failure: what could not be done and GitHub's answer, as the step's error. */
+function failure(what: string, error: unknown): unknown {
+  const status = httpStatus(error);
+  if (status === undefined) return error;
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new ActionError(`Could not ${what}: GitHub answered HTTP ${status} (${reason}).`, { cause: error });
+}
+
 /** Sets the type label and removes stale ones; returns one line saying what happened. */
 export async function applyLabels(target: PullTarget, result: Classification, names: LabelNames): Promise<string> {
   const { client, owner, repo, number } = target;
-  const current = (await client.paginate(client.rest.issues.listLabelsOnIssue, { owner, repo, issue_number: number, per_page: 100 })).map((label) => label.name);
+  let current: string[];
+  try {
+    current = (await client.paginate(client.rest.issues.listLabelsOnIssue, { owner, repo, issue_number: number, per_page: 100 })).map((label) => label.name);
+  } catch (error) {
+    throw failure(`read the labels of PR #${number}`, error);
+  }
   const plan = planLabels(result.type, current, names);
   try {
     if (plan.add.length > 0) await client.rest.issues.addLabels({ owner, repo, issue_number: number, labels: plan.add });
@@ -44,7 +57,7 @@ export async function applyLabels(target: PullTarget, result: Classification, na
       }
     }
   } catch (error) {
-    if (!writeDenied(error)) throw error;
+    if (!writeDenied(error)) throw failure(`update the labels of PR #${number}`, error);
     const line = denial(`label the PR '${plan.wanted ?? '(none)'}'`, error, result.type);
     warning(line);
     return `not set: ${line}`;
@@ -67,7 +80,7 @@ export async function updateComment(target: PullTarget, result: Classification, 
     const posted = await upsertStickyComment(sticky, resolvedComment(result, context), { onlyIfExists: true });
     return posted ? `${posted.action === 'unchanged' ? 'unchanged' : 'updated'} to say the PR is fixed: ${posted.url}` : 'none needed';
   } catch (error) {
-    if (!writeDenied(error)) throw error;
+    if (!writeDenied(error)) throw failure(`comment on PR #${target.number}`, error);
     const line = denial('comment on the PR', error, result.type);
     warning(line);
     return `not posted: ${line}`;

@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core';
 import { ActionError } from '../action-kit/errors';
-import type { GitHubClient } from './client';
+import { httpStatus, type GitHubClient } from './client';
 import { GitError } from './git-command';
 import { gitDiffFiles } from './git-diff';
 import { ensureMergeBase, type HistoryOptions } from './git-history';
@@ -57,8 +57,22 @@ export async function gitRangeFiles(checkout: GitCheckout, base: string, head: s
   return { files, source: 'git', description: `git diff ${short(base)}...${short(head)} (${files.length} files)` };
 }
 
-/** The pull's complete file list: from the API when it is complete, else from git. */
+/**
+ * The pull's complete file list: from the API when it is complete, else from git. A GitHub answer
+ * that is not data (401, 404, 5xx after the retries) fails with what was asked and what GitHub said.
+ */
 export async function pullRequestFiles(client: GitHubClient, pull: PullRequestRef, checkout: GitCheckout): Promise<ChangedFiles> {
+  try {
+    return await completeFiles(client, pull, checkout);
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === undefined) throw error;
+    const said = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ActionError(`Could not list the files of pull request #${pull.number} in ${pull.owner}/${pull.repo}: GitHub answered HTTP ${status} (${said}).`, { cause: error });
+  }
+}
+
+async function completeFiles(client: GitHubClient, pull: PullRequestRef, checkout: GitCheckout): Promise<ChangedFiles> {
   let { changedFiles: expected, baseSha, headSha } = pull;
   if (expected === undefined || !baseSha || !headSha) {
     const { data } = await client.rest.pulls.get({ owner: pull.owner, repo: pull.repo, pull_number: pull.number });
