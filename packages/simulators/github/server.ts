@@ -96,7 +96,8 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
     ...(graphql?.operation ? { graphql: { type: graphql.operation.type, fields: graphql.operation.selections.flatMap((s) => (s.kind === 'field' ? [s.name] : [])) } } : {}),
     ...(fault ? { fault } : {}),
   });
-  send(response, reply, headers);
+  // HEAD answers like GET without a body.
+  send(response, method === 'HEAD' ? { ...reply, body: undefined } : reply, headers);
 }
 
 /** The log shows `/git/ref/tags/v1.0.0` whether the client sent `tags%2Fv1.0.0` or raw slashes. */
