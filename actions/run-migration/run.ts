@@ -27,6 +27,8 @@ const log: RunTaskLog = {
   info: (message) => info(message),
   warning: (message) => warning(message),
   progress: (elapsedMs, message) => progress(elapsedMs, message),
+  // The prefix also keeps container output from being read as workflow commands (`::set-env`,
+  // `::add-mask`, `::error`): the runner only parses lines that start with `::`.
   line: (text) => info(`| ${text}`),
 };
 

@@ -64,7 +64,8 @@ export function resultError(result: RunTaskResult): ActionError | undefined {
 
   switch (result.outcome) {
     case 'failed':
-      return new ActionError(`The command exited with code ${result.exitCode} in container ${result.container} of task ${id}.`, {
+      // The last line (usually the exception) goes in the first line: it is what the checks UI shows.
+      return new ActionError(`The command exited with code ${result.exitCode} in container ${result.container} of task ${id}${tail.length > 0 ? `: ${tail.at(-1)}` : '.'}`, {
         details: [...reasons, ...logLines, ...link],
       });
     case 'failed-to-start':

@@ -180,9 +180,14 @@ async function stopAndWait(deps: RunTaskDeps, cluster: string, taskArn: string, 
   deps.log.warning(`Stopping task ${taskId(taskArn)}: ${reason}.`);
   try {
     await stopTask(deps.ecs, cluster, taskArn, reason);
-    return await waitForStopped(deps.ecs, cluster, taskArn, { clock: deps.clock, intervalMs: Math.min(intervalMs, 1000), timeoutMs: waitMs });
   } catch (error) {
     deps.log.warning(`Could not stop task ${taskArn}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  try {
+    return await waitForStopped(deps.ecs, cluster, taskArn, { clock: deps.clock, intervalMs: Math.min(intervalMs, 1000), timeoutMs: waitMs });
+  } catch (error) {
+    deps.log.warning(`ECS was asked to stop task ${taskArn}, but whether it stopped is unknown: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
 }

@@ -107,8 +107,18 @@ describe('run-migration bundle', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toContain('exited with code 3');
     expect(result.errors[0]).toContain('sqlalchemy.exc.ProgrammingError: relation "users" already exists');
+    expect(result.errors[0].split('\n')[0]).toMatch(/exited with code 3 .*: sqlalchemy\.exc\.ProgrammingError: relation "users" already exists$/);
     expect(result.outputs['exit-code']).toBe('3');
     expect(result.summary).toContain('Migration failed');
+  });
+
+  it('never lets a log line act as a workflow command', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 1500, logLines: ['::error::injected by the container', '::add-mask::x'] });
+    const result = await run({});
+
+    expect(result.exitCode).toBe(0);
+    expect(result.log).toContain('| ::error::injected by the container');
+    expect(result.annotations.filter((a) => a.level === 'error')).toEqual([]);
   });
 
   it('fails with the stopped reason when the task fails to start (CannotPullContainerError)', async () => {
