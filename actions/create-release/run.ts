@@ -68,14 +68,17 @@ const HEADLINE: Record<ReleaseResult['outcome'], (r: ReleaseResult) => string> =
 };
 
 function summarise(result: ReleaseResult, dryRun: boolean): string {
+  const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
+  const repo = process.env.GITHUB_REPOSITORY ?? '';
+  const commit = `[${result.targetSha.slice(0, 7)}](${server}/${repo}/commit/${result.targetSha})`;
   const rows: unknown[][] = [
-    ['Version', result.version ?? '—'],
+    ['Version', result.version ? `**${result.version}**` : '—'],
     ['Previous version', result.previous ? `${result.previous.version} (${result.previous.name})` : '—'],
     ['Bump', `${result.bump}: ${result.reason}`],
-    ['Target', result.targetSha],
+    ['Target', commit],
     ['Commits', `${result.changes.length} (+${result.merges} merge commits looked through)`],
   ];
-  if (result.releaseUrl) rows.push(['Release', result.releaseUrl]);
+  if (result.releaseUrl) rows.push(['Release', `[${result.tag}](${result.releaseUrl})`]);
   if (result.majorTag) rows.push(['Major tag', result.majorTag.reason]);
   const parts = [`## create-release: ${HEADLINE[result.outcome](result)}`, table(['', ''], rows)];
   if (result.notes) parts.push(dryRun ? details('Release notes (not published: dry run)', result.notes, true) : `### Release notes\n\n${result.notes}`);

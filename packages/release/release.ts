@@ -162,7 +162,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
 
   const range = await history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT);
   const { commits: changes, merges } = changesOf(range.commits);
-  log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through)`);
+  log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(changes)}`);
   const level = releaseLevel(changes);
 
   let version: string;
@@ -197,7 +197,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     reason = describeBump(level, asked, bump);
   }
   const tag = `${options.tagPrefix}${version}`;
-  log(`Version: ${version} (${reason})`);
+  log(`Version: ${version} (${bump}: ${reason})`);
 
   const taken = tags.releases.find((release) => release.name === tag && release.sha !== targetSha)?.sha ?? otherTag(tags, tag, targetSha);
   if (taken) {
@@ -289,7 +289,14 @@ async function maybeMajorTag(options: ReleaseOptions, deps: ReleaseDependencies,
   return result;
 }
 
+function countKinds(changes: readonly ParsedCommit[]): string {
+  const counts = new Map<string, number>();
+  for (const change of changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+  return ['breaking', 'feature', 'fix', 'performance', 'other'].map((kind) => `${counts.get(kind) ?? 0} ${kind}`).join(', ');
+}
+
+/** Why this bump, without repeating it: "a feature", "a breaking change; 0.x: minor instead of major". */
 function describeBump(level: ReturnType<typeof releaseLevel>, asked: Bump, applied: Bump): string {
-  const cause = level === 'none' ? "no feat, fix, perf or breaking change: default-bump 'patch'" : { major: 'a breaking change', minor: 'a feature', patch: 'a fix or performance change' }[asked];
-  return applied === asked ? `${applied} bump for ${cause}` : `${applied} bump for ${cause} (0.x: ${asked} becomes ${applied})`;
+  const cause = level === 'none' ? "no feat, fix, perf or breaking change; default-bump is 'patch'" : { major: 'a breaking change', minor: 'a feature', patch: 'a fix or performance change' }[asked];
+  return applied === asked ? cause : `${cause}; 0.x: ${applied} instead of ${asked}`;
 }
