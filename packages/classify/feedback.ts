@@ -8,6 +8,7 @@ import { httpStatus, type GitHubClient } from '../github';
 import type { Classification } from './classify';
 import { COMMENT_IDENTITY, mixedComment, resolvedComment, type CommentContext } from './comment';
 import { planLabels, type LabelNames } from './labels';
+import type { ClassifyConfig } from './config';
 
 export interface PullTarget {
   client: GitHubClient;
@@ -85,4 +86,34 @@ export async function updateComment(target: PullTarget, result: Classification, 
     warning(line);
     return `not posted: ${line}`;
   }
+}
+
+export interface Feedback {
+  /** Summary rows: what happened to the labels and the comment. */
+  rows: string[][];
+  /** Messages of what failed (beyond a fork's refusal, which only warns). */
+  failures: string[];
+}
+
+/** Labels, then the comment: both attempted even when the first fails, each as configured. */
+export async function publishFeedback(
+  target: PullTarget,
+  result: Classification,
+  config: Pick<ClassifyConfig, 'labels' | 'comment' | 'labelNames'>,
+  context: CommentContext,
+): Promise<Feedback> {
+  const feedback: Feedback = { rows: [], failures: [] };
+  const attempt = async (name: string, enabled: boolean, off: string, work: () => Promise<string>) => {
+    if (!enabled) return void feedback.rows.push([name, off]);
+    try {
+      feedback.rows.push([name, await work()]);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      feedback.failures.push(message);
+      feedback.rows.push([name, `failed: ${message}`]);
+    }
+  };
+  await attempt('Labels', config.labels, "off ('labels: false')", () => applyLabels(target, result, config.labelNames));
+  await attempt('Comment', config.comment, "off ('comment: false')", () => updateComment(target, result, context));
+  return feedback;
 }

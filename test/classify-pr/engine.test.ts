@@ -17,6 +17,10 @@ import {
   readClassifyConfig,
   resolvedComment,
   jobSummary,
+  classifyOutputs,
+  verdict,
+  OUTPUT,
+  INPUT,
   type ClassifyRules,
 } from '../../packages/classify';
 import { fitList, listLength } from '../../packages/classify/file-list';
@@ -261,5 +265,35 @@ describe('fitList', () => {
     const cut = fitList(files, listLength(files) - 1, more);
     expect(cut).toBe('- `a.py`\n- … and 2 more');
     expect(cut.length).toBeLessThanOrEqual(listLength(files) - 1);
+  });
+});
+
+describe('outputs and verdict', () => {
+  const flowOk = checkBranchFlow(parseBranchFlow('branch-flow', ['feature/* -> development']), 'feature/x', 'development');
+  const flowBad = checkBranchFlow(parseBranchFlow('branch-flow', ['feature/* -> development']), 'feature/x', 'main');
+
+  it('declares exactly the outputs of action.yml', () => {
+    const meta = parse(readFileSync(path.join(repoRoot, 'classify-pr', 'action.yml'), 'utf8'));
+    expect(Object.values(OUTPUT).sort()).toEqual(Object.keys(meta.outputs).sort());
+    expect(Object.values(INPUT).sort()).toEqual(Object.keys(meta.inputs).sort());
+  });
+
+  it('gives the path lists, the count after ignores and the flow status', () => {
+    const rules = { ...defaults, ignore: compileGlobs('ignore-paths', ['*.md']) };
+    expect(classifyOutputs(classify(['a.py', 'main.tf', 'README.md'], rules), flowOk)).toEqual({
+      type: 'mixed',
+      'infrastructure-files': ['main.tf'],
+      'application-files': ['a.py'],
+      'files-count': 2,
+      flow: 'ok',
+    });
+  });
+
+  it('fails a mixed PR and a flow violation in one message, warns when mixing is tolerated', () => {
+    const mixed = classify(['a.py', 'main.tf']);
+    expect(verdict(mixed, flowOk, true).problems).toEqual([expect.stringMatching(/^This PR mixes infrastructure \(1 file\) and application \(1 file\) changes/)]);
+    expect(verdict(mixed, flowBad, true, ['Could not comment']).problems).toHaveLength(3);
+    expect(verdict(mixed, flowOk, false)).toEqual({ problems: [], warnings: [expect.stringMatching(/fail-on-mixed is false/)] });
+    expect(verdict(classify(['a.py']), flowOk, true)).toEqual({ problems: [], warnings: [] });
   });
 });
