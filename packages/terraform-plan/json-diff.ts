@@ -19,12 +19,28 @@ const HEADLINE: Record<ResourceChange['action'], string> = {
 /** Longest value printed inline; longer ones are cut with a note (the full value is in the state). */
 const MAX_VALUE = 400;
 
-export function describeResource(resource: ResourceChange): string {
+/** Drift is what already happened outside Terraform, so it is told in the past tense. */
+const DRIFT_HEADLINE: Partial<Record<ResourceChange['action'], string>> = {
+  update: 'has changed',
+  delete: 'has been deleted',
+  create: 'has been created',
+};
+
+export function describeResource(resource: ResourceChange, options: { drift?: boolean } = {}): string {
   const lines: string[] = [];
-  const headline = resource.importing && resource.action === 'no-op' ? 'will be imported' : HEADLINE[resource.action];
   const deposed = resource.deposed ? ` (deposed object ${resource.deposed})` : '';
-  lines.push(`# ${resource.address}${deposed} ${headline}`);
-  if (resource.previousAddress) lines.push(`# (moved from ${resource.previousAddress})`);
+  if (options.drift) {
+    lines.push(`# ${resource.address}${deposed} ${DRIFT_HEADLINE[resource.action] ?? HEADLINE[resource.action]}`);
+  } else if (resource.action === 'no-op' && resource.previousAddress && !resource.importing) {
+    lines.push(`# ${resource.previousAddress} has moved to ${resource.address}`);
+  } else {
+    const headline = resource.importing && resource.action === 'no-op' ? 'will be imported' : HEADLINE[resource.action];
+    lines.push(`# ${resource.address}${deposed} ${headline}`);
+    if (resource.previousAddress) lines.push(`# (moved from ${resource.previousAddress})`);
+  }
+  // Forgetting removes the object from the state only: listing its attributes as removals would
+  // read as a destroy.
+  if (resource.action === 'forget') return lines.join('\n');
   if (resource.importing) lines.push(`# (imported from "${resource.importing.id ?? 'an existing object'}")`);
   if (resource.reason) lines.push(`# (${describeReason(resource.reason)})`);
   lines.push(...attributeLines(resource.action, resource.before, resource.after, forcing(resource)));
@@ -35,7 +51,7 @@ export function describeOutput(output: OutputChange): string {
   const marker = output.action === 'create' ? '+' : output.action === 'delete' ? '-' : '~';
   const before = output.action === 'create' ? '' : `${formatValue(output.before)} -> `;
   const after = output.action === 'delete' ? 'null' : formatValue(output.after);
-  return `${marker} ${output.name} = ${output.action === 'create' ? '' : before}${after}`;
+  return `  ${marker} ${output.name} = ${before}${after}`;
 }
 
 /** action_reason in words a reviewer understands. */

@@ -394,7 +394,7 @@ function drift(view: PlanView, withBodies: boolean): string {
   const title = `⚠️ <b>Changes outside ${escapeHtml(view.tool)}</b> (${number(changed.length)} drifted since the last apply)`;
   if (withBodies) {
     const blocks = changed.map((resource) => {
-      const body = toDiffSyntax(view.text?.drift.get(resource.address) ?? describeResource(resource));
+      const body = toDiffSyntax(view.text?.drift.get(resource.address) ?? describeResource(resource, { drift: true }));
       return collapsible(code(resource.address), fence(body, 'diff'));
     });
     return collapsible(title, blocks.join('\n'));
@@ -414,7 +414,7 @@ function outputs(view: PlanView): string {
   if (changed.length === 0) return '';
   const lines = changed.slice(0, OUTPUT_LINES).map(describeOutput);
   if (changed.length > OUTPUT_LINES) lines.push(`# … and ${number(changed.length - OUTPUT_LINES)} more`);
-  return collapsible(`<b>Output changes</b> (${number(changed.length)})`, fence(lines.join('\n'), 'diff'));
+  return collapsible(`<b>Output changes</b> (${number(changed.length)})`, fence(toDiffSyntax(lines.join('\n')), 'diff'));
 }
 
 function footer(view: PlanView): string {

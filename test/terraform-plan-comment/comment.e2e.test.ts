@@ -102,6 +102,37 @@ describe('one sticky comment per pull request and name', () => {
   });
 });
 
+describe('plans that must not pass as fine', () => {
+  it('a JSON plan with errored: true is commented as partial and fails the step', async () => {
+    const pr = newPull();
+    const plan = { ...generatePlan({ resources: 3 }), errored: true };
+    const run = await runPlanComment(gh, { 'plan-json': tempFile('plan.json', JSON.stringify(plan)), name: 'dev' }, { pr });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.errors).toEqual([expect.stringContaining("reported errors (errored: true)")]);
+    const body = gh.state.comments(REPO, pr)[0].body;
+    expect(body).toContain('the plan reported errors');
+    expect(body).not.toContain('No changes.');
+  });
+
+  it('a plan-text from another plan is ignored with a warning (the JSON is the truth)', async () => {
+    const pr = newPull();
+    const text = tempFile('plan.txt', 'Terraform will perform the following actions:\n\n  # x.y will be created\n  + resource "x" "y" {}\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n');
+    const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), 'plan-text': text, name: 'dev' }, { pr });
+    expect(run.exitCode).toBe(0);
+    expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringContaining('plan-text was not used')]);
+    expect(run.outputs.summary).toBe('Plan: 2 to add, 2 to change, 3 to destroy.');
+  });
+
+  it('plan-outcome: skipped posts nothing and passes', async () => {
+    const pr = newPull();
+    gh.clearRequests();
+    const run = await runPlanComment(gh, { 'plan-outcome': 'skipped', name: 'dev' }, { pr });
+    expect(run.exitCode).toBe(0);
+    expect(gh.requests).toEqual([]);
+    expect(run.log).toContain('plan-outcome is skipped');
+  });
+});
+
 describe('size', () => {
   it('a 20,000-resource plan gives a comment within 65,536 characters that says it was shortened, and a job summary', async () => {
     const pr = newPull();

@@ -73,6 +73,95 @@ describe('parsing and counting', () => {
   });
 });
 
+describe('rendering every kind of change', () => {
+  const json = doc(
+    [
+      rc('aws_s3_bucket.new', ['no-op'], { before: { bucket: 'b' }, after: { bucket: 'b' } }, { previous_address: 'aws_s3_bucket.old' }),
+      rc('aws_iam_role.imported', ['no-op'], { before: { name: 'r' }, after: { name: 'r' }, importing: { id: 'role-r' } }),
+      rc('aws_instance.web', ['delete'], { before: { ami: 'ami-1' } }, { deposed: '00000001' }),
+      rc('aws_instance.cbd', ['create', 'delete'], { before: { ami: 'ami-1' }, after: { ami: 'ami-2' }, after_unknown: { id: true } }, { action_reason: 'replace_because_tainted' }),
+      rc('aws_db_instance.kept', ['forget'], { before: { id: 'db-1' } }),
+      { ...rc('data.aws_ami.x', ['read'], { after: {}, after_unknown: { id: true } }), mode: 'data' },
+    ],
+    {
+      resource_drift: [rc('aws_security_group.sg', ['update'], { before: { description: 'a' }, after: { description: 'b' } })],
+      output_changes: { url: { actions: ['create'], before: null, after: 'https://x' }, unchanged: { actions: ['no-op'], before: 1, after: 1 } },
+    },
+  );
+  const markdown = renderPlan(view(json), { limit: 65_536 }).markdown;
+
+  it('labels moves, imports, deposed objects, forgets and reads, and orders groups by risk', () => {
+    expect(markdown).toContain('# aws_s3_bucket.old has moved to aws_s3_bucket.new');
+    expect(markdown).toContain('imported from <code>role-r</code>');
+    expect(markdown).toContain('aws_instance.web (deposed object 00000001) will be destroyed');
+    expect(markdown).toContain('create, then destroy; the object is tainted, so it must be replaced');
+    expect(markdown).toContain('will no longer be managed by Terraform (not destroyed)');
+    // A forget lists no attribute removals (it destroys nothing).
+    expect(markdown).not.toContain('"db-1" -> null');
+    const order = ['<b>Replace</b>', '<b>Destroy</b>', '<b>Import</b>', '<b>Move</b>', '<b>Forget', '<b>Read during apply</b>'].map((title) => markdown.indexOf(title));
+    expect(order.every((index) => index > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('shows drift in the past tense and changed outputs only', () => {
+    expect(markdown).toContain('Changes outside Terraform</b> (1 drifted since the last apply)');
+    expect(markdown).toContain('# aws_security_group.sg has changed');
+    expect(markdown).toContain('<b>Output changes</b> (1)');
+    expect(markdown).toMatch(/^\+\s+url = "https:\/\/x"$/m);
+    expect(markdown).not.toContain('unchanged =');
+  });
+
+  it('text plans: drift and change sections are told apart, moved headers match the old address', () => {
+    const text = [
+      'Note: Objects have changed outside of Terraform',
+      '',
+      'Terraform detected the following changes made outside of Terraform since the last "terraform apply":',
+      '',
+      '  # aws_instance.a has changed',
+      '  ~ resource "aws_instance" "a" {',
+      '      ~ tags = { "x" = "drifted" }',
+      '    }',
+      '',
+      'Unless you have made equivalent changes to your configuration...',
+      '',
+      'Terraform will perform the following actions:',
+      '',
+      '  # aws_instance.a will be updated in-place',
+      '  ~ resource "aws_instance" "a" {',
+      '      ~ ami = "ami-1" -> "ami-2"',
+      '    }',
+      '',
+      '  # aws_s3_bucket.old has moved to aws_s3_bucket.new',
+      '    resource "aws_s3_bucket" "new" {',
+      '        id = "b"',
+      '    }',
+      '',
+      'Plan: 0 to add, 1 to change, 0 to destroy.',
+      '',
+      'Changes to Outputs:',
+      '  + url = "x"',
+    ].join('\n');
+    const bodies = splitTextPlan(text, new Set(['aws_instance.a', 'aws_s3_bucket.new', 'aws_s3_bucket.old']));
+    expect(bodies.drift.get('aws_instance.a')).toContain('drifted');
+    expect(bodies.changes.get('aws_instance.a')).toContain('ami-2');
+    expect(bodies.changes.get('aws_instance.a')).not.toContain('drifted');
+    expect(bodies.changes.get('aws_s3_bucket.old')).toContain('has moved to');
+    expect(bodies.planLine).toBe('Plan: 0 to add, 1 to change, 0 to destroy.');
+  });
+
+  it('ignores a text plan whose Plan line disagrees with the JSON', () => {
+    const prepared = preparePlan(doc([rc('a.b', ['create'], { after: { x: 1 } })]), 'Plan: 5 to add, 0 to change, 0 to destroy.\n');
+    expect(prepared.text).toBeUndefined();
+    expect(prepared.textIgnored).toContain('does not match the JSON plan');
+  });
+
+  it('an errored plan is rendered as partial, never as no changes', () => {
+    const errored = renderPlan(view(doc([], { errored: true })), { limit: 65_536 }).markdown;
+    expect(errored).toContain('the plan reported errors');
+    expect(errored).not.toContain('No changes.');
+  });
+});
+
 describe('redaction', () => {
   it('replaces every leaf the masks mark, in resources, outputs and variables, before rendering', () => {
     const json = doc(
