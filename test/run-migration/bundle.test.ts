@@ -269,6 +269,20 @@ describe('run-migration bundle', () => {
     expect(since(mark)).toEqual([]);
   });
 
+  it.each([
+    [{ 'assign-public-ip': 'maybe' }, "Input 'assign-public-ip' is 'maybe'; use 'ENABLED' or 'DISABLED' (or leave it empty to copy the service's)."],
+    [{ 'timeout-minutes': 'soon' }, "Input 'timeout-minutes' is 'soon', not a duration; use a number like '30' (minutes), '90s' or '1h30m'."],
+    [{ 'poll-interval-seconds': '0' }, "Input 'poll-interval-seconds' is 0, out of range; use a duration from 1 to 300 seconds."],
+    [{ 'launch-type': 'SPOT' }, "Input 'launch-type' is 'SPOT'; use one of 'FARGATE', 'EC2', 'EXTERNAL'."],
+    [{ service: '' }, "Input 'task-definition' is empty and so is service; set 'service' (its task definition and network are copied) or 'task-definition'."],
+  ])('fails on %o before any AWS call, in one line naming the input', async (inputs, message) => {
+    const mark = aws.requests.length;
+    const result = await run(inputs);
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([message]);
+    expect(since(mark)).toEqual([]);
+  });
+
   it('fails before RunTask on a startedBy ECS would refuse', async () => {
     const mark = aws.requests.length;
     const result = await run({ 'started-by': 'run-migration for pull request number 1234' });

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../packages/action-kit';
 import { CancelledError } from '../../packages/action-kit';
-import { planRunTask, runTask, resultError, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
+import { planRunTask, runTask, resultError, startTask, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
 import { CLUSTER, CONTAINER, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = ['alembic', 'upgrade', 'head'];
@@ -159,6 +159,29 @@ describe('runTask on a virtual clock', () => {
     expect(result.outcome).toBe('succeeded');
     expect(result.logs).toBeUndefined();
     expect(messages.some((m) => m.includes('no awslogs-stream-prefix'))).toBe(true);
+  });
+});
+
+describe('RunTask idempotency', () => {
+  it('retries a RunTask whose connection was reset with the same client token, starting one task', async () => {
+    aws.faults.inject({ kind: 'reset', operation: 'RunTask', count: 1 });
+    const result = await run(await plan());
+
+    expect(result.outcome).toBe('succeeded');
+    const calls = aws.calls('RunTask');
+    expect(calls).toHaveLength(2);
+    expect((calls[0].body as any).clientToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect((calls[1].body as any).clientToken).toBe((calls[0].body as any).clientToken);
+    expect(aws.state.tasks(CLUSTER).filter((t) => !t.group.startsWith('service:'))).toHaveLength(1);
+  });
+
+  it('gets the already started task back when the same client token is sent again', async () => {
+    const p = await plan();
+    const ecs = aws.clients().ecs;
+    const first = await startTask(ecs, p, { startedBy: 'test', clientToken: '5f0c2f43-0c38-4a5e-9a39-1c1f3f0f6d11' });
+    const again = await startTask(ecs, p, { startedBy: 'test', clientToken: '5f0c2f43-0c38-4a5e-9a39-1c1f3f0f6d11' });
+    expect(again.taskArn).toBe(first.taskArn);
+    expect(aws.state.tasks(CLUSTER).filter((t) => !t.group.startsWith('service:'))).toHaveLength(1);
   });
 });
 
