@@ -123,6 +123,35 @@ describe('labels', () => {
   });
 });
 
+describe('issues and repository labels', () => {
+  it('reads a pull as an issue and closes it through the issues API', async () => {
+    const { data: issue } = await octokit.rest.issues.get({ owner, repo, issue_number: pull });
+    expect(issue).toMatchObject({ number: pull, state: 'open', html_url: `https://github.com/${full}/pull/${pull}`, pull_request: { url: `${gh.url}/repos/${full}/pulls/${pull}` } });
+    const { data: closed } = await octokit.rest.issues.update({ owner, repo, issue_number: pull, state: 'closed' });
+    expect(closed).toMatchObject({ state: 'closed', closed_at: expect.any(String) });
+    expect(gh.state.pulls(full)[0]).toMatchObject({ number: pull, state: 'closed', merged: false });
+  });
+
+  it('creates, renames and deletes repository labels, following them onto issues', async () => {
+    const { data: created } = await octokit.rest.issues.createLabel({ owner, repo, name: 'infra', color: 'B60205', description: 'Infrastructure change' });
+    expect(created).toMatchObject({ name: 'infra', color: 'B60205', description: 'Infrastructure change' });
+    const duplicate = await octokit.rest.issues.createLabel({ owner, repo, name: 'INFRA' }).catch((caught: unknown) => caught);
+    expect(duplicate).toMatchObject({ status: 422, response: { data: { errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] } } });
+
+    gh.seed.labels(full, pull, ['infra']);
+    const { data: renamed } = await octokit.rest.issues.updateLabel({ owner, repo, name: 'infra', new_name: 'type:infrastructure' });
+    expect(renamed).toMatchObject({ id: created.id, name: 'type:infrastructure', color: 'B60205' });
+    expect(gh.state.labels(full, pull)).toEqual(['type:infrastructure']);
+    const { data: fetched } = await octokit.rest.issues.getLabel({ owner, repo, name: 'type:infrastructure' });
+    expect(fetched.id).toBe(created.id);
+
+    await octokit.rest.issues.deleteLabel({ owner, repo, name: 'type:infrastructure' });
+    expect(gh.state.labels(full, pull)).toEqual([]);
+    const gone = await octokit.rest.issues.getLabel({ owner, repo, name: 'type:infrastructure' }).catch((caught: unknown) => caught);
+    expect(gone).toMatchObject({ status: 404 });
+  });
+});
+
 describe('GraphQL', () => {
   const minimize = `mutation($id: ID!) { minimizeComment(input: { subjectId: $id, classifier: OUTDATED }) { minimizedComment { isMinimized minimizedReason } } }`;
 

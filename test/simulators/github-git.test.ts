@@ -122,6 +122,11 @@ describe('commits', () => {
     expect(unknown).toMatchObject({ status: 422 });
   });
 
+  it('reads a git commit object', async () => {
+    const { data } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: g.M });
+    expect(data).toMatchObject({ sha: g.M, message: 'Merge pull request #4 from connect2/feature/users', parents: [{ sha: g.A }, { sha: g.F2 }], tree: { sha: expect.stringMatching(/^[0-9a-f]{40}$/) } });
+  });
+
   it('lists history newest first, following both parents of a merge, paginated', async () => {
     const history = await octokit.paginate(octokit.rest.repos.listCommits, { owner, repo, sha: 'main', per_page: 4 });
     expect(shas(history)).toEqual([g.H, g.M, g.F2, g.F1, g.A, g.R]);

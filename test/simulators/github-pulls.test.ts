@@ -160,6 +160,23 @@ describe('POST /pulls (promotion)', () => {
     expect(gh.state.pulls(full)).toHaveLength(1);
   });
 
+  it('updates a pull and lists its commits', async () => {
+    const root = gh.seed.commit(full, { message: 'chore: init', parents: [], branch: 'development' });
+    const one = gh.seed.commit(full, { message: 'feat: one', parents: [root], branch: 'feature/two-commits' });
+    const two = gh.seed.commit(full, { message: 'fix: two', branch: 'feature/two-commits' });
+    const number = gh.seed.pull(full, { head: 'feature/two-commits', base: 'development', files: ['app/one.py'] });
+
+    const { data: commits } = await octokit.rest.pulls.listCommits({ owner, repo, pull_number: number });
+    expect(commits.map((commit) => [commit.sha, commit.commit.message])).toEqual([
+      [one, 'feat: one'],
+      [two, 'fix: two'],
+    ]);
+    const { data: updated } = await octokit.rest.pulls.update({ owner, repo, pull_number: number, title: 'feat: one and two', state: 'closed' });
+    expect(updated).toMatchObject({ number, title: 'feat: one and two', state: 'closed', merged: false, commits: 2 });
+    const notMerged = await octokit.rest.pulls.merge({ owner, repo, pull_number: number }).catch((caught: unknown) => caught);
+    expect(notMerged).toMatchObject({ status: 405 });
+  });
+
   it('merges a pull with a merge commit and finds the pull from that commit and from its head', async () => {
     const number = gh.seed.pull(full, { head: 'feature/x', base: 'development', files: ['app/x.py'] });
     const head = gh.state.refs(full)['refs/heads/feature/x']!;

@@ -96,6 +96,15 @@ describe('releases', () => {
     expect(latestNow.tag_name).toBe('v1.1.0');
   });
 
+  it('deletes a release, keeping its tag as GitHub does', async () => {
+    const id = gh.seed.release(full, { tag_name: 'v1.0.0', target_commitish: first });
+    const deleted = await octokit.rest.repos.deleteRelease({ owner, repo, release_id: id });
+    expect(deleted.status).toBe(204);
+    expect(gh.state.releases(full)).toEqual([]);
+    expect(gh.state.refs(full)['refs/tags/v1.0.0']).toBe(first);
+    expect(await octokit.rest.repos.getRelease({ owner, repo, release_id: id }).catch((caught: unknown) => caught)).toMatchObject({ status: 404 });
+  });
+
   it('lists releases newest first, paginated', async () => {
     for (let i = 0; i < 5; i++) gh.seed.release(full, { tag_name: `v1.0.${i}`, target_commitish: second, prerelease: i === 4 });
     const releases = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 2 });
