@@ -36,8 +36,13 @@ export function parseNameStatus(output: string): ChangedFile[] {
   return files;
 }
 
-/** Files changed from the merge base of `base` and `head` to `head`; the commits must be present. */
+/**
+ * Files changed from the merge base of `base` and `head` to `head`; the commits must be present.
+ * Only exact renames are detected (`-M100%`): they compare object ids, while inexact detection reads
+ * every blob, which a blobless clone (`filter: blob:none`) would fetch one by one. An edited move then
+ * shows as removed + added, which classifies the same since both paths count.
+ */
 export async function gitDiffFiles(cwd: string, base: string, head: string): Promise<ChangedFile[]> {
-  const result = await git(cwd, ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', `${base}...${head}`, '--']);
+  const result = await git(cwd, ['diff', '--name-status', '-z', '--find-renames=100%', '--no-ext-diff', `${base}...${head}`, '--']);
   return parseNameStatus(result.stdout);
 }

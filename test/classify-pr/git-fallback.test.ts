@@ -1,5 +1,5 @@
 /** The git side of the changed-file list: name-status parsing, renames, and a shallow checkout deepened. */
-import { mkdtempSync, renameSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +86,24 @@ describe('gitRangeFiles', () => {
   it('says so when a commit cannot be had', async () => {
     const repo = historyRepo();
     await expect(gitRangeFiles({ cwd: repo.dir }, 'f'.repeat(40), repo.head)).rejects.toThrow(/is not in the checkout and could not be fetched from 'origin'/);
+  });
+});
+
+describe('moves in git', () => {
+  it('an exact move is a rename; an edited move is removed + added; both paths are there either way', async () => {
+    const dir = tempRepo();
+    writeFiles(dir, { 'alembic/a.py': 'a\n'.repeat(30), 'alembic/b.py': 'b\n'.repeat(30) });
+    const base = commitAll(dir, 'base');
+    mkdirSync(path.join(dir, 'migrations'));
+    git(dir, 'mv', 'alembic/a.py', 'migrations/a.py');
+    git(dir, 'mv', 'alembic/b.py', 'migrations/b.py');
+    writeFiles(dir, { 'migrations/b.py': 'b\n'.repeat(29) + 'changed\n' });
+    const head = commitAll(dir, 'move');
+    const { files } = await gitRangeFiles({ cwd: dir }, base, head);
+    expect(files).toEqual([
+      { path: 'alembic/b.py', status: 'removed' },
+      { path: 'migrations/a.py', status: 'renamed', previousPath: 'alembic/a.py' },
+      { path: 'migrations/b.py', status: 'added' },
+    ]);
   });
 });
