@@ -160,17 +160,19 @@ describe('POST /pulls (promotion)', () => {
     expect(gh.state.pulls(full)).toHaveLength(1);
   });
 
-  it('updates a pull and lists its commits', async () => {
+  it('derives files from the commits, lists the commits, and updates a pull', async () => {
     const root = gh.seed.commit(full, { message: 'chore: init', parents: [], branch: 'development' });
-    const one = gh.seed.commit(full, { message: 'feat: one', parents: [root], branch: 'feature/two-commits' });
-    const two = gh.seed.commit(full, { message: 'fix: two', branch: 'feature/two-commits' });
-    const number = gh.seed.pull(full, { head: 'feature/two-commits', base: 'development', files: ['app/one.py'] });
+    const one = gh.seed.commit(full, { message: 'feat: one', parents: [root], branch: 'feature/two-commits', files: ['app/one.py'] });
+    const two = gh.seed.commit(full, { message: 'fix: two', branch: 'feature/two-commits', files: ['app/two.py', 'app/one.py'] });
+    const number = gh.seed.pull(full, { head: 'feature/two-commits', base: 'development' });
 
     const { data: commits } = await octokit.rest.pulls.listCommits({ owner, repo, pull_number: number });
     expect(commits.map((commit) => [commit.sha, commit.commit.message])).toEqual([
       [one, 'feat: one'],
       [two, 'fix: two'],
     ]);
+    const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: number });
+    expect(files.map((file) => file.filename)).toEqual(['app/one.py', 'app/two.py']);
     const { data: updated } = await octokit.rest.pulls.update({ owner, repo, pull_number: number, title: 'feat: one and two', state: 'closed' });
     expect(updated).toMatchObject({ number, title: 'feat: one and two', state: 'closed', merged: false, commits: 2 });
     const notMerged = await octokit.rest.pulls.merge({ owner, repo, pull_number: number }).catch((caught: unknown) => caught);

@@ -4,6 +4,7 @@
  * endpoints, so a seeded pull looks exactly like one created over HTTP.
  */
 import { addComment } from './comments';
+import { filesOf } from './commits';
 import { setRef } from './git-refs';
 import { createIssue } from './issues';
 import { addLabels } from './labels';
@@ -25,7 +26,7 @@ export interface CommitInput {
   author?: string | null;
   /** Author date (epoch ms); default the clock's now. */
   date?: number;
-  /** Files the commit changes (used by compare, commits/{sha}, and pulls created over HTTP). */
+  /** Files the commit changes (used by compare, commits/{sha}, and pulls seeded or created without a file list). */
   files?: FileInput[];
   sha?: string;
 }
@@ -145,7 +146,6 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
 
     pull(repoName, input) {
       const repo = repoOf(repoName);
-      const files = (input.files ?? []).map(normaliseFile);
       const title = input.title ?? `Merge ${input.head} into ${input.base}`;
       // Base: the given sha, the branch tip, or a fresh root commit on a new branch.
       let baseSha = input.baseSha ?? repo.refs.get(`refs/heads/${input.base}`);
@@ -155,6 +155,8 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
       let headSha = input.headSha ?? repo.refs.get(`refs/heads/${input.head}`);
       if (!headSha) headSha = commit(repoName, { message: title, parents: [baseSha], author: input.user ?? DEFAULT_AUTHOR, files: input.files });
       if (!repo.refs.has(`refs/heads/${input.head}`)) repo.refs.set(`refs/heads/${input.head}`, headSha);
+      // Without a file list the pull changes what its commits change, as a pull opened over HTTP does.
+      const files = input.files ? input.files.map(normaliseFile) : filesOf(repo.graph.compare(baseSha, headSha).ahead);
 
       const issue = createPull(store, repo, {
         number: input.number,
