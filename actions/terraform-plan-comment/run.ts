@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import {
   ActionError,
   COMMENT_LIMIT,
+  errorMessage,
   InputError,
   SUMMARY_LIMIT,
   setOutputs,
@@ -14,7 +15,7 @@ import {
   writeSummary,
   type ActionContext,
 } from '../../packages/action-kit';
-import { createGitHubClient, currentRepository, readEvent, runUrl } from '../../packages/github';
+import { createGitHubClient, currentRepository, httpStatus, readEvent, runUrl } from '../../packages/github';
 import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView } from '../../packages/terraform-plan';
 import { postComment } from './comment';
 import { Input, readSettings, type Settings } from './settings';
@@ -42,9 +43,9 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     const view = { failed, name: settings.name, tool: settings.tool, logMissing: settings.planLog === undefined, sha: env.GITHUB_SHA, runUrl: link };
     const comment = renderFailedPlan(view, { limit: COMMENT_LIMIT, prefix });
     const summary = renderFailedPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
-    const posted = await post(settings, target, identity, comment.markdown);
     await writeSummary(summary.markdown);
-    setOutputs({ 'has-changes': false, summary: 'Plan failed.', 'comment-id': posted?.id, 'comment-url': posted?.url });
+    setOutputs({ 'has-changes': false, summary: 'Plan failed.' });
+    await post(settings, target, identity, comment.markdown);
     throw new ActionError(failureMessage(view));
   }
 
@@ -68,7 +69,7 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
   core.info(`Digest: ${digest}`);
   if (comment.cut) core.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
 
-  const posted = await post(settings, target, identity, comment.markdown);
+  // Summary and outputs first: they stand even when commenting fails (a fork's read-only token).
   await writeSummary(summary.markdown);
   setOutputs({
     'has-changes': hasChanges(counts),
@@ -80,9 +81,8 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     move: counts.move,
     summary: line,
     digest,
-    'comment-id': posted?.id,
-    'comment-url': posted?.url,
   });
+  await post(settings, target, identity, comment.markdown);
 
   // Failures come last, after the comment and outputs, so reviewers see what failed.
   if (plan.errored) throw new ActionError(`The ${settings.tool} plan for '${settings.name}' reported errors (errored: true); its changes are partial and must not be applied.`);
@@ -121,10 +121,21 @@ function commentTarget(settings: Settings): Target | undefined {
   return { ...currentRepository(), issueNumber };
 }
 
-async function post(settings: Settings, target: Target | undefined, identity: string, body: string) {
-  if (!target || !settings.token || settings.mode === 'off') return undefined;
+/** Posts (or edits) the comment and sets comment-id and comment-url. */
+async function post(settings: Settings, target: Target | undefined, identity: string, body: string): Promise<void> {
+  if (!target || !settings.token || settings.mode === 'off') return;
   const client = createGitHubClient(settings.token);
-  const result = await postComment({ client, ...target, identity }, body, settings.mode);
-  if (result) core.info(`Comment ${result.action}: ${result.url}`);
-  return result;
+  let result;
+  try {
+    result = await postComment({ client, ...target, identity }, body, settings.mode);
+  } catch (error) {
+    const status = httpStatus(error);
+    const why = status === 403 || status === 404
+      ? `the token cannot write to it (HTTP ${status}); give the job \`permissions: pull-requests: write\` (pull requests from forks get a read-only token)`
+      : errorMessage(error);
+    throw new ActionError(`Could not comment the plan on pull request #${target.issueNumber}: ${why}. The plan is in the job summary.`, { cause: error });
+  }
+  if (!result) return;
+  core.info(`Comment ${result.action}: ${result.url}`);
+  setOutputs({ 'comment-id': result.id, 'comment-url': result.url });
 }

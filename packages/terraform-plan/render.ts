@@ -93,6 +93,8 @@ interface Entry {
   group: string;
   /** `<code>address</code> — what happens and why`, one line. */
   label: string;
+  /** The address with only what a group title does not say (moved from, imported, deposed). */
+  shortLabel: string;
   /** The diff body, made on first use: a 20,000-resource plan mostly never needs them. */
   body(): string;
 }
@@ -119,7 +121,7 @@ function buildEntries(view: PlanView): Entry[] {
     const group = groupOf(resource);
     if (!group) continue;
     let body: string | undefined;
-    byGroup.get(group)?.push({ resource, group, label: label(resource), body: () => (body ??= bodyOf(resource, view.text?.changes)) });
+    byGroup.get(group)?.push({ resource, group, label: label(resource), shortLabel: shortLabel(resource), body: () => (body ??= bodyOf(resource, view.text?.changes)) });
   }
   return GROUPS.flatMap((group) => byGroup.get(group.key) ?? []);
 }
@@ -139,6 +141,15 @@ function label(resource: ResourceChange): string {
     labels.set(resource, cached);
   }
   return cached;
+}
+
+/** For long address lists: the group says the action; the call-out at the top keeps the reasons. */
+function shortLabel(resource: ResourceChange): string {
+  const parts: string[] = [];
+  if (resource.deposed) parts.push(`deposed ${escapeHtml(resource.deposed)}`);
+  if (resource.previousAddress) parts.push(`from ${code(resource.previousAddress)}`);
+  if (resource.importing) parts.push('imported');
+  return `${code(resource.address)}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 function makeLabel(resource: ResourceChange): string {
@@ -370,7 +381,7 @@ function addressSections(entries: Entry[], budget: number, measure: (text: strin
     .map(([group, list]) => {
       const lines: string[] = [];
       for (const entry of list) {
-        const line = addressLine(entry);
+        const line = `- ${entry.shortLabel}`;
         const cost = measure(line) + 1;
         if (full || used + cost > budget) {
           full = true;

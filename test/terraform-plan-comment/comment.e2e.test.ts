@@ -85,6 +85,18 @@ describe('one sticky comment per pull request and name', () => {
     expect(run.summary).toContain('Plan: 2 to add, 2 to change, 3 to destroy.');
   });
 
+  it("a read-only token (a fork's) fails with what to do, and the summary and outputs still stand", async () => {
+    const pr = newPull();
+    const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'dev' }, { pr, token: gh.readOnlyToken });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^Could not comment the plan on pull request #\d+: the token cannot write to it \(HTTP 403\); give the job `permissions: pull-requests: write`/);
+    expect(gh.state.comments(REPO, pr)).toHaveLength(0);
+    expect(run.summary).toContain('Plan: 2 to add, 2 to change, 3 to destroy.');
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+    expect(run.outputs['comment-id']).toBeUndefined();
+  });
+
   it('pr-number comments from a non-pull_request event', async () => {
     const pr = newPull();
     const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'dev', 'pr-number': String(pr) });
