@@ -27,7 +27,7 @@ export interface RunTaskResult {
   logs?: LogStreamTarget;
   /** The last log lines read (oldest first). */
   lastLines: string[];
-  /** Why the stop of a timed-out or cancelled task was asked, as sent to StopTask. */
+  /** Why a timed-out or cancelled task was stopped, as sent to StopTask. */
   stopRequest?: string;
 }
 
@@ -78,8 +78,9 @@ export function resultError(result: RunTaskResult): ActionError | undefined {
       });
     case 'timed-out':
     case 'cancelled': {
-      const stopped = result.task?.lastStatus === 'STOPPED' ? 'it is STOPPED' : `it was ${result.task?.lastStatus ?? 'in an unknown state'} when the step ended; the post step checks it again`;
-      return new ActionError(`${result.stopRequest ?? `Task ${id} was stopped`}: asked ECS to stop task ${id}; ${stopped}.`, {
+      const state = result.task?.lastStatus === 'STOPPED' ? 'is STOPPED' : `was ${result.task?.lastStatus ?? 'in an unknown state'} when the step ended (the post step checks it again)`;
+      const why = result.stopRequest ?? (result.outcome === 'timed-out' ? 'run-migration timed out' : 'run-migration was cancelled');
+      return new ActionError(`${why}: task ${id} was asked to stop and ${state}.`, {
         details: [...(result.exitCode !== undefined ? [`exit code: ${result.exitCode}`] : []), ...reasons, ...logLines, ...link],
       });
     }

@@ -148,7 +148,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
       throw error;
     }
     await drain(false);
-    return result(last, { outcome: timedOut ? 'timed-out' : 'cancelled', stopRequest: `Task stopped: ${why}` });
+    return result(last, { outcome: timedOut ? 'timed-out' : 'cancelled', stopRequest: why });
   }
 
   const classified = classifyStoppedTask(stopped, containerName);

@@ -216,7 +216,7 @@ describe('run-migration bundle', () => {
     const result = await run({ 'timeout-minutes': '3s' });
 
     expect(result.exitCode).toBe(1);
-    expect(result.errors[0]).toMatch(/timed out after 3 s/);
+    expect(result.errors[0].split('\n')[0]).toMatch(/^run-migration timed out after 3 s: task \w+ was asked to stop and is STOPPED\.$/);
     const stopped = task(result.outputs['task-arn']);
     expect(stopped.lastStatus).toBe('STOPPED');
     expect(stopped.stopCode).toBe('UserInitiated');

@@ -88,7 +88,7 @@ describe('runTask on a virtual clock', () => {
     expect(result.exitCode).toBe(143);
     expect(aws.calls('StopTask')).toHaveLength(1);
     expect((aws.calls('StopTask')[0].body as any).reason).toBe('run-migration timed out after 20 minute(s)');
-    expect(resultError(result)!.message).toMatch(/timed out after 20 minute\(s\).*it is STOPPED/);
+    expect(resultError(result)!.message).toMatch(/^run-migration timed out after 20 minute\(s\): task \w+ was asked to stop and is STOPPED\.$/);
     expect(lines).toEqual(['waiting for lock (1)', 'waiting for lock (2)']);
   });
 
