@@ -7,7 +7,7 @@
  */
 import { isoTime, type Reply } from './http';
 import type { CommentRecord, RepoRecord } from './model';
-import { GraphQLSyntaxError, parseDocument, selectOperation, valueOf, type Operation, type Selection } from './graphql-parser';
+import { GraphQLSyntaxError, parseDocument, selectOperation, valueOf, type Field, type Operation, type Selection } from './graphql-parser';
 import type { GitHubStore } from './store';
 
 export interface GraphQLError {
@@ -201,6 +201,11 @@ export interface ExecuteOptions {
   canWrite: boolean;
 }
 
+/** The root fields, inline fragments on the root type flattened. */
+export function rootFields(selections: Selection[]): Field[] {
+  return selections.flatMap((selection) => (selection.kind === 'field' ? [selection] : rootFields(selection.selections)));
+}
+
 export function executeGraphQL(store: GitHubStore, parsed: ParsedGraphQL, options: ExecuteOptions): Reply {
   const { operation, variables } = parsed;
   if (!operation) {
@@ -219,9 +224,7 @@ export function executeGraphQL(store: GitHubStore, parsed: ParsedGraphQL, option
 
   const resolvers = operation.type === 'mutation' ? MUTATIONS : QUERIES;
   const data: Record<string, unknown> = {};
-  const fields = operation.selections.flatMap((selection) => (selection.kind === 'field' ? [selection] : selection.selections.filter((inner) => inner.kind === 'field')));
-  for (const field of fields) {
-    if (field.kind !== 'field') continue;
+  for (const field of rootFields(operation.selections)) {
     const key = field.alias ?? field.name;
     if (field.name === '__typename') {
       data[key] = rootType;

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { RateBudget, Tokens } from './auth';
 import type { Faults } from './faults';
-import { executeGraphQL, isMutation, parseGraphQLRequest, type ParsedGraphQL } from './graphql';
+import { executeGraphQL, isMutation, parseGraphQLRequest, rootFields, type ParsedGraphQL } from './graphql';
 import { DOCS, HttpError, type Reply } from './http';
 import type { RequestLog } from './request-log';
 import type { Router } from './router';
@@ -93,7 +93,7 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
     body,
     at: now,
     mutating,
-    ...(graphql?.operation ? { graphql: { type: graphql.operation.type, fields: graphql.operation.selections.flatMap((s) => (s.kind === 'field' ? [s.name] : [])) } } : {}),
+    ...(graphql?.operation ? { graphql: { type: graphql.operation.type, fields: rootFields(graphql.operation.selections).map((field) => field.name) } } : {}),
     ...(fault ? { fault } : {}),
   });
   // HEAD answers like GET without a body.
