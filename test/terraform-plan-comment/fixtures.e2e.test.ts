@@ -68,6 +68,22 @@ describe.skipIf(!haveFixtures)('shared fixtures through the bundle', () => {
     }
   });
 
+  it('a coloured text plan (captured without -no-color) loses its ANSI codes', async () => {
+    const pr = newPull();
+    const coloured = readFixture('replace.plan.txt')
+      .replace(/^(\s*)(-\/\+|~|\+|-) /gm, '$1\u001b[33m$2\u001b[0m ')
+      .replace(/# (local_file\.\w+)/g, '\u001b[1m# $1\u001b[0m');
+    expect(coloured).toContain('\u001b[');
+    const run = await runPlanComment(gh, { 'plan-json': fixture('replace.plan.json'), 'plan-text': tempFile('plan.txt', coloured), name: 'dev' }, { pr });
+    expect(run.errors).toEqual([]);
+    const body = gh.state.comments(REPO, pr)[0].body;
+    expect(body).not.toContain('\u001b');
+    expect(run.summary).not.toContain('\u001b');
+    // The text plan's own lines made it in (not the JSON rendering).
+    expect(body).toContain('# forces replacement');
+    expect(body).toContain('(3 unchanged attributes hidden)');
+  });
+
   it('plan-file: runs `terraform show -json` and `-no-color` in working-directory through a terraform on PATH', async () => {
     const pr = newPull();
     const { bin, calls } = fakeTerraform();
