@@ -153,6 +153,15 @@ describe('runTask on a virtual clock', () => {
     expect(lines).toEqual([]);
   });
 
+  it('reads no logs with logs: false but still gives the console link', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 30_000, logLines: ['not streamed'] });
+    const result = await runTask({ plan: await plan(), startedBy: 'test', timeoutMs: 60_000, intervalMs: 5000, logs: false }, deps());
+    expect(result.outcome).toBe('succeeded');
+    expect(aws.calls('GetLogEvents')).toEqual([]);
+    expect(lines).toEqual([]);
+    expect(result.logs?.url).toMatch(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/cloudwatch\/home/);
+  });
+
   it('says why logs cannot be followed without an awslogs stream prefix', async () => {
     aws.seed.taskDefinition(taskDefinition('connect2-api-dev-noprefix', image, { streamPrefix: null }));
     const result = await run(await plan({ taskDefinition: 'connect2-api-dev-noprefix' }));

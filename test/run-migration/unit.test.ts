@@ -1,6 +1,6 @@
 /** Pure parts of the one-off task engine: the command, startedBy, placement and the console link. */
 import { describe, expect, it } from 'vitest';
-import { describePlacement, logsConsoleUrl, parseTaskCommand, resolvePlacement, validateStartedBy } from '../../packages/ecs';
+import { describePlacement, logStreamTarget, logsConsoleUrl, parseTaskCommand, resolvePlacement, validateStartedBy } from '../../packages/ecs';
 
 describe('parseTaskCommand', () => {
   it('splits shell words with quotes', () => {
@@ -76,5 +76,23 @@ describe('logsConsoleUrl', () => {
     expect(logsConsoleUrl('us-west-2', '/ecs/connect2-api-dev', 'ecs/connect2-api/abc')).toBe(
       'https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2#logsV2:log-groups/log-group/$252Fecs$252Fconnect2-api-dev/log-events/ecs$252Fconnect2-api$252Fabc',
     );
+  });
+});
+
+describe('logStreamTarget', () => {
+  const arn = 'arn:aws:ecs:us-west-2:123456789012:task/connect2-api-cluster-dev/0123abcd';
+
+  it('follows the awslogs options, region included', () => {
+    const found = logStreamTarget(
+      { name: 'connect2-api', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'web' } } },
+      arn,
+      'us-west-2',
+    );
+    expect(found).toEqual({ target: { group: '/ecs/api', region: 'eu-west-1', stream: 'web/connect2-api/0123abcd', url: logsConsoleUrl('eu-west-1', '/ecs/api', 'web/connect2-api/0123abcd') } });
+  });
+
+  it('says why a stream cannot be known', () => {
+    expect(logStreamTarget({ name: 'a', logConfiguration: { logDriver: 'awsfirelens' } }, arn, 'us-west-2')).toEqual({ reason: 'container a logs with awsfirelens, not awslogs' });
+    expect(logStreamTarget({ name: 'a' }, arn, 'us-west-2')).toEqual({ reason: 'container a has no logConfiguration' });
   });
 });
