@@ -8,7 +8,7 @@ import { ActionError, readInputs, setOutputs, stopwatch, systemClock, writeSumma
 import { createAwsClients } from '../../packages/aws';
 import {
   deploy as deployService,
-  formatStoppedTask,
+  summarizeStoppedTasks,
   parseImage,
   readTaskDefinitionFile,
   renderDeploySummary,
@@ -107,9 +107,9 @@ function failureDetails(result: DeployResult): string[] {
   const details: string[] = [];
   if (result.stoppedTasks.length) {
     details.push('Stopped tasks of the new revision:');
-    details.push(...result.stoppedTasks.map((t) => `  ${formatStoppedTask(t)}`));
+    details.push(...summarizeStoppedTasks(result.stoppedTasks).map((line) => `  ${line}`));
   }
-  const events = result.timeline.entries.filter((e) => e.kind === 'event').slice(-5);
+  const events = result.timeline.entries.filter((e) => e.kind === 'event').slice(-4);
   if (events.length) {
     details.push('Last service events:');
     details.push(...events.map((e) => `  ${e.message}`));

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ActionError, InputError, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { aws, awsErrorCode, createAwsClients } from '../../packages/aws';
-import { formatStoppedTask, renderWaitSummary, shortArn, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
+import { summarizeStoppedTasks, renderWaitSummary, shortArn, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
 import { Input, Output } from './names';
 
 const log = { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) };
@@ -66,7 +66,7 @@ export async function waitStable(context: ActionContext): Promise<void> {
   if (healthError) throw healthError;
   if (status !== 'stable') {
     const bad = result.services.filter((s) => s.status !== 'stable');
-    const details = bad.flatMap((s) => s.stoppedTasks.map((t) => `  ${s.name}: ${formatStoppedTask(t)}`));
+    const details = bad.flatMap((s) => summarizeStoppedTasks(s.stoppedTasks).map((line) => `  ${s.name}: ${line}`));
     throw new ActionError(`ECS services not stable (${status}): ${bad.map((s) => `${s.name} ${s.status}: ${s.reason}`).join('; ')}.`, {
       details: details.length ? ['Stopped tasks:', ...details] : [],
     });

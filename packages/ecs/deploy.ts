@@ -284,7 +284,7 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
   return finish({
     ...common,
     status: rolledBack ? 'rolled-back' : failedStatus,
-    reason: `${failure}; ${rolledBack ? `rolled back to ${shortArn(plan.previousTaskDefinitionArn)}${back.action === 'already' ? ' by the circuit breaker' : ''}${settledNote}` : back.reason}`,
+    reason: watch?.byCircuitBreaker && back.action === 'already' ? failure : `${failure}; ${rolledBack ? `rolled back to ${shortArn(plan.previousTaskDefinitionArn)}${back.action === 'already' ? ' (it was already PRIMARY again)' : ''}${settledNote}` : back.reason}`,
     watch,
     rollback: back,
     stoppedTasks,

@@ -21,7 +21,7 @@ export type { ImageReference, ResolvedImage } from './image';
 export { describeService, describeServices, validateCluster, validateService, checkServiceSupported, primaryDeployment } from './service';
 export type { ServiceTarget, TargetInputNames } from './service';
 // Stopped tasks: why tasks of a revision (or a one-off task) stopped.
-export { describeStoppedTasks, describeTasks, toStoppedTask, formatStoppedTask } from './stopped-tasks';
+export { describeStoppedTasks, describeTasks, toStoppedTask, formatStoppedTask, summarizeStoppedTasks } from './stopped-tasks';
 export type { StoppedTask, StoppedContainer, StoppedTaskQuery } from './stopped-tasks';
 // Deploy, watch, roll back, wait.
 export { Timeline } from './timeline';

@@ -94,3 +94,20 @@ export function formatStoppedTask(task: StoppedTask): string {
     .map((c) => `${c.name} ${c.exitCode !== undefined ? `exit ${c.exitCode}` : 'no exit code'}${c.reason ? ` (${c.reason})` : ''}`);
   return `task ${id}: ${head}${containers.length ? `; ${containers.join(', ')}` : ''}`;
 }
+
+/**
+ * Stopped tasks grouped by what stopped them, so ten tasks of a crash loop read as one line:
+ * `4 tasks (1ac7fef2, 001da319, ...): EssentialContainerExited: Essential container in task exited; app exit 3 (...)`.
+ */
+export function summarizeStoppedTasks(tasks: StoppedTask[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const task of tasks) {
+    const line = formatStoppedTask(task);
+    const why = line.slice(line.indexOf(': ') + 2);
+    groups.set(why, [...(groups.get(why) ?? []), shortArn(task.taskArn)]);
+  }
+  return [...groups].map(([why, ids]) => {
+    const shown = ids.slice(0, 3).map((id) => id.slice(0, 8)).join(', ') + (ids.length > 3 ? ', ...' : '');
+    return `${ids.length === 1 ? `task ${ids[0]}` : `${ids.length} tasks (${shown})`}: ${why}`;
+  });
+}

@@ -5,7 +5,7 @@
 import { codeBlock, details, table } from '../action-kit/summary';
 import { shortArn } from './context';
 import type { DeployResult } from './deploy';
-import { formatStoppedTask, type StoppedTask } from './stopped-tasks';
+import { summarizeStoppedTasks, type StoppedTask } from './stopped-tasks';
 import type { TaskDefinitionChange } from './task-definition';
 import type { TimelineEntry } from './timeline';
 import type { WaitResult } from './wait';
@@ -68,7 +68,7 @@ export function renderChanges(changes: TaskDefinitionChange[]): string {
 }
 
 export function renderStoppedTasks(tasks: StoppedTask[]): string {
-  return `### Why tasks stopped\n\n${codeBlock(tasks.map(formatStoppedTask).join('\n'))}`;
+  return `### Why tasks stopped\n\n${codeBlock(summarizeStoppedTasks(tasks).join('\n'))}`;
 }
 
 export function renderTimeline(entries: TimelineEntry[]): string {

@@ -1,0 +1,86 @@
+/**
+ * wait-stable through its built bundle against the AWS simulator on the real clock, polling every second.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
+import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
+import { runAction } from '../harness/run-action';
+
+let sim: AwsSimulator | undefined;
+let http: Server | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+  await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
+  http = undefined;
+});
+
+describe('wait-stable bundle', () => {
+  it('waits for two services in parallel, then for the health URL to answer 2xx', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    sim.seed.service({ cluster: world.cluster, serviceName: 'connect2-worker-dev', taskDefinition: world.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration });
+    sim.seed.image(world.repository, 'v2', { scenario: { kind: 'slow-start', startMs: 1500 } });
+    const next = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:v2`));
+    const ecs = sim.clients().ecs;
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: next }));
+    let healthCalls = 0;
+    http = createServer((_req, res) => {
+      healthCalls++;
+      res.writeHead(healthCalls < 3 ? 503 : 200).end('ok');
+    });
+    await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/health`;
+
+    const result = await runAction('wait-stable', {
+      inputs: { cluster: world.cluster, services: `${world.service}, connect2-worker-dev`, 'poll-interval-seconds': '1', 'health-url': url, 'health-timeout-seconds': '30' },
+      env: { ...sim.env },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('stable');
+    const services = JSON.parse(result.outputs.services);
+    expect(services).toEqual([
+      expect.objectContaining({ name: world.service, status: 'stable', taskDefinition: next, running: 2, desired: 2, deploymentId: expect.stringMatching(/^ecs-svc\//) }),
+      expect.objectContaining({ name: 'connect2-worker-dev', status: 'stable', taskDefinition: world.taskDefinitionArn }),
+    ]);
+    expect(sim.state.service(world.cluster, world.service).deployments?.[0]).toMatchObject({ taskDefinition: next, rolloutState: 'COMPLETED' });
+    expect(healthCalls).toBeGreaterThanOrEqual(3);
+    expect(result.log).toMatch(/health: .* -> HTTP 503/);
+    expect(result.summary).toMatch(/answered 200/);
+    expect(sim.mutatingCalls()).toHaveLength(1); // only the test's own UpdateService
+  });
+
+  it('a circuit-breaker rollback with task-definition given is rolled-back', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1, reason: 'boom' } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    await sim.clients().ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    const result = await runAction('wait-stable', {
+      inputs: { cluster: world.cluster, services: world.service, 'task-definition': bad, 'poll-interval-seconds': '1', 'timeout-minutes': '2' },
+      env: { ...sim.env },
+    });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(JSON.parse(result.outputs.services)[0]).toMatchObject({ name: world.service, status: 'rolled-back', taskDefinition: world.taskDefinitionArn });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/rolled-back: rollout of connect2-api-dev:2 FAILED/);
+    expect(result.errors[0]).toMatch(/EssentialContainerExited/);
+    expect(sim.mutatingCalls()).toHaveLength(1);
+  });
+
+  it('a service that does not exist is an input error', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    const result = await runAction('wait-stable', { inputs: { cluster: world.cluster, services: 'ghost', 'poll-interval-seconds': '1' }, env: { ...sim.env } });
+    expect(result.errors).toEqual([expect.stringMatching(/^Input 'services' lists 'ghost', which does not exist/)]);
+  });
+
+  it('poll-interval-seconds below 1 is refused naming the input', async () => {
+    const result = await runAction('wait-stable', { inputs: { cluster: 'c', services: 's', 'poll-interval-seconds': '0' }, env: { AWS_REGION: 'us-west-2' } });
+    expect(result.errors).toEqual([expect.stringMatching(/^Input 'poll-interval-seconds' is 0, out of range; use a whole number from 1 to 300\.$/)]);
+  });
+});
