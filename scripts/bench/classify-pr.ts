@@ -3,14 +3,11 @@
  * median of several runs), and a 3,000-file PR end to end (the built bundle against the GitHub
  * simulator, through the runner-faithful harness).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_INFRASTRUCTURE_PATHS, classifyChanges, compileGlobs } from '../../packages/classify';
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { runAction } from '../../test/harness/run-action';
-import { bigPullRepo } from '../../test/classify-pr/git-fixtures';
+import { bigPullRepo, removeTempDirs, tempDir } from '../../test/classify-pr/git-fixtures';
 import { median, type BenchFigure } from './types';
 
 const RUNS = 7;
@@ -61,7 +58,7 @@ async function endToEndFigures(): Promise<BenchFigure[]> {
   const gh = await startGitHubSimulator();
   try {
     const repo = 'connect2/connect2-api';
-    const noCheckout = mkdtempSync(path.join(tmpdir(), 'bench-classify-'));
+    const noCheckout = tempDir('bench-classify-');
     const big = bigPullRepo(3500, 10);
     const cases = [
       { name: 'classify-pr: 3,000-file PR end to end (pulls API)', files: samplePaths(3000), cwd: noCheckout, headSha: 'b'.repeat(40), baseSha: 'c'.repeat(40) },
@@ -90,6 +87,7 @@ async function endToEndFigures(): Promise<BenchFigure[]> {
     return figures;
   } finally {
     await gh.close();
+    removeTempDirs();
   }
 }
 

@@ -2,18 +2,16 @@
  * The changed-file list in process, against the GitHub simulator: when the API's list is trusted,
  * when git takes over, and what GitHub's refusals become.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../packages/action-kit';
 import { createGitHubClient, pullRequestFiles, type GitHubClient } from '../../packages/github';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
+import { removeTempDirs, tempDir } from './git-fixtures';
 
 const REPO = 'connect2/connect2-api';
 let gh: GitHubSimulator;
 let client: GitHubClient;
-const noCheckout = { cwd: mkdtempSync(path.join(tmpdir(), 'classify-files-')) };
+const noCheckout = { cwd: tempDir('classify-files-') };
 
 beforeEach(async () => {
   gh = await startGitHubSimulator();
@@ -22,6 +20,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await gh.close();
 });
+afterAll(removeTempDirs);
 
 const seed = (count: number) => gh.seed.pull(REPO, { head: 'feature/x', base: 'development', headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40), files: Array.from({ length: count }, (_, i) => `app/m${i}.py`) });
 const ref = (number: number, changedFiles?: number) => ({ owner: 'connect2', repo: 'connect2-api', number, changedFiles, baseSha: 'b'.repeat(40), headSha: 'a'.repeat(40) });

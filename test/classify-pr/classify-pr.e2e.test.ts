@@ -4,13 +4,10 @@
  * annotations, job summary, and what ended up on the PR (comments, labels) per the simulator's state
  * and request log.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
 import { runAction, type RunActionOptions } from '../harness/run-action';
-import { bigPullRepo, commitAll, git, tempRepo, writeFiles } from './git-fixtures';
+import { bigPullRepo, commitAll, git, removeTempDirs, tempDir, tempRepo, writeFiles } from './git-fixtures';
 
 const REPO = 'connect2/connect2-api';
 let gh: GitHubSimulator;
@@ -21,6 +18,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await gh.close();
 });
+afterAll(removeTempDirs);
 
 let shaCounter = 0;
 const fakeSha = () => (++shaCounter).toString(16).padStart(40, 'a');
@@ -250,7 +248,7 @@ describe('classify-pr against the GitHub simulator', () => {
   it('a PR over the cap with no checkout fails saying the file list is incomplete', async () => {
     const files = Array.from({ length: 3100 }, (_, i) => `app/m${i}.py`);
     const pull = seedPull('feature/big', 'development', files);
-    const empty = mkdtempSync(path.join(tmpdir(), 'classify-no-checkout-'));
+    const empty = tempDir('classify-no-checkout-');
     const run = await classify(pull, {}, { cwd: empty });
     expect(run.exitCode).toBe(1);
     expect(run.errors[0]).toMatch(/^The PR's file list is incomplete: it changes 3100 files, the pulls API lists at most 3000 files, and git could not list them: .* is not a git checkout/);
@@ -268,7 +266,7 @@ describe('classify-pr against the GitHub simulator', () => {
     }
     const baseSha = git(origin.dir, 'rev-parse', 'HEAD');
     // What actions/checkout leaves by default: one commit, origin pointing at the repository.
-    const checkout = mkdtempSync(path.join(tmpdir(), 'classify-shallow-checkout-'));
+    const checkout = tempDir('classify-shallow-checkout-');
     git(checkout, 'clone', '-q', '--depth=1', '--branch', 'feature/big', `file://${origin.dir}`, '.');
     const pull = seedPull('feature/big', 'development', origin.files, { headSha: origin.headSha, baseSha });
     const run = await classify(pull, {}, { cwd: checkout });
@@ -282,7 +280,7 @@ describe('classify-pr against the GitHub simulator', () => {
   it('a PR of exactly 3000 files is complete from the API (the pull confirms its count)', async () => {
     const files = Array.from({ length: 3000 }, (_, i) => `app/m${i}.py`);
     const pull = seedPull('feature/exact', 'development', files);
-    const empty = mkdtempSync(path.join(tmpdir(), 'classify-no-checkout-'));
+    const empty = tempDir('classify-no-checkout-');
     const run = await classify(pull, {}, { cwd: empty });
     expect(run.errors).toEqual([]);
     expect(run.outputs).toMatchObject({ type: 'application', 'files-count': '3000' });

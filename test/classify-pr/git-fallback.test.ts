@@ -1,10 +1,11 @@
 /** The git side of the changed-file list: name-status parsing, renames, and a shallow checkout deepened. */
-import { mkdirSync, mkdtempSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ensureMergeBase, gitRangeFiles, parseNameStatus, GitError } from '../../packages/github';
-import { commitAll, git, tempRepo, writeFiles } from './git-fixtures';
+import { commitAll, git, removeTempDirs, tempDir, tempRepo, writeFiles } from './git-fixtures';
+
+afterAll(removeTempDirs);
 
 describe('parseNameStatus', () => {
   it('reads -z output with renames, copies, deletions and odd names', () => {
@@ -59,7 +60,7 @@ describe('gitRangeFiles', () => {
 
   it('fetches missing commits and deepens a shallow clone until the merge base is there', async () => {
     const repo = historyRepo();
-    const clone = mkdtempSync(path.join(tmpdir(), 'classify-shallow-'));
+    const clone = tempDir('classify-shallow-');
     git(clone, 'clone', '-q', '--depth=1', '--branch', 'feature/x', `file://${repo.dir}`, '.');
     expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true');
     const range = await ensureMergeBase(clone, repo.base, repo.head, { deepenSteps: [2] });
@@ -71,14 +72,14 @@ describe('gitRangeFiles', () => {
 
   it('resolves a branch only the remote has', async () => {
     const repo = historyRepo();
-    const clone = mkdtempSync(path.join(tmpdir(), 'classify-branch-'));
+    const clone = tempDir('classify-branch-');
     git(clone, 'clone', '-q', '--depth=1', '--single-branch', '--branch', 'feature/x', `file://${repo.dir}`, '.');
     const { files } = await gitRangeFiles({ cwd: clone }, 'main', 'HEAD');
     expect(files).toHaveLength(9);
   });
 
   it('says so when the directory is not a checkout', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'classify-nogit-'));
+    const dir = tempDir('classify-nogit-');
     await expect(gitRangeFiles({ cwd: dir }, 'a', 'b')).rejects.toThrow(GitError);
     await expect(gitRangeFiles({ cwd: dir }, 'a', 'b')).rejects.toThrow(/is not a git checkout/);
   });

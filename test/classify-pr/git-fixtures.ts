@@ -1,6 +1,6 @@
 /** Temporary git repositories for the git fallback tests (real git, no network). */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -24,10 +24,24 @@ export function commitAll(cwd: string, message: string): string {
   return git(cwd, 'rev-parse', 'HEAD');
 }
 
-export function tempRepo(prefix = 'classify-git-'): string {
+const created: string[] = [];
+
+/** A temporary directory, removed by removeTempDirs(). */
+export function tempDir(prefix = 'classify-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function tempRepo(prefix = 'classify-git-'): string {
+  const dir = tempDir(prefix);
   git(dir, 'init', '-q');
   return dir;
+}
+
+/** Removes every directory made by tempDir/tempRepo (call in afterAll). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface PullRepo {
