@@ -84,6 +84,30 @@ describe('git refs and tags', () => {
     expect(gh.mutatingCalls().every((entry) => entry.path.startsWith(`/repos/${full}/git/refs`))).toBe(true);
   });
 
+  it('serves annotated tags: the ref names a tag object that names the commit', async () => {
+    const tagSha = gh.seed.tag(full, 'v0.9.0', g.R, { annotated: true, message: 'First beta' });
+    const { data: ref } = await octokit.rest.git.getRef({ owner, repo, ref: 'tags/v0.9.0' });
+    expect(ref.object).toEqual({ sha: tagSha, type: 'tag', url: `${gh.url}/repos/${full}/git/tags/${tagSha}` });
+    const { data: tag } = await octokit.rest.git.getTag({ owner, repo, tag_sha: tagSha });
+    expect(tag).toMatchObject({ sha: tagSha, tag: 'v0.9.0', message: 'First beta', object: { sha: g.R, type: 'commit' }, tagger: { name: 'octocat' } });
+
+    // Created over the API the way `git tag -a` + push does: a tag object, then the ref.
+    const { data: created } = await octokit.rest.git.createTag({ owner, repo, tag: 'v1.2.0', message: 'Release 1.2.0', object: g.H, type: 'commit' });
+    expect(created).toMatchObject({ tag: 'v1.2.0', object: { sha: g.H, type: 'commit' } });
+    const { data: createdRef } = await octokit.rest.git.createRef({ owner, repo, ref: 'refs/tags/v1.2.0', sha: created.sha });
+    expect(createdRef.object).toMatchObject({ sha: created.sha, type: 'tag' });
+
+    // Everything that takes a commit-ish peels the tag.
+    const { data: commit } = await octokit.rest.repos.getCommit({ owner, repo, ref: 'v1.2.0' });
+    expect(commit.sha).toBe(g.H);
+    const { data: compare } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: 'v0.9.0...v1.2.0' });
+    expect(compare).toMatchObject({ status: 'ahead', ahead_by: 5, merge_base_commit: { sha: g.R } });
+    const tags = await octokit.paginate(octokit.rest.repos.listTags, { owner, repo });
+    expect(tags.find((listed) => listed.name === 'v0.9.0')?.commit.sha).toBe(g.R);
+    const missing = await octokit.rest.git.getTag({ owner, repo, tag_sha: g.R }).catch((caught: unknown) => caught);
+    expect(missing).toMatchObject({ status: 404 });
+  });
+
   it('lists tags highest version first, and branches', async () => {
     gh.seed.tag(full, 'v1.10.0', g.H);
     const tags = await octokit.paginate(octokit.rest.repos.listTags, { owner, repo, per_page: 2 });

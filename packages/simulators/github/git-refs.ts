@@ -1,16 +1,39 @@
 /**
  * Branches and tags as git refs: the git/refs API (get, matching, create, update with the
- * fast-forward rule, delete), the tags list, and the one place that turns a "commit-ish" (sha,
- * abbreviated sha, branch, tag, `heads/x`, `refs/tags/x`, HEAD) into a commit.
+ * fast-forward rule, delete), annotated tag objects (git/tags), the tags list, and the one place
+ * that turns a "commit-ish" (sha, abbreviated sha, branch, tag, `heads/x`, `refs/tags/x`, HEAD) into
+ * a commit, peeling annotated tags on the way.
  */
-import { HttpError, created, noContent, notFound, ok, unprocessable, validationFailed } from './http';
-import type { RepoRecord } from './model';
+import { createHash } from 'node:crypto';
+import { HttpError, created, isoTime, noContent, notFound, ok, unprocessable, validationFailed } from './http';
+import type { RepoRecord, TagObjectRecord } from './model';
 import { pagedReply } from './pagination';
 import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
+/** The commit an object names: itself, or what a chain of annotated tags points at. */
+export function peel(repo: RepoRecord, sha: string | undefined): string | undefined {
+  // A chain of tags of tags is legal git; ten hops is far beyond anything real.
+  for (let hop = 0; sha !== undefined && hop < 10; hop++) {
+    const tag = repo.tagObjects.get(sha);
+    if (!tag) return sha;
+    sha = tag.objectSha;
+  }
+  return undefined;
+}
+
+/** Whether a sha names a commit or an annotated tag object of this repository. */
+export function objectType(repo: RepoRecord, sha: string): 'commit' | 'tag' | undefined {
+  if (repo.tagObjects.has(sha)) return 'tag';
+  return repo.graph.get(sha) ? 'commit' : undefined;
+}
+
 /** The commit a commit-ish names, or undefined. */
 export function resolveCommitish(repo: RepoRecord, commitish: string): string | undefined {
+  return peel(repo, resolveObject(repo, commitish));
+}
+
+function resolveObject(repo: RepoRecord, commitish: string): string | undefined {
   let ref = commitish.trim();
   if (ref === 'HEAD') ref = repo.defaultBranch;
   // GitHub accepts `owner:branch` in compare and pulls filters; only this repository's owner is modelled.
@@ -29,8 +52,38 @@ export function branchSha(repo: RepoRecord, branch: string): string | undefined 
 }
 
 export function setRef(repo: RepoRecord, fullRef: string, sha: string): void {
-  if (!repo.graph.get(sha)) throw new Error(`Commit ${sha} does not exist in ${repo.fullName}.`);
+  if (!objectType(repo, sha)) throw new Error(`Commit ${sha} does not exist in ${repo.fullName}.`);
   repo.refs.set(fullRef, sha);
+}
+
+export interface NewTagObject {
+  tag: string;
+  message: string;
+  object: string;
+  tagger: TagObjectRecord['tagger'];
+}
+
+export function createTagObject(repo: RepoRecord, input: NewTagObject): TagObjectRecord {
+  const type = objectType(repo, input.object);
+  if (!type) throw unprocessable('Object does not exist');
+  const sha = createHash('sha1').update(`tag\0${repo.fullName}\0${input.tag}\0${input.object}\0${input.message}\0${repo.tagObjects.size}`).digest('hex');
+  const record: TagObjectRecord = { sha, tag: input.tag, message: input.message, objectSha: input.object, objectType: type, tagger: input.tagger };
+  repo.tagObjects.set(sha, record);
+  return record;
+}
+
+function renderTagObject(store: GitHubStore, repo: RepoRecord, tag: TagObjectRecord): Record<string, unknown> {
+  const api = store.repoApiUrl(repo);
+  return {
+    node_id: `TAG_kwDO${Buffer.from(`${repo.fullName}:${tag.sha}`).toString('base64url')}`,
+    sha: tag.sha,
+    url: `${api}/git/tags/${tag.sha}`,
+    tag: tag.tag,
+    message: tag.message,
+    tagger: { name: tag.tagger.name, email: tag.tagger.email, date: isoTime(tag.tagger.date) },
+    object: { sha: tag.objectSha, type: tag.objectType, url: `${api}/git/${tag.objectType === 'tag' ? 'tags' : 'commits'}/${tag.objectSha}` },
+    verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+  };
 }
 
 export function renderRef(store: GitHubStore, repo: RepoRecord, fullRef: string, sha: string): Record<string, unknown> {
@@ -39,14 +92,15 @@ export function renderRef(store: GitHubStore, repo: RepoRecord, fullRef: string,
     ref: fullRef,
     node_id: `REF_kwDO${Buffer.from(`${repo.fullName}:${fullRef}`).toString('base64url')}`,
     url: `${api}/git/${fullRef}`,
-    object: { sha, type: 'commit', url: `${api}/git/commits/${sha}` },
+    object: objectType(repo, sha) === 'tag' ? { sha, type: 'tag', url: `${api}/git/tags/${sha}` } : { sha, type: 'commit', url: `${api}/git/commits/${sha}` },
   };
 }
 
 /** Tags newest version first, as GitHub lists them (a version-aware descending sort of names). */
 export function sortedTags(repo: RepoRecord): { name: string; sha: string }[] {
   const tags: { name: string; sha: string }[] = [];
-  for (const [ref, sha] of repo.refs) if (ref.startsWith('refs/tags/')) tags.push({ name: ref.slice('refs/tags/'.length), sha });
+  // The tags list shows the commit, whether the tag is lightweight or annotated.
+  for (const [ref, sha] of repo.refs) if (ref.startsWith('refs/tags/')) tags.push({ name: ref.slice('refs/tags/'.length), sha: peel(repo, sha) ?? sha });
   const collator = new Intl.Collator('en', { numeric: true });
   return tags.sort((a, b) => collator.compare(b.name, a.name));
 }
@@ -86,11 +140,11 @@ export function registerGitRefRoutes(router: Router<GitHubStore>): void {
     const { ref, sha } = context.body as { ref?: unknown; sha?: unknown };
     if (typeof ref !== 'string' || typeof sha !== 'string') throw validationFailed({ resource: 'Reference', code: 'missing_field', field: typeof ref !== 'string' ? 'ref' : 'sha' });
     if (!/^refs\/[^/]+\/.+/.test(ref)) throw unprocessable("Reference name must start with 'refs/' and have at least two slashes.");
-    const commit = repo.graph.find(sha);
-    if (!commit || commit.sha !== sha.toLowerCase()) throw unprocessable('Object does not exist');
+    const target = sha.toLowerCase();
+    if (!objectType(repo, target)) throw unprocessable('Object does not exist');
     if (repo.refs.has(ref)) throw unprocessable('Reference already exists');
-    repo.refs.set(ref, commit.sha);
-    return created(renderRef(context.state, repo, ref, commit.sha));
+    repo.refs.set(ref, target);
+    return created(renderRef(context.state, repo, ref, target));
   });
 
   router.on('PATCH', '/repos/:owner/:repo/git/refs/*ref', (context) => {
@@ -100,11 +154,12 @@ export function registerGitRefRoutes(router: Router<GitHubStore>): void {
     if (typeof sha !== 'string') throw validationFailed({ resource: 'Reference', code: 'missing_field', field: 'sha' });
     const current = repo.refs.get(ref);
     if (!current) throw unprocessable('Reference does not exist');
-    const commit = repo.graph.get(sha.toLowerCase());
-    if (!commit) throw unprocessable('Object does not exist');
-    if (force !== true && !repo.graph.isAncestor(current, commit.sha)) throw unprocessable('Update is not a fast forward');
-    repo.refs.set(ref, commit.sha);
-    return ok(renderRef(context.state, repo, ref, commit.sha));
+    const target = sha.toLowerCase();
+    if (!objectType(repo, target)) throw unprocessable('Object does not exist');
+    // Fast-forward is judged on the commits, annotated tags peeled.
+    if (force !== true && !repo.graph.isAncestor(peel(repo, current)!, peel(repo, target)!)) throw unprocessable('Update is not a fast forward');
+    repo.refs.set(ref, target);
+    return ok(renderRef(context.state, repo, ref, target));
   });
 
   router.on('DELETE', '/repos/:owner/:repo/git/refs/*ref', (context) => {
@@ -112,6 +167,34 @@ export function registerGitRefRoutes(router: Router<GitHubStore>): void {
     const ref = fullRefName(context.params.ref!);
     if (!repo.refs.delete(ref)) throw unprocessable('Reference does not exist');
     return noContent();
+  });
+
+  router.on('GET', '/repos/:owner/:repo/git/tags/:sha', (context) => {
+    const repo = repoOf(context);
+    const tag = repo.tagObjects.get(context.params.sha!.toLowerCase());
+    if (!tag) throw notFound();
+    return ok(renderTagObject(context.state, repo, tag));
+  });
+
+  router.on('POST', '/repos/:owner/:repo/git/tags', (context) => {
+    const repo = repoOf(context);
+    const body = context.body as Record<string, unknown>;
+    for (const field of ['tag', 'message', 'object', 'type']) {
+      if (typeof body[field] !== 'string') throw validationFailed({ resource: 'Tag', code: 'missing_field', field });
+    }
+    const tagger = body.tagger as { name?: string; email?: string; date?: string } | undefined;
+    const actor = context.state.actor;
+    const record = createTagObject(repo, {
+      tag: body.tag as string,
+      message: body.message as string,
+      object: (body.object as string).toLowerCase(),
+      tagger: {
+        name: tagger?.name ?? actor.login,
+        email: tagger?.email ?? `${actor.id}+${actor.login}@users.noreply.github.com`,
+        date: tagger?.date ? Date.parse(tagger.date) : context.state.now(),
+      },
+    });
+    return created(renderTagObject(context.state, repo, record));
   });
 
   router.on('GET', '/repos/:owner/:repo/tags', (context) => {

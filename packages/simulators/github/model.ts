@@ -3,7 +3,7 @@
  * pulls, labels owned by the repository, refs by full name) and rendered to REST shapes by the module
  * that owns each endpoint.
  */
-import type { CommitGraph } from './commit-graph';
+import type { CommitGraph, Signature } from './commit-graph';
 
 export interface Actor {
   login: string;
@@ -88,6 +88,16 @@ export interface ReleaseRecord {
   publishedAt: number | null;
 }
 
+/** An annotated tag object (`git tag -a`): a ref to it names the tag object, which names a commit. */
+export interface TagObjectRecord {
+  sha: string;
+  tag: string;
+  message: string;
+  objectSha: string;
+  objectType: 'commit' | 'tag';
+  tagger: Signature;
+}
+
 export interface RepoRecord {
   id: number;
   nodeId: string;
@@ -97,8 +107,9 @@ export interface RepoRecord {
   defaultBranch: string;
   private: boolean;
   graph: CommitGraph;
-  /** Full ref name (`refs/heads/main`, `refs/tags/v1.0.0`) -> commit sha. */
+  /** Full ref name (`refs/heads/main`, `refs/tags/v1.0.0`) -> commit sha (or tag object sha). */
   refs: Map<string, string>;
+  tagObjects: Map<string, TagObjectRecord>;
   issues: Map<number, IssueRecord>;
   comments: Map<number, CommentRecord>;
   /** Lower-cased name -> label (GitHub matches label names case-insensitively). */

@@ -5,7 +5,7 @@
  */
 import { addComment } from './comments';
 import { filesOf } from './commits';
-import { setRef } from './git-refs';
+import { createTagObject, setRef } from './git-refs';
 import { createIssue } from './issues';
 import { addLabels } from './labels';
 import type { FileChange, FileStatus, RepoRecord } from './model';
@@ -65,7 +65,8 @@ export interface GitHubSeed {
   /** Many commits in a line on top of `parent` (or a root); returns their shas, oldest first. */
   commits(repo: string, count: number, options?: { parent?: string; branch?: string; message?: (index: number) => string }): string[];
   branch(repo: string, name: string, sha: string): void;
-  tag(repo: string, name: string, sha: string): void;
+  /** A lightweight tag, or with `annotated` a tag object the ref points at; returns what the ref names. */
+  tag(repo: string, name: string, sha: string, options?: { annotated?: boolean; message?: string; tagger?: string }): string;
   pull(repo: string, input: PullInput): number;
   issue(repo: string, input: { number?: number; title: string; body?: string; user?: string; labels?: string[] }): number;
   comment(repo: string, number: number, body: string, options?: { user?: string }): { id: number; nodeId: string };
@@ -140,8 +141,20 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
       setRef(repoOf(repoName), `refs/heads/${name}`, sha);
     },
 
-    tag(repoName, name, sha) {
-      setRef(repoOf(repoName), `refs/tags/${name}`, sha);
+    tag(repoName, name, sha, options = {}) {
+      const repo = repoOf(repoName);
+      let target = sha;
+      if (options.annotated) {
+        const tagger = store.user(options.tagger ?? DEFAULT_AUTHOR);
+        target = createTagObject(repo, {
+          tag: name,
+          message: options.message ?? name,
+          object: sha,
+          tagger: { name: tagger.login, email: `${tagger.id}+${tagger.login}@users.noreply.github.com`, date: store.now() },
+        }).sha;
+      }
+      setRef(repo, `refs/tags/${name}`, target);
+      return target;
     },
 
     pull(repoName, input) {

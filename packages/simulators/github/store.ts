@@ -108,6 +108,7 @@ export class GitHubStore {
       private: options.private ?? true,
       graph: new CommitGraph(fullName),
       refs: new Map(),
+      tagObjects: new Map(),
       issues: new Map(),
       comments: new Map(),
       labels: new Map(),
