@@ -66,9 +66,10 @@ interface GroupSpec {
   title: string;
 }
 
+// Riskiest first: a destroy loses the object for good, a replacement recreates it.
 const GROUPS: GroupSpec[] = [
-  { key: 'replace', title: 'Replace' },
   { key: 'delete', title: 'Destroy' },
+  { key: 'replace', title: 'Replace' },
   { key: 'update', title: 'Update in place' },
   { key: 'create', title: 'Create' },
   { key: 'import', title: 'Import' },
@@ -371,29 +372,40 @@ function addressLine(entry: Entry): string {
   return `- ${entry.label}`;
 }
 
-/** As many addresses as fit, in priority order, then how many more each group has. */
+/** Addresses every group lists before any group gets more, so each kind of change shows examples. */
+const FAIR_SHARE = 20;
+
+/**
+ * As many addresses as fit: first up to FAIR_SHARE per group, riskiest group first, then the rest
+ * in the same order; each group then says how many more it has.
+ */
 function addressSections(entries: Entry[], budget: number, measure: (text: string) => number) {
-  const groups = grouped(entries);
-  let used = [...groups].reduce((total, [group, list]) => total + measure(collapsible(groupTitle(group, list.length), '')) + 80, 0);
-  let unlisted = 0;
+  const groups = [...grouped(entries)];
+  let used = groups.reduce((total, [group, list]) => total + measure(collapsible(groupTitle(group, list.length), '')) + 80, 0);
+  const lines = new Map<string, string[]>(groups.map(([group]) => [group, []]));
   let full = false;
-  const text = [...groups]
-    .map(([group, list]) => {
-      const lines: string[] = [];
-      for (const entry of list) {
-        const line = `- ${entry.shortLabel}`;
+  for (const share of [FAIR_SHARE, Infinity]) {
+    for (const [group, list] of groups) {
+      const listed = lines.get(group) ?? [];
+      for (let i = listed.length; i < Math.min(list.length, share) && !full; i++) {
+        const line = `- ${list[i].shortLabel}`;
         const cost = measure(line) + 1;
-        if (full || used + cost > budget) {
-          full = true;
-          break;
+        if (used + cost > budget) full = true;
+        else {
+          listed.push(line);
+          used += cost;
         }
-        lines.push(line);
-        used += cost;
       }
-      const missing = list.length - lines.length;
+    }
+  }
+  let unlisted = 0;
+  const text = groups
+    .map(([group, list]) => {
+      const listed = lines.get(group) ?? [];
+      const missing = list.length - listed.length;
       unlisted += missing;
-      if (missing > 0) lines.push(`- … and ${number(missing)} more not listed`);
-      return collapsible(groupTitle(group, list.length), lines.join('\n'));
+      const body = missing > 0 ? [...listed, `- … and ${number(missing)} more not listed`] : listed;
+      return collapsible(groupTitle(group, list.length), body.join('\n'));
     })
     .join('\n\n');
   return { text, unlisted };

@@ -98,7 +98,7 @@ describe('rendering every kind of change', () => {
     expect(markdown).toContain('will no longer be managed by Terraform (not destroyed)');
     // A forget lists no attribute removals (it destroys nothing).
     expect(markdown).not.toContain('"db-1" -> null');
-    const order = ['<b>Replace</b>', '<b>Destroy</b>', '<b>Import</b>', '<b>Move</b>', '<b>Forget', '<b>Read during apply</b>'].map((title) => markdown.indexOf(title));
+    const order = ['<b>Destroy</b>', '<b>Replace</b>', '<b>Import</b>', '<b>Move</b>', '<b>Forget', '<b>Read during apply</b>'].map((title) => markdown.indexOf(title));
     expect(order.every((index) => index > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
