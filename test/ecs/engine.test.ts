@@ -189,6 +189,47 @@ describe('deploy (engine, virtual clock)', () => {
     expect(sim.mutatingCalls()).toEqual([]);
   });
 
+  it('5xx outlasting the SDK retries while validating: fails naming the call, nothing changed', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'v2');
+    // maxAttempts is 3 in these clients: 4 failures exhaust the retries of the first DescribeServices.
+    sim.faults.inject({ kind: 'server-error', operation: 'DescribeServices', count: 4 });
+    const error = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2` })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect((error as Error).message).toMatch(/^ecs:DescribeServices failed \(ServerException\)/);
+    expect(sim.calls('DescribeServices')).toHaveLength(3);
+    expect(sim.mutatingCalls()).toEqual([]);
+  });
+
+  it('5xx during the watch: warned, retried at the next poll, still deployed', async () => {
+    const { sim, world, ctx, lines } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 20_000 } });
+    let injected = false;
+    ctx.log = {
+      info: (l) => {
+        lines.push(l);
+        if (!injected && /IN_PROGRESS/.test(l)) {
+          injected = true;
+          sim.faults.inject({ kind: 'server-error', operation: 'DescribeServices', count: 3 });
+        }
+      },
+      warning: (l) => lines.push(`WARN ${l}`),
+    };
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:slow` }));
+    expect(result.status).toBe('deployed');
+    expect(lines.some((l) => /WARN ecs:DescribeServices failed \(ServerException\).*retrying at the next poll/.test(l))).toBe(true);
+  });
+
+  it('credentials expiring mid-watch fail at once with the real cause, not a timeout', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 600_000 } });
+    sim.faults.inject({ kind: 'expired-token', afterMs: 20_000 });
+    const error = await deploy(ctx, options(world, { image: `${world.repositoryUri}:slow` })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect((error as AwsCallError).message).toMatch(/^AWS credentials expired during ecs:DescribeServices \(ExpiredTokenException\)/);
+    expect(sim.requests.filter((r) => r.errorType === 'ExpiredTokenException')).toHaveLength(1);
+  });
+
   it('AccessDenied fails at once naming the permission', async () => {
     const { sim, world, ctx } = await setup();
     sim.faults.inject({ kind: 'access-denied', operation: 'DescribeServices' });
@@ -213,6 +254,32 @@ describe('waitForServices (engine, virtual clock)', () => {
     const rolled = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], taskDefinitionArn: bad, intervalMs: 5000, timeoutMs: 10 * 60_000 });
     expect(rolled.status).toBe('rolled-back');
     expect(rolled.services[0].stoppedTasks.length).toBeGreaterThan(0);
+  });
+
+  it('a crash loop without circuit breaker times out, with the stopped tasks', async () => {
+    const { sim, world, ctx } = await setup({ circuitBreaker: { enable: false, rollback: false } });
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 137 } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    const result = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], intervalMs: 5000, timeoutMs: 60_000 });
+    expect(result.status).toBe('timed-out');
+    expect(result.services[0].reason).toMatch(/^timed out after \d+s waiting for ecs-svc\//);
+    expect(result.services[0].stoppedTasks[0].containers[0].exitCode).toBe(137);
+  });
+
+  it('the first failure ends the wait for the other services', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 600_000 } });
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop' } });
+    sim.seed.service({ cluster: world.cluster, serviceName: 'worker', taskDefinition: world.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration });
+    const slow = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:slow`));
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: 'worker', taskDefinition: slow }));
+    await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    const result = await waitForServices(ctx, { cluster: world.cluster, services: ['worker', world.service], intervalMs: 5000, timeoutMs: 30 * 60_000 });
+    expect(result.status).toBe('rolled-back');
+    expect(result.services.map((s) => s.status)).toEqual(['stopped', 'rolled-back']);
+    expect(result.elapsedMs).toBeLessThan(5 * 60_000);
   });
 
   it('an unknown service is an input error before waiting', async () => {
