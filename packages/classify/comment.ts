@@ -52,7 +52,7 @@ export function mixedComment(result: Classification, context: CommentContext): s
   ].join('\n');
   const fixed = before.length + split.length + infraHeading.length + appHeading.length + 16;
   const [infraBudget, appBudget] = shareBudget(listLength(infra), listLength(app), COMMENT_LIMIT - MARGIN - fixed);
-  const more = (kind: string) => (count: number) => `- … and ${count} more ${kind} ${count === 1 ? 'file' : 'files'} (all of them are in the job summary)`;
+  const more = (kind: string) => (count: number) => `- … and ${count} more ${kind} ${count === 1 ? 'file' : 'files'} (see the job summary and the step's outputs)`;
   return [
     before,
     infraHeading,

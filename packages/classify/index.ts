@@ -8,7 +8,7 @@ export { planLabels, labelFor } from './labels';
 export type { LabelNames, LabelPlan } from './labels';
 export { COMMENT_IDENTITY, mixedComment, resolvedComment } from './comment';
 export type { CommentContext } from './comment';
-export { jobSummary, flowText, SUMMARY_ROWS } from './summary';
+export { jobSummary, flowText, SUMMARY_TABLE_CHARS } from './summary';
 export type { SummaryContext } from './summary';
 export { readClassifyConfig, INPUT } from './config';
 export type { ClassifyConfig } from './config';

@@ -7,8 +7,11 @@ import type { FlowResult } from './branch-flow';
 import type { Classification, ClassifiedPath } from './classify';
 import { code } from './file-list';
 
-/** Rows per table: beyond this the summary says how many more (the outputs carry every path). */
-export const SUMMARY_ROWS = 1000;
+/**
+ * Characters per file table: three tables stay under the runner's 1 MiB summary cap, so a
+ * 3,500-file PR is listed whole; beyond it a table says how many more (the outputs carry every path).
+ */
+export const SUMMARY_TABLE_CHARS = 300_000;
 
 export interface SummaryContext {
   flow: FlowResult;
@@ -32,16 +35,20 @@ export function flowText(flow: FlowResult): string {
   }
 }
 
-function fileTable(files: readonly ClassifiedPath[], withGlob: string | undefined): string {
-  const shown = files.slice(0, SUMMARY_ROWS);
+function fileTable(files: readonly ClassifiedPath[], withGlob: string | undefined, budget: number): string {
   const headers = withGlob ? ['File', 'Status', withGlob] : ['File', 'Status'];
-  const rows = shown.map((file) => {
+  const rows: unknown[][] = [];
+  let used = 0;
+  for (const file of files) {
     const status = file.renamedTo ? `${file.status ?? 'renamed'} → ${file.renamedTo}` : (file.status ?? '');
     const row: unknown[] = [code(file.path), status];
     if (withGlob) row.push(file.glob ? code(file.glob) : '');
-    return row;
-  });
-  const more = files.length > shown.length ? `\n\n… and ${files.length - shown.length} more (every path is in the step's outputs).` : '';
+    // A rendered row is its cells plus ` | ` separators; an estimate within a few characters is enough.
+    used += row.reduce<number>((sum, value) => sum + String(value).length + 3, 4);
+    if (used > budget) break;
+    rows.push(row);
+  }
+  const more = files.length > rows.length ? `\n\n… and ${files.length - rows.length} more (every path is in the step's outputs).` : '';
   return table(headers, rows) + more;
 }
 
@@ -62,7 +69,7 @@ export function jobSummary(result: Classification, context: SummaryContext): str
   const section = (title: string, files: readonly ClassifiedPath[], glob?: string) => {
     if (files.length === 0) return;
     parts.push('', `### ${title} (${files.length})`, '');
-    const body = fileTable(files, glob);
+    const body = fileTable(files, glob, SUMMARY_TABLE_CHARS);
     parts.push(files.length > 50 ? details(`${files.length} files`, body) : body);
   };
   section('Infrastructure files', result.infrastructure, 'Matched glob');

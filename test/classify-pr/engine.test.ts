@@ -297,3 +297,21 @@ describe('outputs and verdict', () => {
     expect(verdict(classify(['a.py']), flowOk, true)).toEqual({ problems: [], warnings: [] });
   });
 });
+
+describe('job summary size', () => {
+  const flow = checkBranchFlow([], undefined, undefined);
+  it('lists a 3,500-file PR whole', () => {
+    const paths = Array.from({ length: 3500 }, (_, i) => `app/generated/module_${i}.py`);
+    const summary = jobSummary(classify(paths), { flow, source: 'git', failOnMixed: true });
+    expect(summary).toContain('| `app/generated/module_3499.py` | modified |');
+    expect(summary).not.toMatch(/more \(every path/);
+  });
+
+  it('cuts a 30,000-file PR under the 1 MiB cap, saying how many more', () => {
+    const app = Array.from({ length: 15_000 }, (_, i) => `app/generated/some/deeper/folder/module_${i}.py`);
+    const infra = Array.from({ length: 15_000 }, (_, i) => `infrastructure/terraform/modules/module_${i}/main.tf`);
+    const summary = jobSummary(classify([...app, ...infra]), { flow, source: 'git', failOnMixed: true });
+    expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024);
+    expect(summary).toMatch(/… and \d+ more \(every path is in the step's outputs\)/);
+  });
+});
