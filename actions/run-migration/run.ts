@@ -21,7 +21,7 @@ import { createAwsClients } from '../../packages/aws';
 import { describePlacement, formatTaskCommand, planRunTask, resultError, runTask, stopIfRunning, type RunTaskLog } from '../../packages/ecs';
 import { readMigrationInputs } from './inputs';
 import { State } from './state';
-import { renderSummary } from './summary';
+import { renderErrorSummary, renderSummary } from './summary';
 
 const log: RunTaskLog = {
   info: (message) => info(message),
@@ -47,6 +47,7 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
   info(`Running \`${formatTaskCommand(plan.command)}\` in ${plan.container.name} of ${plan.taskDefinitionName} on ${plan.cluster}.`);
 
   const logsClients = new Map([[clients.region, clients.logs]]);
+  let startedArn: string | undefined;
   const result = await runTask(
     { plan, startedBy: inputs.startedBy, timeoutMs: inputs.timeoutMs, intervalMs: inputs.intervalMs, stopOnCancel: inputs.stopOnCancel, logs: inputs.logs },
     {
@@ -64,9 +65,17 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
         // Written at once (appendFileSync), so the post step finds the task even if main is killed.
         core.saveState(State.TaskArn, task.taskArn);
         core.saveState(State.Cluster, plan.cluster);
+        startedArn = task.taskArn;
       },
     },
-  );
+  ).catch(async (error: unknown) => {
+    // Failed after the start (e.g. DescribeTasks denied): still say which task, and where it ran.
+    if (startedArn) {
+      setOutputs({ 'task-arn': startedArn, 'duration-seconds': step.elapsedSeconds() });
+      await writeSummary(renderErrorSummary(plan, startedArn, error));
+    }
+    throw error;
+  });
   if (result.task?.lastStatus === 'STOPPED') core.saveState(State.Finished, 'true');
 
   setOutputs({
@@ -101,5 +110,6 @@ export async function stopUnfinishedMigration(_context: ActionContext): Promise<
   });
   const state = task?.lastStatus ?? 'unknown';
   if (outcome === 'stopped') warning(`Stopped task ${taskArn}: the job ended before the migration finished (now ${state}).`);
+  else if (outcome === 'stop-requested') warning(`Asked ECS to stop task ${taskArn} without seeing its state (ecs:DescribeTasks was denied).`);
   else info(`Task ${taskArn}: ${outcome} (${state}); nothing to stop.`);
 }

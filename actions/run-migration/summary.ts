@@ -12,19 +12,8 @@ const HEADLINE: Record<RunTaskResult['outcome'], string> = {
 };
 
 export function renderSummary(plan: RunTaskPlan, result: RunTaskResult): string {
-  const region = result.taskArn.split(':')[3];
-  const taskId = result.taskArn.slice(result.taskArn.lastIndexOf('/') + 1);
-  const clusterName = plan.cluster.slice(plan.cluster.lastIndexOf('/') + 1);
-  const taskLink = region
-    ? `[${taskId}](https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(clusterName)}/tasks/${taskId}/configuration?region=${region})`
-    : taskId;
   const rows: unknown[][] = [
-    ['Command', `\`${formatTaskCommand(plan.command)}\``],
-    ['Task', taskLink],
-    ['Task definition', plan.taskDefinitionName],
-    ['Container', plan.container.name],
-    ['Cluster', clusterName + (plan.service ? ` (like service ${plan.service})` : '')],
-    ['Where', describePlacement(plan.placement)],
+    ...whatAndWhere(plan, result.taskArn),
     ['Duration', `${Math.round(result.durationMs / 1000)} s`],
     ['Exit code', result.exitCode ?? '—'],
   ];
@@ -39,4 +28,27 @@ export function renderSummary(plan: RunTaskPlan, result: RunTaskResult): string 
     parts.push(details(`Last ${result.lastLines.length} log line(s)`, body, result.outcome !== 'succeeded'));
   }
   return parts.join('\n\n') + '\n';
+}
+
+/** The summary when the step failed after the task started but before its outcome was known. */
+export function renderErrorSummary(plan: RunTaskPlan, taskArn: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return [`## ❌ run-migration failed while following the task`, table(['', ''], [...whatAndWhere(plan, taskArn), ['Error', message]])].join('\n\n') + '\n';
+}
+
+function whatAndWhere(plan: RunTaskPlan, taskArn: string): unknown[][] {
+  const region = taskArn.split(':')[3];
+  const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
+  const clusterName = plan.cluster.slice(plan.cluster.lastIndexOf('/') + 1);
+  const taskLink = region
+    ? `[${taskId}](https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(clusterName)}/tasks/${taskId}/configuration?region=${region})`
+    : taskId;
+  return [
+    ['Command', `\`${formatTaskCommand(plan.command)}\``],
+    ['Task', taskLink],
+    ['Task definition', plan.taskDefinitionName],
+    ['Container', plan.container.name],
+    ['Cluster', clusterName + (plan.service ? ` (like service ${plan.service})` : '')],
+    ['Where', describePlacement(plan.placement)],
+  ];
 }

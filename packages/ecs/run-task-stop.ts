@@ -6,7 +6,7 @@
 import { DescribeTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../action-kit/clock';
 import { pollUntil, PollTimeoutError } from '../action-kit/poll';
-import { aws } from '../aws/errors';
+import { aws, AwsCallError } from '../aws/errors';
 
 /** ECS keeps at most 255 characters of a stop reason. */
 const REASON_LIMIT = 255;
@@ -41,11 +41,11 @@ export async function waitForStopped(ecs: ECSClient, cluster: string, taskArn: s
   }
 }
 
-export type StopOutcome = 'already-stopped' | 'already-stopping' | 'stopped' | 'not-found';
+export type StopOutcome = 'already-stopped' | 'already-stopping' | 'stopped' | 'stop-requested' | 'not-found';
 
 /**
  * For the post step: stops the task when it is still running (nothing else has asked it to stop) and
- * waits briefly for STOPPED. Says what it found.
+ * waits briefly for STOPPED. Says what it found; 'stop-requested' when it could not look first.
  */
 export async function stopIfRunning(
   ecs: ECSClient,
@@ -54,7 +54,15 @@ export async function stopIfRunning(
   reason: string,
   wait: WaitStoppedOptions,
 ): Promise<{ outcome: StopOutcome; task?: Task }> {
-  const task = await describeTask(ecs, cluster, taskArn);
+  let task: Task | undefined;
+  try {
+    task = await describeTask(ecs, cluster, taskArn);
+  } catch (error) {
+    // Unable to look (DescribeTasks denied): StopTask is harmless on a stopped task, so ask anyway.
+    if (!(error instanceof AwsCallError && error.permission === 'ecs:DescribeTasks')) throw error;
+    await stopTask(ecs, cluster, taskArn, reason);
+    return { outcome: 'stop-requested' };
+  }
   if (!task) return { outcome: 'not-found' };
   if (task.lastStatus === 'STOPPED') return { outcome: 'already-stopped', task };
   if (task.desiredStatus === 'STOPPED') {

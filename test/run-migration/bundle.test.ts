@@ -239,6 +239,28 @@ describe('run-migration bundle', () => {
     expect(calls).not.toContain('DescribeTasks');
   });
 
+  it('fails at once naming ecs:DescribeTasks when it is denied after the start, and stops the task', async () => {
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60_000 });
+    aws.faults.inject({ kind: 'access-denied', operation: 'DescribeTasks' });
+    const mark = aws.requests.length;
+    const result = await run({});
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^ecs:DescribeTasks was denied \(AccessDeniedException\)/);
+    expect(result.outputs['task-arn']).toBe(result.state['task-arn']);
+    expect(result.summary).toContain('run-migration failed while following the task');
+    expect(result.summary).toContain('ecs:DescribeTasks was denied');
+    // main asked ECS to stop it; the post step, unable to look, asked again rather than leave it running.
+    const stops = since(mark).filter((r) => r.operation === 'StopTask');
+    expect(stops.map((r) => (r.body as any).reason)).toEqual([
+      'run-migration failed while watching the task',
+      'run-migration post step: the job ended before the migration finished',
+    ]);
+    expect(result.post?.stdout).toMatch(/Asked ECS to stop task .* without seeing its state/);
+    expect(task(result.state['task-arn']).desiredStatus).toBe('STOPPED');
+  });
+
   it('fails before RunTask naming the container when it is unknown, listing the containers', async () => {
     const mark = aws.requests.length;
     const result = await run({ container: 'api' });
