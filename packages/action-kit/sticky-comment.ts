@@ -89,8 +89,10 @@ export async function upsertStickyComment(
 
 /** Hides a comment as OUTDATED (GraphQL minimizeComment). */
 export async function minimizeComment(client: GitHubClient, nodeId: string): Promise<void> {
-  await client.graphql(
-    `mutation($id: ID!) { minimizeComment(input: { subjectId: $id, classifier: OUTDATED }) { minimizedComment { isMinimized } } }`,
-    { id: nodeId, url: graphqlUrl() },
-  );
+  // The object form: @octokit/graphql refuses `url` among the variables of the (query, variables) form.
+  await client.graphql({
+    query: `mutation($id: ID!) { minimizeComment(input: { subjectId: $id, classifier: OUTDATED }) { minimizedComment { isMinimized } } }`,
+    id: nodeId,
+    url: graphqlUrl(),
+  });
 }

@@ -33,7 +33,10 @@ export function createGitHubClient(token: string, options: GitHubClientOptions =
     token,
     {
       baseUrl: options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com',
-      request: { retries: options.retries ?? 3 },
+      // `retry.retries`, not `request.retries`: the latter makes plugin-retry resend every failed
+      // request, 4xx included (a 422 POST would be sent four times), and hides rate limits from the
+      // throttling plugin.
+      retry: { retries: options.retries ?? 3 },
       throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
     },
     retry,
