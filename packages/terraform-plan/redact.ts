@@ -147,7 +147,10 @@ export function redact(value: unknown, mask: unknown, secrets: SecretScrubber): 
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) result[key] = redact(child, masks[key], secrets);
     return result;
   }
-  return value as PlanValue;
+  // A mask shaped like an object over a plain value: the shapes disagree, so hide the whole value
+  // rather than guess which part was meant.
+  secrets.add(value);
+  return new Redacted(fingerprint(value));
 }
 
 /** True when a sensitivity mask marks at least one leaf. */

@@ -192,6 +192,11 @@ describe('redaction', () => {
     expect(body).not.toContain('\u001b');
   });
 
+  it('hides a whole value when its mask has another shape (never guesses)', () => {
+    const { plan } = parsePlanJson(doc([rc('x.a', ['create'], { after: { token: 'mismatched-shape-secret' }, after_sensitive: { token: { inner: true } } })]));
+    expect(JSON.stringify(plan)).not.toContain('mismatched-shape-secret');
+  });
+
   it('scrubber leaves hashes and words alone for short secrets', () => {
     const secrets = new SecretScrubber();
     secrets.add(42);
@@ -298,6 +303,32 @@ describe('size degradation', () => {
     }
     // Each step appears, in order, and never goes back to a richer one.
     expect(seen).toEqual(order);
+  });
+
+  it('reads the boxed diagnostics of Terraform >= 0.15 text logs', () => {
+    const log = [
+      'Initializing the backend...',
+      '\u001b[31m╷\u001b[0m',
+      '\u001b[31m│\u001b[0m \u001b[1m\u001b[31mError: \u001b[0mInvalid reference',
+      '│',
+      '│   on main.tf line 3, in resource "aws_instance" "web":',
+      '│    3:   ami = var.nope',
+      '│',
+      '│ A reference to a resource type must be followed by at least one attribute access.',
+      '╵',
+      '╷',
+      '│ Warning: Deprecated argument',
+      '╵',
+    ].join('\n');
+    const failed = parsePlanLog(log);
+    expect(failed.format).toBe('text');
+    expect(failed.diagnostics).toHaveLength(2);
+    expect(failed.diagnostics[0]).toMatchObject({ severity: 'error', summary: 'Invalid reference', location: 'main.tf line 3' });
+    expect(failed.diagnostics[0].detail).toContain('must be followed by at least one attribute access');
+    expect(failed.diagnostics[1]).toMatchObject({ severity: 'warning', summary: 'Deprecated argument' });
+    const { markdown } = renderFailedPlan({ failed, name: 'dev', tool: 'Terraform' }, { limit: 65_536 });
+    expect(markdown).toContain('**Error: Invalid reference** — <code>main.tf line 3</code>');
+    expect(markdown).not.toContain('\u001b');
   });
 
   it('keeps the failed-plan comment within the limit too', () => {
