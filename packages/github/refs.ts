@@ -73,7 +73,17 @@ export async function createTag(client: GitHubClient, repository: RepositoryRef,
   }
 }
 
-/** Moves an existing tag to `sha` (force: tags are not fast-forward refs). */
-export async function moveTag(client: GitHubClient, repository: RepositoryRef, name: string, sha: string): Promise<void> {
-  await client.rest.git.updateRef({ ...repository, ref: `tags/${name}`, sha, force: true });
+/**
+ * Moves an existing tag to `sha`. Without `force` only a fast-forward is accepted, so a tag that a
+ * concurrent run moved elsewhere meanwhile is not overwritten: false is returned (GitHub's 422) and
+ * the caller reads the tag again.
+ */
+export async function moveTag(client: GitHubClient, repository: RepositoryRef, name: string, sha: string, force: boolean): Promise<boolean> {
+  try {
+    await client.rest.git.updateRef({ ...repository, ref: `tags/${name}`, sha, force });
+    return true;
+  } catch (error) {
+    if (httpStatus(error) === 422 && !force) return false;
+    throw error;
+  }
 }

@@ -50,6 +50,11 @@ export interface NewRelease {
   body: string;
   draft: boolean;
   prerelease: boolean;
+  /**
+   * Whether GitHub should show it as the repository's "Latest" release. GitHub's default marks every
+   * new published release latest, so a hotfix of an older line would displace a newer release.
+   */
+  makeLatest?: boolean;
 }
 
 export type CreateReleaseResult = { created: true; release: Release } | { created: false; release: Release };
@@ -65,6 +70,7 @@ export async function createRelease(client: GitHubClient, repository: Repository
       body: release.body,
       draft: release.draft,
       prerelease: release.prerelease,
+      ...(release.makeLatest === undefined ? {} : { make_latest: release.makeLatest ? 'true' : 'false' }),
     });
     return { created: true, release: toRelease(data) };
   } catch (error) {

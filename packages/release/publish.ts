@@ -16,6 +16,8 @@ export interface ReleaseDraft {
   body: string;
   draft: boolean;
   prerelease: boolean;
+  /** False when a higher release exists (a hotfix of an older line must not become "Latest"). */
+  makeLatest: boolean;
 }
 
 export type PublishResult =
@@ -37,6 +39,7 @@ export async function publishRelease(client: GitHubClient, repository: Repositor
     body: draft.body,
     draft: draft.draft,
     prerelease: draft.prerelease,
+    makeLatest: draft.makeLatest,
   });
   return { outcome: 'published', release: result.release, created: result.created, tagCreated: tag.created };
 }

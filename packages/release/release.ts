@@ -20,7 +20,7 @@ import { renderNotes } from './notes';
 import { findPreviousRelease } from './previous-release';
 import { publishRelease } from './publish';
 import { readTags, tagsOn, type ReleaseTag, type TagIndex } from './tags';
-import { effectiveBump, greaterThan, nextVersion, type Bump } from './version';
+import { effectiveBump, greaterThan, isPrerelease, nextVersion, type Bump } from './version';
 
 /** Commits listed for a first release (no previous tag): the whole history can be very long. */
 export const FIRST_RELEASE_COMMIT_LIMIT = 1000;
@@ -228,6 +228,8 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     body: notes,
     draft: options.draft,
     prerelease: options.prerelease,
+    // Drafts and pre-releases cannot be latest; a lower version than an existing release must not be.
+    makeLatest: !options.draft && !options.prerelease && !isPrerelease(version) && !tags.releases.some((release) => greaterThan(release.version, version)),
   });
   if (published.outcome === 'tag-taken') {
     warn(`Tag ${tag} was created on ${published.existingSha.slice(0, 7)} by another run while this one planned.`);

@@ -90,4 +90,25 @@ describe('createRelease engine: races at the worst moment', () => {
     expect(result.majorTag).toMatchObject({ tag: 'v1', action: 'moved', from: base });
     expect(world.gh.state.refs(REPO)['refs/tags/v1']).toBe(target);
   });
+
+  it('v1 moved to a newer release by a concurrent run between our read and our move is not pulled back', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    world.tag('v1', base);
+    const target = world.commit('feat: x (#1)');
+    const newer = world.commit('feat: y (#2)');
+    // Octokit hooks see the URL template (`/git/refs/{ref}`); this repository has one tag PATCHed: v1.
+    const client = clientActingBefore('PATCH', /\/git\/refs\/\{ref\}$/, () => {
+      // The other pipeline released `newer` as v1.4.0 and moved v1 there.
+      world.tag('v1.4.0', newer);
+      world.gh.seed.tag(REPO, 'v1', newer);
+    });
+    const result = await createRelease(options(target, { updateMajorTag: true }), { client });
+    expect(result).toMatchObject({ outcome: 'created', version: '1.3.0' });
+    expect(world.gh.state.refs(REPO)['refs/tags/v1']).toBe(newer);
+    // Our fast-forward-only PATCH was refused by GitHub (422), the tag re-read, and left alone.
+    expect(world.gh.calls('PATCH').map((r) => r.status)).toContain(422);
+    expect(world.gh.calls('PATCH').filter((r) => r.status === 200)).toEqual([]);
+    expect(result.majorTag).toMatchObject({ action: 'kept-newer' });
+  });
 });

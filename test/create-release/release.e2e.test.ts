@@ -43,6 +43,7 @@ describe('a release from conventional commits', () => {
     const releases = world.gh.state.releases(REPO);
     expect(releases).toHaveLength(1);
     expect(releases[0]).toMatchObject({ draft: false });
+    expect(world.gh.calls('POST', `/repos/${REPO}/releases`)[0].body).toMatchObject({ tag_name: 'v1.3.0', target_commitish: target, make_latest: 'true' });
     expect(String(run.outputs['release-id'])).toMatch(/^\d+$/);
     expect(run.outputs['release-url']).toMatch(/\/releases\/tag\/v1\.3\.0$/);
 
@@ -311,6 +312,8 @@ describe('update-major-tag', () => {
     const run = await world.release(target, { 'update-major-tag': true });
     expect(run.exitCode, run.log).toBe(0);
     expect(findRef(world, 'refs/tags/v1')).toBe(target);
+    // A forward move is a fast-forward: no force, so a concurrent move would not be overwritten.
+    expect(world.gh.calls('PATCH')[0].body).toMatchObject({ sha: target, force: false });
   });
 
   it('creates v2 on the first 2.x release', async () => {
@@ -339,6 +342,24 @@ describe('update-major-tag', () => {
     expect(findRef(world, 'refs/tags/v1')).toBe(newer);
     expect(world.writesSince(mark).some((r) => r.method === 'PATCH')).toBe(false);
     expect(run.log).toMatch(/v1 points at v1\.5\.0, newer than 1\.4\.1/);
+    // Nor does the hotfix become the repository's "Latest" release over v1.5.0.
+    const post = world.writesSince(mark).find((r) => r.method === 'POST' && r.path.endsWith('/releases'));
+    expect(post).toMatchObject({ status: 201, body: { tag_name: 'v1.4.1', make_latest: 'false' } });
+  });
+
+  it('moves v1 off an older hotfix line the target does not contain (forced, since not a fast-forward)', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.4.0', base);
+    const hotfix = world.commit('fix: hotfix (#3)', { parents: [base] });
+    world.tag('v1.4.1', hotfix);
+    world.tag('v1', hotfix);
+    const target = world.commit('feat: next (#4)', { parents: [base] });
+    const mark = world.gh.requests.length;
+    const run = await world.release(target, { 'update-major-tag': true });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.version).toBe('1.5.0');
+    expect(findRef(world, 'refs/tags/v1')).toBe(target);
+    expect(world.writesSince(mark).find((r) => r.method === 'PATCH')?.body).toMatchObject({ sha: target, force: true });
   });
 
   it('a commit already part of a later release gets no release of its own', async () => {

@@ -19,7 +19,7 @@ export interface World {
   /** Runs the bundle releasing `target`, as a workflow would on that push. */
   release(target: string, inputs?: RunActionOptions['inputs'], options?: Partial<RunActionOptions>): Promise<ActionRun>;
   /** Mutating REST calls made since `mark()`. */
-  writesSince(mark: number): { method: string; path: string; status: number }[];
+  writesSince(mark: number): { method: string; path: string; status: number; body: unknown }[];
   close(): Promise<void>;
 }
 
