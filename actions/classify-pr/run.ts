@@ -17,7 +17,7 @@ import {
   type ClassifyConfig,
   type PullTarget,
 } from '../../packages/classify';
-import { createGitHubClient, currentRepository, GitError, gitRangeFiles, pullRequestFiles, readEvent, runUrl, type ChangedFiles } from '../../packages/github';
+import { createGitHubClient, currentRepository, GitError, gitRangeFiles, pullRequestFiles, readEvent, runUrl, type ChangedFiles, type GitCheckout } from '../../packages/github';
 
 /** The parts of a pull_request event payload classify-pr reads. */
 interface PullEvent {
@@ -30,7 +30,8 @@ interface PullEvent {
 export async function classifyPr(_context: ActionContext): Promise<void> {
   const config = readClassifyConfig(readInputs());
   const pull = readEvent().pull_request as PullEvent | undefined;
-  const checkout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd() };
+  // The token also authenticates git fetches when the checkout kept no credentials.
+  const checkout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), auth: config.token ? { serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com', token: config.token } : undefined };
 
   let target: PullTarget | undefined;
   let changes: ChangedFiles;
@@ -65,7 +66,7 @@ function requireToken(config: ClassifyConfig): string {
 }
 
 /** Outside pull requests: the `base`/`head` inputs, compared with git. */
-async function rangeFiles(config: ClassifyConfig, checkout: { cwd: string }): Promise<ChangedFiles> {
+async function rangeFiles(config: ClassifyConfig, checkout: GitCheckout): Promise<ChangedFiles> {
   const head = config.head ?? 'HEAD';
   if (!config.base) {
     throw new InputError(INPUT.base, `is empty and the '${process.env.GITHUB_EVENT_NAME ?? 'current'}' event is not a pull request`, "set 'base' (and 'head', default HEAD) to the refs to compare");

@@ -29,7 +29,22 @@ export async function git(cwd: string, args: string[], options: { allowFailure?:
   }
   if (output.exitCode !== 0 && !options.allowFailure) {
     const said = output.stderr.trim().split('\n').at(-1) || `exit code ${output.exitCode}`;
-    throw new GitError(`git ${args.join(' ')} failed: ${said}`, output.exitCode);
+    throw new GitError(`git ${displayArgs(args).join(' ')} failed: ${said}`, output.exitCode);
   }
   return output;
+}
+
+/** The arguments as they may be shown: `-c` values that carry credentials are hidden. */
+export function displayArgs(args: readonly string[]): string[] {
+  const shown: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c' && i + 1 < args.length) {
+      i++;
+      if (/extraheader/i.test(args[i])) continue;
+      shown.push('-c', args[i]);
+      continue;
+    }
+    shown.push(args[i]);
+  }
+  return shown;
 }

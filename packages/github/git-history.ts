@@ -4,6 +4,7 @@
  * and a shallow history is deepened step by step (then unshallowed) until the two sides meet.
  */
 import * as core from '@actions/core';
+import { fetchAuthArgs, type FetchAuth } from './git-auth';
 import { git, GitError } from './git-command';
 
 export interface HistoryOptions {
@@ -11,6 +12,8 @@ export interface HistoryOptions {
   remote?: string;
   /** Successive `--deepen` steps tried before `--unshallow`. */
   deepenSteps?: readonly number[];
+  /** The token for fetches, when the checkout did not persist credentials. */
+  auth?: FetchAuth;
 }
 
 const DEFAULT_DEEPEN_STEPS = [100, 1000];
@@ -42,9 +45,9 @@ async function mergeBase(cwd: string, base: string, head: string): Promise<strin
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
-async function fetch(cwd: string, args: string[]): Promise<void> {
+async function fetch(cwd: string, args: string[], auth: string[]): Promise<void> {
   core.info(`git fetch ${args.join(' ')}`);
-  await git(cwd, ['fetch', '--no-tags', '--no-recurse-submodules', '--quiet', ...args]);
+  await git(cwd, [...auth, 'fetch', '--no-tags', '--no-recurse-submodules', '--quiet', ...args]);
 }
 
 export interface CommitRange {
@@ -64,12 +67,13 @@ export async function ensureMergeBase(cwd: string, baseRev: string, headRev: str
     throw new GitError(`${cwd} is not a git checkout (add actions/checkout with fetch-depth: 0 before this step)`);
   }
   let shallow = await isShallow(cwd);
+  const auth = await fetchAuthArgs(cwd, options.auth);
   const resolve = async (rev: string): Promise<string> => {
     const local = await localCommit(cwd, rev, remote);
     if (local) return local;
     try {
       // Fetching by SHA works on GitHub; a full clone is not made shallow by it.
-      await fetch(cwd, shallow ? ['--depth=1', remote, rev] : [remote, rev]);
+      await fetch(cwd, shallow ? ['--depth=1', remote, rev] : [remote, rev], auth);
       return (await git(cwd, ['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).stdout.trim();
     } catch (error) {
       throw new GitError(`'${rev}' is not in the checkout and could not be fetched from '${remote}' (${error instanceof Error ? error.message : String(error)})`);
@@ -83,7 +87,7 @@ export async function ensureMergeBase(cwd: string, baseRev: string, headRev: str
     if (found) return { base, head, mergeBase: found };
     if (!shallow) break;
     const step = steps[attempt];
-    await fetch(cwd, step !== undefined ? [`--deepen=${step}`, remote, base, head] : ['--unshallow', remote, base, head]);
+    await fetch(cwd, step !== undefined ? [`--deepen=${step}`, remote, base, head] : ['--unshallow', remote, base, head], auth);
     if (step === undefined) shallow = await isShallow(cwd);
   }
   throw new GitError(`'${baseRev}' and '${headRev}' have no common history in the checkout, so 'git diff ${baseRev}...${headRev}' cannot list the changed files`);

@@ -8,3 +8,5 @@ export { GitError } from './git-command';
 export { parseNameStatus } from './git-diff';
 export { ensureMergeBase, isGitCheckout } from './git-history';
 export type { CommitRange, HistoryOptions } from './git-history';
+export { fetchAuthArgs } from './git-auth';
+export type { FetchAuth } from './git-auth';

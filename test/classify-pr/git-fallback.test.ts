@@ -1,8 +1,11 @@
 /** The git side of the changed-file list: name-status parsing, renames, and a shallow checkout deepened. */
 import { mkdirSync, renameSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureMergeBase, gitRangeFiles, parseNameStatus, GitError } from '../../packages/github';
+import { ensureMergeBase, fetchAuthArgs, gitRangeFiles, parseNameStatus, GitError } from '../../packages/github';
+import { displayArgs } from '../../packages/github/git-command';
 import { commitAll, git, removeTempDirs, tempDir, tempRepo, writeFiles } from './git-fixtures';
 
 afterAll(removeTempDirs);
@@ -106,5 +109,45 @@ describe('moves in git', () => {
       { path: 'migrations/a.py', status: 'renamed', previousPath: 'alembic/a.py' },
       { path: 'migrations/b.py', status: 'added' },
     ]);
+  });
+});
+
+describe('fetch credentials', () => {
+  const auth = { serverUrl: 'https://github.com', token: 'ghs_secret' };
+  const header = `AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_secret').toString('base64')}`;
+
+  it('passes the token as the header actions/checkout would have persisted, unless it did', async () => {
+    const dir = tempRepo();
+    expect(await fetchAuthArgs(dir, auth)).toEqual(['-c', `http.https://github.com/.extraheader=${header}`]);
+    expect(await fetchAuthArgs(dir, undefined)).toEqual([]);
+    git(dir, 'config', '--local', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic persisted');
+    expect(await fetchAuthArgs(dir, auth)).toEqual([]);
+  });
+
+  it('never shows the header in messages', () => {
+    expect(displayArgs(['-c', `http.https://github.com/.extraheader=${header}`, '-c', 'core.quotePath=false', 'fetch', 'origin'])).toEqual(['-c', 'core.quotePath=false', 'fetch', 'origin']);
+  });
+
+  it('sends it when git fetches over HTTP from the server', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.statusCode = 404;
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const dir = tempRepo();
+      writeFiles(dir, { 'a.py': 'a\n' });
+      const head = commitAll(dir, 'a');
+      git(dir, 'remote', 'add', 'origin', `${serverUrl}/connect2/connect2-api.git`);
+      const failure = ensureMergeBase(dir, 'f'.repeat(40), head, { auth: { serverUrl, token: 'ghs_secret' } });
+      await expect(failure).rejects.toThrow(GitError);
+      await expect(failure).rejects.not.toThrow(/ghs_secret|basic /);
+      expect(seen[0]).toBe(`basic ${Buffer.from('x-access-token:ghs_secret').toString('base64')}`);
+    } finally {
+      server.close();
+    }
   });
 });
