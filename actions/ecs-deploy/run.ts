@@ -46,7 +46,10 @@ export async function deploy(context: ActionContext): Promise<void> {
   }
 
   const clients = createAwsClients({ maxAttempts });
-  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock: systemClock, log };
+  // An image in another region's ECR is looked up there (same account or cross-account, by registry id).
+  const imageRegion = image ? parseImage(image, Input.Image).ecr?.region : undefined;
+  const ecr = imageRegion && imageRegion !== clients.region ? createAwsClients({ maxAttempts, region: imageRegion }).ecr : clients.ecr;
+  const ctx: EcsContext = { ecs: clients.ecs, ecr, clock: systemClock, log };
   core.info(`Deploying ${image ?? 'the current image'} to ${service} in ${cluster} (${clients.region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 
   let result: DeployResult;

@@ -103,6 +103,13 @@ export interface DeployResult {
 export async function planDeployment(ctx: EcsContext, options: DeployOptions): Promise<DeployPlan> {
   const service = await validateService(ctx.ecs, { cluster: options.cluster, service: options.service });
   const previousTaskDefinitionArn = service.taskDefinition ?? primaryDeployment(service)?.taskDefinition ?? '';
+  const inFlight = (service.deployments ?? []).filter((d) => d.rolloutState === 'IN_PROGRESS' || (d.status === 'PRIMARY' && (service.deployments?.length ?? 0) > 1));
+  if (inFlight.length) {
+    // Not refused (a stuck rollout is a reason to deploy a fix), but the rollback target is then unproven.
+    ctx.log.warning(
+      `Service ${options.service} has a deployment in progress (${inFlight.map((d) => `${d.id} ${shortArn(d.taskDefinition)}`).join(', ')}): this deploy supersedes it, and a rollback would return to ${shortArn(previousTaskDefinitionArn)}, which has not completed a rollout yet.`,
+    );
+  }
   const described = await aws(
     'ecs:DescribeTaskDefinition',
     ctx.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: previousTaskDefinitionArn, include: ['TAGS'] })),

@@ -289,7 +289,9 @@ export async function watchDeployment(ctx: EcsContext, options: WatchOptions): P
 async function stoppedTasksOf(ctx: EcsContext, options: WatchOptions, taskDefinitionArn: string | undefined, sinceMs: number, label?: string): Promise<StoppedTask[]> {
   if (!taskDefinitionArn) return [];
   try {
-    return await describeStoppedTasks(ctx.ecs, { cluster: options.cluster, serviceName: options.service, taskDefinitionArn, sinceMs: sinceMs - 1000 });
+    // ListTasks filters by service name; the input may be an ARN.
+    const serviceName = options.service.includes('/') ? options.service.slice(options.service.lastIndexOf('/') + 1) : options.service;
+    return await describeStoppedTasks(ctx.ecs, { cluster: options.cluster, serviceName, taskDefinitionArn, sinceMs: sinceMs - 1000 });
   } catch (error) {
     ctx.log.warning(`${label ? `${label}: ` : ''}could not describe the stopped tasks: ${(error as Error).message}`);
     return [];

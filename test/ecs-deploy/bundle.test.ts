@@ -2,7 +2,11 @@
  * ecs-deploy through its built bundle (dist/ecs-deploy, Node 24, as the runner starts it) against the
  * AWS simulator on the real clock with its short default timings, polling every second.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
 import { seedConnect2, type Connect2Options } from '../../packages/simulators/aws/fixtures';
 import { runAction, type RunActionOptions } from '../harness/run-action';
@@ -62,6 +66,33 @@ describe('ecs-deploy bundle', () => {
     expect(again.outputs['task-definition-arn']).toBe(first.outputs['task-definition-arn']);
     expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
     expect(sim.calls('UpdateService')).toHaveLength(1);
+  });
+
+  it('takes a task definition file as the template, registers once with register-only, then rolls out that revision', async () => {
+    const { sim, world, run } = await setup();
+    const digest = sim.seed.image(world.repository, 'v3');
+    const { taskDefinition } = await sim.clients().ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: world.taskDefinitionArn }));
+    const workspace = mkdtempSync(path.join(tmpdir(), 'ws-'));
+    // As `aws ecs describe-task-definition` writes it (wrapped, read-only fields included), plus a new variable.
+    const edited = { ...taskDefinition, containerDefinitions: taskDefinition!.containerDefinitions!.map((c) => ({ ...c, environment: [{ name: 'FEATURE_X', value: 'on' }] })) };
+    writeFileSync(path.join(workspace, 'task-definition.json'), JSON.stringify({ taskDefinition: edited }));
+
+    const registered = await run({ image: `${world.repositoryUri}:v3`, 'task-definition': 'task-definition.json', 'register-only': 'true' }, { cwd: workspace });
+    expect(registered.errors).toEqual([]);
+    expect(registered.outputs.status).toBe('registered');
+    expect(sim.calls('UpdateService')).toHaveLength(0);
+    const body = sim.calls('RegisterTaskDefinition')[0].body;
+    expect(body).not.toHaveProperty('revision');
+    expect(body).not.toHaveProperty('taskDefinitionArn');
+    expect(body.containerDefinitions[0]).toMatchObject({ image: `${world.repositoryUri}@${digest}`, environment: [{ name: 'FEATURE_X', value: 'on' }] });
+    expect(registered.summary).toMatch(/added FEATURE_X/);
+    expect(registered.summary).not.toMatch(/\bon\b.*FEATURE_X|FEATURE_X.*\bon\b/);
+
+    const deployed = await run({ image: `${world.repositoryUri}:v3`, 'task-definition': 'task-definition.json' }, { cwd: workspace });
+    expect(deployed.outputs.status).toBe('deployed');
+    expect(deployed.outputs['task-definition-arn']).toBe(registered.outputs['task-definition-arn']);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+    expect(primaryTd(sim, world.cluster, world.service)).toBe(registered.outputs['task-definition-arn']);
   });
 
   it('a crash-looping image fails within a poll of the rollout failing, names why tasks stopped, and ends on the previous revision', async () => {

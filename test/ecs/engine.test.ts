@@ -73,6 +73,18 @@ describe('deploy (engine, virtual clock)', () => {
     expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
   });
 
+  it('deploying over a rollout still in flight warns that the rollback target is unproven, then supersedes it', async () => {
+    const { sim, world, ctx, lines } = await setup();
+    sim.seed.image(world.repository, 'stuck', { scenario: { kind: 'slow-start', startMs: 600_000 } });
+    sim.seed.image(world.repository, 'fix');
+    const stuck = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:stuck`));
+    await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: stuck }));
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:fix` }));
+    expect(lines.some((l) => /^WARN Service connect2-api-service-dev has a deployment in progress .*connect2-api-dev:2.*return to connect2-api-dev:2, which has not completed/.test(l))).toBe(true);
+    expect(result.previousTaskDefinitionArn).toBe(stuck);
+    expect(result.status).toBe('deployed');
+  });
+
   it('register-only registers and stops; the next deploy reuses that revision', async () => {
     const { sim, world, ctx } = await setup();
     sim.seed.image(world.repository, 'v2');
