@@ -23,6 +23,8 @@ import { Input, readSettings, type Settings } from './settings';
 /** The summary cap is in bytes; leave room for what other steps of the job append. */
 const SUMMARY_BUDGET = SUMMARY_LIMIT - 64 * 1024;
 const bytes = (text: string) => Buffer.byteLength(text);
+/** Resource lines in the log group; a 20,000-resource plan should not flood the log. */
+const LOG_RESOURCES = 2000;
 
 export async function commentPlan(_context: ActionContext): Promise<void> {
   const settings = await readSettings();
@@ -32,15 +34,19 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
   }
   const identity = `terraform-plan:${settings.name}`;
   const prefix = stickyMarker(identity);
-  const target = commentTarget(settings);
+  const event = readEvent();
+  const target = commentTarget(settings, event);
   const env = process.env;
   const link = runUrl(env);
+  // On pull_request events GITHUB_SHA is the test merge commit; reviewers know the head commit.
+  const sha: string | undefined = event.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  const commitUrl = sha && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${sha}` : undefined;
   const where = `the job summary${link ? ` of [this run](${link})` : ''}`;
 
   if (!settings.prepared) {
     // The plan failed: an error comment, then the step fails.
     const failed = parsePlanLog(settings.planLog ?? '');
-    const view = { failed, name: settings.name, tool: settings.tool, logMissing: settings.planLog === undefined, sha: env.GITHUB_SHA, runUrl: link };
+    const view = { failed, name: settings.name, tool: settings.tool, logMissing: settings.planLog === undefined, sha, commitUrl, runUrl: link };
     const comment = renderFailedPlan(view, { limit: COMMENT_LIMIT, prefix });
     const summary = renderFailedPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
     await writeSummary(summary.markdown);
@@ -58,7 +64,8 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     name: settings.name,
     tool: settings.tool,
     text,
-    sha: env.GITHUB_SHA,
+    sha,
+    commitUrl,
     runUrl: link,
     expectedDigest: settings.expectedDigest,
   };
@@ -67,6 +74,7 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
 
   core.info(`${settings.tool} plan for '${settings.name}': ${line}`);
   core.info(`Digest: ${digest}`);
+  logChanges(plan);
   if (comment.cut) core.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
 
   // Summary and outputs first: they stand even when commenting fails (a fork's read-only token).
@@ -96,6 +104,20 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
   }
 }
 
+/** Addresses and actions only (never values), folded away in the log. */
+function logChanges(plan: PlanView['plan']): void {
+  const changed = plan.resources.filter((resource) => resource.action !== 'no-op' || resource.importing || resource.previousAddress);
+  if (changed.length === 0) return;
+  const shown = changed.slice(0, LOG_RESOURCES);
+  core.startGroup(`Resource changes (${changed.length})`);
+  for (const resource of shown) {
+    const extra = [resource.previousAddress ? `moved from ${resource.previousAddress}` : '', resource.importing ? 'imported' : ''].filter(Boolean).join(', ');
+    core.info(`${resource.action.padEnd(7)} ${resource.address}${extra ? ` (${extra})` : ''}`);
+  }
+  if (changed.length > shown.length) core.info(`… and ${changed.length - shown.length} more (see the job summary)`);
+  core.endGroup();
+}
+
 interface Target {
   owner: string;
   repo: string;
@@ -103,12 +125,11 @@ interface Target {
 }
 
 /** The pull request to comment on: from the event, else from pr-number; undefined when neither. */
-function commentTarget(settings: Settings): Target | undefined {
+function commentTarget(settings: Settings, event: Record<string, any>): Target | undefined {
   if (settings.mode === 'off') {
     core.info("mode is 'off': no comment is posted; outputs and the job summary are still written.");
     return undefined;
   }
-  const event = readEvent();
   const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
   const issueNumber = typeof fromEvent === 'number' ? fromEvent : settings.prNumberInput;
   if (issueNumber === undefined) {

@@ -40,3 +40,9 @@ export function firstLines(text: string, max: number): { text: string; cut: numb
   const total = text.split('\n').length;
   return { text: `${text.slice(0, index)}\n… (${plural(total - max, 'more line')})`, cut: total - max };
 }
+
+/** `commit <code>abc1234def56</code>`, linked when a URL is known. */
+export function commitLink(sha: string, url?: string): string {
+  const short = `<code>${escapeHtml(sha.slice(0, 12))}</code>`;
+  return url ? `commit <a href="${escapeHtml(url)}">${short}</a>` : `commit ${short}`;
+}

@@ -4,7 +4,7 @@
  * follows for context. The same size limit applies, degrading from full details to summaries only.
  */
 import type { FailedPlan, Diagnostic } from './failed-plan';
-import { code, collapsible, escapeHtml, fence, firstLines, plural } from './markdown';
+import { code, collapsible, commitLink, escapeHtml, fence, firstLines, plural } from './markdown';
 
 export interface FailedView {
   failed: FailedPlan;
@@ -13,6 +13,8 @@ export interface FailedView {
   /** The log was not given: say where to look instead. */
   logMissing?: boolean;
   sha?: string;
+  /** Link for the commit, e.g. https://github.com/o/r/commit/<sha>. */
+  commitUrl?: string;
   runUrl?: string;
 }
 
@@ -69,7 +71,7 @@ function render(view: FailedView, prefix: string | undefined, level: { detailLin
     parts.push(collapsible(`Plan log (last ${plural(Math.min(lines.length, level.tailLines), 'line')})`, fence(tail, 'text'), errors.length === 0));
   }
   const footer: string[] = [];
-  if (view.sha) footer.push(`commit <code>${escapeHtml(view.sha.slice(0, 12))}</code>`);
+  if (view.sha) footer.push(commitLink(view.sha, view.commitUrl));
   if (view.runUrl) footer.push(`[workflow run](${view.runUrl})`);
   if (view.failed.terraformVersion) footer.push(`${escapeHtml(view.tool)} ${escapeHtml(view.failed.terraformVersion)}`);
   if (footer.length > 0) parts.push(`<sub>${footer.join(' · ')}</sub>`);

@@ -14,7 +14,7 @@ import { hasChanges, planLine } from './counts';
 import { describeOutput, describeReason, describeResource } from './json-diff';
 import type { PlanModel, ResourceChange } from './plan-json';
 import { toDiffSyntax, type TextBodies } from './plan-text';
-import { code, collapsible, escapeHtml, fence, firstLines, number, plural } from './markdown';
+import { code, collapsible, commitLink, escapeHtml, fence, firstLines, number, plural } from './markdown';
 
 export type Detail = 'full' | 'trimmed' | 'addresses' | 'counts';
 
@@ -29,6 +29,8 @@ export interface PlanView {
   tool: string;
   text?: TextBodies;
   sha?: string;
+  /** Link for the commit, e.g. https://github.com/o/r/commit/<sha>. */
+  commitUrl?: string;
   runUrl?: string;
   /** The digest the caller expected (apply guard), when one was given. */
   expectedDigest?: string;
@@ -442,7 +444,7 @@ function outputs(view: PlanView): string {
 
 function footer(view: PlanView): string {
   const parts: string[] = [];
-  if (view.sha) parts.push(`commit <code>${escapeHtml(view.sha.slice(0, 12))}</code>`);
+  if (view.sha) parts.push(commitLink(view.sha, view.commitUrl));
   if (view.runUrl) parts.push(`[workflow run](${view.runUrl})`);
   if (view.plan.terraformVersion) parts.push(`${escapeHtml(view.tool)} ${escapeHtml(view.plan.terraformVersion)}`);
   parts.push(`digest <code>${view.digest}</code>`);

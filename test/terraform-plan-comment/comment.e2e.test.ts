@@ -97,6 +97,19 @@ describe('one sticky comment per pull request and name', () => {
     expect(run.outputs['comment-id']).toBeUndefined();
   });
 
+  it('names the head commit of the pull request (not the test merge commit) and lists changes in a log group', async () => {
+    const pr = newPull();
+    const head = 'c0ffee0000000000000000000000000000000001';
+    const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'dev' }, { pr, event: { number: pr, pull_request: { number: pr, head: { sha: head } } } });
+    expect(run.exitCode).toBe(0);
+    const body = gh.state.comments(REPO, pr)[0].body;
+    expect(body).toContain(`commit <a href="https://github.com/connect2/connect2-api/commit/${head}"><code>c0ffee000000</code></a>`);
+    expect(body).not.toContain('f00dbabe1234');
+    expect(run.log).toContain('::group::Resource changes (5)');
+    expect(run.log).toMatch(/^delete {2}module\.app\[0\]\.aws_security_group_rule\.rule_00000$/m);
+    expect(run.log).not.toContain(SECRET);
+  });
+
   it('pr-number comments from a non-pull_request event', async () => {
     const pr = newPull();
     const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'dev', 'pr-number': String(pr) });
