@@ -6,6 +6,9 @@ import type { Inputs } from '../../packages/action-kit';
 import { InputError } from '../../packages/action-kit';
 import { parseTaskCommand, validateStartedBy, type AssignPublicIp, type RunTaskRequest } from '../../packages/ecs';
 
+/** action.yml's default, also used when the input is set to '' (an empty command cannot be meant). */
+const DEFAULT_COMMAND = 'alembic upgrade head';
+const DEFAULT_STARTED_BY = 'connect2-actions/run-migration';
 const LAUNCH_TYPES = ['FARGATE', 'EC2', 'EXTERNAL'] as const;
 
 export interface MigrationInputs {
@@ -33,7 +36,7 @@ export function readMigrationInputs(inputs: Inputs): MigrationInputs {
       service,
       taskDefinition,
       container: inputs.optional('container'),
-      command: parseTaskCommand(inputs.optional('command') ?? ''),
+      command: parseTaskCommand(inputs.optional('command') ?? DEFAULT_COMMAND),
       network: {
         subnets: subnets.length > 0 ? subnets : undefined,
         securityGroups: securityGroups.length > 0 ? securityGroups : undefined,
@@ -41,7 +44,7 @@ export function readMigrationInputs(inputs: Inputs): MigrationInputs {
         launchType: inputs.optional('launch-type') === undefined ? undefined : inputs.enumeration('launch-type', LAUNCH_TYPES, 'FARGATE'),
       },
     },
-    startedBy: validateStartedBy(inputs.optional('started-by') ?? 'connect2-actions/run-migration'),
+    startedBy: validateStartedBy(inputs.optional('started-by') ?? DEFAULT_STARTED_BY),
     timeoutMs: inputs.duration('timeout-minutes', 20 * 60_000, 'minutes', { minMs: 1000 }),
     intervalMs: inputs.duration('poll-interval-seconds', 5000, 'seconds', { minMs: 1000, maxMs: 300_000 }),
     stopOnCancel: inputs.boolean('stop-on-cancel', true),
