@@ -127,6 +127,38 @@ describe('one sticky comment per pull request and name', () => {
   });
 });
 
+describe('GitHub answering badly', () => {
+  it('a 5xx on posting is retried, and the PR ends with exactly one comment', async () => {
+    const pr = newPull();
+    const fault = gh.faults.serverError({ count: 1, status: 502, method: 'POST', path: /\/issues\/\d+\/comments$/ });
+    try {
+      const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'dev' }, { pr });
+      expect(run.errors).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(gh.calls('POST').filter((call) => call.status === 502)).toHaveLength(1);
+      expect(gh.state.comments(REPO, pr)).toHaveLength(1);
+    } finally {
+      fault.remove();
+    }
+  });
+
+  it('a secondary rate limit is waited out, then the comment is edited in place', async () => {
+    const pr = newPull();
+    await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'dev' }, { pr });
+    const fault = gh.faults.rateLimit({ count: 1, kind: 'secondary', retryAfterSeconds: 1, method: 'PATCH' });
+    try {
+      const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5, variant: 'z' }), name: 'dev' }, { pr });
+      expect(run.errors).toEqual([]);
+      expect(run.annotations.some((a) => a.level === 'warning' && /secondary rate limit/.test(a.message))).toBe(true);
+      const comments = gh.state.comments(REPO, pr);
+      expect(comments).toHaveLength(1);
+      expect(comments[0].body).toContain(run.outputs.digest);
+    } finally {
+      fault.remove();
+    }
+  });
+});
+
 describe('plans that must not pass as fine', () => {
   it('a JSON plan with errored: true is commented as partial and fails the step', async () => {
     const pr = newPull();
