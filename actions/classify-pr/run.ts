@@ -67,14 +67,14 @@ function requireToken(config: ClassifyConfig): string {
 
 /** Outside pull requests: the `base`/`head` inputs, compared with git. */
 async function rangeFiles(config: ClassifyConfig, checkout: GitCheckout): Promise<ChangedFiles> {
-  const head = config.head ?? 'HEAD';
-  if (!config.base) {
+  const { base, head = 'HEAD' } = config;
+  if (!base) {
     throw new InputError(INPUT.base, `is empty and the '${process.env.GITHUB_EVENT_NAME ?? 'current'}' event is not a pull request`, "set 'base' (and 'head', default HEAD) to the refs to compare");
   }
   try {
-    return await gitRangeFiles(checkout, config.base, head);
+    return await core.group(`git diff ${base}...${head}`, () => gitRangeFiles(checkout, base, head));
   } catch (error) {
-    if (error instanceof GitError) throw new ActionError(`Could not list the files changed between '${config.base}' and '${head}': ${error.message}.`);
+    if (error instanceof GitError) throw new ActionError(`Could not list the files changed between '${base}' and '${head}': ${error.message}.`);
     throw error;
   }
 }

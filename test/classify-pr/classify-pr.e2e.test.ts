@@ -366,6 +366,16 @@ describe('classify-pr outside pull requests', () => {
     expect(gh.requests).toEqual([]);
   });
 
+  it('says which ref it could not find', async () => {
+    const dir = tempRepo();
+    writeFiles(dir, { 'README.md': '# x\n' });
+    commitAll(dir, 'base');
+    const run = await runAction('classify-pr', { inputs: { base: 'release/9' }, env: gh.env, eventName: 'workflow_dispatch', token: gh.token, cwd: dir });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors[0]).toMatch(/^Could not list the files changed between 'release\/9' and 'HEAD': 'release\/9' is not in the checkout and could not be fetched from 'origin'/);
+    expect(run.outputs).toEqual({});
+  });
+
   it('asks for base when there is no pull request', async () => {
     const run = await runAction('classify-pr', { env: gh.env, eventName: 'push', token: gh.token });
     expect(run.errors).toEqual(["Input 'base' is empty and the 'push' event is not a pull request; set 'base' (and 'head', default HEAD) to the refs to compare."]);
