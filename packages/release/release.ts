@@ -12,6 +12,7 @@ import type { GitHubClient, RepositoryRef } from '../github';
 import { resolveCommit } from '../github/commits';
 import { findRelease } from '../github/releases';
 import { changesOf } from './commits';
+import { inStep } from './errors';
 import { releaseLevel, type ParsedCommit } from './conventional';
 import { apiHistory, type History } from './history';
 import { localHistory } from './local-git';
@@ -80,14 +81,14 @@ export async function createRelease(options: ReleaseOptions, deps: ReleaseDepend
   const log = deps.log ?? (() => undefined);
   const { repository } = options;
 
-  const targetSha = await resolveCommit(client, repository, options.target);
+  const targetSha = await inStep(`Resolving target '${options.target}'`, 'read', () => resolveCommit(client, repository, options.target));
   if (!targetSha) {
     throw new ActionError(`Target '${options.target}' is not a commit of ${repository.owner}/${repository.repo}: give a commit SHA, branch or tag that exists there.`);
   }
   log(`Target: ${options.target === targetSha ? targetSha : `${options.target} = ${targetSha}`}`);
 
   for (let plan = 1; ; plan++) {
-    const tags = await readTags(client, repository, options.tagPrefix);
+    const tags = await inStep(`Listing tags with prefix '${options.tagPrefix}'`, 'read', () => readTags(client, repository, options.tagPrefix));
     log(`Release tags with prefix '${options.tagPrefix}': ${tags.releases.length}`);
     const result = await planAndPublish(options, deps, targetSha, tags);
     if (result !== 'replan') return result;
@@ -106,13 +107,13 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
   const history = (options.workspace ? await localHistory(options.workspace, targetSha) : undefined) ?? apiHistory(client, repository, log);
   log(`History from ${history.kind === 'git' ? 'the local checkout' : 'the GitHub API'}`);
 
-  const previous = await findPreviousRelease(tags.releases, targetSha, history);
+  const previous = await inStep('Finding the previous release', 'read', () => findPreviousRelease(tags.releases, targetSha, history));
   log(`Previous release: ${previous ? `${previous.name} (${previous.sha.slice(0, 7)})` : 'none'}`);
 
   // Already released: the highest release tag on the target is the release of this commit.
   const existingTag = tagsOn(tags, targetSha)[0];
   if (existingTag) {
-    const release = await findRelease(client, repository, existingTag.name);
+    const release = await inStep(`Reading the release of ${existingTag.name}`, 'read', () => findRelease(client, repository, existingTag.name));
     if (release) {
       log(`${existingTag.name} is already on ${targetSha.slice(0, 7)} with release ${release.url}: nothing to create.`);
       const majorTag = await maybeMajorTag(options, deps, existingTag.version, targetSha, tags, history);
@@ -141,7 +142,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
   // A later release that already contains the target (a slow or rerun pipeline of an older push):
   // its changes are released, and a new, lower version on top of an older commit would only confuse.
   if (!existingTag) {
-    const including = await findIncludingRelease(tags, previous, targetSha, history);
+    const including = await inStep('Checking later releases', 'read', () => findIncludingRelease(tags, previous, targetSha, history));
     if (including) {
       log(`${targetSha.slice(0, 7)} is already part of ${including.name} (${including.sha.slice(0, 7)}): nothing to release.`);
       return {
@@ -160,7 +161,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     }
   }
 
-  const range = await history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT);
+  const range = await inStep(`Reading the commits since ${previous?.name ?? 'the start'}`, 'read', () => history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT));
   const { commits: changes, merges } = changesOf(range.commits);
   log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(changes)}`);
   const level = releaseLevel(changes);
@@ -221,7 +222,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     return { ...base, outcome: 'dry-run', created: false, majorTag };
   }
 
-  const published = await publishRelease(client, repository, {
+  const published = await inStep(`Creating tag and release ${tag}`, 'write', () => publishRelease(client, repository, {
     tag,
     targetSha,
     name: tag,
@@ -230,7 +231,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     prerelease: options.prerelease,
     // Drafts and pre-releases cannot be latest; a lower version than an existing release must not be.
     makeLatest: !options.draft && !options.prerelease && !isPrerelease(version) && !tags.releases.some((release) => greaterThan(release.version, version)),
-  });
+  }));
   if (published.outcome === 'tag-taken') {
     warn(`Tag ${tag} was created on ${published.existingSha.slice(0, 7)} by another run while this one planned.`);
     return 'replan';
@@ -276,7 +277,8 @@ function otherTag(tags: TagIndex, name: string, targetSha: string): string | und
 async function maybeMajorTag(options: ReleaseOptions, deps: ReleaseDependencies, version: string, targetSha: string, tags: TagIndex, history: History): Promise<MajorTagResult | undefined> {
   if (!options.updateMajorTag) return undefined;
   const skipReason = options.draft ? 'the release is a draft' : options.prerelease ? 'the release is marked pre-release' : undefined;
-  const result = await updateMajorTag(deps.client, options.repository, {
+  const major = `${options.tagPrefix}${version.split('.')[0]}`;
+  const result = await inStep(`Updating the major tag ${major}`, 'write', () => updateMajorTag(deps.client, options.repository, {
     prefix: options.tagPrefix,
     version,
     targetSha,
@@ -284,7 +286,7 @@ async function maybeMajorTag(options: ReleaseOptions, deps: ReleaseDependencies,
     history,
     write: !options.dryRun,
     skipReason,
-  });
+  }));
   const line = `Major tag: ${result.reason}`;
   if (result.action === 'kept-newer' || result.action === 'kept-unknown') (deps.warn ?? deps.log)?.(line);
   else deps.log?.(line);

@@ -412,8 +412,17 @@ describe('faults', () => {
     const { target } = featFixChore();
     const run = await world.release(target, {}, { token: world.gh.readOnlyToken });
     expect(run.exitCode).not.toBe(0);
-    expect(onlyError(run)).toMatch(/403|Resource not accessible|permission/i);
+    expect(onlyError(run)).toMatch(/^Creating tag and release v1\.3\.0 failed: GitHub answered 403 Resource not accessible by integration \(the token lacks 'contents: write'/);
+    expect(run.log).toContain('Version: 1.3.0');
     expect(world.gh.state.releases(REPO)).toHaveLength(0);
+  });
+
+  it('a bad token fails on the first call, naming it', async () => {
+    const { target } = featFixChore();
+    const run = await world.release(target, {}, { token: 'not-a-token' });
+    expect(run.exitCode).not.toBe(0);
+    expect(onlyError(run)).toMatch(/^Resolving target '[0-9a-f]{40}' failed: GitHub answered 401 Bad credentials \(github-token is not a valid token\)\.$/);
+    expect(world.gh.mutatingCalls()).toEqual([]);
   });
 
   it('a computed tag already used on another branch fails clearly, writing nothing', async () => {
