@@ -3,6 +3,7 @@
  * migration or a 20-minute timeout takes milliseconds, and the real SDK clients still talk HTTP.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import { VirtualClock } from '../../packages/action-kit';
 import { CancelledError } from '../../packages/action-kit';
 import { planRunTask, runTask, resultError, startTask, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
@@ -59,6 +60,8 @@ describe('runTask on a virtual clock', () => {
     expect(resultError(result)).toBeUndefined();
     expect(lines).toEqual(logLines);
     expect(result.lastLines.at(-1)).toBe('migration step 120');
+    // The stream did not exist before the container ran: the tail waited for it instead of failing.
+    expect(aws.calls('GetLogEvents')[0].errorType).toBe('ResourceNotFoundException');
     // The lines streamed while the task ran: GetLogEvents was called on many polls, not only at the end.
     expect(aws.calls('GetLogEvents').length).toBeGreaterThan(100);
     expect(aws.calls('StopTask')).toEqual([]);
@@ -182,6 +185,14 @@ describe('RunTask idempotency', () => {
     expect((calls[0].body as any).clientToken).toMatch(/^[0-9a-f-]{36}$/);
     expect((calls[1].body as any).clientToken).toBe((calls[0].body as any).clientToken);
     expect(aws.state.tasks(CLUSTER).filter((t) => !t.group.startsWith('service:'))).toHaveLength(1);
+  });
+
+  it('treats an answer with neither a task nor a failure as an error', async () => {
+    // The simulator always answers one or the other; this is the branch for an API that does not.
+    const empty = { send: async () => ({ tasks: [], failures: [] }) } as unknown as ECSClient;
+    await expect(startTask(empty, await plan(), { startedBy: 'test' })).rejects.toThrow(
+      'RunTask did not start the task in cluster connect2-api-cluster-dev: ECS returned no task and no failure',
+    );
   });
 
   it('gets the already started task back when the same client token is sent again', async () => {
