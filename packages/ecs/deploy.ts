@@ -51,7 +51,7 @@ export interface DeployOptions {
   timeoutMs: number;
   /** How long to watch a rollback settle (default: the timeout). */
   rollbackTimeoutMs?: number;
-  /** After cancellation the runner allows seconds, not minutes: watch the rollback this long (default 20 s). */
+  /** After cancellation the runner allows seconds (SIGINT, SIGTERM 7.5 s later, then SIGKILL): watch the rollback this long (default 5 s) so outputs and summary are still written. */
   cancelRollbackTimeoutMs?: number;
   signal?: AbortSignal;
   /** Called right after UpdateService, before waiting: the action saves state for its post step. */
@@ -270,7 +270,7 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
     return finish({ ...common, status: failedStatus, reason: `${failure}; not rolled back (rollback-on-failure: false)`, watch, stoppedTasks, cancelled });
   }
 
-  const rollbackTimeoutMs = cancelled ? (options.cancelRollbackTimeoutMs ?? 20_000) : (options.rollbackTimeoutMs ?? options.timeoutMs);
+  const rollbackTimeoutMs = cancelled ? (options.cancelRollbackTimeoutMs ?? 5_000) : (options.rollbackTimeoutMs ?? options.timeoutMs);
   let back: RollbackResult;
   try {
     back = await rollback(ctx, {
