@@ -14,10 +14,12 @@ export interface PlanCounts {
   forget: number;
   /** Output values that change. */
   outputs: number;
+  /** Resources with actions this version does not know (shown, never silently dropped). */
+  other: number;
 }
 
 export function countChanges(plan: PlanModel): PlanCounts {
-  const counts: PlanCounts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, outputs: 0 };
+  const counts: PlanCounts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, outputs: 0, other: 0 };
   for (const resource of plan.resources) {
     if (resource.previousAddress) counts.move++;
     if (resource.mode !== 'managed') continue;
@@ -41,6 +43,9 @@ export function countChanges(plan: PlanModel): PlanCounts {
       case 'forget':
         counts.forget++;
         break;
+      case 'other':
+        counts.other++;
+        break;
       default:
         break;
     }
@@ -51,7 +56,7 @@ export function countChanges(plan: PlanModel): PlanCounts {
 
 /** True when applying the plan would change anything: resources, state addresses or outputs. */
 export function hasChanges(counts: PlanCounts): boolean {
-  return counts.add + counts.change + counts.destroy + counts.import + counts.move + counts.forget + counts.outputs > 0;
+  return counts.add + counts.change + counts.destroy + counts.import + counts.move + counts.forget + counts.outputs + counts.other > 0;
 }
 
 /** The familiar line, e.g. `Plan: 2 to add, 1 to change, 0 to destroy.` */

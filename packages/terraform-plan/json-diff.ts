@@ -14,6 +14,7 @@ const HEADLINE: Record<ResourceChange['action'], string> = {
   read: 'will be read during apply',
   'no-op': 'is unchanged',
   forget: 'will no longer be managed by Terraform (not destroyed)',
+  other: 'has actions this version of the action does not know',
 };
 
 /** Longest value printed inline; longer ones are cut with a note (the full value is in the state). */
@@ -34,7 +35,12 @@ export function describeResource(resource: ResourceChange, options: { drift?: bo
   } else if (resource.action === 'no-op' && resource.previousAddress && !resource.importing) {
     lines.push(`# ${resource.previousAddress} has moved to ${resource.address}`);
   } else {
-    const headline = resource.importing && resource.action === 'no-op' ? 'will be imported' : HEADLINE[resource.action];
+    const headline =
+      resource.importing && resource.action === 'no-op'
+        ? 'will be imported'
+        : resource.action === 'other'
+          ? `${HEADLINE.other} (${resource.actions.join(', ')})`
+          : HEADLINE[resource.action];
     lines.push(`# ${resource.address}${deposed} ${headline}`);
     if (resource.previousAddress) lines.push(`# (moved from ${resource.previousAddress})`);
   }

@@ -6,7 +6,7 @@
 import { redact, SecretScrubber, withUnknowns, type PlanValue } from './redact';
 
 /** What a plan does to one resource instance, one word per kind a reader tells apart. */
-export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'forget';
+export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op' | 'forget' | 'other';
 
 export interface ResourceChange {
   address: string;
@@ -153,8 +153,12 @@ function parseResource(entry: unknown, where: string, secrets: SecretScrubber): 
   };
 }
 
-/** Maps Terraform's action lists to one word (and the order of a replacement). */
-function classify(actions: string[], where: string): Pick<ResourceChange, 'action' | 'replaceOrder' | 'forgetsPrevious'> {
+/**
+ * Maps Terraform's action lists to one word (and the order of a replacement). A list this version
+ * does not know becomes 'other', shown with its raw actions: a newer Terraform must not make the
+ * comment fail or, worse, come out empty.
+ */
+function classify(actions: string[], _where: string): Pick<ResourceChange, 'action' | 'replaceOrder' | 'forgetsPrevious'> {
   const key = actions.join(',');
   switch (key) {
     case 'no-op':
@@ -173,7 +177,7 @@ function classify(actions: string[], where: string): Pick<ResourceChange, 'actio
     case 'forget,create':
       return { action: 'create', forgetsPrevious: true };
     default:
-      throw new PlanFormatError(`${where} has unknown actions [${actions.join(', ')}]`);
+      return { action: 'other' };
   }
 }
 

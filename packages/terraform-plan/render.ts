@@ -78,6 +78,7 @@ const GROUPS: GroupSpec[] = [
   { key: 'move', title: 'Move' },
   { key: 'forget', title: 'Forget (removed from state, not destroyed)' },
   { key: 'read', title: 'Read during apply' },
+  { key: 'other', title: 'Other actions (unknown to this version: check the plan)' },
 ];
 
 function groupOf(resource: ResourceChange): string | undefined {
@@ -168,6 +169,7 @@ function makeLabel(resource: ResourceChange): string {
   if (resource.previousAddress) parts.push(`moved from ${code(resource.previousAddress)}`);
   if (resource.importing) parts.push(`imported${resource.importing.id ? ` from ${code(resource.importing.id)}` : ''}`);
   if (resource.forgetsPrevious) parts.push('the previous object is forgotten, not destroyed');
+  if (resource.action === 'other') parts.push(`actions ${code(resource.actions.join(', '))}`);
   return `${code(resource.address)}${parts.length > 0 ? ` — ${parts.join('; ')}` : ''}`;
 }
 
@@ -260,11 +262,15 @@ function header(view: PlanView): string {
   }
   if (changes || failed) {
     lines.push('', `**\`${planLine(counts)}\`**`);
-    if (counts.add + counts.change + counts.destroy + counts.import + counts.move + counts.forget === 0 && counts.outputs > 0) {
+    if (counts.add + counts.change + counts.destroy + counts.import + counts.move + counts.forget + counts.other === 0 && counts.outputs > 0) {
       lines.push('', 'No resource changes; only output values change.');
     }
     const headers = ['Add', 'Change', 'Destroy', 'Replace', 'Import', 'Move', 'Forget', 'Outputs'];
     const values = [counts.add, counts.change, counts.destroy, counts.replace, counts.import, counts.move, counts.forget, counts.outputs];
+    if (counts.other > 0) {
+      headers.push('Other');
+      values.push(counts.other);
+    }
     lines.push('', `| ${headers.join(' | ')} |`, `| ${headers.map(() => ':-:').join(' | ')} |`, `| ${values.map(number).join(' | ')} |`);
   } else {
     lines.push('', '**No changes.** Your infrastructure matches the configuration.');

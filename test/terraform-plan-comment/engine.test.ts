@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   countChanges,
+  hasChanges,
   parsePlanDocument,
   parsePlanJson,
   parsePlanLog,
@@ -64,7 +65,17 @@ describe('parsing and counting', () => {
     expect(() => parsePlanJson('{"format_version":"2.0","planned_values":{}}')).toThrow(/format_version is 2.0/);
     expect(() => parsePlanJson('[1,2]')).toThrow(PlanFormatError);
     expect(() => parsePlanJson(doc([{ address: 'x' }]))).toThrow(/has no change object/);
-    expect(() => parsePlanJson(doc([rc('x.y', ['explode'])]))).toThrow(/unknown actions \[explode\]/);
+  });
+
+  it('keeps resources with actions a newer Terraform may add, shown with their raw actions', () => {
+    const v = view(doc([rc('x.y', ['open'], { after: { a: 1 } })]));
+    expect(v.plan.resources[0].action).toBe('other');
+    expect(v.counts.other).toBe(1);
+    expect(hasChanges(v.counts)).toBe(true);
+    const markdown = renderPlan(v, { limit: 65_536 }).markdown;
+    expect(markdown).toContain('Other actions (unknown to this version: check the plan)');
+    expect(markdown).toContain('actions <code>open</code>');
+    expect(v.digest).not.toBe(view(doc([])).digest);
   });
 
   it('reads OpenTofu plans (same format, no resource_changes when nothing changes)', () => {
