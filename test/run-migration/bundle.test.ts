@@ -385,3 +385,41 @@ describe('run-migration bundle, fast tasks', () => {
     expect(fast.requests.slice(mark).map((r) => r.operation)).not.toContain('DescribeServices');
   });
 });
+
+describe('run-migration after ecs-deploy register-only (the README example)', () => {
+  let world: Simulator;
+  beforeAll(async () => {
+    ({ aws: world } = await startWorld());
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('migrates with the revision ecs-deploy registered, before the service runs it', async () => {
+    world.seed.image('connect2-api-dev', 'def456');
+    const register = await runAction('ecs-deploy', {
+      inputs: { cluster: CLUSTER, service: SERVICE, image: 'connect2-api-dev:def456', container: CONTAINER, 'register-only': 'true' },
+      env: { ...world.env },
+    });
+    expect(register.errors).toEqual([]);
+    const revision = register.outputs['task-definition-arn'];
+    expect(revision).toMatch(/task-definition\/connect2-api-dev:2$/);
+
+    world.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 1500, logLines: ['Running upgrade 3c4d -> 5e6f'] });
+    const mark = world.requests.length;
+    const migrate = await runAction('run-migration', {
+      inputs: { cluster: CLUSTER, service: SERVICE, 'task-definition': revision, container: CONTAINER, 'poll-interval-seconds': '1' },
+      env: { ...world.env },
+    });
+
+    expect(migrate.errors).toEqual([]);
+    expect(migrate.log).toContain('| Running upgrade 3c4d -> 5e6f');
+    const runTask = world.requests.slice(mark).filter((r) => r.operation === 'RunTask');
+    expect(runTask).toHaveLength(1);
+    expect((runTask[0].body as Record<string, unknown>).taskDefinition).toBe(revision);
+    // The migration ran the new image while the service still runs revision 1.
+    const ran = world.state.tasks(CLUSTER).find((t) => t.taskArn === migrate.outputs['task-arn']);
+    expect(ran?.containers.find((c) => c.name === CONTAINER)?.image).toMatch(/connect2-api-dev(:def456|@sha256:[0-9a-f]{64})$/);
+    expect(world.state.service(CLUSTER, SERVICE)?.taskDefinition).toMatch(/connect2-api-dev:1$/);
+  });
+});
