@@ -10,6 +10,7 @@ import {
   classifyChanges,
   classifyOutputs,
   jobSummary,
+  mixedPolicy,
   publishFeedback,
   readClassifyConfig,
   verdict,
@@ -52,10 +53,11 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   core.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
 
   const context = { head: pull?.head?.ref, base: pull?.base?.ref, headSha: pull?.head?.sha, runUrl: runUrl(), infrastructureGlobs: config.rules.infrastructure.globs };
-  const feedback = target ? await publishFeedback(target, result, config, context) : { rows: [], failures: [] };
-  await writeSummary(jobSummary(result, { flow, source: changes.description, failOnMixed: config.failOnMixed, feedback: feedback.rows }));
+  const policy = mixedPolicy(config, pull?.head?.ref);
+  const feedback = target ? await publishFeedback(target, result, config, context, policy) : { rows: [], failures: [] };
+  await writeSummary(jobSummary(result, { flow, source: changes.description, mixedAllowedBecause: policy.allowedBecause, feedback: feedback.rows }));
 
-  const outcome = verdict(result, flow, config.failOnMixed, feedback.failures);
+  const outcome = verdict(result, flow, policy, feedback.failures);
   for (const line of outcome.warnings) warning(line);
   if (outcome.problems.length > 0) throw new ActionError(outcome.problems[0], { details: outcome.problems.slice(1) });
 }

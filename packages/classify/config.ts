@@ -6,7 +6,7 @@ import { InputError, type Inputs } from '../action-kit';
 import { parseBranchFlow, type FlowRule } from './branch-flow';
 import type { ClassifyRules } from './classify';
 import { DEFAULT_INFRASTRUCTURE_PATHS, DEFAULT_LABELS } from './defaults';
-import { compileGlobs } from './globs';
+import { compileGlobs, type GlobSet } from './globs';
 import type { LabelNames } from './labels';
 
 /** Input names, declared once (action.yml is the public contract). */
@@ -15,6 +15,7 @@ export const INPUT = {
   infrastructurePaths: 'infrastructure-paths',
   ignorePaths: 'ignore-paths',
   failOnMixed: 'fail-on-mixed',
+  promotionBranches: 'promotion-branches',
   labels: 'labels',
   infrastructureLabel: 'infrastructure-label',
   applicationLabel: 'application-label',
@@ -29,6 +30,8 @@ export interface ClassifyConfig {
   token?: string;
   rules: ClassifyRules;
   failOnMixed: boolean;
+  /** Heads whose mixed PRs are reported, not failed (promotions). */
+  promotionBranches: GlobSet;
   labels: boolean;
   labelNames: LabelNames;
   comment: boolean;
@@ -71,6 +74,7 @@ export function readClassifyConfig(inputs: Inputs): ClassifyConfig {
     token: inputs.optional(INPUT.token),
     rules,
     failOnMixed: inputs.boolean(INPUT.failOnMixed, true),
+    promotionBranches: compileGlobs(INPUT.promotionBranches, inputs.multiline(INPUT.promotionBranches), { kind: 'branch' }),
     labels: inputs.boolean(INPUT.labels, true),
     labelNames,
     comment: inputs.boolean(INPUT.comment, true),

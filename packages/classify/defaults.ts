@@ -33,6 +33,9 @@ export const DEFAULT_BRANCH_FLOW: readonly string[] = [
   'hotfix/* -> main',
 ];
 
+/** Head branches whose PRs promote already-reviewed work: mixing is expected there. */
+export const DEFAULT_PROMOTION_BRANCHES: readonly string[] = ['development', 'staging'];
+
 export const DEFAULT_LABELS = {
   infrastructure: 'infrastructure',
   application: 'application',

@@ -9,6 +9,7 @@ import type { Classification } from './classify';
 import { COMMENT_IDENTITY, mixedComment, resolvedComment, type CommentContext } from './comment';
 import { planLabels, type LabelNames } from './labels';
 import type { ClassifyConfig } from './config';
+import type { MixedPolicy } from './mixed-policy';
 
 export interface PullTarget {
   client: GitHubClient;
@@ -101,6 +102,7 @@ export async function publishFeedback(
   result: Classification,
   config: Pick<ClassifyConfig, 'labels' | 'comment' | 'labelNames'>,
   context: CommentContext,
+  policy: MixedPolicy,
 ): Promise<Feedback> {
   const feedback: Feedback = { rows: [], failures: [] };
   const attempt = async (name: string, enabled: boolean, off: string, work: () => Promise<string>) => {
@@ -114,6 +116,7 @@ export async function publishFeedback(
     }
   };
   await attempt('Labels', config.labels, "off ('labels: false')", () => applyLabels(target, result, config.labelNames));
-  await attempt('Comment', config.comment, "off ('comment: false')", () => updateComment(target, result, context));
+  if (result.type === 'mixed' && config.comment && !policy.comment) feedback.rows.push(['Comment', `none: ${policy.allowedBecause ?? 'not needed'}`]);
+  else await attempt('Comment', config.comment, "off ('comment: false')", () => updateComment(target, result, context));
   return feedback;
 }

@@ -17,7 +17,8 @@ export interface SummaryContext {
   flow: FlowResult;
   /** Where the file list came from, e.g. "pulls API (12 files)". */
   source: string;
-  failOnMixed: boolean;
+  /** Why a mixed PR is tolerated (promotion, fail-on-mixed false); undefined when it fails. */
+  mixedAllowedBecause?: string;
   /** Extra rows such as what happened to the labels and the comment. */
   feedback?: string[][];
 }
@@ -54,7 +55,7 @@ function fileTable(files: readonly ClassifiedPath[], withGlob: string | undefine
 
 export function jobSummary(result: Classification, context: SummaryContext): string {
   const counts = `${result.infrastructure.length + result.application.length} (${result.infrastructure.length} infrastructure, ${result.application.length} application${result.ignored.length ? `, ${result.ignored.length} ignored` : ''})`;
-  const verdict = result.type === 'mixed' && !context.failOnMixed ? 'mixed (allowed: fail-on-mixed is false)' : result.type;
+  const verdict = result.type === 'mixed' && context.mixedAllowedBecause ? `mixed (allowed: ${context.mixedAllowedBecause})` : result.type;
   const parts = [
     `## ${ICON[result.type]} classify-pr: ${result.type}`,
     '',

@@ -1,9 +1,10 @@
 /**
- * The step's outcome: a mixed PR (unless fail-on-mixed is off), a flow violation, and labels or a
+ * The step's outcome: a mixed PR (unless its policy tolerates it), a flow violation, and labels or a
  * comment that could not be written fail it, all in one error; a tolerated mixed PR only warns.
  */
 import type { FlowResult } from './branch-flow';
 import type { Classification } from './classify';
+import type { MixedPolicy } from './mixed-policy';
 
 export interface Verdict {
   /** Reasons to fail, most important first (empty: the step passes). */
@@ -13,13 +14,13 @@ export interface Verdict {
 
 const files = (count: number) => `${count} ${count === 1 ? 'file' : 'files'}`;
 
-export function verdict(result: Classification, flow: FlowResult, failOnMixed: boolean, failures: readonly string[] = []): Verdict {
+export function verdict(result: Classification, flow: FlowResult, policy: MixedPolicy, failures: readonly string[] = []): Verdict {
   const problems: string[] = [];
   const warnings: string[] = [];
   if (result.type === 'mixed') {
     const line = `This PR mixes infrastructure (${files(result.infrastructure.length)}) and application (${files(result.application.length)}) changes: split it into an infrastructure PR, merged first, and an application PR (the job summary lists the files of each kind).`;
-    if (failOnMixed) problems.push(line);
-    else warnings.push(`${line} (not failing: fail-on-mixed is false)`);
+    if (policy.fail) problems.push(line);
+    else warnings.push(`${line} (not failing: ${policy.allowedBecause ?? 'allowed'})`);
   }
   if (flow.status === 'violation') problems.push(flow.message);
   problems.push(...failures);

@@ -137,6 +137,24 @@ describe('classify-pr against the GitHub simulator', () => {
     expect(comments(pull)).toHaveLength(1);
   });
 
+  it('a mixed promotion PR (staging -> main) is reported, not failed or commented on', async () => {
+    const pull = seedPull('staging', 'main', ['app/api/routes/users.py', 'infrastructure/terraform/modules/redis/main.tf']);
+    const run = await classify(pull);
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ type: 'mixed', flow: 'ok' });
+    expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(/mixes infrastructure .* \(not failing: a promotion PR from 'staging' \(promotion-branches\)/),
+    ]);
+    expect(labels(pull)).toEqual(['mixed-changes']);
+    expect(comments(pull)).toEqual([]);
+    expect(run.summary).toContain("| Type | mixed (allowed: a promotion PR from 'staging'");
+    // With no promotion branches the same PR fails.
+    const strict = await classify(pull, { 'promotion-branches': '' });
+    expect(strict.exitCode).toBe(1);
+    expect(comments(pull)).toHaveLength(1);
+  });
+
   it('the mixed PR, fixed by a push, gets the same comment updated and its labels swapped', async () => {
     // The simulator cannot change a seeded pull's files, so this PR's list comes from git: the API
     // lists none while the event says how many the head changes (the fallback the 3000-file cap needs).

@@ -19,6 +19,8 @@ import {
   jobSummary,
   classifyOutputs,
   verdict,
+  mixedPolicy,
+  DEFAULT_PROMOTION_BRANCHES,
   OUTPUT,
   INPUT,
   type ClassifyRules,
@@ -35,6 +37,7 @@ describe('default infrastructure globs', () => {
     const lines = (value: string) => value.split('\n').map((l) => l.trim()).filter(Boolean);
     expect(lines(meta.inputs['infrastructure-paths'].default)).toEqual(DEFAULT_INFRASTRUCTURE_PATHS);
     expect(lines(meta.inputs['branch-flow'].default)).toEqual(DEFAULT_BRANCH_FLOW);
+    expect(lines(meta.inputs['promotion-branches'].default)).toEqual(DEFAULT_PROMOTION_BRANCHES);
   });
 
   it.each([
@@ -229,7 +232,7 @@ describe('comment', () => {
 describe('job summary', () => {
   it('gives the type, the flow and a table per kind', () => {
     const flow = checkBranchFlow(parseBranchFlow('branch-flow', ['feature/* -> development']), 'feature/x', 'development');
-    const summary = jobSummary(classify(['app/main.py', 'infrastructure/main.tf']), { flow, source: 'pulls API (2 files)', failOnMixed: true });
+    const summary = jobSummary(classify(['app/main.py', 'infrastructure/main.tf']), { flow, source: 'pulls API (2 files)' });
     expect(summary).toContain('classify-pr: mixed');
     expect(summary).toContain('| Branch flow | ok: `feature/x` → `development` (rule `feature/* -> development`) |');
     expect(summary).toContain('### Infrastructure files (1)');
@@ -291,10 +294,22 @@ describe('outputs and verdict', () => {
 
   it('fails a mixed PR and a flow violation in one message, warns when mixing is tolerated', () => {
     const mixed = classify(['a.py', 'main.tf']);
-    expect(verdict(mixed, flowOk, true).problems).toEqual([expect.stringMatching(/^This PR mixes infrastructure \(1 file\) and application \(1 file\) changes/)]);
-    expect(verdict(mixed, flowBad, true, ['Could not comment']).problems).toHaveLength(3);
-    expect(verdict(mixed, flowOk, false)).toEqual({ problems: [], warnings: [expect.stringMatching(/fail-on-mixed is false/)] });
-    expect(verdict(classify(['a.py']), flowOk, true)).toEqual({ problems: [], warnings: [] });
+    const fails = { fail: true, comment: true };
+    const tolerated = { fail: false, comment: true, allowedBecause: 'fail-on-mixed is false' };
+    expect(verdict(mixed, flowOk, fails).problems).toEqual([expect.stringMatching(/^This PR mixes infrastructure \(1 file\) and application \(1 file\) changes/)]);
+    expect(verdict(mixed, flowBad, fails, ['Could not comment']).problems).toHaveLength(3);
+    expect(verdict(mixed, flowOk, tolerated)).toEqual({ problems: [], warnings: [expect.stringMatching(/not failing: fail-on-mixed is false\)$/)] });
+    expect(verdict(classify(['a.py']), flowOk, fails)).toEqual({ problems: [], warnings: [] });
+  });
+
+  it('tolerates a mixed promotion PR without a comment, by head branch', () => {
+    const config = readClassifyConfig(readInputs(recordInputs({ 'promotion-branches': 'development\nstaging\nrelease/*' })));
+    expect(mixedPolicy(config, 'staging')).toEqual({ fail: false, comment: false, allowedBecause: expect.stringMatching(/^a promotion PR from 'staging'/) });
+    expect(mixedPolicy(config, 'refs/heads/release/1.2')).toMatchObject({ fail: false, comment: false });
+    expect(mixedPolicy(config, 'feature/x')).toEqual({ fail: true, comment: true });
+    expect(mixedPolicy({ ...config, failOnMixed: false }, 'feature/x')).toEqual({ fail: false, comment: true, allowedBecause: 'fail-on-mixed is false' });
+    expect(mixedPolicy(readClassifyConfig(readInputs(recordInputs({}))), 'staging')).toEqual({ fail: true, comment: true });
+    expect(() => readClassifyConfig(readInputs(recordInputs({ 'promotion-branches': 'release/[1' })))).toThrow(/^Input 'promotion-branches' line 1/);
   });
 });
 
@@ -302,7 +317,7 @@ describe('job summary size', () => {
   const flow = checkBranchFlow([], undefined, undefined);
   it('lists a 3,500-file PR whole', () => {
     const paths = Array.from({ length: 3500 }, (_, i) => `app/generated/module_${i}.py`);
-    const summary = jobSummary(classify(paths), { flow, source: 'git', failOnMixed: true });
+    const summary = jobSummary(classify(paths), { flow, source: 'git' });
     expect(summary).toContain('| `app/generated/module_3499.py` | modified |');
     expect(summary).not.toMatch(/more \(every path/);
   });
@@ -310,7 +325,7 @@ describe('job summary size', () => {
   it('cuts a 30,000-file PR under the 1 MiB cap, saying how many more', () => {
     const app = Array.from({ length: 15_000 }, (_, i) => `app/generated/some/deeper/folder/module_${i}.py`);
     const infra = Array.from({ length: 15_000 }, (_, i) => `infrastructure/terraform/modules/module_${i}/main.tf`);
-    const summary = jobSummary(classify([...app, ...infra]), { flow, source: 'git', failOnMixed: true });
+    const summary = jobSummary(classify([...app, ...infra]), { flow, source: 'git' });
     expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024);
     expect(summary).toMatch(/… and \d+ more \(every path is in the step's outputs\)/);
   });
