@@ -69,9 +69,11 @@ export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): 
 
     const header = HEADER.exec(line);
     const address = header && section !== 'other' ? matchAddress(header[1], addresses) : undefined;
-    if (address) {
+    if (header && address) {
       close();
-      current = { address, lines: [line], target: section === 'drift' ? result.drift : result.changes };
+      // A deposed object shares its address with the current one: key it apart.
+      const deposed = /^ \(deposed object ([^)]+)\)/.exec(header[1].slice(address.length))?.[1];
+      current = { address: deposed ? deposedKey(address, deposed) : address, lines: [line], target: section === 'drift' ? result.drift : result.changes };
       continue;
     }
     if (SECTION_END.test(line)) {
@@ -83,6 +85,11 @@ export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): 
   }
   close();
   return result;
+}
+
+/** The key of a deposed object's block in TextBodies. */
+export function deposedKey(address: string, deposed: string): string {
+  return `${address} (deposed object ${deposed})`;
 }
 
 /**

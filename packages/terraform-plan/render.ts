@@ -13,7 +13,7 @@ import type { PlanCounts } from './counts';
 import { hasChanges, planLine } from './counts';
 import { describeOutput, describeReason, describeResource } from './json-diff';
 import type { PlanModel, ResourceChange } from './plan-json';
-import { toDiffSyntax, type TextBodies } from './plan-text';
+import { deposedKey, toDiffSyntax, type TextBodies } from './plan-text';
 import { code, collapsible, commitLink, escapeHtml, fence, firstLines, number, plural } from './markdown';
 
 export type Detail = 'full' | 'trimmed' | 'addresses' | 'counts';
@@ -131,7 +131,9 @@ function buildEntries(view: PlanView): Entry[] {
 }
 
 function bodyOf(resource: ResourceChange, bodies: Map<string, string> | undefined): string {
-  const fromText = bodies?.get(resource.address) ?? (resource.previousAddress ? bodies?.get(resource.previousAddress) : undefined);
+  const fromText = resource.deposed
+    ? bodies?.get(deposedKey(resource.address, resource.deposed))
+    : (bodies?.get(resource.address) ?? (resource.previousAddress ? bodies?.get(resource.previousAddress) : undefined));
   return toDiffSyntax(fromText ?? describeResource(resource));
 }
 

@@ -160,6 +160,34 @@ describe('rendering every kind of change', () => {
     expect(bodies.planLine).toBe('Plan: 0 to add, 1 to change, 0 to destroy.');
   });
 
+  it('text plans: a deposed object keeps its own block, apart from the current object', () => {
+    const json = doc([
+      rc('aws_instance.a', ['update'], { before: { ami: '1' }, after: { ami: '2' } }),
+      rc('aws_instance.a', ['delete'], { before: { ami: '0' } }, { deposed: 'abc123' }),
+    ]);
+    const text = [
+      'Terraform will perform the following actions:',
+      '',
+      '  # aws_instance.a will be updated in-place',
+      '  ~ resource "aws_instance" "a" {',
+      '      ~ ami = "1" -> "2"',
+      '    }',
+      '',
+      '  # aws_instance.a (deposed object abc123) will be destroyed',
+      '  - resource "aws_instance" "a" {',
+      '      - ami = "0" -> null',
+      '    }',
+      '',
+      'Plan: 0 to add, 1 to change, 1 to destroy.',
+    ].join('\n');
+    const markdown = renderPlan(view(json, text), { limit: 65_536 }).markdown;
+    const update = markdown.indexOf('"1" -> "2"');
+    const deposed = markdown.indexOf('- ami = "0" -> null'.replace('- ', ''));
+    expect(update).toBeGreaterThan(0);
+    expect(deposed).toBeGreaterThan(0);
+    expect(markdown.split('"1" -> "2"')).toHaveLength(2);
+  });
+
   it('ignores a text plan whose Plan line disagrees with the JSON', () => {
     const prepared = preparePlan(doc([rc('a.b', ['create'], { after: { x: 1 } })]), 'Plan: 5 to add, 0 to change, 0 to destroy.\n');
     expect(prepared.text).toBeUndefined();
