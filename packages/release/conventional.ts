@@ -5,7 +5,7 @@
  * and both footer spellings of a breaking change.
  */
 import { CommitParser, type ParserOptions } from 'conventional-commits-parser';
-import type { Bump, BumpOrNone } from './version';
+import { maxBump, type BumpOrNone } from './version';
 
 export type CommitKind = 'breaking' | 'feature' | 'fix' | 'performance' | 'other';
 
@@ -98,11 +98,8 @@ export function bumpOf(kind: CommitKind): BumpOrNone {
 export function releaseLevel(commits: readonly ParsedCommit[]): BumpOrNone {
   let level: BumpOrNone = 'none';
   for (const commit of commits) {
-    const bump = bumpOf(commit.kind);
-    if (bump === 'major') return 'major';
-    if (bump === 'minor' || (bump === 'patch' && level === 'none')) level = bump;
+    level = maxBump(level, bumpOf(commit.kind));
+    if (level === 'major') break;
   }
   return level;
 }
-
-export type { Bump };
