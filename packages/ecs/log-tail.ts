@@ -36,6 +36,9 @@ export interface DrainOptions {
   intervalMs?: number;
 }
 
+/** Reads of a drain when the stream exists but reading it fails. */
+const DRAIN_ATTEMPTS = 3;
+
 export class LogTail {
   private token: string | undefined;
   private disabled = false;
@@ -67,15 +70,19 @@ export class LogTail {
     await this.read(this.maxPages);
   }
 
-  /** Reads until the token repeats, waiting a little for a stream that does not exist yet. Never throws. */
+  /**
+   * Reads until the token repeats, waiting a little for a stream that does not exist yet and retrying
+   * a failed read twice (the last lines are the ones that matter). Never throws.
+   */
   async drain(options: DrainOptions): Promise<void> {
     const started = options.clock.now();
     const interval = options.intervalMs ?? 1000;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const caughtUp = await this.read(Number.POSITIVE_INFINITY);
       if (caughtUp || this.disabled) return;
-      if (this.streamSeen || options.clock.now() - started >= options.waitForStreamMs) return;
-      await options.clock.sleep(Math.min(interval, options.waitForStreamMs));
+      const giveUp = this.streamSeen ? attempt >= DRAIN_ATTEMPTS : options.clock.now() - started >= options.waitForStreamMs;
+      if (giveUp) return;
+      await options.clock.sleep(interval);
     }
   }
 

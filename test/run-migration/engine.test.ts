@@ -147,6 +147,20 @@ describe('runTask on a virtual clock', () => {
     expect(aws.calls('StopTask')).toHaveLength(1);
   });
 
+  it('retries a failing read during the drain, so the last lines are not lost', async () => {
+    // 100 lines over 29 s: those after the last poll of the running task (25 s) are read by the drain,
+    // whose first read fails on every attempt of the client (5xx).
+    const logLines = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`);
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 29_000, logLines });
+    aws.faults.inject({ kind: 'server-error', operation: 'GetLogEvents', count: 3, afterMs: 29_900 });
+    const result = await run(await plan());
+
+    expect(result.outcome).toBe('succeeded');
+    expect(aws.calls('GetLogEvents').filter((c) => c.status >= 500)).toHaveLength(3);
+    expect(lines).toEqual(logLines);
+    expect(messages.filter((m) => m.includes("Could not read the task's logs"))).toHaveLength(1);
+  });
+
   it('reports a denied logs:GetLogEvents once as a warning and still reports the outcome', async () => {
     aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 30_000, logLines: ['hidden'] });
     aws.faults.inject({ kind: 'access-denied', operation: 'GetLogEvents' });
