@@ -124,14 +124,14 @@ interface Target {
   issueNumber: number;
 }
 
-/** The pull request to comment on: from the event, else from pr-number; undefined when neither. */
+/** The pull request to comment on: pr-number when set (explicit wins), else the event's; undefined when neither. */
 function commentTarget(settings: Settings, event: Record<string, any>): Target | undefined {
   if (settings.mode === 'off') {
     core.info("mode is 'off': no comment is posted; outputs and the job summary are still written.");
     return undefined;
   }
   const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
-  const issueNumber = typeof fromEvent === 'number' ? fromEvent : settings.prNumberInput;
+  const issueNumber = settings.prNumberInput ?? (typeof fromEvent === 'number' ? fromEvent : undefined);
   if (issueNumber === undefined) {
     core.info(`No pull request: the ${process.env.GITHUB_EVENT_NAME ?? ''} event has none and pr-number is not set, so no comment is posted; outputs and the job summary are still written.`);
     return undefined;

@@ -110,10 +110,16 @@ describe('one sticky comment per pull request and name', () => {
     expect(run.log).not.toContain(SECRET);
   });
 
-  it('pr-number comments from a non-pull_request event', async () => {
+  it('pr-number comments from a non-pull_request event, and wins over the event when both are there', async () => {
     const pr = newPull();
     const run = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'dev', 'pr-number': String(pr) });
     expect(run.exitCode).toBe(0);
+    expect(gh.state.comments(REPO, pr)).toHaveLength(1);
+
+    const other = newPull();
+    const explicit = await runPlanComment(gh, { 'plan-json': planFile({ resources: 5 }), name: 'explicit', 'pr-number': String(other) }, { pr });
+    expect(explicit.exitCode).toBe(0);
+    expect(gh.state.comments(REPO, other)).toHaveLength(1);
     expect(gh.state.comments(REPO, pr)).toHaveLength(1);
   });
 
