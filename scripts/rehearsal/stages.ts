@@ -200,13 +200,13 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
   pipeline.stage(4, 'Promotion to staging, then to main behind approval: deploy and release v1.0.0');
   const toStaging = repo.pull('development', 'staging', 'Release to staging', ['app/api/routes/users.py', 'infrastructure/terraform/modules/redis/main.tf']);
   await classify(ctx, `promotion PR #${toStaging} development -> staging`, pullRequestOf(repo, toStaging, 'development', 'staging', 2), 'success', (run) =>
-    expectThat(run.outputs.flow === 'ok', `flow is '${run.outputs.flow}', expected ok`), { 'fail-on-mixed': false });
+    expectThat(run.outputs.flow === 'ok', `flow is '${run.outputs.flow}', expected ok`));
   const stagingSha = repo.merge(toStaging, 'development', 'staging');
   await deploy(ctx, environment('staging'), { imageTag: pushImage(ctx, environment('staging'), stagingSha), migration: 'success', rollout: 'success' });
 
   const toMain = repo.pull('staging', 'main', 'Production release', ['app/api/routes/users.py', 'infrastructure/terraform/modules/redis/main.tf']);
   await classify(ctx, `promotion PR #${toMain} staging -> main`, pullRequestOf(repo, toMain, 'staging', 'main', 2), 'success', (run) =>
-    expectThat(run.outputs.flow === 'ok', `flow is '${run.outputs.flow}', expected ok`), { 'fail-on-mixed': false });
+    expectThat(run.outputs.flow === 'ok', `flow is '${run.outputs.flow}', expected ok`));
   const mainSha = repo.merge(toMain, 'staging', 'main');
   pipeline.timeline.note('production environment: required reviewers approve the deployment (GitHub environment protection)');
   await deploy(ctx, environment('prod'), { imageTag: pushImage(ctx, environment('prod'), mainSha), migration: 'success', rollout: 'success' });
