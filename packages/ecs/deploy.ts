@@ -241,7 +241,8 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
       intervalMs: options.intervalMs,
       timeoutMs: options.timeoutMs,
       signal: options.signal,
-      sinceMs: updateAt - 1000,
+      // ECS's own timestamp of the new deployment, so a runner clock ahead of AWS hides no event.
+      sinceMs: started?.createdAt ? started.createdAt.getTime() : updateAt - 1000,
       timeline,
     });
   } catch (error) {

@@ -18,6 +18,9 @@ import { primaryDeployment, describeService } from './service';
 import { describeStoppedTasks, type StoppedTask } from './stopped-tasks';
 import { Timeline } from './timeline';
 
+/** Events printed at the first poll at most (the rest of a long history is summarised in one line). */
+const MAX_FIRST_EVENTS = 10;
+
 export type WatchOutcome = 'completed' | 'failed' | 'rolled-back' | 'timed-out';
 
 export type Verdict =
@@ -221,8 +224,14 @@ export async function watchDeployment(ctx: EcsContext, options: WatchOptions): P
       since = created ? created.getTime() : start;
     }
     // Events come newest first; print the unseen ones oldest first.
-    const fresh = (service.events ?? []).filter((e) => e.id && !seenEvents.has(e.id) && (e.createdAt?.getTime() ?? 0) >= (since ?? 0) - 1000).reverse();
+    let fresh = (service.events ?? []).filter((e) => e.id && !seenEvents.has(e.id) && (e.createdAt?.getTime() ?? 0) >= (since ?? 0) - 1000).reverse();
+    const firstPoll = seenEvents.size === 0;
     for (const event of service.events ?? []) if (event.id) seenEvents.add(event.id);
+    // Waiting on a deployment that started long ago (wait-stable) would replay its whole history.
+    if (firstPoll && fresh.length > MAX_FIRST_EVENTS) {
+      timeline.add({ now: clock.now(), at: clock.now(), kind: 'action', service: label, message: `${fresh.length - MAX_FIRST_EVENTS} earlier service events not shown` });
+      fresh = fresh.slice(-MAX_FIRST_EVENTS);
+    }
     for (const event of fresh) timeline.add({ now: clock.now(), at: event.createdAt?.getTime() ?? clock.now(), kind: 'event', service: label, message: event.message ?? '' });
     const counts = describeCounts(service, tracked.deploymentId);
     if (counts !== lastCounts) {

@@ -294,6 +294,40 @@ describe('waitForServices (engine, virtual clock)', () => {
     expect(result.elapsedMs).toBeLessThan(5 * 60_000);
   });
 
+  it('a wait shows the events of the deployment it follows, not the service history', async () => {
+    const { world, ctx, lines } = await setup();
+    const earlier: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const answer = await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, forceNewDeployment: true }));
+      earlier.push(answer.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id ?? '');
+      await ctx.clock.sleep(60_000);
+    }
+    const last = earlier.pop();
+    const before = lines.length;
+    const result = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], intervalMs: 5000, timeoutMs: 60_000 });
+    expect(result.status).toBe('stable');
+    expect(result.services[0].deploymentId).toBe(last);
+    const shown = lines.slice(before).filter((l) => / event: /.test(l));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThanOrEqual(10);
+    expect(shown.some((l) => earlier.some((id) => l.includes(id)))).toBe(false);
+  });
+
+  it('a long history of the followed deployment is cut to its last ten events', async () => {
+    const { world, ctx, lines } = await setup();
+    // Rescaling keeps the same deployment and adds start/stop events to it.
+    for (let i = 0; i < 20; i++) {
+      await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, desiredCount: i % 2 ? 2 : 3 }));
+      await ctx.clock.sleep(60_000);
+    }
+    const before = lines.length;
+    const result = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], intervalMs: 5000, timeoutMs: 60_000 });
+    expect(result.status).toBe('stable');
+    const shown = lines.slice(before);
+    expect(shown.filter((l) => / event: /.test(l))).toHaveLength(10);
+    expect(shown.some((l) => /\d+ earlier service events not shown/.test(l))).toBe(true);
+  });
+
   it('an unknown service is an input error before waiting', async () => {
     const { world, ctx } = await setup();
     await expect(waitForServices(ctx, { cluster: world.cluster, services: ['ghost'], intervalMs: 5000, timeoutMs: 60_000 })).rejects.toThrow(/^Input 'services' lists 'ghost'/);
