@@ -45,7 +45,9 @@ export function failureMessage(view: Pick<FailedView, 'failed' | 'name' | 'tool'
   const errors = view.failed.diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0];
   const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more error')})` : '';
-  return `The ${view.tool} plan for '${view.name}' failed${first ? `: ${first.summary}${first.location ? ` (${first.location})` : ''}${more}` : ''}.`;
+  // Old Terraform ends summaries with a colon ("1 error(s) occurred:"); the sentence ends here.
+  const summary = first?.summary.replace(/[:.]\s*$/, '');
+  return `The ${view.tool} plan for '${view.name}' failed${first ? `: ${summary}${first.location ? ` (${first.location})` : ''}${more}` : ''}.`;
 }
 
 function render(view: FailedView, prefix: string | undefined, level: { detailLines: number; tailLines: number; maxDiagnostics: number }, shortened: boolean): string {

@@ -145,14 +145,14 @@ describe.skipIf(!haveFixtures)('shared fixtures through the bundle', () => {
 
 describe.skipIf(!haveFixtures)('failed plans are errors, never "no changes"', () => {
   it.each([
-    ['error.plan-json-ui.log', 'Unsupported block type', 'main.tf line 2'],
-    ['error-legacy-0.11.plan.txt', 'null_resource.foo: 1 error(s) occurred:', 'unknown function called: guid'],
+    ['error.plan-json-ui.log', 'Unsupported block type (main.tf line 2).', 'main.tf line 2'],
+    ['error-legacy-0.11.plan.txt', 'null_resource.foo: 1 error(s) occurred.', 'unknown function called: guid'],
   ])('%s: an error comment, and the step fails with the error', async (log, summary, detail) => {
     const pr = newPull();
     const run = await runPlanComment(gh, { 'plan-outcome': 'failure', 'plan-log': fixture(log), name: 'dev' }, { pr });
     expect(run.exitCode).not.toBe(0);
     expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toContain(`The Terraform plan for 'dev' failed: ${summary}`);
+    expect(run.errors[0]).toBe(`The Terraform plan for 'dev' failed: ${summary}`);
     const comments = gh.state.comments(REPO, pr);
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain('plan for <code>dev</code> failed');
