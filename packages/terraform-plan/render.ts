@@ -229,7 +229,7 @@ function renderAt(detail: Detail, parts: FrameParts, entries: Entry[], options: 
       sections = trimmed.text;
       const parts: string[] = [];
       if (trimmed.cutShort > 0) parts.push(`${plural(trimmed.cutShort, 'diff')} cut to ${TRIMMED_LINES} lines`);
-      if (trimmed.leftOut > 0) parts.push(`the ${plural(trimmed.leftOut, 'diff')} of ${plural(trimmed.leftOut + trimmed.shown, 'resource')} left out (addresses still listed)`);
+      if (trimmed.leftOut > 0) parts.push(`${number(trimmed.leftOut)} of ${plural(trimmed.leftOut + trimmed.shown, 'diff')} left out (every address is still listed)`);
       cut = parts.join('; ') || 'long diffs cut';
       break;
     }

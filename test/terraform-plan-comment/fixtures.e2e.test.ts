@@ -136,6 +136,7 @@ describe.skipIf(!haveFixtures)('shared fixtures through the bundle', () => {
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toContain('This plan was shortened to fit the size limit');
     expect(body).toContain('The full plan is in the job summary');
+    expect(body).toMatch(/shortened to fit the size limit: \d+ of 300 diffs left out \(every address is still listed\)/);
     // The summary holds the unshortened render (183 KB of text fits well under 1 MiB).
     expect(run.summary.length).toBeGreaterThan(body.length);
     expect(run.summary).not.toContain('shortened');
