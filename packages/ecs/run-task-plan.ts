@@ -66,7 +66,9 @@ export async function planRunTask(ecs: ECSClient, request: RunTaskRequest): Prom
 }
 
 async function describeService(ecs: ECSClient, cluster: string, name: string): Promise<Service> {
-  const response = await aws('ecs:DescribeServices', ecs.send(new DescribeServicesCommand({ cluster, services: [name] })));
+  const response = await aws('ecs:DescribeServices', ecs.send(new DescribeServicesCommand({ cluster, services: [name] }))).catch((error: unknown) => {
+    throw clusterInputError(error, cluster);
+  });
   const service = response.services?.[0];
   if (!service || service.status === 'INACTIVE') {
     const reason = response.failures?.[0]?.reason ?? service?.status ?? 'not found';
@@ -87,6 +89,14 @@ async function describeTaskDefinition(ecs: ECSClient, reference: string, fromInp
     }
     throw error;
   }
+}
+
+/** ECS's ClusterNotFoundException as an error naming the input; anything else unchanged. */
+export function clusterInputError(error: unknown, cluster: string): unknown {
+  if (error instanceof AwsCallError && error.code === 'ClusterNotFoundException') {
+    return new InputError('cluster', `is '${cluster}', which ECS does not know in this account and region`, 'use an existing cluster name or ARN (check AWS_REGION too)');
+  }
+  return error;
 }
 
 function chooseContainer(containers: ContainerDefinition[], wanted: string | undefined, definition: string): ContainerDefinition {

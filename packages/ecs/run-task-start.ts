@@ -9,7 +9,7 @@ import { RunTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { ActionError } from '../action-kit/errors';
 import { InputError } from '../action-kit/errors';
 import { aws } from '../aws/errors';
-import type { RunTaskPlan } from './run-task-plan';
+import { clusterInputError, type RunTaskPlan } from './run-task-plan';
 
 /** ECS limits startedBy to 36 letters, digits, hyphens, underscores and slashes. */
 const STARTED_BY = /^[A-Za-z0-9_/-]{1,36}$/;
@@ -43,7 +43,9 @@ export async function startTask(ecs: ECSClient, plan: RunTaskPlan, options: Star
         ...plan.placement,
       }),
     ),
-  );
+  ).catch((error: unknown) => {
+    throw clusterInputError(error, plan.cluster);
+  });
   const failures = response.failures ?? [];
   const task = response.tasks?.[0];
   if (failures.length > 0 || !task?.taskArn) {

@@ -236,6 +236,14 @@ describe('planRunTask', () => {
     await expect(plan({ service: 'nope' })).rejects.toThrow(/^Input 'service' is 'nope', which cluster 'connect2-api-cluster-dev' does not have/);
   });
 
+  it('names the cluster input when the cluster does not exist', async () => {
+    await expect(plan({ cluster: 'connect2-api-cluster-dve' })).rejects.toThrow(
+      "Input 'cluster' is 'connect2-api-cluster-dve', which ECS does not know in this account and region; use an existing cluster name or ARN (check AWS_REGION too).",
+    );
+    const p = await plan({ service: undefined, taskDefinition: 'connect2-api-dev', network: { subnets: ['subnet-1'] } });
+    await expect(startTask(aws.clients().ecs, { ...p, cluster: 'connect2-api-cluster-dve' }, { startedBy: 'test' })).rejects.toThrow(/^Input 'cluster' is 'connect2-api-cluster-dve'/);
+  });
+
   it('names the task-definition input when it cannot be described', async () => {
     await expect(plan({ taskDefinition: 'connect2-api-dev:99' })).rejects.toThrow(/^Input 'task-definition' is 'connect2-api-dev:99', which ECS cannot describe/);
   });
