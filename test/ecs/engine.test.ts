@@ -172,6 +172,29 @@ describe('deploy (engine, virtual clock)', () => {
     expect(primaryTd(sim, world)).toBe(other);
   });
 
+  it('a forced redeploy of the same revision mid-rollout: follows the new deployment to completion', async () => {
+    const { sim, world, ctx, lines } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 30_000 } });
+    const other = sim.clients().ecs;
+    let sent: Promise<unknown> | undefined;
+    ctx.log = {
+      info: (l) => {
+        lines.push(l);
+        if (!sent && / IN_PROGRESS /.test(l)) sent = other.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, forceNewDeployment: true }));
+      },
+      warning: (l) => lines.push(l),
+    };
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:slow` }));
+    await sent;
+    expect(result.status).toBe('deployed');
+    const started = /UpdateService: .* deployment (ecs-svc\/\d+)/.exec(lines.join('\n'))?.[1];
+    expect(started).toBeDefined();
+    expect(result.deploymentId).not.toBe(started);
+    expect(lines.some((l) => /was replaced by .* of the same revision: following/.test(l))).toBe(true);
+    expect(result.watch?.deploymentId).toBe(sim.state.service(world.cluster, world.service).deployments?.[0].id);
+    expect(primaryTd(sim, world)).toBe(result.taskDefinitionArn);
+  });
+
   it('cancellation: stops waiting, rolls back, says so', async () => {
     const { sim, world, ctx, lines } = await setup();
     sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 120_000 } });
