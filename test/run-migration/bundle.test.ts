@@ -180,7 +180,7 @@ describe('run-migration bundle', () => {
   it('stops the task when the job is cancelled (SIGTERM) mid-run', async () => {
     aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60_000, logLines: ['INFO  long migration starts'] });
     const started = Date.now();
-    const result = await run({}, { cancel: { signal: 'SIGTERM', whenLogMatches: /-> RUNNING/ } });
+    const result = await run({}, { cancel: { signal: 'SIGTERM', whenLogMatches: /Task \w+: (\w+ -> )?RUNNING$/ } });
 
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toMatch(/cancelled/i);
@@ -316,18 +316,18 @@ describe('run-migration bundle', () => {
 describe('run-migration bundle, fast tasks', () => {
   let fast: Simulator;
   beforeAll(async () => {
-    // Every step of the task is shorter than one poll: the first DescribeTasks sees it PENDING,
-    // the next one STOPPED.
-    ({ aws: fast } = await startWorld({ timing: { provisioningMs: 0, pendingMs: 300, stopMs: 100 } }));
+    // The task is PENDING for 1.5 s (room for the first DescribeTasks on a loaded machine), then runs
+    // and stops within 0.2 s: with a 2 s poll interval the next DescribeTasks sees it STOPPED.
+    ({ aws: fast } = await startWorld({ timing: { provisioningMs: 0, pendingMs: 1500, stopMs: 100 } }));
   });
   afterAll(async () => {
     await fast?.close();
   });
 
   it('accepts a task that goes from PENDING to STOPPED within one poll and still reads its logs', async () => {
-    fast.scenarios.forCommand(['alembic', 'current'], { kind: 'exit', exitCode: 0, afterMs: 200, logLines: ['3c4d (head)'] });
+    fast.scenarios.forCommand(['alembic', 'current'], { kind: 'exit', exitCode: 0, afterMs: 100, logLines: ['3c4d (head)'] });
     const result = await runAction('run-migration', {
-      inputs: { cluster: CLUSTER, service: SERVICE, command: '["alembic","current"]', 'poll-interval-seconds': '1' },
+      inputs: { cluster: CLUSTER, service: SERVICE, command: '["alembic","current"]', 'poll-interval-seconds': '2' },
       env: { ...fast.env },
     });
 
