@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, readInputs, type InputSource } from '../../packages/action-kit';
-import { normaliseDigest, PlanFormatError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
+import { decodeText, normaliseDigest, PlanFormatError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
 
 /** Input names, declared once. */
 export const Input = {
@@ -133,5 +133,5 @@ function resolveInputFile(input: string, file: string, workingDirectory: string,
 }
 
 function readInputFile(input: string, file: string, workingDirectory: string, expected: string): string {
-  return readFileSync(resolveInputFile(input, file, workingDirectory, expected), 'utf8');
+  return decodeText(readFileSync(resolveInputFile(input, file, workingDirectory, expected)));
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   countChanges,
+  decodeText,
   hasChanges,
   parsePlanDocument,
   parsePlanJson,
@@ -265,6 +266,15 @@ describe('digest', () => {
 });
 
 describe('text plans', () => {
+  it('decodes UTF-16 (PowerShell redirection) and UTF-8 with a BOM', () => {
+    const text = '{"format_version":"1.2","planned_values":{}} é';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const bom8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    expect(decodeText(utf16)).toBe(text);
+    expect(decodeText(bom8)).toBe(text);
+    expect(decodeText(Buffer.from(text))).toBe(text);
+  });
+
   it('strips ANSI colour codes', () => {
     expect(stripAnsi('\u001b[32m+\u001b[0m create\r\n')).toBe('+ create\n');
   });

@@ -2,7 +2,7 @@
  * Every shared Terraform fixture through the built bundle and the GitHub simulator: counts right,
  * no sensitive value in what is posted, summarised, logged or output, failed plans as errors.
  */
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,16 @@ describe.skipIf(!haveFixtures)('shared fixtures through the bundle', () => {
       expect(body).toContain(name === 'replace' ? 'This plan replaces 2 resources.' : 'This plan destroys 2 resources.');
       expect(body).toMatch(name === 'replace' ? /destroy, then create; an attribute that cannot be updated in place changed; forced by <code>content<\/code>/ : /it is not in the configuration/);
     }
+  });
+
+  it('a plan-json written by PowerShell (UTF-16 with a BOM) is read like any other', async () => {
+    const pr = newPull();
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFixture('delete.plan.json'), 'utf16le')]);
+    const file = tempFile('plan.json', '');
+    writeFileSync(file, utf16);
+    const run = await runPlanComment(gh, { 'plan-json': file, name: 'dev' }, { pr });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.summary).toBe('Plan: 0 to add, 0 to change, 2 to destroy.');
   });
 
   it('a coloured text plan (captured without -no-color) loses its ANSI codes', async () => {
