@@ -3,13 +3,17 @@
  * looked through: a promotion merge ("Merge pull request #40 from org/staging", "Merge branch
  * 'staging'") says nothing about what changed; the commits it brings do, and the range lists them.
  * A commit with no `(#123)` of its own is linked to the smallest pull-request merge that brought it
- * (the feature PR, not the promotion PR that carried it further).
+ * (the feature PR, not the promotion PR that carried it further). A feature PR merged with a merge
+ * commit counts by its conventional title when none of its own commits is conventional.
  */
 import { parseCommit, type ParsedCommit } from './conventional';
 import type { SourceCommit } from './history';
 
 /** "Merge pull request #41 from org/feature-x" as GitHub writes a merge commit. */
-const MERGE_PR = /^Merge pull request #(\d+) from /;
+const MERGE_PR = /^Merge pull request #(\d+) from [^/\s]+\/(\S+)/;
+
+/** Source branches of promotion PRs (environment branches): their merge's title never counts. */
+const PROMOTION_BRANCH = /^(development|develop|dev|staging|stage|main|master|production|prod|releases?\/.*)$/;
 
 export interface Changes {
   commits: ParsedCommit[];
@@ -17,37 +21,80 @@ export interface Changes {
   merges: number;
 }
 
+interface PullMerge {
+  merge: SourceCommit;
+  pr: number;
+  promotion: boolean;
+  /** Commits of the range the merge brought (reachable from its other parents, not its first). */
+  shas: Set<string>;
+}
+
 export function changesOf(range: readonly SourceCommit[]): Changes {
   const bySha = new Map(range.map((commit) => [commit.sha, commit]));
   const merges = range.filter((commit) => commit.parents.length > 1);
-  const viaMerge = pullRequestsFromMerges(merges, bySha);
-  const commits = range
-    .filter((commit) => commit.parents.length <= 1)
-    .map((commit) => {
-      const parsed = parseCommit(commit);
-      if (parsed.pullRequest === undefined && viaMerge.has(commit.sha)) parsed.pullRequest = viaMerge.get(commit.sha);
-      return parsed;
-    });
+  const pulls = pullMerges(merges, bySha);
+  // Each commit belongs to the smallest PR merge that brought it: the feature PR, not the promotion.
+  const owner = new Map<string, PullMerge>();
+  for (const pull of [...pulls].sort((a, b) => a.shas.size - b.shas.size)) {
+    for (const sha of pull.shas) if (!owner.has(sha)) owner.set(sha, pull);
+  }
+  const parsed = new Map<string, ParsedCommit>();
+  for (const commit of range) {
+    if (commit.parents.length > 1) continue;
+    const change = parseCommit(commit);
+    if (change.pullRequest === undefined) change.pullRequest = owner.get(commit.sha)?.pr;
+    parsed.set(commit.sha, change);
+  }
+  const { titles, covered } = titledPulls(pulls, owner, parsed);
+  const commits: ParsedCommit[] = [];
+  for (const commit of range) {
+    const title = titles.get(commit.sha);
+    if (title) commits.push(title);
+    const change = parsed.get(commit.sha);
+    if (change && !covered.has(commit.sha)) commits.push(change);
+  }
   return { commits, merges: merges.length };
 }
 
-/** sha -> PR number of the smallest PR merge (within the range) that brought the commit. */
-function pullRequestsFromMerges(merges: readonly SourceCommit[], bySha: ReadonlyMap<string, SourceCommit>): Map<string, number> {
-  const brought: { pr: number; shas: Set<string> }[] = [];
+function pullMerges(merges: readonly SourceCommit[], bySha: ReadonlyMap<string, SourceCommit>): PullMerge[] {
+  const pulls: PullMerge[] = [];
   for (const merge of merges) {
     const match = MERGE_PR.exec(merge.message);
     if (!match) continue;
     const mainline = reachable([merge.parents[0]], bySha);
     const shas = reachable(merge.parents.slice(1), bySha);
     for (const sha of mainline) shas.delete(sha);
-    brought.push({ pr: Number(match[1]), shas });
+    pulls.push({ merge, pr: Number(match[1]), promotion: PROMOTION_BRANCH.test(match[2]), shas });
   }
-  brought.sort((a, b) => a.shas.size - b.shas.size);
-  const result = new Map<string, number>();
-  for (const { pr, shas } of brought) {
-    for (const sha of shas) if (!result.has(sha)) result.set(sha, pr);
+  return pulls;
+}
+
+/**
+ * A feature PR merged with a merge commit whose own commits are all free-form ("wip", "address
+ * review") but whose title is conventional ("feat: export users"): the title is the change. The
+ * entry takes the merge's place and the free-form commits are covered by it. Promotion PRs never
+ * qualify: their title says nothing about the changes they carry.
+ */
+function titledPulls(
+  pulls: readonly PullMerge[],
+  owner: ReadonlyMap<string, PullMerge>,
+  parsed: ReadonlyMap<string, ParsedCommit>,
+): { titles: Map<string, ParsedCommit>; covered: Set<string> } {
+  const titles = new Map<string, ParsedCommit>();
+  const covered = new Set<string>();
+  for (const pull of pulls) {
+    if (pull.promotion) continue;
+    const own = [...pull.shas].filter((sha) => owner.get(sha) === pull).map((sha) => parsed.get(sha)).filter((change): change is ParsedCommit => change !== undefined);
+    if (own.length === 0 || own.some((change) => change.type !== undefined)) continue;
+    const title = pull.merge.message.split('\n').slice(1).find((line) => line.trim() !== '');
+    if (!title) continue;
+    const entry = parseCommit({ sha: pull.merge.sha, message: title.trim(), login: own[0].login, name: own[0].authorName });
+    if (entry.type === undefined) continue;
+    entry.pullRequest ??= pull.pr;
+    titles.set(pull.merge.sha, entry);
+    for (const change of own) covered.add(change.sha);
   }
-  return result;
+  return { titles, covered };
 }
 
 /** Commits of the range reachable from `starts` (walking parents, staying inside the range). */

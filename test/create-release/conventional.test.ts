@@ -81,6 +81,33 @@ describe('changesOf: merge commits are looked through', () => {
   });
 });
 
+describe('changesOf: feature PRs merged with a merge commit', () => {
+  const base = sha(20);
+  const wip: SourceCommit = { sha: sha(21), message: 'wip', parents: [base], login: 'dana' };
+  const review: SourceCommit = { sha: sha(22), message: 'address review', parents: [wip.sha], login: 'dana' };
+  const merge = (title: string, from: string, tip: string): SourceCommit => ({ sha: sha(23), message: `Merge pull request #77 from connect2/${from}\n\n${title}`, parents: [base, tip] });
+
+  it('counts a conventional PR title when none of its own commits is conventional', () => {
+    const { commits } = changesOf([wip, review, merge('feat(users): export users', 'feature/export', review.sha)]);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]).toMatchObject({ kind: 'feature', scope: 'users', subject: 'export users', pullRequest: 77, login: 'dana' });
+    expect(releaseLevel(commits)).toBe('minor');
+  });
+
+  it('lists the commits instead when one of them is conventional', () => {
+    const fix: SourceCommit = { ...review, message: 'fix: handle empty export' };
+    const { commits } = changesOf([wip, fix, merge('feat(users): export users', 'feature/export', fix.sha)]);
+    expect(commits.map((c) => c.subject)).toEqual(['wip', 'handle empty export']);
+    expect(releaseLevel(commits)).toBe('patch');
+  });
+
+  it('never takes the title of a promotion PR', () => {
+    const { commits } = changesOf([wip, review, merge('feat!: the big release', 'staging', review.sha)]);
+    expect(commits.map((c) => c.subject)).toEqual(['wip', 'address review']);
+    expect(releaseLevel(commits)).toBe('none');
+  });
+});
+
 describe('loginFromEmail', () => {
   it('reads GitHub noreply addresses only', () => {
     expect(loginFromEmail('12345+alice@users.noreply.github.com')).toBe('alice');
