@@ -65,6 +65,10 @@ describe('runTask on a virtual clock', () => {
     // The lines streamed while the task ran: GetLogEvents was called on many polls, not only at the end.
     expect(aws.calls('GetLogEvents').length).toBeGreaterThan(100);
     expect(aws.calls('StopTask')).toEqual([]);
+    // One heartbeat a minute while nothing changes, so a long migration visibly lives.
+    const heartbeats = messages.filter((m) => /still RUNNING \(\d+ log line\(s\) so far\)$/.test(m));
+    expect(heartbeats.length).toBeGreaterThanOrEqual(20);
+    expect(heartbeats.length).toBeLessThanOrEqual(25);
   });
 
   it('decides from the named container, not from a sidecar listed first', async () => {
