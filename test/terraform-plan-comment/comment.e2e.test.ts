@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlan } from './generate';
 import { FIXTURE_SECRETS, fixture, haveFixtures } from './fixtures';
-import { everything, REPO, runPlanComment, startWorld, tempFile, type GitHubSimulator } from './world';
+import { everything, fakeTerraform, REPO, runPlanComment, startWorld, tempFile, type GitHubSimulator } from './world';
 
 let gh: GitHubSimulator;
 let newPull: () => number;
@@ -280,6 +280,15 @@ describe('bad input fails with one line naming the input, before any GitHub call
     expect(run.errors[0].split('\n')).toHaveLength(1);
     expect(gh.requests).toEqual([]);
     expect(run.outputs).toEqual({});
+  });
+
+  it('a plan-file terraform refuses: the line says what terraform said', async () => {
+    gh.clearRequests();
+    const { bin } = fakeTerraform();
+    const run = await runPlanComment(gh, { 'plan-file': tempFile('tfplan', 'not a plan'), name: 'dev' }, { pr: 1, env: { PATH: `${bin}:${process.env.PATH}`, FAKE_NOT_A_PLAN: '1' } });
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^Input 'plan-file' could not be read: `terraform show -json \S+tfplan` exited with 1: Error: Failed to read the given file as a state or plan file; give a plan saved by `terraform plan -out=<file>`/);
+    expect(gh.requests).toEqual([]);
   });
 
   it('a sensitive value in a malformed plan is not echoed in the error', async () => {

@@ -56,7 +56,7 @@ export function fakeTerraform(command = 'terraform'): { bin: string; calls: stri
   const script = `#!/bin/sh
 echo "$(pwd) $*" >> "${calls}"
 if [ "$1" != show ]; then echo "unexpected command: $*" >&2; exit 2; fi
-if [ ! -f "$3" ]; then printf '\\n│ Error: Failed to read the given file as a state or plan file\\n' >&2; exit 1; fi
+if [ ! -f "$3" ] || [ -n "$FAKE_NOT_A_PLAN" ]; then printf '\\n│ Error: Failed to read the given file as a state or plan file\\n' >&2; exit 1; fi
 case "$2" in
   -json) cat "$FAKE_PLAN_JSON" ;;
   -no-color) if [ -n "$FAKE_PLAN_TEXT" ]; then cat "$FAKE_PLAN_TEXT"; else exit 1; fi ;;
