@@ -2,7 +2,8 @@
  * Watches one ECS deployment, by id, with its own poll loop on an injected clock (no SDK waiter: the
  * waiter backs off to 10-minute gaps, turns AccessDenied into "timed out" and calls a rolled-back
  * service "stable"). The verdict comes from that deployment alone:
- * - success: its rolloutState is COMPLETED; where ECS reports no rolloutState, it is the only
+ * - success: its rolloutState is COMPLETED with running >= desired (ECS keeps COMPLETED when tasks crash
+ *   later); where ECS reports no rolloutState, it is the only
  *   deployment left, running equals desired with nothing pending, and it runs the expected revision;
  * - failure at the first poll that shows it: rolloutState FAILED, the deployment vanished, or another
  *   task definition became PRIMARY (a rollback, by the circuit breaker or by a person).
@@ -98,6 +99,9 @@ export function evaluateDeployment(service: Service, tracked: Tracked): Verdict 
     return { state: 'rolled-back', deployment: mine, byCircuitBreaker: false, reason: `the service runs ${shortArn(mine.taskDefinition)}, not ${shortArn(expected)}` };
   }
   if (mine.rolloutState === 'COMPLETED') {
+    // ECS keeps COMPLETED when tasks crash after the rollout; a service short of its desired count is not
+    // stable (wait-stable is often asked long after the rollout), so keep watching until it is full again.
+    if ((mine.runningCount ?? 0) < (mine.desiredCount ?? 0)) return { state: 'in-progress', deployment: mine };
     return { state: 'completed', deployment: mine, reason: `rollout of ${shortArn(mine.taskDefinition)} COMPLETED` };
   }
   if (mine.rolloutState === undefined) {

@@ -302,6 +302,18 @@ describe('waitForServices (engine, virtual clock)', () => {
     expect(result.services[0].stoppedTasks[0].containers[0].exitCode).toBe(137);
   });
 
+  it('a COMPLETED deployment whose tasks crash afterwards is not called stable', async () => {
+    const { sim, world, ctx } = await setup({ circuitBreaker: { enable: false, rollback: false } });
+    sim.seed.image(world.repository, 'late-crash', { scenario: { kind: 'crash-loop', exitCode: 2 } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:late-crash`));
+    // Seeded services start with one COMPLETED deployment, whatever its tasks then do.
+    sim.seed.service({ cluster: world.cluster, serviceName: 'flapping', taskDefinition: bad, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration });
+    const result = await waitForServices(ctx, { cluster: world.cluster, services: ['flapping'], intervalMs: 5000, timeoutMs: 60_000 });
+    expect(result.services[0].watch?.deployment?.rolloutState).toBe('COMPLETED');
+    expect(result.status).toBe('timed-out');
+    expect(result.services[0].stoppedTasks[0]?.containers[0].exitCode).toBe(2);
+  });
+
   it('the first failure ends the wait for the other services', async () => {
     const { sim, world, ctx } = await setup();
     sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 600_000 } });

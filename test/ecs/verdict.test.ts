@@ -16,6 +16,9 @@ describe('evaluateDeployment', () => {
   it('COMPLETED: completed', () => {
     expect(evaluateDeployment(svc(dep({ runningCount: 2, rolloutState: 'COMPLETED' })), tracked).state).toBe('completed');
   });
+  it('COMPLETED but short of desired (tasks crashed after the rollout): not stable yet', () => {
+    expect(evaluateDeployment(svc(dep({ runningCount: 1, rolloutState: 'COMPLETED' })), tracked).state).toBe('in-progress');
+  });
   it('FAILED while still PRIMARY (no rollback): failed with the reason', () => {
     const v = evaluateDeployment(svc(dep({ rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }), old), tracked);
     expect(v).toMatchObject({ state: 'failed' });
