@@ -79,7 +79,7 @@ export function parsePlanJson(text: string): ParsedPlan {
     if (/^\{.*"@level"/.test(firstLine)) {
       throw new PlanFormatError('it is the `terraform plan -json` log stream, not a plan; give that to plan-log, and `terraform show -json <planfile>` to plan-json');
     }
-    throw new PlanFormatError(`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new PlanFormatError(`it is not valid JSON (${whereParsingFailed(trimmed, error)})`);
   }
   return { ...parsePlanDocument(document) };
 }
@@ -219,6 +219,24 @@ function collectSensitiveVariables(document: Record<string, unknown>, secrets: S
     const value = values[name];
     if (isRecord(value)) secrets.add(value.value);
   }
+}
+
+/**
+ * Where JSON.parse gave up, as line and column. Never its message: V8 quotes the input around the
+ * error ('Unexpected token ..., "<input>" is not valid JSON'), and a plan's input holds secrets.
+ */
+function whereParsingFailed(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (lineColumn) return `error at line ${lineColumn[1]}, column ${lineColumn[2]}`;
+  const position = /position (\d+)/.exec(message);
+  if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    return `error at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+  }
+  if (/end of (JSON )?input/i.test(message)) return 'it ends before the JSON is complete';
+  return 'it does not start like JSON';
 }
 
 function list(value: unknown, what: string): unknown[] {

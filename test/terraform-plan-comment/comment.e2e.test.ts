@@ -300,6 +300,16 @@ describe('bad input fails with one line naming the input, before any GitHub call
     expect(everything(run, [])).not.toContain(SECRET);
     expect(gh.requests).toEqual([]);
   });
+
+  it('JSON errors point at a line and column, never quote the input (V8 would quote the secret)', async () => {
+    gh.clearRequests();
+    const bare = await runPlanComment(gh, { 'plan-json': tempFile('plan.json', SECRET), name: 'dev' }, { pr: 1 });
+    expect(bare.errors).toEqual([`Input 'plan-json' is not a Terraform JSON plan: it is not valid JSON (it does not start like JSON); give the output of \`terraform show -json <planfile>\`.`]);
+    const inner = await runPlanComment(gh, { 'plan-json': tempFile('plan.json', `{"format_version":"1.2",\n"password": "${SECRET}" x}`), name: 'dev' }, { pr: 1 });
+    expect(inner.errors[0]).toMatch(/it is not valid JSON \(error at line 2, column \d+\)/);
+    for (const run of [bare, inner]) expect(everything(run, [])).not.toContain(SECRET);
+    expect(gh.requests).toEqual([]);
+  });
 });
 
 // Keeps the generated file helper honest: FIXTURE_SECRETS must not appear in generated plans.

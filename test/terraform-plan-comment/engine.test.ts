@@ -60,7 +60,8 @@ describe('parsing and counting', () => {
 
   it('says what is wrong with input that is not a plan', () => {
     expect(() => parsePlanJson('')).toThrow(/empty/);
-    expect(() => parsePlanJson('{not json')).toThrow(/not valid JSON/);
+    expect(() => parsePlanJson('{not json')).toThrow(/not valid JSON \(error at line 1, column 2\)/);
+    expect(() => parsePlanJson('{"a": 1')).toThrow(/not valid JSON/);
     expect(() => parsePlanJson('{"format_version":"1.0","values":{}}')).toThrow(/state, not a plan/);
     expect(() => parsePlanJson('{"@level":"info","type":"version"}\n{"@level":"error"}')).toThrow(/plan -json` log stream/);
     expect(() => parsePlanJson('{"format_version":"2.0","planned_values":{}}')).toThrow(/format_version is 2.0/);
