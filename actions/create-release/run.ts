@@ -76,7 +76,7 @@ function summarise(result: ReleaseResult, dryRun: boolean): string {
     ['Previous version', result.previous ? `${result.previous.version} (${result.previous.name})` : '—'],
     ['Bump', `${result.bump}: ${result.reason}`],
     ['Target', commit],
-    ['Commits', `${result.changes.length} (+${result.merges} merge commits looked through)`],
+    ['Commits', `${result.changes.length} (+${result.merges} merge commits looked through${result.leftOut ? `; ${result.leftOut} cherry-picked copies of released changes left out` : ''})`],
   ];
   if (result.releaseUrl) rows.push(['Release', `[${result.tag}](${result.releaseUrl})`]);
   if (result.majorTag) rows.push(['Major tag', result.majorTag.reason]);

@@ -42,6 +42,12 @@ export async function findRelease(client: GitHubClient, repository: RepositoryRe
   return undefined;
 }
 
+/** The newest releases (drafts included for tokens with push access), at most `count` (one page up to 100). */
+export async function listRecentReleases(client: GitHubClient, repository: RepositoryRef, count = 100): Promise<Release[]> {
+  const { data } = await client.rest.repos.listReleases({ ...repository, per_page: Math.min(100, count) });
+  return data.map(toRelease);
+}
+
 export interface NewRelease {
   tag: string;
   /** The commit the tag is on (used by GitHub only when the tag does not exist yet). */

@@ -21,6 +21,8 @@ export interface ParsedCommit {
   breakingNotes: string[];
   /** The pull request: the `(#123)` a squash merge appends, or the merge that brought the commit. */
   pullRequest?: number;
+  /** The original of a `git cherry-pick -x` copy ("(cherry picked from commit <sha>)"). */
+  cherryPickOf?: string;
   /** GitHub login of the author, or undefined when only a name is known. */
   login?: string;
   authorName?: string;
@@ -43,6 +45,9 @@ const OPTIONS: ParserOptions = {
 };
 
 const parser = new CommitParser(OPTIONS);
+
+/** The trailer `git cherry-pick -x` appends. */
+const CHERRY_PICK = /\(cherry picked from commit ([0-9a-fA-F]{40})\)/;
 
 /** `(#123)` at the end of a subject, as GitHub's squash merge writes it. */
 const SQUASH_PR = /\s*\(#(\d+)\)\s*$/;
@@ -68,6 +73,7 @@ export function parseCommit(raw: RawCommit): ParsedCommit {
     subject: subject === '' ? firstLine : subject,
     breakingNotes,
     pullRequest: pr ? Number(pr[1]) : undefined,
+    cherryPickOf: CHERRY_PICK.exec(message)?.[1]?.toLowerCase(),
   };
 }
 

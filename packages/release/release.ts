@@ -11,6 +11,7 @@ import { ActionError } from '../action-kit';
 import type { GitHubClient, RepositoryRef } from '../github';
 import { resolveCommit } from '../github/commits';
 import { findRelease } from '../github/releases';
+import { findAlreadyReleased } from './already-released';
 import { changesOf } from './commits';
 import { inStep } from './errors';
 import { releaseLevel, type ParsedCommit } from './conventional';
@@ -68,6 +69,8 @@ export interface ReleaseResult {
   notes: string;
   changes: ParsedCommit[];
   merges: number;
+  /** Cherry-picked copies of changes released before, left out of the notes and the bump. */
+  leftOut?: number;
   historySource?: History['kind'];
   majorTag?: MajorTagResult;
   /** For 'included': the later release that already contains the target. */
@@ -162,8 +165,18 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
   }
 
   const range = await inStep(`Reading the commits since ${previous?.name ?? 'the start'}`, 'read', () => history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT));
-  const { commits: changes, merges } = changesOf(range.commits);
-  log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(changes)}`);
+  const { commits: all, merges } = changesOf(range.commits);
+  log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(all)}`);
+  const copies = previous
+    ? await inStep('Looking for changes released before', 'read', () =>
+        findAlreadyReleased(client, repository, { changes: all, rangeShas: new Set(range.commits.map((c) => c.sha)), previous, releases: tags.releases, history }),
+      )
+    : new Map<string, string>();
+  const changes = all.filter((change) => !copies.has(change.sha));
+  for (const change of all) {
+    const where = copies.get(change.sha);
+    if (where) log(`Left out, already released in ${where}: ${change.subject}${change.pullRequest ? ` (#${change.pullRequest})` : ''} (${change.sha.slice(0, 7)}, a cherry-picked copy)`);
+  }
   const level = releaseLevel(changes);
 
   let version: string;
@@ -189,6 +202,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
       notes: '',
       changes,
       merges,
+      leftOut: copies.size,
       historySource: history.kind,
     };
   } else {
@@ -214,7 +228,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     previousTag: previous?.name,
     complete: range.complete,
   });
-  const base = { targetSha, version, tag, previous, bump, reason, notes, changes, merges, historySource: history.kind } as const;
+  const base = { targetSha, version, tag, previous, bump, reason, notes, changes, merges, leftOut: copies.size, historySource: history.kind } as const;
 
   if (options.dryRun) {
     const majorTag = await maybeMajorTag(options, deps, version, targetSha, tags, history);

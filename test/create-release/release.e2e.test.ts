@@ -170,6 +170,60 @@ describe('a release from conventional commits', () => {
   });
 });
 
+describe('hotfix backports (the runbook cherry-picks the hotfix into staging)', () => {
+  /** v1.0.0; hotfix #50 squash-merged to main and released as v1.0.1; staging has feature work. */
+  async function hotfixReleased(stagingMessages: string[]) {
+    const base = world.commit('feat: first (#1)');
+    world.tag('v1.0.0', base);
+    const hotfix = world.commit('fix(auth): reject expired tokens (#50)', { parents: [base], author: 'erin' });
+    const hotfixRun = await world.release(hotfix);
+    expect(hotfixRun.outputs.tag).toBe('v1.0.1');
+    let staging = base;
+    for (const message of stagingMessages) staging = world.commit(message, { parents: [staging] });
+    return { hotfix, staging };
+  }
+
+  it('the cherry-picked copy arriving with the next promotion is left out of the notes and the bump', async () => {
+    const { hotfix, staging: featureTip } = await hotfixReleased(['feat(users): list users (#10)']);
+    const copy = world.commit('fix(auth): reject expired tokens (#50)', { parents: [featureTip], author: 'erin' });
+    const target = world.commit('Merge pull request #51 from connect2/staging\n\nRelease', { parents: [hotfix, copy] });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.1.0', 'previous-tag': 'v1.0.1' });
+    expect(run.outputs.notes).toContain('list users');
+    expect(run.outputs.notes).not.toContain('reject expired tokens');
+    expect(run.log).toContain('Left out, already released in v1.0.1: reject expired tokens (#50)');
+    expect(run.summary).toContain('1 cherry-picked copies of released changes left out');
+  });
+
+  it('a promotion of only chores and the copy makes no release with default-bump none', async () => {
+    const { hotfix, staging: choreTip } = await hotfixReleased(['chore: tidy (#11)']);
+    const copy = world.commit('fix(auth): reject expired tokens (#50)', { parents: [choreTip] });
+    const target = world.commit('Merge pull request #52 from connect2/staging', { parents: [hotfix, copy] });
+    const mark = world.gh.requests.length;
+    const run = await world.release(target, { 'default-bump': 'none' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ created: 'false', version: '' });
+    expect(world.writesSince(mark)).toEqual([]);
+  });
+
+  it('a `cherry-pick -x` copy of a merge-committed hotfix is recognised by its trailer', async () => {
+    const base = world.commit('feat: first (#1)');
+    world.tag('v1.0.0', base);
+    const fix = world.commit('fix: resolve critical bug', { parents: [base], author: 'erin' });
+    const merged = world.commit('Merge pull request #60 from connect2/hotfix/critical\n\nResolve critical bug', { parents: [base, fix] });
+    world.tag('v1.0.1', merged);
+    const feature = world.commit('feat: search (#12)', { parents: [base] });
+    const copy = world.commit(`fix: resolve critical bug\n\n(cherry picked from commit ${fix})`, { parents: [feature] });
+    const target = world.commit('Merge pull request #61 from connect2/staging', { parents: [merged, copy] });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.version).toBe('1.1.0');
+    expect(run.outputs.notes).toContain('search');
+    expect(run.outputs.notes).not.toContain('resolve critical bug');
+  });
+});
+
 describe('tags, drafts and pre-releases', () => {
   it('a tag pushed by hand (or left by an interrupted run) without a release gets its release', async () => {
     const { target } = featFixChore();

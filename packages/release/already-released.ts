@@ -1,0 +1,63 @@
+/**
+ * Changes that arrive again as copies of something already released. The runbook backports a
+ * hotfix to `staging` and `development` with `git cherry-pick`, so the next promotion to `main`
+ * brings a second commit for a fix that `main` released already (say v1.0.1): left in, the fix
+ * would be listed twice, and a promotion of chores plus that copy would become a patch release of
+ * nothing. A copy is recognised by
+ *  - its pull request number, linked in the notes of an earlier release (a squash merge's `(#50)`
+ *    survives the cherry-pick), or
+ *  - its `git cherry-pick -x` trailer, naming a commit in the previous release's history.
+ */
+import type { GitHubClient, RepositoryRef } from '../github';
+import { listRecentReleases } from '../github/releases';
+import type { ParsedCommit } from './conventional';
+import type { History } from './history';
+import type { ReleaseTag } from './tags';
+import { greaterThan } from './version';
+
+/** Ancestry checks for `-x` trailers are one API call each: bounded. */
+const MAX_TRAILER_CHECKS = 50;
+
+export interface AlreadyReleasedQuery {
+  changes: readonly ParsedCommit[];
+  /** SHAs of the range itself: a trailer naming one of them is a copy within the range, not a released one. */
+  rangeShas: ReadonlySet<string>;
+  previous: ReleaseTag;
+  /** Release tags (any branch); those up to the previous version are the earlier releases. */
+  releases: readonly ReleaseTag[];
+  history: History;
+}
+
+/** sha of each change already released -> where it was released. */
+export async function findAlreadyReleased(client: GitHubClient, repository: RepositoryRef, query: AlreadyReleasedQuery): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const { changes, previous } = query;
+
+  if (changes.some((change) => change.pullRequest !== undefined)) {
+    const earlier = new Set(query.releases.filter((tag) => !greaterThan(tag.version, previous.version)).map((tag) => tag.name));
+    const releasedPulls = new Map<number, string>();
+    const link = new RegExp(`/${escape(repository.owner)}/${escape(repository.repo)}/pull/(\\d+)\\b`, 'gi');
+    // Newest first: a PR is attributed to the latest release that lists it.
+    for (const release of await listRecentReleases(client, repository)) {
+      if (!earlier.has(release.tagName)) continue;
+      for (const match of release.body.matchAll(link)) if (!releasedPulls.has(Number(match[1]))) releasedPulls.set(Number(match[1]), release.tagName);
+    }
+    for (const change of changes) {
+      const tag = change.pullRequest === undefined ? undefined : releasedPulls.get(change.pullRequest);
+      if (tag) found.set(change.sha, tag);
+    }
+  }
+
+  let checks = 0;
+  for (const change of changes) {
+    const original = change.cherryPickOf;
+    if (!original || found.has(change.sha) || query.rangeShas.has(original) || checks >= MAX_TRAILER_CHECKS) continue;
+    checks++;
+    if (await query.history.isAncestor(original, previous.sha)) found.set(change.sha, previous.name);
+  }
+  return found;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
