@@ -128,7 +128,7 @@ function parseResource(entry: unknown, where: string, secrets: SecretScrubber): 
   if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => typeof a === 'string')) {
     throw new PlanFormatError(`${where} (${address}) has no change.actions list`);
   }
-  const { action, replaceOrder, forgetsPrevious } = classify(actions as string[], `${where} (${address})`);
+  const { action, replaceOrder, forgetsPrevious } = classify(actions as string[]);
   const importing = isRecord(change.importing)
     ? { id: typeof change.importing.id === 'string' ? change.importing.id : undefined }
     : undefined;
@@ -158,7 +158,7 @@ function parseResource(entry: unknown, where: string, secrets: SecretScrubber): 
  * does not know becomes 'other', shown with its raw actions: a newer Terraform must not make the
  * comment fail or, worse, come out empty.
  */
-function classify(actions: string[], _where: string): Pick<ResourceChange, 'action' | 'replaceOrder' | 'forgetsPrevious'> {
+function classify(actions: string[]): Pick<ResourceChange, 'action' | 'replaceOrder' | 'forgetsPrevious'> {
   const key = actions.join(',');
   switch (key) {
     case 'no-op':
@@ -197,7 +197,7 @@ function parseOutputs(document: Record<string, unknown>, secrets: SecretScrubber
     const actions = change.actions.filter((a): a is string => typeof a === 'string');
     const whole = declared.has(name);
     const sensitive = whole || change.before_sensitive === true || change.after_sensitive === true;
-    const action = classify(actions, `output_changes.${name}`).action;
+    const action = classify(actions).action;
     return {
       name,
       action,
