@@ -78,6 +78,18 @@ describe.skipIf(!haveFixtures)('shared fixtures through the bundle', () => {
     expect(run.outputs.summary).toBe('Plan: 0 to add, 0 to change, 2 to destroy.');
   });
 
+  it('an OpenTofu text plan (its own wording) lends its diffs, and the comment says OpenTofu', async () => {
+    const pr = newPull();
+    const tofuText = readFixture('replace.plan.txt').replace(/Terraform/g, 'OpenTofu');
+    expect(tofuText).toContain('OpenTofu will perform the following actions:');
+    const run = await runPlanComment(gh, { 'plan-json': fixture('replace.plan.json'), 'plan-text': tempFile('plan.txt', tofuText), name: 'dev' }, { pr });
+    expect(run.errors).toEqual([]);
+    const body = gh.state.comments(REPO, pr)[0].body;
+    expect(body).toContain('OpenTofu plan for <code>dev</code>');
+    expect(body).toContain('(3 unchanged attributes hidden)');
+    for (const secret of FIXTURE_SECRETS) expect(everything(run, [{ body }])).not.toContain(secret);
+  });
+
   it('a coloured text plan (captured without -no-color) loses its ANSI codes', async () => {
     const pr = newPull();
     const coloured = readFixture('replace.plan.txt')
