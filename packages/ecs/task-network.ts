@@ -8,7 +8,15 @@
  * runs on capacity providers (or the cluster default) is the bug of aws-actions #793, so a launch type
  * is sent only when the service has one.
  */
-import type { AwsVpcConfiguration, CapacityProviderStrategyItem, LaunchType, NetworkConfiguration, Service } from '@aws-sdk/client-ecs';
+import type {
+  AwsVpcConfiguration,
+  CapacityProviderStrategyItem,
+  LaunchType,
+  NetworkConfiguration,
+  PlacementConstraint,
+  PlacementStrategy,
+  Service,
+} from '@aws-sdk/client-ecs';
 import { InputError } from '../action-kit/errors';
 
 export type AssignPublicIp = 'ENABLED' | 'DISABLED';
@@ -28,6 +36,9 @@ export interface TaskPlacement {
   launchType?: LaunchType;
   capacityProviderStrategy?: CapacityProviderStrategyItem[];
   platformVersion?: string;
+  /** EC2 only: the service's placement rules (Fargate services have none, and Fargate refuses them). */
+  placementConstraints?: PlacementConstraint[];
+  placementStrategy?: PlacementStrategy[];
 }
 
 /** Input names of the overrides, so errors name what the user wrote. */
@@ -60,6 +71,12 @@ export function resolvePlacement(
   }
   // Only Fargate has platform versions; the service reports one only when it runs there.
   if (service?.platformVersion && (!overrides.launchType || overrides.launchType === 'FARGATE')) placement.platformVersion = service.platformVersion;
+
+  // An EC2 service may pin its tasks (instance type, AZ spread); the migration goes where they go.
+  if (overrides.launchType !== 'FARGATE') {
+    if (service?.placementConstraints?.length) placement.placementConstraints = service.placementConstraints;
+    if (service?.placementStrategy?.length) placement.placementStrategy = service.placementStrategy;
+  }
 
   const fromService = service?.networkConfiguration?.awsvpcConfiguration;
   const awsvpc: AwsVpcConfiguration = {

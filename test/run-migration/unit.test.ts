@@ -66,6 +66,24 @@ describe('resolvePlacement', () => {
     });
   });
 
+  it('copies an EC2 service\'s placement rules, not when Fargate is asked for', () => {
+    const service = {
+      serviceName: 's',
+      launchType: 'EC2' as const,
+      placementConstraints: [{ type: 'memberOf' as const, expression: 'attribute:ecs.instance-type =~ t3.*' }],
+      placementStrategy: [{ type: 'spread' as const, field: 'attribute:ecs.availability-zone' }],
+    };
+    expect(resolvePlacement(service, {}, 'bridge')).toEqual({
+      launchType: 'EC2',
+      placementConstraints: service.placementConstraints,
+      placementStrategy: service.placementStrategy,
+    });
+    expect(resolvePlacement(service, { launchType: 'FARGATE', subnets: ['subnet-a'] }, 'awsvpc')).toEqual({
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'] } },
+    });
+  });
+
   it('sends no network configuration for a bridge task without network inputs', () => {
     expect(resolvePlacement({ serviceName: 's', launchType: 'EC2' }, {}, 'bridge')).toEqual({ launchType: 'EC2' });
   });
