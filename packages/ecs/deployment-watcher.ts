@@ -12,7 +12,7 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import { ActionError } from '../action-kit/errors';
 import { pollUntil, PollTimeoutError, type PollStep } from '../action-kit/poll';
-import { AwsCallError } from '../aws/errors';
+import { AwsCallError, isThrottling } from '../aws/errors';
 import type { EcsContext } from './context';
 import { shortArn } from './context';
 import { primaryDeployment, describeService } from './service';
@@ -192,7 +192,7 @@ export async function watchDeployment(ctx: EcsContext, options: WatchOptions): P
       service = await describeService(ctx.ecs, options.cluster, options.service);
       pollErrors = 0;
     } catch (error) {
-      if (error instanceof AwsCallError && !error.fatal && pollErrors < (options.maxPollErrors ?? 3)) {
+      if (error instanceof AwsCallError && isTransient(error) && pollErrors < (options.maxPollErrors ?? 3)) {
         // The client already retried with backoff; one more poll later costs nothing, failing a deploy over a blip does.
         pollErrors++;
         ctx.log.warning(`${label ? `${label}: ` : ''}${error.message} (poll ${polls}; retrying at the next poll)`);
@@ -296,6 +296,20 @@ export async function watchDeployment(ctx: EcsContext, options: WatchOptions): P
     result.stoppedTasks = await stoppedTasksOf(ctx, options, result.taskDefinitionArn, since ?? start, label);
   }
   return result;
+}
+
+/**
+ * Worth another poll: throttling, 5xx and network errors (after the SDK's own retries). Anything else
+ * (AccessDenied, expired credentials, ClusterNotFound, a bad parameter) will not change by waiting.
+ */
+function isTransient(error: AwsCallError): boolean {
+  if (error.fatal) return false;
+  const cause = error.cause as { $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string; name?: string } | undefined;
+  if (isThrottling(cause)) return true;
+  const status = cause?.$metadata?.httpStatusCode;
+  if (status !== undefined) return status >= 500 || cause?.$fault === 'server';
+  // No HTTP answer at all: connection reset, timeout, DNS.
+  return true;
 }
 
 /** Stopped tasks of the revision that failed; a failure to describe them is a warning, not a second error. */

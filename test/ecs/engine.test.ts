@@ -265,6 +265,25 @@ describe('deploy (engine, virtual clock)', () => {
     expect(sim.requests.filter((r) => r.errorType === 'ExpiredTokenException')).toHaveLength(1);
   });
 
+  it('connection resets outlasting the SDK retries during the watch are retried at the next poll', async () => {
+    const { sim, world, ctx, lines } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 20_000 } });
+    let injected = false;
+    ctx.log = {
+      info: (l) => {
+        lines.push(l);
+        if (!injected && /IN_PROGRESS/.test(l)) {
+          injected = true;
+          sim.faults.inject({ kind: 'reset', operation: 'DescribeServices', count: 3 });
+        }
+      },
+      warning: (l) => lines.push(`WARN ${l}`),
+    };
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:slow` }));
+    expect(result.status).toBe('deployed');
+    expect(lines.filter((l) => /WARN ecs:DescribeServices failed.*retrying at the next poll/.test(l))).toHaveLength(1);
+  });
+
   it('AccessDenied fails at once naming the permission', async () => {
     const { sim, world, ctx } = await setup();
     sim.faults.inject({ kind: 'access-denied', operation: 'DescribeServices' });
