@@ -177,21 +177,28 @@ describe('run-migration bundle', () => {
     expect(result.summary).toContain('capacity providers FARGATE');
   });
 
-  it('stops the task when the job is cancelled (SIGTERM) mid-run', async () => {
+  // The runner sends SIGINT when a job is cancelled, then SIGTERM if the step has not ended.
+  it.each(['SIGTERM', 'SIGINT'] as const)('stops the task when the job is cancelled (%s) mid-run', async (signal) => {
     aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60_000, logLines: ['INFO  long migration starts'] });
     const started = Date.now();
-    const result = await run({}, { cancel: { signal: 'SIGTERM', whenLogMatches: /Task \w+: (\w+ -> )?RUNNING$/ } });
+    const mark = aws.requests.length;
+    const result = await run({}, { cancel: { signal, whenLogMatches: /Task \w+: (\w+ -> )?RUNNING$/ } });
 
     expect(result.exitCode).toBe(1);
-    expect(result.errors[0]).toMatch(/cancelled/i);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0].split('\n')[0]).toMatch(new RegExp(`^run-migration was cancelled \\(Cancelled by ${signal}\\.\\): task \\w+ was asked to stop and is STOPPED\\.$`));
     const arn = result.state['task-arn'];
     expect(arn).toBeTruthy();
     const stopped = task(arn);
     expect(stopped.lastStatus).toBe('STOPPED');
     expect(stopped.stopCode).toBe('UserInitiated');
-    expect(stopped.stoppedReason).toMatch(/cancelled \(Cancelled by SIGTERM\.\)/);
+    expect(stopped.stoppedReason).toBe(`run-migration was cancelled (Cancelled by ${signal}.)`);
+    // main saw it STOPPED, so the post step had nothing left to stop.
+    expect(result.state.finished).toBe('true');
+    expect(since(mark).filter((r) => r.operation === 'StopTask')).toHaveLength(1);
     // Nothing else was started and left behind.
     expect(oneOffTasks(started).map((t) => [t.taskArn, t.lastStatus])).toEqual([[arn, 'STOPPED']]);
+    expect(result.summary).toContain('Migration cancelled and stopped');
   });
 
   it('has the post step stop the task when main is killed outright', async () => {
