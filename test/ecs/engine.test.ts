@@ -128,6 +128,15 @@ describe('deploy (engine, virtual clock)', () => {
     expect(sim.calls('UpdateService')).toHaveLength(3);
   });
 
+  it('a rollback that does not settle either is reported as failed, never as rolled back', async () => {
+    const { sim, world, ctx } = await setup({ circuitBreaker: { enable: true, rollback: false }, scenario: { kind: 'crash-loop', exitCode: 9 } });
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1 } });
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad` }));
+    expect(result.rollback).toMatchObject({ action: 'update-service', settled: false });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/rollback to connect2-api-dev:1 did not settle: rollout of connect2-api-dev:1 FAILED/);
+  });
+
   it('crash loop without a circuit breaker: timed out, then rolled back; without rollback: timed-out', async () => {
     const { sim, world, ctx } = await setup({ circuitBreaker: { enable: false, rollback: false } });
     sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop' } });
