@@ -23,6 +23,9 @@ import { Input, readSettings, type Settings } from './settings';
 /** The summary cap is in bytes; leave room for what other steps of the job append. */
 const SUMMARY_BUDGET = SUMMARY_LIMIT - 64 * 1024;
 const bytes = (text: string) => Buffer.byteLength(text);
+// Comments are measured in UTF-8 bytes too: never fewer than characters, so the comment fits
+// GitHub's 65,536 whichever unit it counts in (emoji and box-drawing characters take several bytes).
+const commentSize = bytes;
 /** Resource lines in the log group; a 20,000-resource plan should not flood the log. */
 const LOG_RESOURCES = 2000;
 
@@ -47,7 +50,7 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     // The plan failed: an error comment, then the step fails.
     const failed = parsePlanLog(settings.planLog ?? '');
     const view = { failed, name: settings.name, tool: settings.tool, logMissing: settings.planLog === undefined, sha, commitUrl, runUrl: link };
-    const comment = renderFailedPlan(view, { limit: COMMENT_LIMIT, prefix });
+    const comment = renderFailedPlan(view, { limit: COMMENT_LIMIT, measure: commentSize, prefix });
     const summary = renderFailedPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
     await writeSummary(summary.markdown);
     setOutputs({ 'has-changes': false, summary: 'Plan failed.' });
@@ -69,7 +72,7 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     runUrl: link,
     expectedDigest: settings.expectedDigest,
   };
-  const comment = renderPlan(view, { limit: COMMENT_LIMIT, prefix, fullRenderAt: where });
+  const comment = renderPlan(view, { limit: COMMENT_LIMIT, measure: commentSize, prefix, fullRenderAt: where });
   const summary = renderPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
 
   core.info(`${settings.tool} plan for '${settings.name}': ${line}`);

@@ -205,6 +205,7 @@ describe('size', () => {
     expect(run.outputs).toMatchObject({ add: '12000', change: '6000', destroy: '6000', replace: '4000' });
     const [comment] = gh.state.comments(REPO, pr);
     expect(comment.body.length).toBeLessThanOrEqual(65_536);
+    expect(Buffer.byteLength(comment.body)).toBeLessThanOrEqual(65_536);
     expect(comment.body).toContain('This plan was shortened to fit the size limit');
     expect(comment.body).toContain('Plan: 12000 to add, 6000 to change, 6000 to destroy.');
     expect(comment.body).toContain('The full plan is in the job summary');
