@@ -6,7 +6,9 @@
  * nothing. A copy is recognised by
  *  - its pull request number, linked in the notes of an earlier release (a squash merge's `(#50)`
  *    survives the cherry-pick), or
- *  - its `git cherry-pick -x` trailer, naming a commit in the previous release's history.
+ *  - its `git cherry-pick -x` trailer, naming a commit in the previous release's history, or
+ *  - for a commit with no `(#N)` of its own (a plain cherry-pick of a hotfix branch commit), the same
+ *    scope, subject and author as a line of an earlier release's notes.
  */
 import type { GitHubClient, RepositoryRef } from '../github';
 import { listRecentReleases } from '../github/releases';
@@ -33,17 +35,24 @@ export async function findAlreadyReleased(client: GitHubClient, repository: Repo
   const found = new Map<string, string>();
   const { changes, previous } = query;
 
-  if (changes.some((change) => change.pullRequest !== undefined)) {
+  if (changes.length > 0) {
     const earlier = new Set(query.releases.filter((tag) => !greaterThan(tag.version, previous.version)).map((tag) => tag.name));
     const releasedPulls = new Map<number, string>();
+    const releasedLines = new Map<string, string>();
     const link = new RegExp(`/${escape(repository.owner)}/${escape(repository.repo)}/pull/(\\d+)\\b`, 'gi');
-    // Newest first: a PR is attributed to the latest release that lists it.
+    // Newest first: a change is attributed to the latest release that lists it.
     for (const release of await listRecentReleases(client, repository)) {
       if (!earlier.has(release.tagName)) continue;
       for (const match of release.body.matchAll(link)) if (!releasedPulls.has(Number(match[1]))) releasedPulls.set(Number(match[1]), release.tagName);
+      for (const line of release.body.split('\n')) {
+        const key = lineKey(line);
+        if (key && !releasedLines.has(key)) releasedLines.set(key, release.tagName);
+      }
     }
     for (const change of changes) {
-      const tag = change.pullRequest === undefined ? undefined : releasedPulls.get(change.pullRequest);
+      const tag =
+        (change.ownPullRequest ? releasedPulls.get(change.pullRequest as number) : undefined) ??
+        (!change.ownPullRequest && change.login ? releasedLines.get(key(change.scope, change.subject, change.login)) : undefined);
       if (tag) found.set(change.sha, tag);
     }
   }
@@ -56,6 +65,18 @@ export async function findAlreadyReleased(client: GitHubClient, repository: Repo
     if (await query.history.isAncestor(original, previous.sha)) found.set(change.sha, previous.name);
   }
   return found;
+}
+
+/** The identity of a notes line as notes.ts renders it: `- **scope:** subject ([link](url)) by @login`. */
+const NOTES_LINE = /^- (?:\*\*([^*]+):\*\* )?(.+) \(\[[^\]]+\]\([^)]+\)\) by @(\S+)$/;
+
+function lineKey(line: string): string | undefined {
+  const match = NOTES_LINE.exec(line.trim());
+  return match ? key(match[1], match[2], match[3]) : undefined;
+}
+
+function key(scope: string | undefined, subject: string, login: string): string {
+  return `${scope ?? ''}\u0000${subject}\u0000${login.toLowerCase()}`;
 }
 
 function escape(text: string): string {

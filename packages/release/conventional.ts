@@ -21,6 +21,8 @@ export interface ParsedCommit {
   breakingNotes: string[];
   /** The pull request: the `(#123)` a squash merge appends, or the merge that brought the commit. */
   pullRequest?: number;
+  /** True when the PR number is the commit's own `(#123)` (a squash merge), not the merge that brought it. */
+  ownPullRequest?: boolean;
   /** The original of a `git cherry-pick -x` copy ("(cherry picked from commit <sha>)"). */
   cherryPickOf?: string;
   /** GitHub login of the author, or undefined when only a name is known. */
@@ -73,6 +75,7 @@ export function parseCommit(raw: RawCommit): ParsedCommit {
     subject: subject === '' ? firstLine : subject,
     breakingNotes,
     pullRequest: pr ? Number(pr[1]) : undefined,
+    ownPullRequest: pr ? true : undefined,
     cherryPickOf: CHERRY_PICK.exec(message)?.[1]?.toLowerCase(),
   };
 }

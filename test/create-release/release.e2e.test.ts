@@ -207,6 +207,25 @@ describe('hotfix backports (the runbook cherry-picks the hotfix into staging)', 
     expect(world.writesSince(mark)).toEqual([]);
   });
 
+  it('a plain cherry-pick of a merge-committed hotfix is recognised by subject and author in the released notes', async () => {
+    const base = world.commit('feat: first (#1)');
+    world.tag('v1.0.0', base);
+    const fix = world.commit('fix(auth): resolve critical bug', { parents: [base], author: 'erin' });
+    const merged = world.commit('Merge pull request #60 from connect2/hotfix/critical\n\nResolve critical bug', { parents: [base, fix] });
+    const hotfixRun = await world.release(merged);
+    expect(hotfixRun.outputs.notes).toContain('- **auth:** resolve critical bug ([#60]');
+    const feature = world.commit('feat: search (#12)', { parents: [base] });
+    const copy = world.commit('fix(auth): resolve critical bug', { parents: [feature], author: 'erin' });
+    const sameSubjectOtherAuthor = world.commit('fix(auth): resolve critical bug', { parents: [copy], author: 'frank' });
+    const target = world.commit('Merge pull request #61 from connect2/staging', { parents: [merged, sameSubjectOtherAuthor] });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.version).toBe('1.1.0');
+    // erin's copy is left out; frank's commit with the same subject is a change of its own.
+    expect(run.outputs.notes.match(/resolve critical bug/g)).toHaveLength(1);
+    expect(run.outputs.notes).toMatch(/resolve critical bug \(\[#61\]\([^)]+\)\) by @frank/);
+  });
+
   it('a `cherry-pick -x` copy of a merge-committed hotfix is recognised by its trailer', async () => {
     const base = world.commit('feat: first (#1)');
     world.tag('v1.0.0', base);
