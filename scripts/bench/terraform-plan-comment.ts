@@ -40,7 +40,7 @@ async function child(file: string): Promise<void> {
   const prepared = engine.preparePlan(json);
   const parsed = performance.now();
   const view = { plan: prepared.plan, counts: prepared.counts, digest: prepared.digest, name: 'bench', tool: 'Terraform', sha: 'f00d', runUrl: 'https://github.com/o/r/actions/runs/1' };
-  const comment = engine.renderPlan(view, { limit: 65_536, prefix: '<!-- connect2-actions:terraform-plan:bench -->', fullRenderAt: 'the job summary' });
+  const comment = engine.renderPlan(view, { limit: 65_536, measure: (text) => Buffer.byteLength(text), prefix: '<!-- connect2-actions:terraform-plan:bench -->', fullRenderAt: 'the job summary' });
   const summary = engine.renderPlan(view, { limit: 1024 * 1024 - 64 * 1024, measure: (text) => Buffer.byteLength(text) });
   const done = performance.now();
   const result: ChildResult = {
