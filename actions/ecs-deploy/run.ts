@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import * as core from '@actions/core';
-import { ActionError, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { ActionError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { createAwsClients } from '../../packages/aws';
 import {
   deploy as deployService,
@@ -81,6 +81,7 @@ export async function deploy(context: ActionContext): Promise<void> {
     });
   } catch (error) {
     setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
+    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}\n`);
     throw error;
   } finally {
     core.saveState(State.Finished, 'true');

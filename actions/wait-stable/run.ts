@@ -3,7 +3,7 @@
  */
 import * as core from '@actions/core';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { ActionError, InputError, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { ActionError, InputError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { aws, awsErrorCode, createAwsClients } from '../../packages/aws';
 import { summarizeStoppedTasks, renderWaitSummary, shortArn, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
 import { Input, Output } from './names';
@@ -34,6 +34,7 @@ export async function waitStable(context: ActionContext): Promise<void> {
     result = await waitForServices(ctx, { cluster, services, taskDefinitionArn, intervalMs, timeoutMs, signal: context.signal });
   } catch (error) {
     setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
+    await writeSummary(`## ❌ ECS wait ${services.join(', ')}: \`failed\`\n\n${errorMessage(error)}\n`);
     throw error;
   }
 

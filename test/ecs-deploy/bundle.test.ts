@@ -132,6 +132,7 @@ describe('ecs-deploy bundle', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]).toMatch(message);
     expect(result.outputs.status).toBe('failed');
+    expect(result.summary).toContain(result.errors[0].split('\n')[0]);
     expect(sim.mutatingCalls()).toEqual([]);
   });
 
