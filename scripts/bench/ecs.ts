@@ -115,7 +115,7 @@ export async function run(): Promise<BenchFigure[]> {
       name: `failure detection, circuit breaker "deployment failed" -> step error (median of ${failureLags.length}, poll ${intervalSeconds} s)`,
       value: round(median(failureLags)),
       unit: 's',
-      note: `max ${round(Math.max(...failureLags))} s, includes describing the stopped tasks; the anchor's waiter never fails on a rollback: it reports success once the rolled-back service is stable again (#191, #494)`,
+      note: `max ${round(Math.max(...failureLags))} s, includes describing the stopped tasks; the anchor's waiter success rule (one deployment, running = desired) also matches the rolled-back service, so it reported success (#191, #494) and since v2.6.2 notices only once the rolled-back service is stable again`,
     },
     {
       name: 'AWS API calls per healthy deploy (request log, poll 5 s)',
