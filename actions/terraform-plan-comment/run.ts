@@ -12,12 +12,12 @@ import {
   SUMMARY_LIMIT,
   setOutputs,
   stickyMarker,
+  upsertStickyComment,
   writeSummary,
   type ActionContext,
 } from '../../packages/action-kit';
 import { createGitHubClient, currentRepository, httpStatus, readEvent, runUrl } from '../../packages/github';
 import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView } from '../../packages/terraform-plan';
-import { postComment } from './comment';
 import { Input, readSettings, type Settings } from './settings';
 
 /** The summary cap is in bytes; leave room for what other steps of the job append. */
@@ -151,7 +151,7 @@ async function post(settings: Settings, target: Target | undefined, identity: st
   const client = createGitHubClient(settings.token);
   let result;
   try {
-    result = await postComment({ client, ...target, identity }, body, settings.mode);
+    result = await upsertStickyComment({ client, ...target, identity }, body, { mode: settings.mode });
   } catch (error) {
     const status = httpStatus(error);
     const why = status === 403 || status === 404

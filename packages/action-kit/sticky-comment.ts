@@ -5,7 +5,8 @@
  */
 import type { GitHubClient } from '../github/client';
 import { graphqlUrl } from '../github/client';
-import { ActionError } from './errors';
+import * as core from '@actions/core';
+import { ActionError, errorMessage } from './errors';
 
 /** GitHub refuses comment bodies longer than this. */
 export const COMMENT_LIMIT = 65_536;
@@ -77,7 +78,14 @@ export async function upsertStickyComment(
   }
 
   const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: target.issueNumber, body: fullBody });
-  for (const old of existing) await minimizeComment(client, old.nodeId);
+  for (const old of existing) {
+    try {
+      await minimizeComment(client, old.nodeId);
+    } catch (error) {
+      // The new comment is up; an old one left visible is untidy, not wrong.
+      core.warning(`Could not minimize the previous comment ${old.url}: ${errorMessage(error)}`);
+    }
+  }
   return {
     id: data.id,
     url: data.html_url,
