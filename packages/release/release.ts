@@ -22,7 +22,7 @@ import { renderNotes } from './notes';
 import { findPreviousRelease } from './previous-release';
 import { publishRelease } from './publish';
 import { readTags, tagsOn, type ReleaseTag, type TagIndex } from './tags';
-import { effectiveBump, greaterThan, isPrerelease, nextVersion, type Bump } from './version';
+import { decideVersion, greaterThan, isPrerelease, type Bump } from './version';
 
 /** Commits listed for a first release (no previous tag): the whole history can be very long. */
 export const FIRST_RELEASE_COMMIT_LIMIT = 1000;
@@ -179,25 +179,15 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
   }
   const level = releaseLevel(changes);
 
-  let version: string;
-  let bump: ReleaseResult['bump'];
-  let reason: string;
-  if (existingTag) {
-    version = existingTag.version;
-    bump = 'none';
-    reason = `${existingTag.name} is already on the target`;
-  } else if (!previous) {
-    version = options.initialVersion;
-    bump = 'initial';
-    reason = `no earlier release tag with prefix '${options.tagPrefix}' in the target's history: initial-version`;
-  } else if (level === 'none' && options.defaultBump === 'none') {
-    log(`No feat, fix, perf or breaking change since ${previous.name} and default-bump is 'none': nothing to release.`);
+  const decision = decideVersion({ level, previous, existing: existingTag, initialVersion: options.initialVersion, defaultBump: options.defaultBump, tagPrefix: options.tagPrefix });
+  if (!decision.release) {
+    log(`Nothing to release: ${decision.reason}.`);
     return {
       outcome: 'nothing-to-release',
       targetSha,
       previous,
       bump: 'none',
-      reason: `no releasable commit since ${previous.name} and default-bump is 'none'`,
+      reason: decision.reason,
       created: false,
       notes: '',
       changes,
@@ -205,12 +195,8 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
       leftOut: copies.size,
       historySource: history.kind,
     };
-  } else {
-    const asked: Bump = level === 'none' ? 'patch' : level;
-    bump = effectiveBump(previous.version, asked);
-    version = nextVersion(previous.version, asked);
-    reason = describeBump(level, asked, bump);
   }
+  const { version, bump, reason } = decision;
   const tag = `${options.tagPrefix}${version}`;
   log(`Version: ${version} (${bump}: ${reason})`);
 
@@ -311,10 +297,4 @@ function countKinds(changes: readonly ParsedCommit[]): string {
   const counts = new Map<string, number>();
   for (const change of changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
   return ['breaking', 'feature', 'fix', 'performance', 'other'].map((kind) => `${counts.get(kind) ?? 0} ${kind}`).join(', ');
-}
-
-/** Why this bump, without repeating it: "a feature", "a breaking change; 0.x: minor instead of major". */
-function describeBump(level: ReturnType<typeof releaseLevel>, asked: Bump, applied: Bump): string {
-  const cause = level === 'none' ? "no feat, fix, perf or breaking change; default-bump is 'patch'" : { major: 'a breaking change', minor: 'a feature', patch: 'a fix or performance change' }[asked];
-  return applied === asked ? cause : `${cause}; 0.x: ${applied} instead of ${asked}`;
 }

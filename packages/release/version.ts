@@ -63,3 +63,38 @@ export function isPrerelease(version: string): boolean {
 export function greaterThan(a: string, b: string): boolean {
   return semver.gt(a, b);
 }
+
+export type VersionDecision =
+  | { release: true; version: string; bump: Bump | 'initial' | 'none'; reason: string }
+  | { release: false; reason: string };
+
+export interface VersionInputs {
+  /** The largest bump the changes ask for. */
+  level: BumpOrNone;
+  /** The previous release's version and tag, if any. */
+  previous?: { version: string; name: string };
+  /** A release tag already on the target (its release missing): its version stands. */
+  existing?: { version: string; name: string };
+  initialVersion: string;
+  defaultBump: 'patch' | 'none';
+  tagPrefix: string;
+}
+
+/** The version to release, and why; or why nothing is released. */
+export function decideVersion(inputs: VersionInputs): VersionDecision {
+  const { level, previous, existing } = inputs;
+  if (existing) return { release: true, version: existing.version, bump: 'none', reason: `${existing.name} is already on the target` };
+  if (!previous) {
+    return { release: true, version: inputs.initialVersion, bump: 'initial', reason: `no earlier release tag with prefix '${inputs.tagPrefix}' in the target's history: initial-version` };
+  }
+  if (level === 'none' && inputs.defaultBump === 'none') return { release: false, reason: `no releasable commit since ${previous.name} and default-bump is 'none'` };
+  const asked: Bump = level === 'none' ? 'patch' : level;
+  const bump = effectiveBump(previous.version, asked);
+  return { release: true, version: nextVersion(previous.version, asked), bump, reason: describeBump(level, asked, bump) };
+}
+
+/** Why this bump, without repeating it: "a feature", "a breaking change; 0.x: minor instead of major". */
+function describeBump(level: BumpOrNone, asked: Bump, applied: Bump): string {
+  const cause = level === 'none' ? "no feat, fix, perf or breaking change; default-bump is 'patch'" : { major: 'a breaking change', minor: 'a feature', patch: 'a fix or performance change' }[asked];
+  return applied === asked ? cause : `${cause}; 0.x: ${applied} instead of ${asked}`;
+}

@@ -1,6 +1,6 @@
 /** Bump rules, 0.x convention, pre-releases, tag parsing and input checks of the release engine. */
 import { describe, expect, it } from 'vitest';
-import { effectiveBump, maxBump, nextVersion, parseVersion, tagPrefixProblem, targetProblem, versionOfTag } from '../../packages/release';
+import { decideVersion, effectiveBump, maxBump, nextVersion, parseVersion, tagPrefixProblem, targetProblem, versionOfTag } from '../../packages/release';
 
 describe('nextVersion', () => {
   it.each([
@@ -68,5 +68,34 @@ describe('input checks', () => {
     expect(targetProblem('main~1')).toMatch(/~/);
     expect(targetProblem('a..b')).toMatch(/range/);
     expect(targetProblem('my branch')).toMatch(/whitespace/);
+  });
+});
+
+describe('decideVersion', () => {
+  const common = { initialVersion: '1.0.0', defaultBump: 'patch' as const, tagPrefix: 'v' };
+  const previous = { version: '1.2.3', name: 'v1.2.3' };
+
+  it('bumps the previous version by the level, naming the cause', () => {
+    expect(decideVersion({ ...common, level: 'minor', previous })).toEqual({ release: true, version: '1.3.0', bump: 'minor', reason: 'a feature' });
+    expect(decideVersion({ ...common, level: 'major', previous: { version: '0.3.1', name: 'v0.3.1' } })).toEqual({
+      release: true,
+      version: '0.4.0',
+      bump: 'minor',
+      reason: 'a breaking change; 0.x: minor instead of major',
+    });
+  });
+
+  it('nothing releasable: default-bump decides', () => {
+    expect(decideVersion({ ...common, level: 'none', previous })).toMatchObject({ release: true, version: '1.2.4', bump: 'patch' });
+    expect(decideVersion({ ...common, level: 'none', previous, defaultBump: 'none' })).toEqual({ release: false, reason: "no releasable commit since v1.2.3 and default-bump is 'none'" });
+  });
+
+  it('no previous release: initial-version, whatever the commits say', () => {
+    expect(decideVersion({ ...common, level: 'major', initialVersion: '0.1.0' })).toMatchObject({ release: true, version: '0.1.0', bump: 'initial' });
+    expect(decideVersion({ ...common, level: 'none', defaultBump: 'none' })).toMatchObject({ release: true, version: '1.0.0', bump: 'initial' });
+  });
+
+  it('a release tag already on the target keeps its version', () => {
+    expect(decideVersion({ ...common, level: 'major', previous, existing: { version: '1.3.0', name: 'v1.3.0' } })).toMatchObject({ release: true, version: '1.3.0', bump: 'none' });
   });
 });
