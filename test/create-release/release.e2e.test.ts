@@ -297,6 +297,20 @@ describe('tags, drafts and pre-releases', () => {
     expect(run.outputs).toMatchObject({ tag: '1.2.4', 'previous-tag': '1.2.3' });
   });
 
+  it('a prefix with a slash (release/) works through every refs call, major tag included', async () => {
+    const base = world.commit('feat: base');
+    world.tag('release/1.2.3', base);
+    world.tag('release/1', base);
+    world.tag('v9.9.9', base); // another prefix: not a release here
+    const target = world.commit('feat: x (#1)');
+    const run = await world.release(target, { 'tag-prefix': 'release/', 'update-major-tag': true });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ tag: 'release/1.3.0', 'previous-tag': 'release/1.2.3' });
+    expect(run.outputs.notes).toContain('/compare/release/1.2.3...release/1.3.0');
+    expect(findRef(world, 'refs/tags/release/1.3.0')).toBe(target);
+    expect(findRef(world, 'refs/tags/release/1')).toBe(target);
+  });
+
   it('a first release over a long history lists the latest 1,000 commits and says so', async () => {
     world.chain(Array.from({ length: 1100 }, (_, i) => `chore: step ${i}`));
     const target = world.commit('feat: launch (#1)');
