@@ -99,12 +99,19 @@ export async function deploy(context: ActionContext): Promise<void> {
     if (result.changes.length === 0) core.info('none');
     for (const change of result.changes) core.info(`${change.scope} ${change.field}: ${change.before} -> ${change.after}`);
   });
-  await writeSummary(renderDeploySummary(`ECS deploy ${service}`, result));
+  await writeSummary(`${renderDeploySummary(`ECS deploy ${service}`, result)}\n[Service in the ECS console](${consoleUrl(clients.region, cluster, service)})\n`);
   core.info(`Result: ${result.status}: ${result.reason}`);
 
   if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
     throw new ActionError(`ECS deploy of ${shortArn(result.taskDefinitionArn)} to ${service} ${result.status}: ${result.reason}.`, { details: failureDetails(result) });
   }
+}
+
+/** The service's deployments page in the ECS console (names, not ARNs, in the path). */
+function consoleUrl(region: string, cluster: string, service: string): string {
+  const name = (value: string) => encodeURIComponent(value.slice(value.lastIndexOf('/') + 1));
+  const host = region.startsWith('cn-') ? 'console.amazonaws.cn' : 'console.aws.amazon.com';
+  return `https://${region}.${host}/ecs/v2/clusters/${name(cluster)}/services/${name(service)}/deployments?region=${region}`;
 }
 
 function failureDetails(result: DeployResult): string[] {

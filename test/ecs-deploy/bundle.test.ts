@@ -58,6 +58,7 @@ describe('ecs-deploy bundle', () => {
     expect(first.summary).toMatch(/Task definition changes/);
     expect(first.summary).toContain(`${world.repositoryUri}@${digest}`);
     expect(first.summary).toMatch(/deployment completed/);
+    expect(first.summary).toContain('https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/connect2-api-cluster-dev/services/connect2-api-service-dev/deployments?region=us-west-2');
     expect(first.log).toMatch(/\[\s*\d+s\] .*PRIMARY/);
 
     const again = await run({ image: `${world.repositoryUri}:v2` });
