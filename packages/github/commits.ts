@@ -104,8 +104,13 @@ export async function compareCommits(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(0, lastPage - 1)) }, worker));
   const commits = pages.flat();
-  // A history that changed between pages (a force-push) would leave a gap: say so rather than release from it.
-  if (commits.length !== total) throw new Error(`compare ${base.slice(0, 7)}...${head.slice(0, 7)} listed ${commits.length} commits of ${total}; the history changed while it was read`);
+  // A short listing (history rewritten between pages, or a server-side cap) would release from a
+  // partial range: say so rather than write notes that silently miss commits.
+  if (commits.length !== total) {
+    throw new Error(
+      `compare ${base.slice(0, 7)}...${head.slice(0, 7)} listed ${commits.length} of the ${total} commits it counts; run again, or check out the full history (fetch-depth: 0) so git answers`,
+    );
+  }
   return { status: first.status as CompareStatus, totalCommits: total, commits };
 }
 
