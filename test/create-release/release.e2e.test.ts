@@ -512,6 +512,14 @@ describe('faults', () => {
     expect(world.gh.mutatingCalls()).toEqual([]);
   });
 
+  it('a target that is not a commit of the repository fails naming it, writing nothing', async () => {
+    featFixChore();
+    const run = await world.release('0'.repeat(40), { target: 'feature/does-not-exist' });
+    expect(run.exitCode).not.toBe(0);
+    expect(onlyError(run)).toBe("Target 'feature/does-not-exist' is not a commit of connect2/connect2-api: give a commit SHA, branch or tag that exists there.");
+    expect(world.gh.mutatingCalls()).toEqual([]);
+  });
+
   it('a computed tag already used on another branch fails clearly, writing nothing', async () => {
     const base = world.commit('feat: base');
     world.tag('v1.2.3', base);
