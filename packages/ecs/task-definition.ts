@@ -94,11 +94,13 @@ export function withContainerImage(definition: TaskDefinitionInput, container: s
 
 /**
  * A canonical form for comparison only (never registered): keys sorted, empty lists/objects and
- * nullish dropped (ECS answers `[]` for lists a file leaves out), task cpu/memory as strings
+ * nullish dropped (ECS answers `[]` for lists a file leaves out), tags left out, task cpu/memory as strings
  * (ECS answers "256" for 256), environment and secrets ordered by name (their order carries no meaning).
  */
 export function canonicalTaskDefinition(definition: TaskDefinitionInput): unknown {
   const copy = { ...definition } as Record<string, unknown>;
+  // Tags label a revision but are not part of it (DescribeTaskDefinition returns them apart, on request).
+  delete copy.tags;
   if (copy.cpu !== undefined) copy.cpu = String(copy.cpu);
   if (copy.memory !== undefined) copy.memory = String(copy.memory);
   copy.containerDefinitions = (definition.containerDefinitions ?? []).map((c) => ({

@@ -73,6 +73,10 @@ describe('sameTaskDefinition and diffTaskDefinitions', () => {
     expect(diffTaskDefinitions(current, reordered)).toEqual([]);
   });
 
+  it('ignores tags, which DescribeTaskDefinition returns apart from the revision', () => {
+    expect(sameTaskDefinition(current, { ...current, tags: [{ key: 'Environment', value: 'dev' }] })).toBe(true);
+  });
+
   it('reports image, env names and cpu/memory changes, never env values', () => {
     const next = withContainerImage(
       {
