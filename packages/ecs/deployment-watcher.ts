@@ -281,7 +281,7 @@ export async function watchDeployment(ctx: EcsContext, options: WatchOptions): P
     outcome,
     reason: verdict.state === 'in-progress' || verdict.state === 'retarget' ? '' : verdict.reason,
     deploymentId: tracked?.deploymentId,
-    taskDefinitionArn: deployment?.taskDefinition ?? tracked?.taskDefinitionArn,
+    taskDefinitionArn: deployment?.taskDefinition ?? tracked?.taskDefinitionArn ?? options.taskDefinitionArn,
     winnerTaskDefinitionArn: verdict.state === 'rolled-back' ? verdict.winner?.taskDefinition : undefined,
     byCircuitBreaker: verdict.state === 'rolled-back' ? verdict.byCircuitBreaker : undefined,
     service: lastService,
@@ -293,7 +293,8 @@ export async function watchDeployment(ctx: EcsContext, options: WatchOptions): P
   };
   timeline.add({ now: endedAt, at: endedAt, kind: 'result', service: label, message: result.reason });
   if (outcome !== 'completed') {
-    result.stoppedTasks = await stoppedTasksOf(ctx, options, result.taskDefinitionArn, since ?? start, label);
+    // With no deployment of the expected revision left to date it, look back a quarter of an hour.
+    result.stoppedTasks = await stoppedTasksOf(ctx, options, result.taskDefinitionArn, since ?? start - 15 * 60_000, label);
   }
   return result;
 }

@@ -391,6 +391,19 @@ describe('waitForServices (engine, virtual clock)', () => {
     expect(shown.some((l) => /\d+ earlier service events not shown/.test(l))).toBe(true);
   });
 
+  it('waiting for a revision whose failed deployment is already gone: rolled-back, with its stopped tasks', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 4 } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    await ctx.clock.sleep(120_000); // the breaker trips, rolls back, and the failed deployment is dropped
+    expect(sim.state.service(world.cluster, world.service).deployments?.some((d) => d.taskDefinition === bad)).toBe(false);
+    const result = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], taskDefinitionArn: bad, intervalMs: 5000, timeoutMs: 60_000 });
+    expect(result.status).toBe('rolled-back');
+    expect(result.services[0].reason).toMatch(/no deployment of connect2-api-dev:2 is listed; connect2-api-dev:1 is PRIMARY/);
+    expect(result.services[0].stoppedTasks[0]?.containers[0].exitCode).toBe(4);
+  });
+
   it('an unknown service is an input error before waiting', async () => {
     const { world, ctx } = await setup();
     await expect(waitForServices(ctx, { cluster: world.cluster, services: ['ghost'], intervalMs: 5000, timeoutMs: 60_000 })).rejects.toThrow(/^Input 'services' lists 'ghost'/);
