@@ -242,13 +242,14 @@ export async function watchDeployment(ctx: EcsContext, options: WatchOptions): P
       lastCounts = counts;
       timeline.add({ now: clock.now(), at: clock.now(), kind: 'counts', service: label, message: counts });
     }
-    const verdict = evaluateDeployment(service, tracked);
-    if (verdict.state === 'retarget') {
+    let verdict = evaluateDeployment(service, tracked);
+    // Follow a replacement of the same revision and judge it on this same answer (bounded: ids only move forward).
+    for (let hops = 0; verdict.state === 'retarget' && hops < 3; hops++) {
       timeline.add({ now: clock.now(), at: clock.now(), kind: 'action', service: label, message: `${verdict.reason}: following ${verdict.deployment.id}` });
       tracked = { deploymentId: verdict.deployment.id ?? '', taskDefinitionArn: tracked.taskDefinitionArn };
-      return { done: false as const };
+      verdict = evaluateDeployment(service, tracked);
     }
-    if (verdict.state === 'in-progress') return { done: false as const };
+    if (verdict.state === 'in-progress' || verdict.state === 'retarget') return { done: false as const };
     return { done: true as const, value: { verdict, service } };
   };
 
