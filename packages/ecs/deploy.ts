@@ -160,6 +160,33 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
   if (plan.image) note(`image ${plan.image.image} (${plan.image.note})`);
 
   if (!plan.changed && !options.forceNewDeployment) {
+    const inFlight = primaryDeployment(plan.service);
+    if (options.wait && inFlight?.id && inFlight.taskDefinition === plan.previousTaskDefinitionArn && inFlight.rolloutState === 'IN_PROGRESS') {
+      // A re-run while this revision is still rolling out (e.g. an earlier run with wait: false): nothing to
+      // change, but "unchanged" must not hide a rollout that is about to fail. Watch it; it is not ours to roll back.
+      note(`task definition unchanged, but its rollout ${inFlight.id} is still in progress: watching it`);
+      const watch = await watchDeployment(ctx, {
+        cluster: options.cluster,
+        service: options.service,
+        deploymentId: inFlight.id,
+        taskDefinitionArn: plan.previousTaskDefinitionArn,
+        intervalMs: options.intervalMs,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        timeline,
+      });
+      const status: DeployStatus = watch.outcome === 'completed' ? 'unchanged' : watch.outcome === 'rolled-back' ? 'rolled-back' : watch.outcome === 'timed-out' ? 'timed-out' : 'failed';
+      return finish({
+        status,
+        reason: watch.outcome === 'completed' ? `${shortArn(plan.previousTaskDefinitionArn)} already had this image; its rollout in progress completed` : watch.reason,
+        taskDefinitionArn: plan.previousTaskDefinitionArn,
+        deploymentId: watch.deploymentId,
+        registered: false,
+        reusedTaskDefinition: false,
+        watch,
+        stoppedTasks: watch.stoppedTasks,
+      });
+    }
     note(`task definition unchanged: ${shortArn(plan.previousTaskDefinitionArn)} already runs this revision; nothing registered or deployed`);
     return finish({
       status: 'unchanged',

@@ -85,6 +85,26 @@ describe('deploy (engine, virtual clock)', () => {
     expect(result.status).toBe('deployed');
   });
 
+  it('unchanged while the same revision is still rolling out: watches that rollout instead of calling it done', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'v2', { scenario: { kind: 'slow-start', startMs: 30_000 } });
+    const started = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2`, wait: false }));
+    expect(started.status).toBe('deployed');
+    const again = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2` }));
+    expect(again.status).toBe('unchanged');
+    expect(again.watch?.outcome).toBe('completed');
+    expect(again.deploymentId).toBe(started.deploymentId);
+    expect(sim.calls('UpdateService')).toHaveLength(1);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop' } });
+    await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad`, wait: false }));
+    const rerun = await deploy(ctx, options(world, { image: `${world.repositoryUri}:bad` }));
+    expect(rerun.status).toBe('rolled-back');
+    expect(rerun.stoppedTasks.length).toBeGreaterThan(0);
+    expect(sim.calls('UpdateService')).toHaveLength(2);
+  });
+
   it('register-only registers and stops; the next deploy reuses that revision', async () => {
     const { sim, world, ctx } = await setup();
     sim.seed.image(world.repository, 'v2');
