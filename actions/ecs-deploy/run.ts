@@ -5,7 +5,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
-import { createAwsClients } from '../../packages/aws';
+import { awsRegion, createEcrClient, createEcsClient } from '../../packages/aws';
 import {
   deploy as deployService,
   summarizeStoppedTasks,
@@ -45,12 +45,12 @@ export async function deploy(context: ActionContext): Promise<void> {
     core.info(`No 'image' and no 'task-definition' given: the current revision is kept unless something else changed.`);
   }
 
-  const clients = createAwsClients({ maxAttempts });
+  const region = awsRegion();
   // An image in another region's ECR is looked up there (same account or cross-account, by registry id).
   const imageRegion = image ? parseImage(image, Input.Image).ecr?.region : undefined;
-  const ecr = imageRegion && imageRegion !== clients.region ? createAwsClients({ maxAttempts, region: imageRegion }).ecr : clients.ecr;
-  const ctx: EcsContext = { ecs: clients.ecs, ecr, clock: systemClock, log };
-  core.info(`Deploying ${image ?? 'the current image'} to ${service} in ${cluster} (${clients.region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
+  const ecr = createEcrClient({ maxAttempts, region: imageRegion ?? region });
+  const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts, region }), ecr, clock: systemClock, log };
+  core.info(`Deploying ${image ?? 'the current image'} to ${service} in ${cluster} (${region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 
   let result: DeployResult;
   try {
@@ -99,7 +99,7 @@ export async function deploy(context: ActionContext): Promise<void> {
     if (result.changes.length === 0) core.info('none');
     for (const change of result.changes) core.info(`${change.scope} ${change.field}: ${change.before} -> ${change.after}`);
   });
-  await writeSummary(`${renderDeploySummary(`ECS deploy ${service}`, result)}\n[Service in the ECS console](${consoleUrl(clients.region, cluster, service)})\n`);
+  await writeSummary(`${renderDeploySummary(`ECS deploy ${service}`, result)}\n[Service in the ECS console](${consoleUrl(region, cluster, service)})\n`);
   core.info(`Result: ${result.status}: ${result.reason}`);
 
   if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
@@ -139,8 +139,7 @@ export async function post(_context: ActionContext): Promise<void> {
   const cluster = core.getState(State.Cluster);
   const service = core.getState(State.Service);
   core.warning(`The deploy step did not finish (killed or cancelled): rolling ${service} back to ${shortArn(previous)}.`);
-  const clients = createAwsClients();
-  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock: systemClock, log };
+  const ctx: EcsContext = { ecs: createEcsClient(), clock: systemClock, log };
   const back = await rollback(ctx, {
     cluster,
     service,

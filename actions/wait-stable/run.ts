@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ActionError, InputError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
-import { aws, awsErrorCode, createAwsClients } from '../../packages/aws';
+import { aws, awsErrorCode, createEcsClient } from '../../packages/aws';
 import { summarizeStoppedTasks, renderWaitSummary, shortArn, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
 import { Input, Output } from './names';
 
@@ -24,8 +24,7 @@ export async function waitStable(context: ActionContext): Promise<void> {
   const healthTimeoutMs = inputs.duration(Input.HealthTimeoutSeconds, 300_000, 'seconds', { minMs: 1000 });
   const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
 
-  const clients = createAwsClients({ maxAttempts });
-  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock: systemClock, log };
+  const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts }), clock: systemClock, log };
   const taskDefinitionArn = expected ? await fullTaskDefinitionArn(ctx, expected) : undefined;
   core.info(`Waiting for ${services.join(', ')} in ${cluster}${taskDefinitionArn ? ` to run ${shortArn(taskDefinitionArn)}` : ''}; polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 

@@ -1,3 +1,8 @@
-export { createAwsClients, awsRegion, awsEndpoint, DEFAULT_MAX_ATTEMPTS } from './clients';
-export type { AwsClients, AwsClientOptions } from './clients';
+export { awsClientConfig, awsRegion, awsEndpoint, DEFAULT_MAX_ATTEMPTS } from './client-config';
+export type { AwsClientOptions, AwsService } from './client-config';
+export { createEcsClient } from './ecs-client';
+export { createEcrClient } from './ecr-client';
+export { createLogsClient } from './logs-client';
+export { createAwsClients } from './clients';
+export type { AwsClients } from './clients';
 export { aws, AwsCallError, awsErrorCode, isAccessDenied, isExpiredCredentials, isThrottling } from './errors';
