@@ -17,7 +17,8 @@ import {
   writeSummary,
   type ActionContext,
 } from '../../packages/action-kit';
-import { createAwsClients } from '../../packages/aws';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { awsRegion, createEcsClient, createLogsClient } from '../../packages/aws';
 import { describePlacement, formatTaskCommand, planRunTask, resultError, runTask, stopIfRunning, type RunTaskLog } from '../../packages/ecs';
 import { readMigrationInputs } from './inputs';
 import { State } from './state';
@@ -35,10 +36,11 @@ const log: RunTaskLog = {
 export async function runMigration({ signal }: ActionContext): Promise<void> {
   const step = stopwatch();
   const inputs = readMigrationInputs(readInputs());
-  const clients = createAwsClients({ maxAttempts: inputs.maxAttempts });
+  const region = awsRegion();
+  const ecs = createEcsClient({ maxAttempts: inputs.maxAttempts, region });
 
   const plan = await group('Resolve the task definition, container and network', async () => {
-    const resolved = await planRunTask(clients.ecs, inputs.request);
+    const resolved = await planRunTask(ecs, inputs.request);
     info(`Task definition: ${resolved.taskDefinitionArn}`);
     info(`Container: ${resolved.container.name} (of ${resolved.containerNames.join(', ')})`);
     info(`Where: ${describePlacement(resolved.placement)}`);
@@ -46,15 +48,16 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
   });
   info(`Running \`${formatTaskCommand(plan.command)}\` in ${plan.container.name} of ${plan.taskDefinitionName} on ${plan.cluster}.`);
 
-  const logsClients = new Map([[clients.region, clients.logs]]);
+  // Logs are read in the region the container's awslogs options name, which may differ.
+  const logsClients = new Map<string, CloudWatchLogsClient>();
   let startedArn: string | undefined;
   const result = await runTask(
     { plan, startedBy: inputs.startedBy, timeoutMs: inputs.timeoutMs, intervalMs: inputs.intervalMs, stopOnCancel: inputs.stopOnCancel, logs: inputs.logs },
     {
-      ecs: clients.ecs,
-      region: clients.region,
+      ecs,
+      region,
       logsFor: (region) => {
-        const client = logsClients.get(region) ?? createAwsClients({ maxAttempts: inputs.maxAttempts, region }).logs;
+        const client = logsClients.get(region) ?? createLogsClient({ maxAttempts: inputs.maxAttempts, region });
         logsClients.set(region, client);
         return client;
       },
@@ -102,8 +105,8 @@ export async function stopUnfinishedMigration(_context: ActionContext): Promise<
     warning(`Task ${taskArn} may still be running: main did not finish and stop-on-cancel is false.`);
     return;
   }
-  const clients = createAwsClients({ maxAttempts: inputs.integer('max-attempts', 10, { min: 1, max: 50 }) });
-  const { outcome, task } = await stopIfRunning(clients.ecs, cluster, taskArn, 'run-migration post step: the job ended before the migration finished', {
+  const ecs = createEcsClient({ maxAttempts: inputs.integer('max-attempts', 10, { min: 1, max: 50 }) });
+  const { outcome, task } = await stopIfRunning(ecs, cluster, taskArn, 'run-migration post step: the job ended before the migration finished', {
     clock: systemClock,
     intervalMs: 1000,
     timeoutMs: 30_000,
