@@ -3,8 +3,7 @@
  * replaced (the old one minimized as OUTDATED). Matrix jobs give each environment its own identity,
  * so they never edit each other's comment.
  */
-import type { GitHubClient } from '../github/client';
-import { graphqlUrl } from '../github/client';
+import { graphqlUrl, type GitHubClient } from '../github';
 import * as core from '@actions/core';
 import { ActionError, errorMessage } from './errors';
 

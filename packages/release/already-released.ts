@@ -10,8 +10,7 @@
  *  - for a commit with no `(#N)` of its own (a plain cherry-pick of a hotfix branch commit), the same
  *    scope, subject and author as a line of an earlier release's notes.
  */
-import type { GitHubClient, RepositoryRef } from '../github';
-import { listRecentReleases } from '../github/releases';
+import { listRecentReleases, type GitHubClient, type RepositoryRef } from '../github';
 import type { ParsedCommit } from './conventional';
 import type { History } from './history';
 import type { ReleaseTag } from './tags';

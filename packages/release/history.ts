@@ -2,8 +2,7 @@
  * Where commits and ancestry come from: the GitHub API (always available) or the local checkout
  * (when it holds the history: no network, no rate limit). Both answer the same two questions.
  */
-import type { GitHubClient, RepositoryRef } from '../github';
-import { compareCommits, compareStatus, listHistory } from '../github/commits';
+import { compareCommits, compareStatus, listHistory, type GitHubClient, type RepositoryRef } from '../github';
 
 export interface SourceCommit {
   sha: string;

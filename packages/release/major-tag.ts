@@ -3,8 +3,7 @@
  * release of its major and never goes backwards: when it points at a release newer than this one
  * (a rerun of an old pipeline, a hotfix of an older line), it stays where it is.
  */
-import type { GitHubClient, RepositoryRef } from '../github';
-import { createTag, getTag, moveTag, peelTag } from '../github/refs';
+import { createTag, getTag, moveTag, peelTag, type GitHubClient, type RepositoryRef } from '../github';
 import type { History } from './history';
 import { readTags, type TagIndex } from './tags';
 import { greaterThan, isPrerelease, majorOf } from './version';

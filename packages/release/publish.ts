@@ -5,9 +5,7 @@
  * A release is never updated, so a published release is never turned back into a draft.
  */
 import { ActionError } from '../action-kit';
-import type { GitHubClient, RepositoryRef } from '../github';
-import { createTag, peelTag } from '../github/refs';
-import { createRelease, type Release } from '../github/releases';
+import { createTag, peelTag, createRelease, type GitHubClient, type RepositoryRef, type Release } from '../github';
 
 export interface ReleaseDraft {
   tag: string;

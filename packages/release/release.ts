@@ -8,9 +8,7 @@
  * under the version computed here, the plan is made again from the tags as they are now.
  */
 import { ActionError } from '../action-kit';
-import type { GitHubClient, RepositoryRef } from '../github';
-import { resolveCommit } from '../github/commits';
-import { findRelease } from '../github/releases';
+import { resolveCommit, findRelease, type GitHubClient, type RepositoryRef } from '../github';
 import { findAlreadyReleased } from './already-released';
 import { changesOf } from './commits';
 import { inStep } from './errors';

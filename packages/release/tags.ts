@@ -3,8 +3,7 @@
  * designates, highest version first. Other tags with the prefix (`v1`, `v1.2`, `vnext`) are not
  * releases and are ignored here.
  */
-import type { GitHubClient, RepositoryRef } from '../github';
-import { listTags, peelTag, type TagRef } from '../github/refs';
+import { listTags, peelTag, type GitHubClient, type RepositoryRef, type TagRef } from '../github';
 import { compareDescending, versionOfTag } from './version';
 
 export interface ReleaseTag {
