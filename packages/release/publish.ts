@@ -5,18 +5,10 @@
  * A release is never updated, so a published release is never turned back into a draft.
  */
 import { ActionError } from '../action-kit';
-import { createTag, peelTag, createRelease, type GitHubClient, type RepositoryRef, type Release } from '../github';
+import { createTag, peelTag, createRelease, type GitHubClient, type NewRelease, type RepositoryRef, type Release } from '../github';
 
-export interface ReleaseDraft {
-  tag: string;
-  targetSha: string;
-  name: string;
-  body: string;
-  draft: boolean;
-  prerelease: boolean;
-  /** False when a higher release exists (a hotfix of an older line must not become "Latest"). */
-  makeLatest: boolean;
-}
+/** The release to write; `makeLatest` is false when a higher release exists (a hotfix of an older line must not become "Latest"). */
+export type ReleaseDraft = NewRelease & { makeLatest: boolean };
 
 export type PublishResult =
   | { outcome: 'published'; release: Release; created: boolean; tagCreated: boolean }
