@@ -18,6 +18,7 @@ import { registerRepoRoutes } from './repos';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { Router } from './router';
 import { createSeeder, type GitHubSeed } from './seed';
+import type { ReleaseRecord } from './model';
 import { createGitHubServer } from './server';
 import { GitHubStore } from './store';
 import { isoTime } from './http';
@@ -74,15 +75,8 @@ export interface PullState {
   labels: string[];
 }
 
-export interface ReleaseState {
-  id: number;
-  tagName: string;
-  targetCommitish: string;
-  name: string | null;
-  body: string | null;
-  draft: boolean;
-  prerelease: boolean;
-}
+/** What tests read of a release: the record without its bookkeeping. */
+export type ReleaseState = Pick<ReleaseRecord, 'id' | 'tagName' | 'targetCommitish' | 'name' | 'body' | 'draft' | 'prerelease'>;
 
 export interface GitHubSimulator {
   url: string;
