@@ -2,7 +2,7 @@
  * Runs one action of the pipeline as the runner would (the committed bundle, in a child process,
  * against the simulators) and records its outcome against what the story expects.
  */
-import { runAction, type ActionRun, type RunActionOptions } from '../../test/harness/run-action';
+import { pullRequestEvent, runAction, type ActionRun, type RunActionOptions } from '../../test/harness/run-action';
 import type { Outcome, Timeline } from './timeline';
 import { FULL_REPO, type AwsSimulator, type GitHubSimulator } from './world';
 
@@ -82,17 +82,7 @@ export class Pipeline {
       },
       eventName: pr ? 'pull_request' : 'push',
       event: pr
-        ? {
-            action: 'synchronize',
-            number: pr.number,
-            pull_request: {
-              number: pr.number,
-              head: { ref: pr.head, sha: pr.headSha },
-              base: { ref: pr.base, sha: pr.baseSha },
-              changed_files: pr.changedFiles,
-            },
-            repository: { full_name: FULL_REPO, name: FULL_REPO.split('/')[1], owner: { login: FULL_REPO.split('/')[0] } },
-          }
+        ? pullRequestEvent(pr, FULL_REPO)
         : { ref: spec.ref, after: spec.sha, repository: { full_name: FULL_REPO } },
       timeoutMs: 180_000,
       bundle: this.bundles?.[spec.action],

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
-import { runAction, type RunActionOptions } from '../harness/run-action';
+import { pullRequestEvent, runAction, type RunActionOptions } from '../harness/run-action';
 import { bigPullRepo, commitAll, git, removeTempDirs, tempDir, tempRepo, writeFiles } from './git-fixtures';
 
 const REPO = 'connect2/connect2-api';
@@ -45,16 +45,7 @@ function classify(pull: Pull, inputs: RunActionOptions['inputs'] = {}, options: 
     inputs,
     env: gh.env,
     eventName: 'pull_request',
-    event: {
-      action: 'synchronize',
-      number: pull.number,
-      pull_request: {
-        number: pull.number,
-        head: { ref: pull.head, sha: pull.headSha },
-        base: { ref: pull.base, sha: pull.baseSha },
-        changed_files: pull.changedFiles,
-      },
-    },
+    event: pullRequestEvent(pull),
     token: gh.token,
     ...options,
   });

@@ -251,3 +251,28 @@ export function parseAnnotations(log: string): Annotation[] {
   }
   return annotations;
 }
+
+export interface PullRequestRef {
+  number: number;
+  head: string;
+  headSha: string;
+  base: string;
+  baseSha: string;
+  changedFiles: number;
+}
+
+/** The `pull_request` webhook payload the runner writes to GITHUB_EVENT_PATH (the fields the actions read). */
+export function pullRequestEvent(pull: PullRequestRef, repository = 'connect2/connect2-api'): Record<string, unknown> {
+  const [owner, name] = repository.split('/');
+  return {
+    action: 'synchronize',
+    number: pull.number,
+    pull_request: {
+      number: pull.number,
+      head: { ref: pull.head, sha: pull.headSha },
+      base: { ref: pull.base, sha: pull.baseSha },
+      changed_files: pull.changedFiles,
+    },
+    repository: { full_name: repository, name, owner: { login: owner } },
+  };
+}
