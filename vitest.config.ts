@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The workflow parser imports its JSON schema without an import attribute, which Node's own loader
+    // refuses; inlined, vite loads it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
     reporters: ['default'],
   },
 });

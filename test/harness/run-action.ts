@@ -73,7 +73,7 @@ export interface RunActionOptions {
   token?: string;
   cwd?: string;
   /** Send a signal to main, as the runner does when the job is cancelled. */
-  cancel?: { signal?: NodeJS.Signals; afterMs?: number; whenLogMatches?: RegExp };
+  cancel?: { signal?: NodeJS.Signals; afterMs?: number; whenLogMatches?: RegExp; abort?: AbortSignal };
   /** Kill main after this long (a test guard, not the action's timeout). */
   timeoutMs?: number;
   /** Skip the post step even when action.yml declares one. */
@@ -201,6 +201,8 @@ function runStep(
     });
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     const cancelTimer = cancel?.afterMs !== undefined ? setTimeout(sendCancel, cancel.afterMs) : undefined;
+    if (cancel?.abort?.aborted) sendCancel();
+    else cancel?.abort?.addEventListener('abort', sendCancel, { once: true });
     const guard = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {

@@ -1,0 +1,13 @@
+/** Public surface of the workflow player (test infrastructure and the rehearsal's engine; never bundled). */
+export { WorkflowPlayer, GH_SHIM_DIR, type PlayerOptions, type IgnoredEvent } from './player';
+export type { PlayerWorld, RoleTrust, GitHubApp, ApprovalRequest } from './world';
+export type { PlayerLog } from './run-state';
+export { silentLog } from './run-state';
+export type { RunRecord, JobRecord, StepRecord, Conclusion, EnvironmentRecord } from './records';
+export { findJob, findStep } from './records';
+export { STAND_INS, oidcSubject } from './stand-ins';
+export { evaluateExpression, evaluateCondition, type Contexts, type Json } from './expressions';
+export { expandMatrix } from './matrix';
+export { ConcurrencyGroups } from './concurrency';
+export { triggers, matchesFilter } from './triggers';
+export { loadWorkflows, WorkflowParseError } from './workflow-file';
