@@ -183,7 +183,7 @@ export function registerGitRefRoutes(router: Router<GitHubStore>): void {
       if (typeof body[field] !== 'string') throw validationFailed({ resource: 'Tag', code: 'missing_field', field });
     }
     const tagger = body.tagger as { name?: string; email?: string; date?: string } | undefined;
-    const actor = context.state.actor;
+    const actor = context.actor;
     const record = createTagObject(repo, {
       tag: body.tag as string,
       message: body.message as string,

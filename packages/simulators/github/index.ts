@@ -22,10 +22,12 @@ import type { ReleaseRecord } from './model';
 import { createGitHubServer } from './server';
 import { GitHubStore } from './store';
 import { isoTime } from './http';
+import type { TokenGrant } from './permissions';
 
 export type { RequestLogEntry } from './request-log';
 export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from './seed';
 export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
+export type { Permission, TokenGrant, Level } from './permissions';
 export { PULL_FILES_LIMIT } from './pulls';
 export { COMMENT_BODY_LIMIT } from './comments';
 export { COMPARE_UNPAGED_LIMIT } from './commits';
@@ -84,6 +86,12 @@ export interface GitHubSimulator {
   env: GitHubEnv;
   token: string;
   readOnlyToken: string;
+  /** Scoped tokens: issue one per job (a GITHUB_TOKEN with its `permissions:`), an app or a user token. */
+  tokens: {
+    issue(grant: TokenGrant): string;
+    revoke(token: string): void;
+    grantOf(token: string): TokenGrant | undefined;
+  };
   clock: Clock;
   seed: GitHubSeed;
   faults: {
@@ -132,7 +140,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
 
   const log = new RequestLog();
   const faults = new Faults();
-  const server = createGitHubServer({ store, router, tokens: new Tokens(token, readOnlyToken), budget: new RateBudget(), faults, log });
+  const tokens = new Tokens(token, readOnlyToken, store.actor.login);
+  const server = createGitHubServer({ store, router, tokens, budget: new RateBudget(), faults, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -147,6 +156,11 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     env: { GITHUB_API_URL: url, GITHUB_GRAPHQL_URL: `${url}/graphql`, GITHUB_SERVER_URL: store.serverUrl, GITHUB_REPOSITORY: repository },
     token,
     readOnlyToken,
+    tokens: {
+      issue: (grant) => tokens.issue(grant),
+      revoke: (issued) => tokens.revoke(issued),
+      grantOf: (issued) => tokens.grantOf(issued),
+    },
     clock,
     seed: createSeeder(store),
     faults: {

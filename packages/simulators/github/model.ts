@@ -116,4 +116,10 @@ export interface RepoRecord {
   labels: Map<string, LabelRecord>;
   releases: Map<number, ReleaseRecord>;
   nextNumber: number;
+  settings: RepoSettings;
+}
+
+export interface RepoSettings {
+  /** "Allow GitHub Actions to create and approve pull requests" (off by default, as on GitHub). */
+  actionsCanCreatePullRequests: boolean;
 }

@@ -174,6 +174,9 @@ export function registerPullRoutes(router: Router<GitHubStore>): void {
 
   router.on('POST', '/repos/:owner/:repo/pulls', (context) => {
     const repo = repoOf(context);
+    if (context.grant.kind === 'github-token' && !repo.settings.actionsCanCreatePullRequests) {
+      throw new HttpError(403, 'GitHub Actions is not permitted to create or approve pull requests.');
+    }
     const body = context.body as Record<string, unknown>;
     const title = requireString(body, 'title', 'PullRequest');
     const head = branchName(repo, requireString(body, 'head', 'PullRequest'));
@@ -189,7 +192,7 @@ export function registerPullRoutes(router: Router<GitHubStore>): void {
     const issue = createPull(context.state, repo, {
       title,
       body: optionalString(body, 'body', 'PullRequest') ?? null,
-      user: context.state.actor,
+      user: context.actor,
       head: { ref: head, sha: headSha },
       base: { ref: base, sha: baseSha },
       draft: optionalBoolean(body, 'draft', 'PullRequest'),

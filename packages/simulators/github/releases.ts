@@ -131,7 +131,7 @@ export function registerReleaseRoutes(router: Router<GitHubStore>): void {
         draft: optionalBoolean(body, 'draft', 'Release'),
         prerelease: optionalBoolean(body, 'prerelease', 'Release'),
       },
-      context.state.actor,
+      context.actor,
     );
     return created(renderRelease(context.state, repo, release));
   });

@@ -72,6 +72,8 @@ export interface GitHubSeed {
   comment(repo: string, number: number, body: string, options?: { user?: string }): { id: number; nodeId: string };
   labels(repo: string, number: number, names: string[]): void;
   release(repo: string, input: ReleaseInput): number;
+  /** Repository settings (`actionsCanCreatePullRequests`: "Allow GitHub Actions to create and approve pull requests", default false). */
+  settings(repo: string, settings: { actionsCanCreatePullRequests?: boolean }): void;
 }
 
 const DEFAULT_AUTHOR = 'octocat';
@@ -214,6 +216,11 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
 
     release(repoName, input) {
       return createRelease(store, repoOf(repoName), input, store.actor).id;
+    },
+
+    settings(repoName, settings) {
+      const repo = repoOf(repoName);
+      if (settings.actionsCanCreatePullRequests !== undefined) repo.settings.actionsCanCreatePullRequests = settings.actionsCanCreatePullRequests;
     },
   };
 }

@@ -9,6 +9,7 @@ import type { RateBudget, Tokens } from './auth';
 import type { Faults } from './faults';
 import { executeGraphQL, isMutation, parseGraphQLRequest, rootFields, type ParsedGraphQL } from './graphql';
 import { DOCS, HttpError, type Reply } from './http';
+import { allows, forbiddenMessage, type TokenGrant } from './permissions';
 import type { RequestLog } from './request-log';
 import type { Router } from './router';
 import type { GitHubStore } from './store';
@@ -62,12 +63,12 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
   }
   const graphql: ParsedGraphQL | undefined = isGraphQL && !badJson ? parseGraphQLRequest(body) : undefined;
   const mutating = graphql ? isMutation(graphql) : !READ_METHODS.has(method);
-  const access = tokens.check(request.headers.authorization);
+  const grant = tokens.check(request.headers.authorization);
   const headers = budget.spend(isGraphQL ? 'graphql' : 'core', now);
 
   let reply: Reply;
   let fault: 'rate-limit' | 'server-error' | undefined;
-  if (!access) {
+  if (!grant) {
     reply = { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
   } else {
     const injected = faults.take(method, path, now);
@@ -77,11 +78,9 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
     } else if (badJson) {
       reply = { status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } };
     } else if (graphql) {
-      reply = executeGraphQL(store, graphql, { canWrite: access === 'write' });
-    } else if (mutating && access === 'read') {
-      reply = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS } };
+      reply = executeGraphQL(store, graphql, { grant });
     } else {
-      reply = dispatch(parts, method, url, body);
+      reply = dispatch(parts, method, url, body, grant);
     }
   }
 
@@ -109,11 +108,13 @@ function decodePath(path: string): string {
   }
 }
 
-function dispatch(parts: ServerParts, method: string, url: URL, body: unknown): Reply {
+function dispatch(parts: ServerParts, method: string, url: URL, body: unknown, grant: TokenGrant): Reply {
   const match = parts.router.match(method === 'HEAD' ? 'GET' : method, url.pathname);
   if (!match) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
+  if (!allows(grant, match.permission)) return { status: 403, body: { message: forbiddenMessage(grant), documentation_url: DOCS } };
   try {
-    return match.handler({ method, params: match.params, query: url.searchParams, body: body ?? {}, url, state: parts.store });
+    const actor = parts.store.user(grant.login);
+    return match.handler({ method, params: match.params, query: url.searchParams, body: body ?? {}, url, state: parts.store, grant, actor });
   } catch (error) {
     if (error instanceof HttpError) return error.toReply();
     // A seeding-level invariant broke (e.g. an unknown parent); say so instead of hanging the client.

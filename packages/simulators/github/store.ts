@@ -114,6 +114,7 @@ export class GitHubStore {
       labels: new Map(),
       releases: new Map(),
       nextNumber: 1,
+      settings: { actionsCanCreatePullRequests: false },
     };
     this.repos.set(fullName.toLowerCase(), repo);
     return repo;
