@@ -12,9 +12,11 @@ import { Faults, type FaultHandle, type RateLimitFault, type ServerErrorFault } 
 import { registerGitRefRoutes, sortedTags } from './git-refs';
 import { registerIssueRoutes } from './issues';
 import { registerLabelRoutes } from './labels';
-import { registerPullRoutes } from './pulls';
+import { registerPullRoutes, renderPull } from './pulls';
+import { GitBackend } from './git';
+import type { RepoEvent } from './events';
 import { registerReleaseRoutes, releasesOf } from './releases';
-import { registerRepoRoutes } from './repos';
+import { registerRepoRoutes, renderRepo } from './repos';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { Router } from './router';
 import { createSeeder, type GitHubSeed } from './seed';
@@ -28,6 +30,7 @@ export type { RequestLogEntry } from './request-log';
 export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from './seed';
 export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
 export type { Permission, TokenGrant, Level } from './permissions';
+export type { RepoEvent, PushEvent, PullRequestEvent, PushCommit } from './events';
 export { PULL_FILES_LIMIT } from './pulls';
 export { COMMENT_BODY_LIMIT } from './comments';
 export { COMPARE_UNPAGED_LIMIT } from './commits';
@@ -45,6 +48,11 @@ export interface GitHubSimulatorOptions {
   /** Login that writes are attributed to (default github-actions[bot]). */
   actor?: string;
   port?: number;
+  /**
+   * Serve git over smart HTTP: each repository gets a bare repository `${gitRoot}/${owner}/${repo}.git`
+   * (created with the repository), cloned and pushed at `${url}/${owner}/${repo}.git`.
+   */
+  gitRoot?: string;
 }
 
 export interface GitHubEnv extends Record<string, string> {
@@ -114,6 +122,18 @@ export interface GitHubSimulator {
     refs(repo: string): Record<string, string>;
     tags(repo: string): { name: string; sha: string }[];
     pulls(repo: string): PullState[];
+    /** The pull as GET /pulls/{n} (and the webhook `pull_request` object) shows it. */
+    pull(repo: string, number: number): Record<string, any>;
+    /** The repository as GET /repos/{o}/{r} (and the webhook `repository` object) shows it. */
+    repository(repo: string): Record<string, any>;
+  };
+  /** Subscribe to push and pull_request events (synchronous, after the change); returns the unsubscribe. */
+  onEvent(listener: (event: RepoEvent) => void): () => void;
+  git: {
+    /** `${url}/${owner}/${repo}.git` (clone/push with `x-access-token:<token>` or an Authorization header). */
+    url(repo: string): string;
+    /** The bare repository's directory (only with gitRoot). */
+    dir(repo: string): string;
   };
   close(): Promise<void>;
 }
@@ -125,6 +145,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   const repository = options.repository ?? 'connect2/connect2-api';
   const serverUrl = options.serverUrl ?? 'https://github.com';
   const store = new GitHubStore({ clock, serverUrl, actor: options.actor ?? 'github-actions[bot]' });
+  const git = options.gitRoot ? new GitBackend(options.gitRoot, store) : undefined;
+  store.git = git;
   store.ensureRepo(repository);
 
   const router = new Router<GitHubStore>();
@@ -141,7 +163,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   const log = new RequestLog();
   const faults = new Faults();
   const tokens = new Tokens(token, readOnlyToken, store.actor.login);
-  const server = createGitHubServer({ store, router, tokens, budget: new RateBudget(), faults, log });
+  const server = createGitHubServer({ store, router, tokens, budget: new RateBudget(), faults, log, git });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -163,6 +185,14 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     },
     clock,
     seed: createSeeder(store),
+    onEvent: (listener) => store.events.on(listener),
+    git: {
+      url: (repo) => `${url}/${store.existingRepo(repo).fullName}.git`,
+      dir: (repo) => {
+        if (!git) throw new Error('The GitHub simulator serves git only when started with { gitRoot }.');
+        return git.dir(store.existingRepo(repo));
+      },
+    },
     faults: {
       rateLimit: (fault) => faults.rateLimit(fault),
       serverError: (fault) => faults.serverError(fault),
@@ -197,6 +227,13 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         })),
       refs: (repo) => Object.fromEntries(store.existingRepo(repo).refs),
       tags: (repo) => sortedTags(store.existingRepo(repo)),
+      pull: (repo, number) => {
+        const record = store.existingRepo(repo);
+        const issue = record.issues.get(number);
+        if (!issue?.pull) throw new Error(`No pull #${number} in ${record.fullName}.`);
+        return renderPull(store, record, issue, true);
+      },
+      repository: (repo) => renderRepo(store, store.existingRepo(repo)),
       pulls: (repo) =>
         [...store.existingRepo(repo).issues.values()]
           .filter((issue) => issue.pull)

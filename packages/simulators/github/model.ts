@@ -34,6 +34,7 @@ export interface PullRecord {
   merged: boolean;
   mergedAt: number | null;
   mergeCommitSha: string | null;
+  mergedBy?: Actor;
   /** Every changed file; the files endpoint lists at most 3000 of them. */
   files: FileChange[];
 }

@@ -140,7 +140,7 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
     },
 
     branch(repoName, name, sha) {
-      setRef(repoOf(repoName), `refs/heads/${name}`, sha);
+      setRef(store, repoOf(repoName), `refs/heads/${name}`, sha);
     },
 
     tag(repoName, name, sha, options = {}) {
@@ -155,7 +155,7 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
           tagger: { name: tagger.login, email: `${tagger.id}+${tagger.login}@users.noreply.github.com`, date: store.now() },
         }).sha;
       }
-      setRef(repo, `refs/tags/${name}`, target);
+      setRef(store, repo, `refs/tags/${name}`, target);
       return target;
     },
 

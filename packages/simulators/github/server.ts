@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { RateBudget, Tokens } from './auth';
 import type { Faults } from './faults';
+import { GIT_PATH, type GitBackend } from './git';
 import { executeGraphQL, isMutation, parseGraphQLRequest, rootFields, type ParsedGraphQL } from './graphql';
 import { DOCS, HttpError, type Reply } from './http';
 import { allows, forbiddenMessage, type TokenGrant } from './permissions';
@@ -21,12 +22,19 @@ export interface ServerParts {
   budget: RateBudget;
   faults: Faults;
   log: RequestLog;
+  /** Set when git is served (gitRoot). */
+  git?: GitBackend;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createGitHubServer(parts: ServerParts): Server {
   return createServer((request, response) => {
+    const pathname = (request.url ?? '/').split('?')[0]!;
+    if (parts.git && GIT_PATH.test(pathname)) {
+      parts.git.serve(request, response, parts.tokens, parts.log);
+      return;
+    }
     readBody(request)
       .then((raw) => respond(parts, request, response, raw))
       .catch((error: unknown) => {

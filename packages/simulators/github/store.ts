@@ -4,9 +4,23 @@
  * timestamp comes from, and the URLs objects link to.
  */
 import type { Clock } from '../../action-kit/clock';
-import { CommitGraph } from './commit-graph';
+import { CommitGraph, type Signature } from './commit-graph';
+import { EventBus } from './events';
 import { notFound } from './http';
 import type { Actor, CommentRecord, RepoRecord } from './model';
+
+/** What the store needs of the git backend (git.ts). */
+export interface GitHooks {
+  init(repo: RepoRecord): void;
+  /** Mirrors an API ref write into the bare repository (skipped when git lacks the object). */
+  updateRef(repo: RepoRecord, ref: string, sha: string | null): void;
+  /**
+   * Makes a merge/squash commit with real git (merge-tree, commit-tree, update-ref), mirrors it into the
+   * commit graph and returns its sha; 'conflict' when the trees conflict; undefined when the bare
+   * repository lacks one of the commits (seeded history), so the caller records a graph-only merge.
+   */
+  commitMerge(repo: RepoRecord, input: { base: string; head: string; parents: string[]; message: string; author: Signature }): string | 'conflict' | undefined;
+}
 
 export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user';
 
@@ -47,6 +61,9 @@ export class GitHubStore {
   /** REST base; set once the server listens. */
   apiUrl = 'http://127.0.0.1';
   readonly actor: Actor;
+  readonly events = new EventBus();
+  /** Set when the simulator serves git (gitRoot): creates bare repositories and mirrors ref writes. */
+  git: GitHooks | undefined;
   private readonly repos = new Map<string, RepoRecord>();
   private readonly counters = new Map<IdKind, number>();
   private readonly nodes = new Map<string, NodeTarget>();
@@ -94,7 +111,10 @@ export class GitHubStore {
     const fullName = `${owner}/${name}`;
     const existing = this.repos.get(fullName.toLowerCase());
     if (existing) {
-      if (options.defaultBranch) existing.defaultBranch = options.defaultBranch;
+      if (options.defaultBranch) {
+        existing.defaultBranch = options.defaultBranch;
+        this.git?.init(existing);
+      }
       return existing;
     }
     const id = this.nextId('repo');
@@ -117,6 +137,7 @@ export class GitHubStore {
       settings: { actionsCanCreatePullRequests: false },
     };
     this.repos.set(fullName.toLowerCase(), repo);
+    this.git?.init(repo);
     return repo;
   }
 
