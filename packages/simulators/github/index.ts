@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../action-kit/clock';
 import { RateBudget, Tokens } from './auth';
 import { registerCommentRoutes, commentsOf } from './comments';
+import { addArtifact, addCheckRun, addWorkflowRun, registerActionsRoutes, renderEnvironment, upsertEnvironment, type CheckRunInput, type EnvironmentInput, type WorkflowRunInput } from './actions';
 import { registerCommitRoutes } from './commits';
 import { Faults, type FaultHandle, type RateLimitFault, type ServerErrorFault } from './faults';
 import { registerGitRefRoutes, sortedTags } from './git-refs';
@@ -20,7 +21,7 @@ import { registerRepoRoutes, renderRepo } from './repos';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { Router } from './router';
 import { createSeeder, type GitHubSeed } from './seed';
-import type { ReleaseRecord } from './model';
+import type { CheckRunRecord, ReleaseRecord } from './model';
 import { createGitHubServer } from './server';
 import { GitHubStore } from './store';
 import { isoTime } from './http';
@@ -30,6 +31,8 @@ export type { RequestLogEntry } from './request-log';
 export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from './seed';
 export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
 export type { Permission, TokenGrant, Level } from './permissions';
+export type { CheckRunInput, EnvironmentInput, WorkflowRunInput } from './actions';
+export type CheckRunState = CheckRunRecord;
 export type { RepoEvent, PushEvent, PullRequestEvent, PushCommit } from './events';
 export { PULL_FILES_LIMIT } from './pulls';
 export { COMMENT_BODY_LIMIT } from './comments';
@@ -101,7 +104,13 @@ export interface GitHubSimulator {
     grantOf(token: string): TokenGrant | undefined;
   };
   clock: Clock;
-  seed: GitHubSeed;
+  seed: GitHubSeed & {
+    /** Creates the environment (unprotected) or sets its protection: required reviewers, deployment branch patterns. */
+    environment(repo: string, name: string, input?: EnvironmentInput): void;
+    checkRun(repo: string, input: CheckRunInput): number;
+    workflowRun(repo: string, input: WorkflowRunInput): number;
+    artifact(repo: string, runId: number, name: string, files: Record<string, string | Buffer>): number;
+  };
   faults: {
     rateLimit(fault?: RateLimitFault): FaultHandle;
     serverError(fault?: ServerErrorFault): FaultHandle;
@@ -126,6 +135,9 @@ export interface GitHubSimulator {
     pull(repo: string, number: number): Record<string, any>;
     /** The repository as GET /repos/{o}/{r} (and the webhook `repository` object) shows it. */
     repository(repo: string): Record<string, any>;
+    environments(repo: string): { name: string; reviewers: string[]; branches: string[]; rendered: Record<string, unknown> }[];
+    checkRuns(repo: string, sha?: string): CheckRunState[];
+    deployments(repo: string): { id: number; sha: string; ref: string; environment: string; task: string; statuses: { state: string; environment: string; description: string; logUrl: string }[] }[];
   };
   /** Subscribe to push and pull_request events (synchronous, after the change); returns the unsubscribe. */
   onEvent(listener: (event: RepoEvent) => void): () => void;
@@ -151,6 +163,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
 
   const router = new Router<GitHubStore>();
   // Comment routes first: /issues/comments/{id} must not be read as /issues/{number}.
+  registerActionsRoutes(router);
   registerCommentRoutes(router);
   registerLabelRoutes(router);
   registerIssueRoutes(router);
@@ -184,7 +197,13 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       grantOf: (issued) => tokens.grantOf(issued),
     },
     clock,
-    seed: createSeeder(store),
+    seed: {
+      ...createSeeder(store),
+      environment: (repo, name, input) => void upsertEnvironment(store, store.ensureRepo(repo), name, input),
+      checkRun: (repo, input) => addCheckRun(store, store.ensureRepo(repo), input).id,
+      workflowRun: (repo, input) => addWorkflowRun(store, store.ensureRepo(repo), input).id,
+      artifact: (repo, runId, name, files) => addArtifact(store, store.ensureRepo(repo), runId, name, files).id,
+    },
     onEvent: (listener) => store.events.on(listener),
     git: {
       url: (repo) => `${url}/${store.existingRepo(repo).fullName}.git`,
@@ -234,6 +253,20 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         return renderPull(store, record, issue, true);
       },
       repository: (repo) => renderRepo(store, store.existingRepo(repo)),
+      environments: (repo) => {
+        const record = store.existingRepo(repo);
+        return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], rendered: renderEnvironment(store, record, environment) }));
+      },
+      checkRuns: (repo, sha) => store.existingRepo(repo).checkRuns.filter((run) => !sha || run.headSha === sha).map((run) => ({ ...run })),
+      deployments: (repo) =>
+        [...store.existingRepo(repo).deployments.values()].map((deployment) => ({
+          id: deployment.id,
+          sha: deployment.sha,
+          ref: deployment.ref,
+          environment: deployment.environment,
+          task: deployment.task,
+          statuses: deployment.statuses.map((status) => ({ state: status.state, environment: status.environment, description: status.description, logUrl: status.logUrl })),
+        })),
       pulls: (repo) =>
         [...store.existingRepo(repo).issues.values()]
           .filter((issue) => issue.pull)

@@ -104,7 +104,7 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
     ...(fault ? { fault } : {}),
   });
   // HEAD answers like GET without a body.
-  send(response, method === 'HEAD' ? { ...reply, body: undefined } : reply, headers);
+  send(response, method === 'HEAD' ? { ...reply, body: undefined, raw: undefined } : reply, headers);
 }
 
 /** The log shows `/git/ref/tags/v1.0.0` whether the client sent `tags%2Fv1.0.0` or raw slashes. */
@@ -137,6 +137,11 @@ function send(response: ServerResponse, reply: Reply, rateHeaders: Record<string
     'x-github-api-version-selected': '2022-11-28',
     ...(reply.headers ?? {}),
   };
+  if (reply.raw) {
+    response.writeHead(reply.status, { ...headers, 'content-length': String(reply.raw.length) });
+    response.end(reply.raw);
+    return;
+  }
   if (reply.status === 204 || reply.body === undefined) {
     response.writeHead(reply.status, headers);
     response.end();

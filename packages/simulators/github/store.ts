@@ -22,7 +22,7 @@ export interface GitHooks {
   commitMerge(repo: RepoRecord, input: { base: string; head: string; parents: string[]; message: string; author: Signature }): string | 'conflict' | undefined;
 }
 
-export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user';
+export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user' | 'environment' | 'deployment' | 'deployment_status' | 'check_run' | 'workflow_run' | 'artifact';
 
 /** GitHub's node id prefixes (new-style global ids). */
 const NODE_PREFIX: Record<IdKind, string> = {
@@ -33,6 +33,12 @@ const NODE_PREFIX: Record<IdKind, string> = {
   label: 'LA_kwDO',
   release: 'RE_kwDO',
   user: 'U_kgDO',
+  environment: 'EN_kwDO',
+  deployment: 'DE_kwDO',
+  deployment_status: 'DES_kwDO',
+  check_run: 'CR_kwDO',
+  workflow_run: 'WFR_kwLO',
+  artifact: 'MDg6QXJ0aWZhY3Q',
 };
 
 const ID_BASE: Record<IdKind, number> = {
@@ -43,6 +49,12 @@ const ID_BASE: Record<IdKind, number> = {
   label: 6_100_000_000,
   release: 180_000_000,
   user: 41_000_000,
+  environment: 4_200_000_000,
+  deployment: 1_600_000_000,
+  deployment_status: 2_100_000_000,
+  check_run: 30_000_000_000,
+  workflow_run: 12_000_000_000,
+  artifact: 1_700_000_000,
 };
 
 export type NodeTarget = { kind: 'comment'; repo: RepoRecord; comment: CommentRecord };
@@ -135,6 +147,11 @@ export class GitHubStore {
       releases: new Map(),
       nextNumber: 1,
       settings: { actionsCanCreatePullRequests: false },
+      environments: new Map(),
+      deployments: new Map(),
+      checkRuns: [],
+      workflowRuns: new Map(),
+      artifacts: new Map(),
     };
     this.repos.set(fullName.toLowerCase(), repo);
     this.git?.init(repo);
