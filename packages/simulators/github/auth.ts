@@ -4,20 +4,44 @@
  * on its clock and reports it, per resource (core for REST, graphql for POST /graphql).
  */
 
-export type Access = 'write' | 'read';
+import { randomBytes } from 'node:crypto';
+import { ALL_READ, type TokenGrant } from './permissions';
 
+/** Tokens and what each grants: the two fixed ones of the options plus any issued at run time. */
 export class Tokens {
-  constructor(
-    readonly write: string,
-    readonly readOnly: string,
-  ) {}
+  private readonly grants = new Map<string, TokenGrant>();
 
-  /** `token X` or `Bearer X` -> the access it grants; undefined for a missing or unknown token. */
-  check(authorization: string | undefined): Access | undefined {
-    const match = /^(?:token|bearer)\s+(\S+)$/i.exec(authorization?.trim() ?? '');
-    if (!match) return undefined;
-    if (match[1] === this.write) return 'write';
-    if (match[1] === this.readOnly) return 'read';
+  constructor(write: string, readOnly: string, login: string) {
+    // The default tokens are installation-like ('app'), so the Actions-only PR setting does not touch them.
+    this.grants.set(write, { kind: 'app', login, permissions: 'all' });
+    this.grants.set(readOnly, { kind: 'app', login, permissions: { ...ALL_READ } });
+  }
+
+  issue(grant: TokenGrant): string {
+    const token = `ghs_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`;
+    this.grants.set(token, { ...grant, permissions: grant.permissions === 'all' ? 'all' : { ...grant.permissions } });
+    return token;
+  }
+
+  revoke(token: string): void {
+    this.grants.delete(token);
+  }
+
+  grantOf(token: string): TokenGrant | undefined {
+    return this.grants.get(token);
+  }
+
+  /** `token X`, `Bearer X`, or HTTP Basic whose password is the token -> its grant; undefined when missing or unknown. */
+  check(authorization: string | undefined): TokenGrant | undefined {
+    const header = authorization?.trim() ?? '';
+    const bearer = /^(?:token|bearer)\s+(\S+)$/i.exec(header);
+    if (bearer) return this.grants.get(bearer[1]!);
+    const basic = /^basic\s+(\S+)$/i.exec(header);
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0) return this.grants.get(decoded.slice(colon + 1)) ?? this.grants.get(decoded.slice(0, colon));
+    }
     return undefined;
   }
 }

@@ -100,7 +100,7 @@ export function registerCommentRoutes(router: Router<GitHubStore>): void {
   router.on('POST', '/repos/:owner/:repo/issues/:number/comments', (context) => {
     const repo = repoOf(context);
     const issue = issueOr404(repo, context.params.number!);
-    const comment = addComment(context.state, repo, issue, validBody((context.body as { body?: unknown }).body), context.state.actor);
+    const comment = addComment(context.state, repo, issue, validBody((context.body as { body?: unknown }).body), context.actor);
     return created(renderComment(context.state, repo, comment));
   });
 }

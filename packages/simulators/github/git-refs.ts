@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { HttpError, created, isoTime, noContent, notFound, ok, unprocessable, validationFailed } from './http';
 import type { RepoRecord, TagObjectRecord } from './model';
 import { pagedReply } from './pagination';
+import { updateRef } from './ref-updates';
 import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
@@ -51,9 +52,10 @@ export function branchSha(repo: RepoRecord, branch: string): string | undefined 
   return repo.refs.get(`refs/heads/${branch}`);
 }
 
-export function setRef(repo: RepoRecord, fullRef: string, sha: string): void {
+/** For seeding: moves a ref (a push event without an author, synchronizing open pulls), refusing unknown objects. */
+export function setRef(store: GitHubStore, repo: RepoRecord, fullRef: string, sha: string): void {
   if (!objectType(repo, sha)) throw new Error(`Commit ${sha} does not exist in ${repo.fullName}.`);
-  repo.refs.set(fullRef, sha);
+  updateRef(store, repo, fullRef, sha);
 }
 
 export interface NewTagObject {
@@ -143,7 +145,7 @@ export function registerGitRefRoutes(router: Router<GitHubStore>): void {
     const target = sha.toLowerCase();
     if (!objectType(repo, target)) throw unprocessable('Object does not exist');
     if (repo.refs.has(ref)) throw unprocessable('Reference already exists');
-    repo.refs.set(ref, target);
+    updateRef(context.state, repo, ref, target, { author: context.grant });
     return created(renderRef(context.state, repo, ref, target));
   });
 
@@ -158,14 +160,15 @@ export function registerGitRefRoutes(router: Router<GitHubStore>): void {
     if (!objectType(repo, target)) throw unprocessable('Object does not exist');
     // Fast-forward is judged on the commits, annotated tags peeled.
     if (force !== true && !repo.graph.isAncestor(peel(repo, current)!, peel(repo, target)!)) throw unprocessable('Update is not a fast forward');
-    repo.refs.set(ref, target);
+    updateRef(context.state, repo, ref, target, { author: context.grant });
     return ok(renderRef(context.state, repo, ref, target));
   });
 
   router.on('DELETE', '/repos/:owner/:repo/git/refs/*ref', (context) => {
     const repo = repoOf(context);
     const ref = fullRefName(context.params.ref!);
-    if (!repo.refs.delete(ref)) throw unprocessable('Reference does not exist');
+    if (!repo.refs.has(ref)) throw unprocessable('Reference does not exist');
+    updateRef(context.state, repo, ref, null, { author: context.grant });
     return noContent();
   });
 
@@ -183,7 +186,7 @@ export function registerGitRefRoutes(router: Router<GitHubStore>): void {
       if (typeof body[field] !== 'string') throw validationFailed({ resource: 'Tag', code: 'missing_field', field });
     }
     const tagger = body.tagger as { name?: string; email?: string; date?: string } | undefined;
-    const actor = context.state.actor;
+    const actor = context.actor;
     const record = createTagObject(repo, {
       tag: body.tag as string,
       message: body.message as string,

@@ -8,6 +8,7 @@
 import { isoTime, type Reply } from './http';
 import type { CommentRecord, RepoRecord } from './model';
 import { GraphQLSyntaxError, parseDocument, selectOperation, valueOf, type Field, type Operation, type Selection } from './graphql-parser';
+import { GRAPHQL_PERMISSIONS, allows, forbiddenMessage, type TokenGrant } from './permissions';
 import type { GitHubStore } from './store';
 
 export interface GraphQLError {
@@ -197,8 +198,8 @@ const QUERIES: Record<string, Resolver> = {
 };
 
 export interface ExecuteOptions {
-  /** False for a read-only token: mutations answer FORBIDDEN and change nothing. */
-  canWrite: boolean;
+  /** The token's grant: a root field it does not allow answers FORBIDDEN and changes nothing. */
+  grant: TokenGrant;
 }
 
 /** The root fields, inline fragments on the root type flattened. */
@@ -230,9 +231,9 @@ export function executeGraphQL(store: GitHubStore, parsed: ParsedGraphQL, option
       data[key] = rootType;
       continue;
     }
-    if (operation.type === 'mutation' && !options.canWrite) {
+    if (!allows(options.grant, GRAPHQL_PERMISSIONS[`${operation.type} ${field.name}`] ?? [])) {
       data[key] = null;
-      errors.push({ type: 'FORBIDDEN', path: [key], message: 'Resource not accessible by integration' });
+      errors.push({ type: 'FORBIDDEN', path: [key], message: forbiddenMessage(options.grant) });
       continue;
     }
     const args = Object.fromEntries(Object.entries(field.args).map(([name, value]) => [name, valueOf(value, variables)]));

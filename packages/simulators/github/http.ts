@@ -9,6 +9,8 @@ export const DOCS = 'https://docs.github.com/rest';
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Sent as is instead of JSON (artifact zips); set content-type in headers. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 

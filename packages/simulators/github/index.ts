@@ -7,25 +7,33 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../action-kit/clock';
 import { RateBudget, Tokens } from './auth';
 import { registerCommentRoutes, commentsOf } from './comments';
+import { addArtifact, addCheckRun, addWorkflowRun, registerActionsRoutes, renderEnvironment, upsertEnvironment, type CheckRunInput, type EnvironmentInput, type WorkflowRunInput } from './actions';
 import { registerCommitRoutes } from './commits';
 import { Faults, type FaultHandle, type RateLimitFault, type ServerErrorFault } from './faults';
 import { registerGitRefRoutes, sortedTags } from './git-refs';
 import { registerIssueRoutes } from './issues';
 import { registerLabelRoutes } from './labels';
-import { registerPullRoutes } from './pulls';
+import { registerPullRoutes, renderPull } from './pulls';
+import { GitBackend } from './git';
+import type { RepoEvent } from './events';
 import { registerReleaseRoutes, releasesOf } from './releases';
-import { registerRepoRoutes } from './repos';
+import { registerRepoRoutes, renderRepo } from './repos';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { Router } from './router';
 import { createSeeder, type GitHubSeed } from './seed';
-import type { ReleaseRecord } from './model';
+import type { CheckRunRecord, ReleaseRecord } from './model';
 import { createGitHubServer } from './server';
 import { GitHubStore } from './store';
 import { isoTime } from './http';
+import type { TokenGrant } from './permissions';
 
 export type { RequestLogEntry } from './request-log';
 export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from './seed';
 export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
+export type { Permission, TokenGrant, Level } from './permissions';
+export type { CheckRunInput, EnvironmentInput, WorkflowRunInput } from './actions';
+export type CheckRunState = CheckRunRecord;
+export type { RepoEvent, PushEvent, PullRequestEvent, PushCommit } from './events';
 export { PULL_FILES_LIMIT } from './pulls';
 export { COMMENT_BODY_LIMIT } from './comments';
 export { COMPARE_UNPAGED_LIMIT } from './commits';
@@ -43,6 +51,11 @@ export interface GitHubSimulatorOptions {
   /** Login that writes are attributed to (default github-actions[bot]). */
   actor?: string;
   port?: number;
+  /**
+   * Serve git over smart HTTP: each repository gets a bare repository `${gitRoot}/${owner}/${repo}.git`
+   * (created with the repository), cloned and pushed at `${url}/${owner}/${repo}.git`.
+   */
+  gitRoot?: string;
 }
 
 export interface GitHubEnv extends Record<string, string> {
@@ -84,8 +97,20 @@ export interface GitHubSimulator {
   env: GitHubEnv;
   token: string;
   readOnlyToken: string;
+  /** Scoped tokens: issue one per job (a GITHUB_TOKEN with its `permissions:`), an app or a user token. */
+  tokens: {
+    issue(grant: TokenGrant): string;
+    revoke(token: string): void;
+    grantOf(token: string): TokenGrant | undefined;
+  };
   clock: Clock;
-  seed: GitHubSeed;
+  seed: GitHubSeed & {
+    /** Creates the environment (unprotected) or sets its protection: required reviewers, deployment branch patterns. */
+    environment(repo: string, name: string, input?: EnvironmentInput): void;
+    checkRun(repo: string, input: CheckRunInput): number;
+    workflowRun(repo: string, input: WorkflowRunInput): number;
+    artifact(repo: string, runId: number, name: string, files: Record<string, string | Buffer>): number;
+  };
   faults: {
     rateLimit(fault?: RateLimitFault): FaultHandle;
     serverError(fault?: ServerErrorFault): FaultHandle;
@@ -106,6 +131,21 @@ export interface GitHubSimulator {
     refs(repo: string): Record<string, string>;
     tags(repo: string): { name: string; sha: string }[];
     pulls(repo: string): PullState[];
+    /** The pull as GET /pulls/{n} (and the webhook `pull_request` object) shows it. */
+    pull(repo: string, number: number): Record<string, any>;
+    /** The repository as GET /repos/{o}/{r} (and the webhook `repository` object) shows it. */
+    repository(repo: string): Record<string, any>;
+    environments(repo: string): { name: string; reviewers: string[]; branches: string[]; rendered: Record<string, unknown> }[];
+    checkRuns(repo: string, sha?: string): CheckRunState[];
+    deployments(repo: string): { id: number; sha: string; ref: string; environment: string; task: string; statuses: { state: string; environment: string; description: string; logUrl: string }[] }[];
+  };
+  /** Subscribe to push and pull_request events (synchronous, after the change); returns the unsubscribe. */
+  onEvent(listener: (event: RepoEvent) => void): () => void;
+  git: {
+    /** `${url}/${owner}/${repo}.git` (clone/push with `x-access-token:<token>` or an Authorization header). */
+    url(repo: string): string;
+    /** The bare repository's directory (only with gitRoot). */
+    dir(repo: string): string;
   };
   close(): Promise<void>;
 }
@@ -117,10 +157,13 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   const repository = options.repository ?? 'connect2/connect2-api';
   const serverUrl = options.serverUrl ?? 'https://github.com';
   const store = new GitHubStore({ clock, serverUrl, actor: options.actor ?? 'github-actions[bot]' });
+  const git = options.gitRoot ? new GitBackend(options.gitRoot, store) : undefined;
+  store.git = git;
   store.ensureRepo(repository);
 
   const router = new Router<GitHubStore>();
   // Comment routes first: /issues/comments/{id} must not be read as /issues/{number}.
+  registerActionsRoutes(router);
   registerCommentRoutes(router);
   registerLabelRoutes(router);
   registerIssueRoutes(router);
@@ -132,7 +175,8 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
 
   const log = new RequestLog();
   const faults = new Faults();
-  const server = createGitHubServer({ store, router, tokens: new Tokens(token, readOnlyToken), budget: new RateBudget(), faults, log });
+  const tokens = new Tokens(token, readOnlyToken, store.actor.login);
+  const server = createGitHubServer({ store, router, tokens, budget: new RateBudget(), faults, log, git });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -147,8 +191,27 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     env: { GITHUB_API_URL: url, GITHUB_GRAPHQL_URL: `${url}/graphql`, GITHUB_SERVER_URL: store.serverUrl, GITHUB_REPOSITORY: repository },
     token,
     readOnlyToken,
+    tokens: {
+      issue: (grant) => tokens.issue(grant),
+      revoke: (issued) => tokens.revoke(issued),
+      grantOf: (issued) => tokens.grantOf(issued),
+    },
     clock,
-    seed: createSeeder(store),
+    seed: {
+      ...createSeeder(store),
+      environment: (repo, name, input) => void upsertEnvironment(store, store.ensureRepo(repo), name, input),
+      checkRun: (repo, input) => addCheckRun(store, store.ensureRepo(repo), input).id,
+      workflowRun: (repo, input) => addWorkflowRun(store, store.ensureRepo(repo), input).id,
+      artifact: (repo, runId, name, files) => addArtifact(store, store.ensureRepo(repo), runId, name, files).id,
+    },
+    onEvent: (listener) => store.events.on(listener),
+    git: {
+      url: (repo) => `${url}/${store.existingRepo(repo).fullName}.git`,
+      dir: (repo) => {
+        if (!git) throw new Error('The GitHub simulator serves git only when started with { gitRoot }.');
+        return git.dir(store.existingRepo(repo));
+      },
+    },
     faults: {
       rateLimit: (fault) => faults.rateLimit(fault),
       serverError: (fault) => faults.serverError(fault),
@@ -183,6 +246,27 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
         })),
       refs: (repo) => Object.fromEntries(store.existingRepo(repo).refs),
       tags: (repo) => sortedTags(store.existingRepo(repo)),
+      pull: (repo, number) => {
+        const record = store.existingRepo(repo);
+        const issue = record.issues.get(number);
+        if (!issue?.pull) throw new Error(`No pull #${number} in ${record.fullName}.`);
+        return renderPull(store, record, issue, true);
+      },
+      repository: (repo) => renderRepo(store, store.existingRepo(repo)),
+      environments: (repo) => {
+        const record = store.existingRepo(repo);
+        return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], rendered: renderEnvironment(store, record, environment) }));
+      },
+      checkRuns: (repo, sha) => store.existingRepo(repo).checkRuns.filter((run) => !sha || run.headSha === sha).map((run) => ({ ...run })),
+      deployments: (repo) =>
+        [...store.existingRepo(repo).deployments.values()].map((deployment) => ({
+          id: deployment.id,
+          sha: deployment.sha,
+          ref: deployment.ref,
+          environment: deployment.environment,
+          task: deployment.task,
+          statuses: deployment.statuses.map((status) => ({ state: status.state, environment: status.environment, description: status.description, logUrl: status.logUrl })),
+        })),
       pulls: (repo) =>
         [...store.existingRepo(repo).issues.values()]
           .filter((issue) => issue.pull)

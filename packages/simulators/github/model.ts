@@ -34,6 +34,7 @@ export interface PullRecord {
   merged: boolean;
   mergedAt: number | null;
   mergeCommitSha: string | null;
+  mergedBy?: Actor;
   /** Every changed file; the files endpoint lists at most 3000 of them. */
   files: FileChange[];
 }
@@ -116,4 +117,82 @@ export interface RepoRecord {
   labels: Map<string, LabelRecord>;
   releases: Map<number, ReleaseRecord>;
   nextNumber: number;
+  settings: RepoSettings;
+  /** Lower-cased name -> environment. */
+  environments: Map<string, EnvironmentRecord>;
+  deployments: Map<number, DeploymentRecord>;
+  checkRuns: CheckRunRecord[];
+  workflowRuns: Map<number, WorkflowRunRecord>;
+  artifacts: Map<number, ArtifactRecord>;
+}
+
+export interface EnvironmentRecord {
+  id: number;
+  name: string;
+  /** Logins whose approval a job using the environment waits for. */
+  reviewers: string[];
+  /** Deployment branch policy: branch name patterns allowed to deploy ([] = any branch). */
+  branches: string[];
+  createdAt: number;
+}
+
+export interface DeploymentStatusRecord {
+  id: number;
+  state: 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+  environment: string;
+  description: string;
+  logUrl: string;
+  environmentUrl: string;
+  creator: Actor;
+  createdAt: number;
+}
+
+export interface DeploymentRecord {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  payload: unknown;
+  environment: string;
+  description: string | null;
+  creator: Actor;
+  createdAt: number;
+  statuses: DeploymentStatusRecord[];
+}
+
+export interface CheckRunRecord {
+  id: number;
+  name: string;
+  headSha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  runId?: number;
+  startedAt: number;
+  completedAt: number | null;
+}
+
+export interface WorkflowRunRecord {
+  id: number;
+  workflowFile: string;
+  name: string;
+  event: string;
+  headSha: string;
+  headBranch: string;
+  status: string;
+  conclusion: string | null;
+  runNumber: number;
+  createdAt: number;
+}
+
+export interface ArtifactRecord {
+  id: number;
+  runId: number;
+  name: string;
+  zip: Buffer;
+  createdAt: number;
+}
+
+export interface RepoSettings {
+  /** "Allow GitHub Actions to create and approve pull requests" (off by default, as on GitHub). */
+  actionsCanCreatePullRequests: boolean;
 }

@@ -13,6 +13,9 @@ import { createIssue, issueOr404, issueHtmlUrl } from './issues';
 import { issueLabels } from './labels';
 import type { Actor, FileChange, IssueRecord, PullRecord, RepoRecord } from './model';
 import { pagedReply } from './pagination';
+import type { PullRequestEvent } from './events';
+import type { TokenGrant } from './permissions';
+import { updateRef } from './ref-updates';
 import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
@@ -49,29 +52,61 @@ export function createPull(store: GitHubStore, repo: RepoRecord, input: NewPull)
   return issue;
 }
 
-/** Records a merge: a merge commit on the base branch (parents: base tip, head), the pull closed. */
-export function mergePull(store: GitHubStore, repo: RepoRecord, issue: IssueRecord, options: { message?: string; mergeCommitSha?: string } = {}): string {
+export interface MergeOptions {
+  /** The whole message (commit_title [+ blank line + commit_message]); default GitHub's. */
+  message?: string;
+  /** Record the merge as this existing commit (seeding) instead of making one. */
+  mergeCommitSha?: string;
+  method?: 'merge' | 'squash';
+  /** The grant of the merging token (events), and the account merging. */
+  author?: TokenGrant;
+  merger?: Actor;
+}
+
+/**
+ * Records a merge: a merge commit (parents: base tip, head) or a squash commit (parent: base tip) on
+ * the base branch, made by real git when the bare repository has both commits, then the pull closed.
+ * Emits push (the base branch) then pull_request closed. Throws 405 `Merge conflict` when git cannot merge.
+ */
+export function mergePull(store: GitHubStore, repo: RepoRecord, issue: IssueRecord, options: MergeOptions = {}): string {
   const pull = issue.pull!;
+  const method = options.method ?? 'merge';
+  const merger = options.merger ?? store.actor;
   let sha = options.mergeCommitSha;
   if (!sha) {
     const baseTip = branchSha(repo, pull.base.ref) ?? pull.base.sha;
-    const commit = repo.graph.add({
-      message: options.message ?? `Merge pull request #${pull.number} from ${repo.owner}/${pull.head.ref}\n\n${issue.title}`,
-      parents: [baseTip, pull.head.sha],
-      author: { name: issue.user.login, email: `${issue.user.id}+${issue.user.login}@users.noreply.github.com`, date: store.now() },
-      login: issue.user.login,
-      files: pull.files,
-    });
-    repo.refs.set(`refs/heads/${pull.base.ref}`, commit.sha);
-    sha = commit.sha;
+    const message =
+      options.message ??
+      (method === 'squash' ? `${issue.title} (#${pull.number})` : `Merge pull request #${pull.number} from ${repo.owner}/${pull.head.ref}\n\n${issue.title}`);
+    const parents = method === 'squash' ? [baseTip] : [baseTip, pull.head.sha];
+    const signature = { name: merger.login, email: `${merger.id}+${merger.login}@users.noreply.github.com`, date: store.now() };
+    const made = store.git?.commitMerge(repo, { base: baseTip, head: pull.head.sha, parents, message, author: signature });
+    if (made === 'conflict') throw new HttpError(405, 'Merge conflict');
+    if (made) {
+      sha = made;
+      updateRef(store, repo, `refs/heads/${pull.base.ref}`, sha, { author: options.author });
+    } else {
+      // Graph-only (no git, or seeded history): as before, the pull's author authors it and it changes the pull's files.
+      const commit = repo.graph.add({
+        message,
+        parents,
+        author: { name: issue.user.login, email: `${issue.user.id}+${issue.user.login}@users.noreply.github.com`, date: store.now() },
+        login: issue.user.login,
+        files: pull.files,
+      });
+      sha = commit.sha;
+      updateRef(store, repo, `refs/heads/${pull.base.ref}`, sha, { author: options.author });
+    }
   }
   const now = store.now();
   pull.merged = true;
   pull.mergedAt = now;
   pull.mergeCommitSha = sha;
+  pull.mergedBy = merger;
   issue.state = 'closed';
   issue.closedAt = now;
   issue.updatedAt = now;
+  store.events.emit({ name: 'pull_request', action: 'closed', repo: repo.fullName, number: pull.number, ...(options.author ? { author: options.author } : {}) });
   return sha;
 }
 
@@ -129,7 +164,7 @@ export function renderPull(store: GitHubStore, repo: RepoRecord, issue: IssueRec
       merged: pull.merged,
       mergeable: issue.state === 'open' ? true : null,
       mergeable_state: issue.state === 'open' ? 'clean' : 'unknown',
-      merged_by: pull.merged ? store.renderUser(store.actor) : null,
+      merged_by: pull.merged ? store.renderUser(pull.mergedBy ?? store.actor) : null,
       comments: [...repo.comments.values()].filter((comment) => comment.issueNumber === pull.number).length,
       review_comments: 0,
       maintainer_can_modify: false,
@@ -174,6 +209,9 @@ export function registerPullRoutes(router: Router<GitHubStore>): void {
 
   router.on('POST', '/repos/:owner/:repo/pulls', (context) => {
     const repo = repoOf(context);
+    if (context.grant.kind === 'github-token' && !repo.settings.actionsCanCreatePullRequests) {
+      throw new HttpError(403, 'GitHub Actions is not permitted to create or approve pull requests.');
+    }
     const body = context.body as Record<string, unknown>;
     const title = requireString(body, 'title', 'PullRequest');
     const head = branchName(repo, requireString(body, 'head', 'PullRequest'));
@@ -189,12 +227,13 @@ export function registerPullRoutes(router: Router<GitHubStore>): void {
     const issue = createPull(context.state, repo, {
       title,
       body: optionalString(body, 'body', 'PullRequest') ?? null,
-      user: context.state.actor,
+      user: context.actor,
       head: { ref: head, sha: headSha },
       base: { ref: base, sha: baseSha },
       draft: optionalBoolean(body, 'draft', 'PullRequest'),
       files: filesOf(ahead),
     });
+    context.state.events.emit({ name: 'pull_request', action: 'opened', repo: repo.fullName, number: issue.number, author: context.grant });
     return created(renderPull(context.state, repo, issue, true));
   });
 
@@ -212,19 +251,33 @@ export function registerPullRoutes(router: Router<GitHubStore>): void {
     const state = optionalString(body, 'state', 'PullRequest');
     const base = optionalString(body, 'base', 'PullRequest');
     if (state !== undefined && state !== 'open' && state !== 'closed') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'state' });
-    if (base !== undefined) {
+    const changes: NonNullable<PullRequestEvent['changes']> = {};
+    if (base !== undefined && base !== issue.pull!.base.ref) {
       const sha = branchSha(repo, base);
       if (!sha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'base' });
+      changes.base = { ref: { from: issue.pull!.base.ref }, sha: { from: issue.pull!.base.sha } };
       issue.pull!.base = { ref: base, sha };
+      if (repo.graph.get(sha) && repo.graph.get(issue.pull!.head.sha)) issue.pull!.files = filesOf(repo.graph.compare(sha, issue.pull!.head.sha).ahead);
     }
-    if (title !== undefined) issue.title = title;
-    if (text !== undefined) issue.body = text;
+    if (title !== undefined && title !== issue.title) {
+      changes.title = { from: issue.title };
+      issue.title = title;
+    }
+    if (text !== undefined && text !== issue.body) {
+      changes.body = { from: issue.body };
+      issue.body = text;
+    }
+    let action: 'closed' | 'reopened' | undefined;
     if (state && state !== issue.state) {
       if (issue.pull!.merged) throw validationFailed({ resource: 'PullRequest', code: 'custom', field: 'state', message: 'Cannot change the state of a merged pull request.' });
       issue.state = state;
       issue.closedAt = state === 'closed' ? context.state.now() : null;
+      action = state === 'closed' ? 'closed' : 'reopened';
     }
     issue.updatedAt = context.state.now();
+    const event = { name: 'pull_request', repo: repo.fullName, number: issue.number, author: context.grant } as const;
+    if (Object.keys(changes).length > 0) context.state.events.emit({ ...event, action: 'edited', changes });
+    if (action) context.state.events.emit({ ...event, action });
     return ok(renderPull(context.state, repo, issue, true));
   });
 
@@ -234,7 +287,14 @@ export function registerPullRoutes(router: Router<GitHubStore>): void {
     if (issue.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
     const expected = optionalString(context.body as Record<string, unknown>, 'sha', 'PullRequest');
     if (expected && expected !== issue.pull!.head.sha) throw new HttpError(409, 'Head branch was modified. Review and try the merge again.');
-    const sha = mergePull(context.state, repo, issue, { message: optionalString(context.body as Record<string, unknown>, 'commit_title', 'PullRequest') });
+    const body = context.body as Record<string, unknown>;
+    const method = optionalString(body, 'merge_method', 'PullRequest') ?? 'merge';
+    if (method === 'rebase') throw new HttpError(405, 'Rebase merges are not supported by the simulator; use merge_method merge or squash.');
+    if (method !== 'merge' && method !== 'squash') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'merge_method' });
+    const title = optionalString(body, 'commit_title', 'PullRequest');
+    const extra = optionalString(body, 'commit_message', 'PullRequest');
+    const message = title !== undefined ? (extra ? `${title}\n\n${extra}` : title) : undefined;
+    const sha = mergePull(context.state, repo, issue, { message, method, author: context.grant, merger: context.actor });
     return ok({ sha, merged: true, message: 'Pull Request successfully merged' });
   });
 

@@ -8,6 +8,8 @@ import { resolveCommitish } from './git-refs';
 import { created, isoTime, noContent, notFound, ok, optionalBoolean, optionalString, requireString, validationFailed } from './http';
 import type { Actor, ReleaseRecord, RepoRecord } from './model';
 import { pagedReply } from './pagination';
+import type { TokenGrant } from './permissions';
+import { updateRef } from './ref-updates';
 import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
@@ -26,7 +28,7 @@ export function releasesOf(repo: RepoRecord): ReleaseRecord[] {
 }
 
 /** Validates and stores a release; shared by the REST endpoint and seeding. */
-export function createRelease(store: GitHubStore, repo: RepoRecord, input: NewRelease, author: Actor): ReleaseRecord {
+export function createRelease(store: GitHubStore, repo: RepoRecord, input: NewRelease, author: Actor, grant?: TokenGrant): ReleaseRecord {
   const tag = input.tag_name;
   if ([...repo.releases.values()].some((release) => release.tagName === tag)) {
     throw validationFailed({ resource: 'Release', code: 'already_exists', field: 'tag_name' });
@@ -38,7 +40,7 @@ export function createRelease(store: GitHubStore, repo: RepoRecord, input: NewRe
     const sha = resolveCommitish(repo, target);
     if (!sha) throw validationFailed({ resource: 'Release', code: 'invalid', field: 'target_commitish' });
     // GitHub creates the tag when the release is published; a draft waits.
-    if (!draft) repo.refs.set(tagRef, sha);
+    if (!draft) updateRef(store, repo, tagRef, sha, { author: grant });
   }
   const id = store.nextId('release');
   const now = store.now();
@@ -131,7 +133,8 @@ export function registerReleaseRoutes(router: Router<GitHubStore>): void {
         draft: optionalBoolean(body, 'draft', 'Release'),
         prerelease: optionalBoolean(body, 'prerelease', 'Release'),
       },
-      context.state.actor,
+      context.actor,
+      context.grant,
     );
     return created(renderRelease(context.state, repo, release));
   });
@@ -159,7 +162,7 @@ export function registerReleaseRoutes(router: Router<GitHubStore>): void {
       if (!repo.refs.has(tagRef)) {
         const sha = resolveCommitish(repo, release.targetCommitish);
         if (!sha) throw validationFailed({ resource: 'Release', code: 'invalid', field: 'target_commitish' });
-        repo.refs.set(tagRef, sha);
+        updateRef(context.state, repo, tagRef, sha, { author: context.grant });
       }
       release.draft = false;
       release.publishedAt = context.state.now();

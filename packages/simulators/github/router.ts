@@ -4,6 +4,8 @@
  * decoded segments, and a trailing `*name` parameter swallows the rest of the path in either form.
  */
 import type { Reply } from './http';
+import type { Actor } from './model';
+import { ROUTE_PERMISSIONS, type Requirement, type TokenGrant } from './permissions';
 
 export interface RouteContext<State> {
   method: string;
@@ -15,14 +17,20 @@ export interface RouteContext<State> {
   /** The full request URL (for Link headers). */
   url: URL;
   state: State;
+  /** The grant of the token that made the request. */
+  grant: TokenGrant;
+  /** The account the token acts as (writes are attributed to it). */
+  actor: Actor;
 }
 
 export type Handler<State> = (context: RouteContext<State>) => Reply;
 
 interface Route<State> {
   method: string;
+  pattern: string;
   segments: string[];
   handler: Handler<State>;
+  permission: Requirement;
 }
 
 export class Router<State> {
@@ -30,12 +38,15 @@ export class Router<State> {
 
   /** `pattern` like `/repos/:owner/:repo/git/ref/*ref`. */
   on(method: string, pattern: string, handler: Handler<State>): this {
-    this.routes.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+    // Every route declares the permission it needs (permissions.ts); an undeclared one is a bug.
+    const permission = ROUTE_PERMISSIONS[`${method} ${pattern}`];
+    if (!permission) throw new Error(`Route ${method} ${pattern} has no entry in ROUTE_PERMISSIONS.`);
+    this.routes.push({ method, pattern, segments: pattern.split('/').filter(Boolean), handler, permission });
     return this;
   }
 
   /** The handler and params for a request, `undefined` when no route matches (404). */
-  match(method: string, pathname: string): { handler: Handler<State>; params: Record<string, string> } | undefined {
+  match(method: string, pathname: string): { handler: Handler<State>; params: Record<string, string>; pattern: string; permission: Requirement } | undefined {
     const raw = pathname.split('/').filter(Boolean);
     let decoded: string[];
     try {
@@ -46,7 +57,7 @@ export class Router<State> {
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const params = matchSegments(route.segments, decoded);
-      if (params) return { handler: route.handler, params };
+      if (params) return { handler: route.handler, params, pattern: route.pattern, permission: route.permission };
     }
     return undefined;
   }

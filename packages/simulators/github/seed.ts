@@ -72,6 +72,8 @@ export interface GitHubSeed {
   comment(repo: string, number: number, body: string, options?: { user?: string }): { id: number; nodeId: string };
   labels(repo: string, number: number, names: string[]): void;
   release(repo: string, input: ReleaseInput): number;
+  /** Repository settings (`actionsCanCreatePullRequests`: "Allow GitHub Actions to create and approve pull requests", default false). */
+  settings(repo: string, settings: { actionsCanCreatePullRequests?: boolean }): void;
 }
 
 const DEFAULT_AUTHOR = 'octocat';
@@ -138,7 +140,7 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
     },
 
     branch(repoName, name, sha) {
-      setRef(repoOf(repoName), `refs/heads/${name}`, sha);
+      setRef(store, repoOf(repoName), `refs/heads/${name}`, sha);
     },
 
     tag(repoName, name, sha, options = {}) {
@@ -153,7 +155,7 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
           tagger: { name: tagger.login, email: `${tagger.id}+${tagger.login}@users.noreply.github.com`, date: store.now() },
         }).sha;
       }
-      setRef(repo, `refs/tags/${name}`, target);
+      setRef(store, repo, `refs/tags/${name}`, target);
       return target;
     },
 
@@ -214,6 +216,11 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
 
     release(repoName, input) {
       return createRelease(store, repoOf(repoName), input, store.actor).id;
+    },
+
+    settings(repoName, settings) {
+      const repo = repoOf(repoName);
+      if (settings.actionsCanCreatePullRequests !== undefined) repo.settings.actionsCanCreatePullRequests = settings.actionsCanCreatePullRequests;
     },
   };
 }

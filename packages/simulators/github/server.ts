@@ -7,8 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { RateBudget, Tokens } from './auth';
 import type { Faults } from './faults';
+import { GIT_PATH, type GitBackend } from './git';
 import { executeGraphQL, isMutation, parseGraphQLRequest, rootFields, type ParsedGraphQL } from './graphql';
 import { DOCS, HttpError, type Reply } from './http';
+import { allows, forbiddenMessage, type TokenGrant } from './permissions';
 import type { RequestLog } from './request-log';
 import type { Router } from './router';
 import type { GitHubStore } from './store';
@@ -20,12 +22,19 @@ export interface ServerParts {
   budget: RateBudget;
   faults: Faults;
   log: RequestLog;
+  /** Set when git is served (gitRoot). */
+  git?: GitBackend;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createGitHubServer(parts: ServerParts): Server {
   return createServer((request, response) => {
+    const pathname = (request.url ?? '/').split('?')[0]!;
+    if (parts.git && GIT_PATH.test(pathname)) {
+      parts.git.serve(request, response, parts.tokens, parts.log);
+      return;
+    }
     readBody(request)
       .then((raw) => respond(parts, request, response, raw))
       .catch((error: unknown) => {
@@ -62,12 +71,12 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
   }
   const graphql: ParsedGraphQL | undefined = isGraphQL && !badJson ? parseGraphQLRequest(body) : undefined;
   const mutating = graphql ? isMutation(graphql) : !READ_METHODS.has(method);
-  const access = tokens.check(request.headers.authorization);
+  const grant = tokens.check(request.headers.authorization);
   const headers = budget.spend(isGraphQL ? 'graphql' : 'core', now);
 
   let reply: Reply;
   let fault: 'rate-limit' | 'server-error' | undefined;
-  if (!access) {
+  if (!grant) {
     reply = { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
   } else {
     const injected = faults.take(method, path, now);
@@ -77,11 +86,9 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
     } else if (badJson) {
       reply = { status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } };
     } else if (graphql) {
-      reply = executeGraphQL(store, graphql, { canWrite: access === 'write' });
-    } else if (mutating && access === 'read') {
-      reply = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS } };
+      reply = executeGraphQL(store, graphql, { grant });
     } else {
-      reply = dispatch(parts, method, url, body);
+      reply = dispatch(parts, method, url, body, grant);
     }
   }
 
@@ -97,7 +104,7 @@ function respond(parts: ServerParts, request: IncomingMessage, response: ServerR
     ...(fault ? { fault } : {}),
   });
   // HEAD answers like GET without a body.
-  send(response, method === 'HEAD' ? { ...reply, body: undefined } : reply, headers);
+  send(response, method === 'HEAD' ? { ...reply, body: undefined, raw: undefined } : reply, headers);
 }
 
 /** The log shows `/git/ref/tags/v1.0.0` whether the client sent `tags%2Fv1.0.0` or raw slashes. */
@@ -109,11 +116,13 @@ function decodePath(path: string): string {
   }
 }
 
-function dispatch(parts: ServerParts, method: string, url: URL, body: unknown): Reply {
+function dispatch(parts: ServerParts, method: string, url: URL, body: unknown, grant: TokenGrant): Reply {
   const match = parts.router.match(method === 'HEAD' ? 'GET' : method, url.pathname);
   if (!match) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
+  if (!allows(grant, match.permission)) return { status: 403, body: { message: forbiddenMessage(grant), documentation_url: DOCS } };
   try {
-    return match.handler({ method, params: match.params, query: url.searchParams, body: body ?? {}, url, state: parts.store });
+    const actor = parts.store.user(grant.login);
+    return match.handler({ method, params: match.params, query: url.searchParams, body: body ?? {}, url, state: parts.store, grant, actor });
   } catch (error) {
     if (error instanceof HttpError) return error.toReply();
     // A seeding-level invariant broke (e.g. an unknown parent); say so instead of hanging the client.
@@ -128,6 +137,11 @@ function send(response: ServerResponse, reply: Reply, rateHeaders: Record<string
     'x-github-api-version-selected': '2022-11-28',
     ...(reply.headers ?? {}),
   };
+  if (reply.raw) {
+    response.writeHead(reply.status, { ...headers, 'content-length': String(reply.raw.length) });
+    response.end(reply.raw);
+    return;
+  }
   if (reply.status === 204 || reply.body === undefined) {
     response.writeHead(reply.status, headers);
     response.end();

@@ -4,11 +4,25 @@
  * timestamp comes from, and the URLs objects link to.
  */
 import type { Clock } from '../../action-kit/clock';
-import { CommitGraph } from './commit-graph';
+import { CommitGraph, type Signature } from './commit-graph';
+import { EventBus } from './events';
 import { notFound } from './http';
 import type { Actor, CommentRecord, RepoRecord } from './model';
 
-export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user';
+/** What the store needs of the git backend (git.ts). */
+export interface GitHooks {
+  init(repo: RepoRecord): void;
+  /** Mirrors an API ref write into the bare repository (skipped when git lacks the object). */
+  updateRef(repo: RepoRecord, ref: string, sha: string | null): void;
+  /**
+   * Makes a merge/squash commit with real git (merge-tree, commit-tree, update-ref), mirrors it into the
+   * commit graph and returns its sha; 'conflict' when the trees conflict; undefined when the bare
+   * repository lacks one of the commits (seeded history), so the caller records a graph-only merge.
+   */
+  commitMerge(repo: RepoRecord, input: { base: string; head: string; parents: string[]; message: string; author: Signature }): string | 'conflict' | undefined;
+}
+
+export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user' | 'environment' | 'deployment' | 'deployment_status' | 'check_run' | 'workflow_run' | 'artifact';
 
 /** GitHub's node id prefixes (new-style global ids). */
 const NODE_PREFIX: Record<IdKind, string> = {
@@ -19,6 +33,12 @@ const NODE_PREFIX: Record<IdKind, string> = {
   label: 'LA_kwDO',
   release: 'RE_kwDO',
   user: 'U_kgDO',
+  environment: 'EN_kwDO',
+  deployment: 'DE_kwDO',
+  deployment_status: 'DES_kwDO',
+  check_run: 'CR_kwDO',
+  workflow_run: 'WFR_kwLO',
+  artifact: 'MDg6QXJ0aWZhY3Q',
 };
 
 const ID_BASE: Record<IdKind, number> = {
@@ -29,6 +49,12 @@ const ID_BASE: Record<IdKind, number> = {
   label: 6_100_000_000,
   release: 180_000_000,
   user: 41_000_000,
+  environment: 4_200_000_000,
+  deployment: 1_600_000_000,
+  deployment_status: 2_100_000_000,
+  check_run: 30_000_000_000,
+  workflow_run: 12_000_000_000,
+  artifact: 1_700_000_000,
 };
 
 export type NodeTarget = { kind: 'comment'; repo: RepoRecord; comment: CommentRecord };
@@ -47,6 +73,9 @@ export class GitHubStore {
   /** REST base; set once the server listens. */
   apiUrl = 'http://127.0.0.1';
   readonly actor: Actor;
+  readonly events = new EventBus();
+  /** Set when the simulator serves git (gitRoot): creates bare repositories and mirrors ref writes. */
+  git: GitHooks | undefined;
   private readonly repos = new Map<string, RepoRecord>();
   private readonly counters = new Map<IdKind, number>();
   private readonly nodes = new Map<string, NodeTarget>();
@@ -94,7 +123,10 @@ export class GitHubStore {
     const fullName = `${owner}/${name}`;
     const existing = this.repos.get(fullName.toLowerCase());
     if (existing) {
-      if (options.defaultBranch) existing.defaultBranch = options.defaultBranch;
+      if (options.defaultBranch) {
+        existing.defaultBranch = options.defaultBranch;
+        this.git?.init(existing);
+      }
       return existing;
     }
     const id = this.nextId('repo');
@@ -114,8 +146,15 @@ export class GitHubStore {
       labels: new Map(),
       releases: new Map(),
       nextNumber: 1,
+      settings: { actionsCanCreatePullRequests: false },
+      environments: new Map(),
+      deployments: new Map(),
+      checkRuns: [],
+      workflowRuns: new Map(),
+      artifacts: new Map(),
     };
     this.repos.set(fullName.toLowerCase(), repo);
+    this.git?.init(repo);
     return repo;
   }
 
