@@ -84,6 +84,8 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
     return finish('skipped', `if: ${condition} was false`);
   }
   plan.run.log.jobStarted(plan.run.record, record);
+  const unplayable = unplayableParts(plan.job);
+  if (unplayable) return finish('failure', unplayable);
 
   const claim = await acquireConcurrency(plan, vars, record);
   if (claim === 'cancelled') return finish('cancelled', `cancelled while waiting for concurrency group ${record.concurrencyGroup}`);
@@ -112,8 +114,16 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
   }
 }
 
+/** Service and job containers need a container engine, which the player does not have: fail by name. */
+function unplayableParts(job: Job): string | undefined {
+  if (job.services) return 'services: containers are not played by the workflow player (no container engine); this job cannot be rehearsed';
+  if (job.container) return 'container: job containers are not played by the workflow player (no container engine); this job cannot be rehearsed';
+  return undefined;
+}
+
 function displayName(plan: JobPlan, vars: Record<string, string>): string {
-  const token = plan.job.name;
+  // The converter fills in the id when there is no `name:`; only a written name replaces the matrix suffix.
+  const token = findKey(plan.raw, 'name') ? plan.job.name : undefined;
   const base = token ? asText(evaluateToken(token, { contexts: baseContexts(plan, vars) })) : plan.job.id.value;
   if (!plan.matrix || token) return base;
   const values = Object.values(plan.matrix).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
@@ -145,9 +155,9 @@ async function enterEnvironment(plan: JobPlan, vars: Record<string, string>, rec
   if (!existing) {
     // GitHub creates a referenced environment that does not exist, with no protection rules.
     platform.seed.environment(repo, name);
-    existing = { name };
+    existing = { name, reviewers: [], branches: [], rendered: {} };
   }
-  const reviewers = existing.reviewers ?? (existing.protection_rules ?? []).flatMap((rule) => (rule.type === 'required_reviewers' ? (rule.reviewers ?? []).map((r) => String((r as { reviewer?: { login?: string } }).reviewer?.login ?? r)) : []));
+  const reviewers = existing.reviewers;
   const environment: EnvironmentRecord = { name, created, reviewers, approval: 'not-required' };
   record.environment = environment;
   if (created) record.notes.push(`environment ${name} did not exist: GitHub created it without protection rules`);

@@ -244,6 +244,7 @@ export class WorkflowPlayer {
         return;
       }
       record.status = 'in_progress';
+      platform.seed.workflowRunStatus(world.repository, id, { status: 'in_progress' });
       this.log.runStarted(record);
       const results = await playWorkflow(state, workflow, this.workflows, trigger.inputs ?? {}, { ...(world.secrets ?? {}) });
       const conclusions = Object.values(results).map((r) => r.result);
@@ -256,7 +257,7 @@ export class WorkflowPlayer {
       if (claim && claim !== 'cancelled') this.concurrency.release(claim);
       record.status = 'completed';
       record.durationMs = Date.now() - record.startedAtMs;
-      platform.seed.workflowRun(world.repository, { id, workflowFile: workflow.file, name: workflow.name, event: trigger.name, headSha: trigger.sha, headBranch: trigger.headRef ?? trigger.ref.replace(/^refs\/heads\//, ''), status: 'completed', conclusion: record.conclusion ?? null });
+      platform.seed.workflowRunStatus(world.repository, id, { status: 'completed', conclusion: record.conclusion ?? null });
       this.log.runFinished(record);
     }
   }

@@ -5,7 +5,8 @@
  * job's OIDC subject, a missing Dockerfile, no credentials for ECR. Everything else a template uses
  * and the player cannot play fails the step by name.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -65,8 +66,10 @@ export class ArtifactStore {
 
 const failed = (...errors: string[]): StandInResult => ({ ok: false, log: errors.map((e) => `::error::${e}`), errors });
 
-function git(cwd: string, args: string[], env: Record<string, string> = {}): string {
-  return execFileSync('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** Asynchronous: the GitHub simulator that answers the fetch lives in this process. */
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8' });
+  return stdout;
 }
 
 const basicAuth = (token: string) => `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
@@ -76,7 +79,7 @@ const checkout: StandIn = {
   action: 'actions/checkout',
   does: 'fetches the repository from the GitHub simulator over git smart HTTP with the job token, at the event commit (fetch-depth 1) or with every branch and tag (fetch-depth 0); persist-credentials stores the token as actions/checkout does',
   inputs: ['repository', 'ref', 'token', 'ssh-key', 'ssh-known-hosts', 'ssh-strict', 'ssh-user', 'persist-credentials', 'path', 'clean', 'filter', 'sparse-checkout', 'sparse-checkout-cone-mode', 'fetch-depth', 'fetch-tags', 'show-progress', 'lfs', 'submodules', 'set-safe-directory', 'github-server-url'],
-  run({ inputs, world, github, job }) {
+  async run({ inputs, world, github, job }) {
     const repository = inputs.repository || String(github.repository);
     const token = inputs.token || job.token;
     const url = platformOf(world).git.url(repository);
@@ -88,14 +91,14 @@ const checkout: StandIn = {
     const ref = inputs.ref ? (inputs.ref.startsWith('refs/') ? inputs.ref : `refs/heads/${inputs.ref}`) : eventRef;
     const log: string[] = [`Fetching ${repository} (${depth === 0 ? 'all history' : `depth ${depth}`}) at ${inputs.ref || github.sha}`];
     try {
-      git(dir, ['init', '-q']);
-      git(dir, ['remote', 'add', 'origin', url]);
+      await git(dir, ['init', '-q']);
+      await git(dir, ['remote', 'add', 'origin', url]);
       const refspecs = depth === 0 ? ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'] : [`+${ref}:refs/remotes/origin/${ref.replace(/^refs\/(heads|tags)\//, '')}`];
-      git(dir, [...auth, 'fetch', '-q', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), 'origin', ...refspecs]);
+      await git(dir, [...auth, 'fetch', '-q', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), 'origin', ...refspecs]);
       const target = inputs.ref ? `origin/${ref.replace(/^refs\/(heads|tags)\//, '')}` : String(github.sha);
-      git(dir, ['checkout', '-q', '--detach', target]);
-      if (inputs['persist-credentials'] !== 'false') git(dir, ['config', '--local', `http.${url}.extraheader`, basicAuth(token)]);
-      log.push(`HEAD is now at ${git(dir, ['rev-parse', '--short', 'HEAD']).trim()}`);
+      await git(dir, ['checkout', '-q', '--detach', target]);
+      if (inputs['persist-credentials'] !== 'false') await git(dir, ['config', '--local', `http.${url}.extraheader`, basicAuth(token)]);
+      log.push(`HEAD is now at ${(await git(dir, ['rev-parse', '--short', 'HEAD'])).trim()}`);
       return { ok: true, log };
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? String(error);

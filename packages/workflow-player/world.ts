@@ -62,36 +62,9 @@ export interface PlayerWorld {
 
 // ---- the GitHub platform surface the player uses (packages/simulators/github, see its README) ----
 
-export interface TokenGrant {
-  kind: 'github-token' | 'app' | 'user';
-  login: string;
-  permissions: 'all' | Record<string, 'read' | 'write' | 'none'>;
-}
+export type { TokenGrant, RepoEvent } from '../simulators/github';
 
-export type RepoEvent =
-  | { name: 'push'; repo: string; ref: string; before: string; after: string; created: boolean; deleted: boolean; forced: boolean; headCommit?: unknown; commits: { id: string; message: string; author?: unknown }[]; author?: TokenGrant }
-  | { name: 'pull_request'; action: 'opened' | 'edited' | 'synchronize' | 'closed' | 'reopened'; repo: string; number: number; changes?: Record<string, unknown>; author?: TokenGrant };
-
-export interface GitHubPlatform {
-  url: string;
-  graphqlUrl: string;
-  tokens: { issue(grant: TokenGrant): string; revoke(token: string): void };
-  git: { url(repo: string): string; dir(repo: string): string };
-  seed: {
-    environment(repo: string, name: string, options?: { reviewers?: string[]; branches?: string[] }): void;
-    checkRun(repo: string, run: { name: string; headSha: string; status: string; conclusion?: string; runId?: number }): unknown;
-    workflowRun(repo: string, run: { id?: number; workflowFile: string; name: string; event: string; headSha: string; headBranch?: string; status: string; conclusion?: string | null }): number;
-    artifact(repo: string, runId: number, name: string, files: Record<string, string | Buffer>): number;
-  };
-  state: {
-    environments(repo: string): { name: string; reviewers?: string[]; protection_rules?: { type: string; reviewers?: unknown[] }[] }[];
-    pull(repo: string, number: number): Record<string, unknown>;
-    repository(repo: string): Record<string, unknown>;
-  };
-  onEvent(listener: (event: RepoEvent) => void): () => void;
-}
-
-/** The simulator seen through the surface the player needs. */
-export function platformOf(world: PlayerWorld): GitHubPlatform {
-  return world.github as unknown as GitHubPlatform;
+/** The simulator, as the player uses it. */
+export function platformOf(world: PlayerWorld): GitHubSimulator {
+  return world.github;
 }

@@ -87,6 +87,14 @@ export function addWorkflowRun(store: GitHubStore, repo: RepoRecord, input: Work
   return record;
 }
 
+/** A run moves on (queued -> in_progress -> completed), as the player plays it. */
+export function updateWorkflowRun(repo: RepoRecord, id: number, update: { status: WorkflowRunRecord['status']; conclusion?: WorkflowRunRecord['conclusion'] }): void {
+  const run = repo.workflowRuns.get(id);
+  if (!run) throw new Error(`No workflow run ${id} in ${repo.fullName}.`);
+  run.status = update.status;
+  run.conclusion = update.status === 'completed' ? (update.conclusion ?? 'success') : (update.conclusion ?? null);
+}
+
 export function addArtifact(store: GitHubStore, repo: RepoRecord, runId: number, name: string, files: Record<string, string | Buffer>): ArtifactRecord {
   if (!repo.workflowRuns.has(runId)) throw new Error(`No workflow run ${runId} in ${repo.fullName}; seed it first.`);
   const record: ArtifactRecord = { id: store.nextId('artifact'), runId, name, zip: zip(files), createdAt: store.now() };

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../action-kit/clock';
 import { RateBudget, Tokens } from './auth';
 import { registerCommentRoutes, commentsOf } from './comments';
-import { addArtifact, addCheckRun, addWorkflowRun, registerActionsRoutes, renderEnvironment, upsertEnvironment, type CheckRunInput, type EnvironmentInput, type WorkflowRunInput } from './actions';
+import { addArtifact, addCheckRun, addWorkflowRun, updateWorkflowRun, registerActionsRoutes, renderEnvironment, upsertEnvironment, type CheckRunInput, type EnvironmentInput, type WorkflowRunInput } from './actions';
 import { registerCommitRoutes } from './commits';
 import { Faults, type FaultHandle, type RateLimitFault, type ServerErrorFault } from './faults';
 import { registerGitRefRoutes, sortedTags } from './git-refs';
@@ -109,6 +109,8 @@ export interface GitHubSimulator {
     environment(repo: string, name: string, input?: EnvironmentInput): void;
     checkRun(repo: string, input: CheckRunInput): number;
     workflowRun(repo: string, input: WorkflowRunInput): number;
+    /** Moves a seeded run on: status, and the conclusion once completed. */
+    workflowRunStatus(repo: string, id: number, update: { status: 'queued' | 'in_progress' | 'completed'; conclusion?: string | null }): void;
     artifact(repo: string, runId: number, name: string, files: Record<string, string | Buffer>): number;
   };
   faults: {
@@ -202,6 +204,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       environment: (repo, name, input) => void upsertEnvironment(store, store.ensureRepo(repo), name, input),
       checkRun: (repo, input) => addCheckRun(store, store.ensureRepo(repo), input).id,
       workflowRun: (repo, input) => addWorkflowRun(store, store.ensureRepo(repo), input).id,
+      workflowRunStatus: (repo, id, update) => updateWorkflowRun(store.existingRepo(repo), id, update as Parameters<typeof updateWorkflowRun>[2]),
       artifact: (repo, runId, name, files) => addArtifact(store, store.ensureRepo(repo), runId, name, files).id,
     },
     onEvent: (listener) => store.events.on(listener),

@@ -1,0 +1,285 @@
+// The player's GitHub rules, each through a small workflow written for it, played against the GitHub
+// simulator (with real git over HTTP) and the AWS simulator.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAwsSimulator } from '../../packages/simulators/aws';
+import { startGitHubSimulator } from '../../packages/simulators/github';
+import { findJob, findStep, WorkflowPlayer, type PlayerWorld } from '../../packages/workflow-player';
+import { Developer } from '../../scripts/rehearsal/developer';
+
+const REPO = 'acme/app';
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+async function setUp(files: Record<string, string>, world: Partial<PlayerWorld> = {}) {
+  const aws = await startAwsSimulator({});
+  const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'player-git-')), repository: REPO });
+  closers.push(() => aws.close(), () => gh.close());
+  gh.seed.repo('acme', 'app', { defaultBranch: 'main' });
+  const dir = mkdtempSync(path.join(tmpdir(), 'player-workflows-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  const token = gh.tokens.issue({ kind: 'user', login: 'mona', permissions: 'all' });
+  const mona = new Developer({ login: 'mona', token, gitUrl: gh.git.url(REPO), apiUrl: gh.url, repository: REPO });
+  mona.commit('chore: start', { 'README.md': '# app\n' });
+  await mona.pushAll(['main']);
+  const player = await new WorkflowPlayer({ workflowsDir: dir, world: { github: gh, aws, repository: REPO, ...world } }).start();
+  closers.push(async () => player.stop());
+  return { gh, aws, player, mona, token };
+}
+
+describe('needs, if, outputs and status functions', () => {
+  it('plays the job graph as GitHub does', async () => {
+    const { player } = await setUp({
+      'graph.yml': `on: workflow_dispatch
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    outputs:
+      answer: \${{ steps.s.outputs.answer }}
+    steps:
+      - id: s
+        run: echo "answer=42" >> "$GITHUB_OUTPUT"
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - name: tolerated
+        id: tolerated
+        continue-on-error: true
+        run: exit 3
+      - name: uses the output
+        env:
+          ANSWER: \${{ needs.a.outputs.answer }}
+        run: test "$ANSWER" = 42 && exit 1
+      - name: after a failure
+        run: echo never
+      - name: cleanup
+        if: always()
+        run: echo "outcome=\${{ steps.tolerated.outcome }} conclusion=\${{ steps.tolerated.conclusion }}"
+  on-failure:
+    needs: b
+    if: failure()
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo handled
+  default:
+    needs: b
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never
+  grandchild:
+    needs: default
+    if: \${{ !cancelled() && failure() }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "an ancestor failed"
+`,
+    });
+    const run = await player.dispatch('graph.yml', 'main');
+    expect(Object.fromEntries(run.jobs.map((j) => [j.key, j.conclusion]))).toEqual({ a: 'success', b: 'failure', 'on-failure': 'success', default: 'skipped', grandchild: 'success' });
+    expect(findJob(run, 'a')?.outputs).toEqual({ answer: '42' });
+    const b = findJob(run, 'b')!;
+    expect(b.steps.map((s) => [s.name, s.outcome, s.conclusion])).toEqual([
+      ['tolerated', 'failure', 'success'],
+      ['uses the output', 'failure', 'failure'],
+      ['after a failure', 'skipped', 'skipped'],
+      ['cleanup', 'success', 'success'],
+    ]);
+    expect(findStep(run, 'cleanup')?.log).toContain('outcome=failure conclusion=success');
+    expect(run.conclusion).toBe('failure');
+  }, 60_000);
+});
+
+describe('reusable workflows and matrix', () => {
+  it('passes typed inputs in and outputs out; a matrix makes one job per leg', async () => {
+    const { player } = await setUp({
+      'callee.yml': `on:
+  workflow_call:
+    inputs:
+      who:
+        type: string
+        required: true
+      loud:
+        type: boolean
+        default: false
+    outputs:
+      greeting:
+        value: \${{ jobs.greet.outputs.greeting }}
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    outputs:
+      greeting: \${{ steps.g.outputs.greeting }}
+    steps:
+      - id: g
+        env:
+          WHO: \${{ inputs.who }}
+          LOUD: \${{ inputs.loud }}
+        run: echo "greeting=hello $WHO (loud=$LOUD)" >> "$GITHUB_OUTPUT"
+`,
+      'caller.yml': `on: workflow_dispatch
+jobs:
+  call:
+    uses: ./.github/workflows/callee.yml
+    with:
+      who: mona
+  legs:
+    needs: call
+    strategy:
+      matrix:
+        env: [dev, staging, prod]
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          GREETING: \${{ needs.call.outputs.greeting }}
+          LEG: \${{ matrix.env }}
+        run: echo "$GREETING in $LEG"
+`,
+    });
+    const run = await player.dispatch('caller.yml', 'main');
+    expect(run.conclusion).toBe('success');
+    expect(findJob(run, 'call/greet')?.name).toBe('call / greet');
+    const legs = run.jobs.filter((j) => j.id === 'legs').map((j) => j.name).sort();
+    expect(legs).toEqual(['legs (dev)', 'legs (prod)', 'legs (staging)']);
+    expect(run.jobs.find((j) => j.name === 'legs (prod)')?.steps[0].log).toContain('hello mona (loud=false) in prod');
+  }, 60_000);
+
+  it('a called job asking for more than its caller fails with GitHub’s message', async () => {
+    const { player } = await setUp({
+      'callee.yml': `on: workflow_call
+jobs:
+  write:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+    steps:
+      - run: echo hi
+`,
+      'caller.yml': `on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  call:
+    uses: ./.github/workflows/callee.yml
+`,
+    });
+    const run = await player.dispatch('caller.yml', 'main');
+    expect(findJob(run, 'call')?.notes.join(' ')).toContain("The nested job 'write' is requesting 'contents: write', but is only allowed 'contents: read'.");
+  }, 60_000);
+});
+
+describe('concurrency', () => {
+  it('a newer pending run cancels the older pending one; the running one finishes', async () => {
+    const { player } = await setUp({
+      'deploy.yml': `on: workflow_dispatch
+concurrency:
+  group: deploy-dev
+  cancel-in-progress: false
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 1
+`,
+    });
+    const runs = await Promise.all([player.dispatch('deploy.yml', 'main'), new Promise((r) => setTimeout(r, 100)).then(() => player.dispatch('deploy.yml', 'main')), new Promise((r) => setTimeout(r, 200)).then(() => player.dispatch('deploy.yml', 'main'))]);
+    await player.idle();
+    expect(player.runs.map((r) => r.conclusion)).toEqual(['success', 'cancelled', 'success']);
+    expect(player.runs[1].notes[0]).toBe("Canceling since a higher priority waiting request for 'deploy-dev' exists");
+    expect(runs).toHaveLength(3);
+  }, 60_000);
+});
+
+describe('GitHub’s token rules', () => {
+  const pusher = `on:
+  push:
+    branches: [main]
+permissions:
+  contents: write
+jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - run: |
+          git config user.name bot && git config user.email bot@example.com
+          git switch -c generated
+          echo x > generated.txt && git add generated.txt && git commit -qm "chore: generated"
+          git push -q origin generated
+`;
+  const onGenerated = `on:
+  push:
+    branches: [generated]
+jobs:
+  seen:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo started
+`;
+
+  it('a push made with the GITHUB_TOKEN starts no workflow; the same push by a user does', async () => {
+    const { player, mona } = await setUp({ 'pusher.yml': pusher, 'on-generated.yml': onGenerated });
+    mona.commit('feat: change', { 'a.txt': 'a\n' });
+    await mona.push('main');
+    await player.idle();
+    expect(player.runs.map((r) => `${r.workflowFile}:${r.conclusion}`)).toEqual(['pusher.yml:success']);
+    expect(player.ignored).toEqual([expect.objectContaining({ event: 'push', detail: 'push refs/heads/generated' })]);
+    await mona.branch('generated', 'generated');
+    mona.commit('feat: by hand', { 'b.txt': 'b\n' });
+    await mona.push('generated');
+    await player.idle();
+    expect(player.runs.map((r) => r.workflowFile)).toEqual(['pusher.yml', 'on-generated.yml']);
+  }, 60_000);
+
+  it('a write outside the job’s permissions is a 403', async () => {
+    const { player } = await setUp({
+      'comment.yml': `on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  comment:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          GH_TOKEN: \${{ github.token }}
+        run: gh api -X POST "repos/\${GITHUB_REPOSITORY}/git/refs" -f ref=refs/heads/x -f sha=\${GITHUB_SHA}
+`,
+    });
+    const run = await player.dispatch('comment.yml', 'main');
+    const step = run.jobs[0].steps[0];
+    expect(step.conclusion).toBe('failure');
+    expect(step.log).toContain('Resource not accessible by integration');
+  }, 60_000);
+
+  it('an environment the repository lacks is created unprotected; required reviewers wait for the review', async () => {
+    const reviews: string[] = [];
+    const { player, gh } = await setUp(
+      {
+        'env.yml': `on: workflow_dispatch
+jobs:
+  dev:
+    runs-on: ubuntu-latest
+    environment: dev
+    steps:
+      - run: echo dev
+  prod:
+    runs-on: ubuntu-latest
+    environment: prod
+    steps:
+      - run: echo prod
+`,
+      },
+      { review: (request) => (reviews.push(`${request.environment}:${request.reviewers.join(',')}`), 'reject') },
+    );
+    gh.seed.environment(REPO, 'prod', { reviewers: ['release-manager'] });
+    const run = await player.dispatch('env.yml', 'main');
+    expect(findJob(run, 'dev')?.environment).toMatchObject({ name: 'dev', created: true, approval: 'not-required' });
+    expect(findJob(run, 'prod')?.environment).toMatchObject({ name: 'prod', created: false, approval: 'rejected' });
+    expect(findJob(run, 'prod')?.conclusion).toBe('failure');
+    expect(reviews).toEqual(['prod:release-manager']);
+  }, 60_000);
+});
