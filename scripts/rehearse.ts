@@ -1,19 +1,23 @@
 /**
- * `npm run rehearse`: plays the Connect 2.0 runbook end to end on this machine (see
- * scripts/rehearsal/), prints the timeline, writes .rehearsal/report.md and report.html, and exits
- * non-zero when any step's outcome differs from the one the story expects.
+ * `npm run rehearse [-- --workflows <dir>]`: plays the Connect 2.0 runbook as GitHub events through
+ * the workflow templates (or a team's edited copy), prints progress per run and job, writes
+ * .rehearsal/report.md and report.html, and exits non-zero when any expectation breaks, naming its
+ * stage.
  */
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { repoRoot } from '../test/harness/run-action';
 import { rehearse } from './rehearsal';
 import { bold, green, red } from './rehearsal/timeline';
 
-const timeline = await rehearse();
+const { values } = parseArgs({ options: { workflows: { type: 'string' }, var: { type: 'string', multiple: true } } });
+const vars = Object.fromEntries((values.var ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+const timeline = await rehearse({ workflows: values.workflows ? path.resolve(values.workflows) : undefined, vars });
 const report = timeline.writeReport(path.join(repoRoot, '.rehearsal'));
-console.log(`\n${bold('Timeline')}\n${timeline.table()}\n`);
-console.log(`Report: ${path.relative(process.cwd(), report)} (and report.html beside it)`);
+console.log(`\nReport: ${path.relative(process.cwd(), report)} (and report.html beside it)`);
 if (timeline.failed.length > 0) {
-  console.log(red(`${timeline.failed.length} of ${timeline.entries.length} steps did not go as expected.`));
+  console.log(bold(red(`${timeline.failed.length} of ${timeline.expectations.length} expectations broke:`)));
+  for (const line of timeline.failureLines()) console.log(red(`  ${line}`));
   process.exit(1);
 }
-console.log(green(`All ${timeline.entries.length} steps went as expected in ${(timeline.elapsedMs / 1000).toFixed(1)} s.`));
+console.log(green(`All ${timeline.expectations.length} expectations held, ${timeline.runs.length} workflow runs, in ${(timeline.elapsedMs / 1000).toFixed(1)} s.`));

@@ -1,14 +1,21 @@
 /**
- * The local rehearsal: the whole runbook, played with the committed bundles (as the runner runs
- * them) against the local simulators of AWS and GitHub. Returns the timeline; the caller decides the
- * exit code.
+ * The local rehearsal: the runbook played as GitHub events through the workflow templates, by the
+ * workflow player, against the local simulators of AWS and GitHub. Returns the timeline; the caller
+ * decides the exit code.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startAwsSimulator } from '../../packages/simulators/aws';
 import { startGitHubSimulator } from '../../packages/simulators/github';
-import { Pipeline } from './pipeline';
-import { RehearsalRepository } from './repository';
+import { WorkflowPlayer } from '../../packages/workflow-player';
+import { repoRoot } from '../../test/harness/run-action';
+import { INITIAL_FILES } from './app-files';
+import { Developer } from './developer';
+import { environmentVars, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
   badImageIsRolledBack,
   developmentDeploys,
@@ -17,6 +24,7 @@ import {
   infrastructurePlanIsReviewed,
   mixedPullRequestIsBlocked,
   promotionsReachProduction,
+  type People,
   type StoryContext,
 } from './stages';
 import { Timeline } from './timeline';
@@ -24,10 +32,14 @@ import { FULL_REPO, OWNER, REPO, seedAws } from './world';
 
 export interface RehearsalOptions {
   quiet?: boolean;
+  /** The workflow folder to rehearse (default workflows-templates/): a team's edited copy. */
+  workflows?: string;
   /** Bundles to run instead of dist/<action>/index.js (tests use this to prove a broken action is caught). */
   bundles?: Record<string, string>;
-  /** Stop after the first stage with an unexpected outcome (the test of a broken bundle uses it). */
+  /** Stop after the first stage with a broken expectation (the mutation tests use it). */
   stopOnFailure?: boolean;
+  /** Variables that override the rehearsal's own (a team's names for clusters, services...). */
+  vars?: Record<string, string>;
 }
 
 /** The app's health endpoint, as the load balancer would expose it. */
@@ -41,36 +53,59 @@ async function startHealthEndpoint(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/health` };
 }
 
+const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
+
 export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline> {
   const timeline = new Timeline(options.quiet);
   const aws = await startAwsSimulator({});
-  const gh = await startGitHubSimulator({});
+  const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
   const health = await startHealthEndpoint();
+  let player: WorkflowPlayer | undefined;
   try {
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
-    const repo = new RehearsalRepository(gh);
-    const initial = repo.init('chore: import Connect 2.0 API', ['main', 'staging', 'development']);
+    gh.seed.environment(FULL_REPO, 'dev');
+    gh.seed.environment(FULL_REPO, 'staging');
+    gh.seed.environment(FULL_REPO, 'prod', { reviewers: [RELEASE_MANAGER] });
+    const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
+    const platform = person('platform-bot');
+    const initial = platform.commit('chore: import Connect 2.0 API', INITIAL_FILES);
+    await platform.pushAll(['main', 'staging', 'development']);
     seedAws(aws, initial.slice(0, 12));
-    const pipeline = new Pipeline(aws, gh, timeline, options.bundles);
-    const ctx: StoryContext = { pipeline, repo, healthUrl: health.url };
-    if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
+    const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
 
-    const prs = { appPr: 0, infraPr: 0 };
-    const stages: Array<() => Promise<unknown>> = [
-      async () => Object.assign(prs, await mixedPullRequestIsBlocked(ctx)),
-      () => infrastructurePlanIsReviewed(ctx, prs.infraPr),
-      () => developmentDeploys(ctx, prs.appPr),
-      () => promotionsReachProduction(ctx),
-      () => badImageIsRolledBack(ctx),
-      () => failingMigrationStopsThePipeline(ctx),
-      () => hotfixIsReleased(ctx),
-    ];
+    const approvals: StoryContext['approvals'] = [];
+    const badImages = new Set<string>();
+    player = new WorkflowPlayer({
+      workflowsDir: options.workflows ?? path.join(repoRoot, 'workflows-templates'),
+      log: timeline,
+      world: {
+        github: gh,
+        aws,
+        repository: FULL_REPO,
+        vars: { ...repositoryVars(), ...(options.vars ?? {}) },
+        environmentVars: environmentVars(health.url),
+        secrets: { PROMOTION_TOKEN: people.releaseManager.options.token, BACKPORT_TOKEN: people.releaseManager.options.token },
+        roles: roles(),
+        bundles: options.bundles,
+        imageScenario: (sha) => (badImages.has(sha) ? { kind: 'crash-loop', exitCode: 3, reason: 'Essential container in task exited', logLines: ["gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>"] } : undefined),
+        review: (request) => {
+          approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
+          return 'approve';
+        },
+      },
+    });
+    await player.start();
+    if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
+    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, terraform: hasTerraform(), prs: {} };
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased];
     for (const stage of stages) {
-      await stage();
+      await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;
     }
     return timeline;
   } finally {
+    player?.stop();
+    await player?.idle();
     health.server.close();
     await Promise.all([aws.close(), gh.close()]);
   }

@@ -1,277 +1,321 @@
 /**
- * The story the rehearsal plays: the runbook from a mixed PR to a hotfix release, with the failures
- * the bundle must catch. Each stage states what must happen; the pipeline records what did.
+ * The story the rehearsal plays, as GitHub events through the workflow templates: people push, open,
+ * merge and approve; the player starts the workflows GitHub would start and plays them; each stage
+ * then checks what a user would see: check conclusions, PR comments, services in ECS, releases.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Scenario } from '../../packages/simulators/aws';
-import type { ActionRun } from '../../test/harness/run-action';
-import { expectThat, type Pipeline } from './pipeline';
-import type { RehearsalRepository } from './repository';
-import { PLAN_SECRETS, redisPlan, writePlan } from './terraform-plans';
-import { CONTAINER, FULL_REPO, environment, type Environment } from './world';
+import type { RunRecord, WorkflowPlayer } from '../../packages/workflow-player';
+import { PLAN_SECRETS, redisFiles, scaleDevFiles, usersEndpointFiles } from './app-files';
+import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
+import type { Developer } from './developer';
+import type { Timeline } from './timeline';
+import { FULL_REPO, environment, type AwsSimulator, type Environment, type GitHubSimulator } from './world';
 
-const POLL = { 'poll-interval-seconds': 1 };
 const MIGRATION_OK = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Will assume transactional DDL.', 'INFO  [alembic.runtime.migration] Running upgrade 3f2a1c -> 8b9d4e, add users table'];
 const MIGRATION_BROKEN = ['INFO  [alembic.runtime.migration] Running upgrade 8b9d4e -> c41f07, add orders table', 'sqlalchemy.exc.ProgrammingError: (psycopg.errors.UndefinedTable) relation "customers" does not exist'];
+const CRASH_LOOP: Scenario = { kind: 'crash-loop', exitCode: 3, reason: 'Essential container in task exited', logLines: ["gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>"] };
 
-export interface StoryContext {
-  pipeline: Pipeline;
-  repo: RehearsalRepository;
-  healthUrl: string;
+export interface People {
+  alice: Developer;
+  bob: Developer;
+  carol: Developer;
+  dave: Developer;
+  erin: Developer;
+  releaseManager: Developer;
 }
 
-/** The model's view of which task definition a service runs. */
-function serviceTaskDefinition(pipeline: Pipeline, env: Environment): string {
-  const service = pipeline.aws.state.service(env.cluster, env.service) as { taskDefinition?: string };
+export interface StoryContext {
+  player: WorkflowPlayer;
+  timeline: Timeline;
+  gh: GitHubSimulator;
+  aws: AwsSimulator;
+  people: People;
+  /** Commits whose image crash-loops once deployed. */
+  badImages: Set<string>;
+  /** Approvals asked for, in order (environment and job). */
+  approvals: { environment: string; job: string; workflow: string }[];
+  terraform: boolean;
+  prs: Record<string, number>;
+}
+
+/** Runs started by `act`, once every run (and what those runs set off) has finished. */
+async function play(ctx: StoryContext, act: () => Promise<unknown>): Promise<RunRecord[]> {
+  const before = ctx.player.runs.length;
+  await act();
+  await ctx.player.idle();
+  return ctx.player.runs.slice(before);
+}
+
+function serviceTaskDefinition(aws: AwsSimulator, env: Environment): string {
+  const service = aws.state.service(env.cluster, env.service) as { taskDefinition?: string } | undefined;
   return service?.taskDefinition ?? '';
 }
 
-function pullRequestOf(repo: RehearsalRepository, number: number, head: string, base: string, changedFiles: number) {
-  return { number, head, headSha: repo.head(head), base, baseSha: repo.head(base), changedFiles };
+const shortArn = (arn: string) => arn.split('/').pop() ?? arn;
+
+function comments(ctx: StoryContext, number: number): string[] {
+  return ctx.gh.state.comments(FULL_REPO, number).map((c) => c.body);
 }
 
-function classify(ctx: StoryContext, label: string, pr: ReturnType<typeof pullRequestOf>, expect: 'success' | 'failure', verify: (run: ActionRun) => string[], inputs: Record<string, string | boolean> = {}) {
-  return ctx.pipeline.step({ action: 'classify-pr', label, inputs, expect, pullRequest: pr, verify });
+/** Stage 1: the runbook's first rule, on the PR checks of three pull requests. */
+export async function mixedPullRequestIsBlocked(ctx: StoryContext): Promise<void> {
+  const { timeline, people } = ctx;
+  timeline.stage(1, 'A PR mixing a route and a Terraform file is blocked; split in two, both pass');
+  const { alice, bob } = people;
+  const mixedRuns = await play(ctx, async () => {
+    await alice.branch('feature/users-with-cache', 'development');
+    alice.commit('feat(api): add users endpoint with a Redis session cache', { ...usersEndpointFiles(), ...redisFiles() });
+    await alice.push('feature/users-with-cache');
+    ctx.prs.mixed = await alice.openPullRequest('feature/users-with-cache', 'development', 'Add users endpoint with Redis cache');
+  });
+  const mixedChecks = runsOf(mixedRuns, 'pr-checks.yml')[0];
+  const classify = job(mixedChecks, /^Classify/);
+  timeline.expect(`PR #${ctx.prs.mixed} (mixed): the Classify check fails`, [...expectThat(classify?.conclusion === 'failure', `Classify is ${classify?.conclusion ?? 'missing'} (${jobsLine(mixedChecks)})`), ...expectThat(mixedChecks?.conclusion === 'failure', `the PR checks run is ${mixedChecks?.conclusion ?? 'missing'}`)], stepLine(step(mixedChecks, 'Classify the PR')), true);
+  const split = comments(ctx, ctx.prs.mixed).filter((body) => body.includes('<!-- connect2-actions:classify-pr -->') && /mixes infrastructure and application/.test(body));
+  timeline.expect(`PR #${ctx.prs.mixed}: one sticky comment explains how to split it`, expectThat(split.length === 1, `found ${split.length} such comments`), `${comments(ctx, ctx.prs.mixed).length} comments on the PR`);
+
+  const appRuns = await play(ctx, async () => {
+    await alice.branch('feature/users-endpoint', 'development');
+    alice.commit('feat(api): add users endpoint', usersEndpointFiles());
+    await alice.push('feature/users-endpoint');
+    ctx.prs.app = await alice.openPullRequest('feature/users-endpoint', 'development', 'Add users endpoint');
+  });
+  const appChecks = runsOf(appRuns, 'pr-checks.yml')[0];
+  timeline.expect(`PR #${ctx.prs.app} (application): Classify, Lint, Type-check and Tests pass`, [
+    ...expectThat(appChecks?.conclusion === 'success', `the PR checks run is ${appChecks?.conclusion ?? 'missing'} (${jobsLine(appChecks)})`),
+    ...['Lint', 'Type-check', 'Tests'].flatMap((name) => expectThat(job(appChecks, name)?.conclusion === 'success', `${name} is ${job(appChecks, name)?.conclusion ?? 'missing'}`)),
+    ...expectThat(step(appChecks, 'Classify the PR')?.outputs.type === 'application', `type is '${step(appChecks, 'Classify the PR')?.outputs.type}'`),
+  ], jobsLine(appChecks));
+  timeline.expect(`PR #${ctx.prs.app}: no Terraform run for an application PR`, expectThat(runsOf(appRuns, 'terraform.yml').length === 0, 'terraform.yml ran'), `${appRuns.length} runs`);
+
+  const infraRuns = await play(ctx, async () => {
+    await bob.branch('infra/redis-cache', 'development');
+    bob.commit('feat(infra): add ElastiCache Redis for sessions', redisFiles());
+    await bob.push('infra/redis-cache');
+    ctx.prs.infra = await bob.openPullRequest('infra/redis-cache', 'development', 'Add Redis cache for sessions');
+  });
+  const infraChecks = runsOf(infraRuns, 'pr-checks.yml')[0];
+  timeline.expect(`PR #${ctx.prs.infra} (infrastructure): the PR checks pass`, [
+    ...expectThat(infraChecks?.conclusion === 'success', `the PR checks run is ${infraChecks?.conclusion ?? 'missing'} (${jobsLine(infraChecks)})`),
+    ...expectThat(step(infraChecks, 'Classify the PR')?.outputs.type === 'infrastructure', `type is '${step(infraChecks, 'Classify the PR')?.outputs.type}'`),
+  ], jobsLine(infraChecks));
 }
 
-/** Stage 1: the runbook's first rule. */
-export async function mixedPullRequestIsBlocked(ctx: StoryContext): Promise<{ appPr: number; infraPr: number }> {
-  const { pipeline, repo } = ctx;
-  pipeline.stage(1, 'A PR mixing a route and a Terraform file is blocked; split in two, both pass');
-  repo.commit('feature/users-with-cache', 'feat(api): add users endpoint with a Redis session cache', 'alice', 'development');
-  const mixedFiles = ['app/api/routes/users.py', 'app/services/session_cache.py', 'tests/api/test_users.py', 'infrastructure/terraform/modules/redis/main.tf'];
-  const mixed = repo.pull('feature/users-with-cache', 'development', 'Add users endpoint with Redis cache', mixedFiles);
-  await classify(ctx, `PR #${mixed} feature/users-with-cache -> development`, pullRequestOf(repo, mixed, 'feature/users-with-cache', 'development', mixedFiles.length), 'failure', (run) => [
-    ...expectThat(run.outputs.type === 'mixed', `type is '${run.outputs.type}', expected mixed`),
-    ...expectThat(pipeline.gh.state.comments(FULL_REPO, mixed).length === 1, 'expected one sticky comment explaining the split'),
-  ]);
-
-  repo.commit('feature/users-endpoint', 'feat(api): add users endpoint', 'alice', 'development');
-  const appFiles = ['app/api/routes/users.py', 'app/services/session_cache.py', 'tests/api/test_users.py'];
-  const appPr = repo.pull('feature/users-endpoint', 'development', 'Add users endpoint', appFiles);
-  await classify(ctx, `PR #${appPr} feature/users-endpoint -> development`, pullRequestOf(repo, appPr, 'feature/users-endpoint', 'development', appFiles.length), 'success', (run) =>
-    expectThat(run.outputs.type === 'application', `type is '${run.outputs.type}', expected application`),
-  );
-
-  repo.commit('infra/redis-cache', 'feat(infra): add ElastiCache Redis for sessions', 'bob', 'development');
-  const infraFiles = ['infrastructure/terraform/modules/redis/main.tf', 'infrastructure/terraform/modules/redis/variables.tf', 'infrastructure/terraform/environments/dev/main.tf'];
-  const infraPr = repo.pull('infra/redis-cache', 'development', 'Add Redis cache for sessions', infraFiles);
-  await classify(ctx, `PR #${infraPr} infra/redis-cache -> development`, pullRequestOf(repo, infraPr, 'infra/redis-cache', 'development', infraFiles.length), 'success', (run) =>
-    expectThat(run.outputs.type === 'infrastructure', `type is '${run.outputs.type}', expected infrastructure`),
-  );
-  return { appPr, infraPr };
-}
-
-/** Stage 2: plan comment per environment, then the digest guard at apply time. */
-export async function infrastructurePlanIsReviewed(ctx: StoryContext, infraPr: number): Promise<void> {
-  const { pipeline, repo } = ctx;
-  pipeline.stage(2, 'The infrastructure PR gets a plan comment per environment; apply refuses a changed plan');
-  const dir = mkdtempSync(path.join(tmpdir(), 'rehearsal-plans-'));
-  const pr = pullRequestOf(repo, infraPr, 'infra/redis-cache', 'development', 3);
-  const digests: Record<string, string> = {};
-  for (const env of ['dev', 'staging', 'prod']) {
-    const run = await pipeline.step({
-      action: 'terraform-plan-comment',
-      label: `plan of ${env} on PR #${infraPr}`,
-      inputs: { 'plan-json': writePlan(dir, env, redisPlan(env)), name: env },
-      expect: 'success',
-      pullRequest: pr,
-      verify: (r) => [
-        ...expectThat(r.outputs.add === '2', `add is '${r.outputs.add}', expected 2`),
-        ...expectThat(!PLAN_SECRETS.some((secret) => r.log.includes(secret) || r.summary.includes(secret)), 'a sensitive value reached the log or summary'),
-      ],
-    });
-    digests[env] = run.outputs.digest ?? '';
+/** Stage 2: a plan comment per environment on the infrastructure PR, and the digest guard at apply. */
+export async function infrastructurePlanIsReviewed(ctx: StoryContext): Promise<void> {
+  const { timeline, people } = ctx;
+  timeline.stage(2, 'The infrastructure PR gets a plan comment per environment; apply refuses a changed plan');
+  if (!ctx.terraform) {
+    timeline.skip('terraform not found: the Terraform stages are not played (install terraform to rehearse them)');
+    return;
   }
-  const comments = pipeline.gh.state.comments(FULL_REPO, infraPr);
-  pipeline.check('github', `PR #${infraPr} has one plan comment per environment`, [
-    ...expectThat(comments.length === 3, `found ${comments.length} comments, expected 3`),
-    ...expectThat(!comments.some((c: { body: string }) => PLAN_SECRETS.some((s) => c.body.includes(s))), 'a sensitive value reached a comment'),
-  ], `${comments.length} comments`);
+  const planRun = ctx.player.runs.find((run) => run.workflowFile === 'terraform.yml' && run.ref === prRef(ctx.prs.infra));
+  const plans = ['dev', 'staging', 'prod'].map((env) => job(planRun, `Plan ${env}`));
+  timeline.expect(`PR #${ctx.prs.infra}: Terraform plans dev, staging and prod for real`, plans.flatMap((p, i) => expectThat(p?.conclusion === 'success', `Plan ${['dev', 'staging', 'prod'][i]} is ${p?.conclusion ?? 'missing'}`)), jobsLine(planRun));
+  const planComments = comments(ctx, ctx.prs.infra).filter((body) => body.includes('<!-- connect2-actions:terraform-plan:'));
+  timeline.expect(`PR #${ctx.prs.infra}: one plan comment per environment, each naming the Redis resources it adds, no secret in any`, [
+    ...expectThat(planComments.length === 3, `found ${planComments.length} plan comments`),
+    ...expectThat(planComments.every((body) => body.includes('module.redis.terraform_data.sessions') && /Plan: \d+ to add/.test(body)), 'a comment does not show the Redis resources to add'),
+    ...expectThat(!PLAN_SECRETS.some((secret) => comments(ctx, ctx.prs.infra).some((body) => body.includes(secret)) || JSON.stringify(planRun ?? {}).includes(secret)), 'a sensitive value reached a comment, a summary or a log'),
+  ], `${planComments.length} plan comments`);
 
-  repo.squashMerge(infraPr, 'development', 'feat(infra): add ElastiCache Redis for sessions', 'bob');
-  await pipeline.step({
-    action: 'terraform-plan-comment',
-    label: 'apply dev: the plan is the one reviewed',
-    inputs: { 'plan-json': writePlan(dir, 'dev-apply', redisPlan('dev')), name: 'dev', mode: 'off', 'expected-digest': digests.dev },
-    expect: 'success',
-    sha: repo.head('development'),
+  // The base moves under the reviewed plan: a small infrastructure PR merges first.
+  const { bob } = people;
+  await play(ctx, async () => {
+    await bob.branch('infra/scale-dev', 'development');
+    bob.commit('feat(infra): run three API tasks in dev', scaleDevFiles());
+    await bob.push('infra/scale-dev');
+    ctx.prs.scale = await bob.openPullRequest('infra/scale-dev', 'development', 'Run three API tasks in dev');
   });
-  await pipeline.step({
-    action: 'terraform-plan-comment',
-    label: 'apply staging: the plan changed since review',
-    inputs: { 'plan-json': writePlan(dir, 'staging-apply', redisPlan('staging', true)), name: 'staging', mode: 'off', 'expected-digest': digests.staging },
-    expect: 'failure',
-    sha: repo.head('development'),
-    verify: (r) => expectThat(/digest/i.test(r.errors.join('\n')), 'the error does not say the digest differs'),
-  });
+  const scaleApply = await play(ctx, () => bob.merge(ctx.prs.scale, 'squash', `feat(infra): run three API tasks in dev (#${ctx.prs.scale})`));
+  const applied = runsOf(scaleApply, 'terraform.yml')[0];
+  timeline.expect(`merge of PR #${ctx.prs.scale}: apply dev with the reviewed digest succeeds`, [
+    ...expectThat(job(applied, 'Apply dev')?.conclusion === 'success', `Apply dev is ${job(applied, 'Apply dev')?.conclusion ?? 'missing'} (${jobsLine(applied)})`),
+    ...expectThat(step(applied, 'terraform apply')?.conclusion === 'success', stepLine(step(applied, 'terraform apply'))),
+  ], jobsLine(applied));
+  timeline.expect(`merge of PR #${ctx.prs.scale} (Terraform only): no application deploy`, expectThat(runsOf(scaleApply, 'deploy-on-merge.yml').length === 0, 'deploy-on-merge ran'), `${scaleApply.length} runs`);
+
+  const redisApply = await play(ctx, () => bob.merge(ctx.prs.infra, 'squash', `feat(infra): add ElastiCache Redis for sessions (#${ctx.prs.infra})`));
+  const refused = runsOf(redisApply, 'terraform.yml')[0];
+  const guard = step(refused, 'Check the plan against the reviewed digest');
+  timeline.expect(`merge of PR #${ctx.prs.infra} after the base moved: apply dev refuses the plan nobody reviewed`, [
+    ...expectThat(guard?.conclusion === 'failure' && /digest/i.test(guard.errors.join(' ')), `the digest check is ${stepLine(guard)}`),
+    ...expectThat(step(refused, 'terraform apply')?.conclusion === 'skipped', `terraform apply is ${stepLine(step(refused, 'terraform apply'))}`),
+  ], stepLine(guard), true);
+
+  // Recovery as the template says: plan by hand, review the digest, apply with it.
+  const planOnly = await ctx.player.dispatch('terraform.yml', 'development', { environment: 'dev' }, 'bob');
+  const digest = step(planOnly, 'Check the plan against the reviewed digest')?.outputs.digest ?? '';
+  const applyRun = await ctx.player.dispatch('terraform.yml', 'development', { environment: 'dev', 'expected-digest': digest }, 'bob');
+  timeline.expect('dispatch without a digest plans only; dispatch with the reviewed digest applies', [
+    ...expectThat(/^sha256:[0-9a-f]{64}$/.test(digest), `no digest from the plan-only run (${jobsLine(planOnly)})`),
+    ...expectThat(step(planOnly, 'terraform apply')?.conclusion === 'skipped', `the plan-only run applied: ${stepLine(step(planOnly, 'terraform apply'))}`),
+    ...expectThat(step(applyRun, 'terraform apply')?.conclusion === 'success', stepLine(step(applyRun, 'terraform apply'))),
+  ], `digest ${digest.slice(0, 19)}…`);
 }
 
-interface DeployOptions {
-  imageTag: string;
+interface DeployExpectation {
+  env: Environment;
+  runs: RunRecord[];
+  before: string;
   migration: 'success' | 'failure';
   rollout: 'success' | 'failure';
 }
 
-/** The deploy workflow of one environment: register, migrate, roll out, wait for health. */
-export async function deploy(ctx: StoryContext, env: Environment, options: DeployOptions): Promise<{ taskDefinitionArn?: string }> {
-  const { pipeline } = ctx;
-  const image = `${env.repositoryUri}:${options.imageTag}`;
-  const before = serviceTaskDefinition(pipeline, env);
-  const register = await pipeline.step({
-    action: 'ecs-deploy',
-    label: `register ${env.name} revision with ${options.imageTag}`,
-    inputs: { cluster: env.cluster, service: env.service, container: CONTAINER, image, 'register-only': true, ...POLL },
-    expect: 'success',
-    verify: (r) => [
-      ...expectThat(r.outputs.status === 'registered', `status is '${r.outputs.status}', expected registered`),
-      ...expectThat(/@sha256:[0-9a-f]{64}$/.test(r.outputs.image ?? ''), `image '${r.outputs.image}' is not pinned by digest`),
-    ],
-  });
-  const taskDefinitionArn = register.outputs['task-definition-arn'];
-  if (!taskDefinitionArn) return {};
-
-  const migrate = await pipeline.step({
-    action: 'run-migration',
-    label: `alembic upgrade head in ${env.name}`,
-    inputs: { cluster: env.cluster, service: env.service, 'task-definition': taskDefinitionArn, container: CONTAINER, ...POLL },
-    expect: options.migration,
-    verify: (r) =>
-      options.migration === 'success'
-        ? [...expectThat(r.outputs['exit-code'] === '0', `exit code ${r.outputs['exit-code']}`), ...expectThat(r.log.includes('Running upgrade'), 'the migration log lines are not in the job log')]
-        : [...expectThat(r.outputs['exit-code'] !== '0' && r.outputs['exit-code'] !== undefined, `exit code ${r.outputs['exit-code']}`), ...expectThat(r.errors.join('\n').includes('does not exist'), 'the error lacks the last log line')],
-  });
-  if (migrate.exitCode !== 0) {
-    pipeline.skipped('ecs-deploy', `roll out ${env.name}`, 'skipped: the migration failed');
-    pipeline.check('aws', `${env.service} still runs the previous revision`, expectThat(serviceTaskDefinition(pipeline, env) === before, `service moved to ${serviceTaskDefinition(pipeline, env)}`), before.split('/').pop() ?? before);
-    return { taskDefinitionArn };
+/** What a deploy run must show: register, migrate (logs), roll out (or not), wait; the service's revision. */
+function expectDeploy(ctx: StoryContext, { env, runs, before, migration, rollout }: DeployExpectation): void {
+  const { timeline, aws } = ctx;
+  const run = runsOf(runs, 'deploy-on-merge.yml')[0];
+  const now = serviceTaskDefinition(aws, env);
+  const migrate = step(run, 'Migrate the database');
+  const rollOut = step(run, 'Roll out');
+  if (migration === 'failure') {
+    timeline.expect(`${env.name}: the failing migration stops the deploy before the rollout`, [
+      ...expectThat(migrate?.conclusion === 'failure' && migrate.errors.join(' ').includes('does not exist'), `the migration step is ${stepLine(migrate)}`),
+      ...expectThat(rollOut?.conclusion === 'skipped', `Roll out is ${stepLine(rollOut)}`),
+      ...expectThat(now === before, `${env.service} moved to ${shortArn(now)}`),
+    ], stepLine(migrate), true);
+    return;
   }
-
-  const rollout = await pipeline.step({
-    action: 'ecs-deploy',
-    label: `roll out ${env.name}`,
-    inputs: { cluster: env.cluster, service: env.service, container: CONTAINER, image, ...POLL, 'timeout-minutes': 5 },
-    expect: options.rollout,
-    verify: (r) =>
-      options.rollout === 'success'
-        ? expectThat(r.outputs.status === 'deployed', `status is '${r.outputs.status}', expected deployed`)
-        : [
-            ...expectThat(r.outputs.status === 'rolled-back', `status is '${r.outputs.status}', expected rolled-back`),
-            ...expectThat(/exit|Essential container/i.test(r.errors.join('\n')), 'the error does not name the stopped tasks’ reason'),
-          ],
-  });
-  if (rollout.exitCode !== 0) {
-    pipeline.check('aws', `${env.service} is back on the previous revision`, expectThat(serviceTaskDefinition(pipeline, env) === before, `service runs ${serviceTaskDefinition(pipeline, env)}, expected ${before}`), before.split('/').pop() ?? before);
-    pipeline.skipped('wait-stable', `${env.name} health`, 'skipped: the rollout failed');
-    return { taskDefinitionArn };
+  timeline.expect(`${env.name}: the migration ran as a one-off task with its logs in the job log`, [
+    ...expectThat(migrate?.conclusion === 'success', `the migration step is ${stepLine(migrate)} (${jobsLine(run)})`),
+    ...expectThat(migrate?.log.includes('Running upgrade') ?? false, 'the Alembic log lines are not in the job log'),
+  ], stepLine(migrate));
+  if (rollout === 'failure') {
+    timeline.expect(`${env.name}: the bad image is rolled back and the step says why`, [
+      ...expectThat(rollOut?.conclusion === 'failure' && rollOut.outputs.status === 'rolled-back', `Roll out is ${stepLine(rollOut)} status ${rollOut?.outputs.status}`),
+      ...expectThat(/exit|Essential container/i.test(rollOut?.errors.join(' ') ?? ''), 'the error does not name the stopped tasks’ reason'),
+      ...expectThat(now === before, `${env.service} runs ${shortArn(now)}, expected ${shortArn(before)}`),
+      ...expectThat(step(run, 'Wait for the service and the health check')?.conclusion === 'skipped', 'the health check ran after a failed rollout'),
+    ], `${stepLine(rollOut)}; service on ${shortArn(now)}`, true);
+    return;
   }
-
-  await pipeline.step({
-    action: 'wait-stable',
-    label: `${env.service} stable and healthy`,
-    inputs: { cluster: env.cluster, services: env.service, 'task-definition': rollout.outputs['task-definition-arn'] ?? '', 'health-url': ctx.healthUrl, 'health-timeout-seconds': 30, ...POLL, 'timeout-minutes': 5 },
-    expect: 'success',
-    verify: (r) => expectThat(r.outputs.status === 'stable', `status is '${r.outputs.status}', expected stable`),
-  });
-  return { taskDefinitionArn };
+  const image = rollOut?.outputs.image ?? '';
+  timeline.expect(`${env.name}: rolled out by digest, stable and healthy`, [
+    ...expectThat(run?.conclusion === 'success', `the deploy run is ${run?.conclusion ?? 'missing'} (${jobsLine(run)})`),
+    ...expectThat(rollOut?.outputs.status === 'deployed', `Roll out status is '${rollOut?.outputs.status}'`),
+    ...expectThat(/@sha256:[0-9a-f]{64}$/.test(image), `image '${image}' is not pinned by digest`),
+    ...expectThat(now !== before && now === rollOut?.outputs['task-definition-arn'], `${env.service} runs ${shortArn(now)}`),
+    ...expectThat(step(run, 'Wait for the service and the health check')?.outputs.status === 'stable', 'wait-stable did not report stable'),
+  ], `${env.service} on ${shortArn(now)}`);
 }
 
-/** Builds and pushes the image of a commit (the simulator stands in for docker build/push). */
-function pushImage(ctx: StoryContext, env: Environment, sha: string, scenario?: Scenario): string {
-  const tag = sha.slice(0, 12);
-  ctx.pipeline.aws.seed.image(env.repository, tag, { scenario });
-  return tag;
+/** Stage 3: the application PR merges into development and Dev is deployed. */
+export async function developmentDeploys(ctx: StoryContext): Promise<void> {
+  ctx.timeline.stage(3, 'Merge to development: build, register, migrate, roll out, wait for health');
+  ctx.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600, logLines: MIGRATION_OK });
+  const dev = environment('dev');
+  const before = serviceTaskDefinition(ctx.aws, dev);
+  const runs = await play(ctx, () => ctx.people.alice.merge(ctx.prs.app, 'squash', `feat(api): add users endpoint (#${ctx.prs.app})`));
+  expectDeploy(ctx, { env: dev, runs, before, migration: 'success', rollout: 'success' });
 }
 
-/** Stage 3: merge to development deploys Dev. */
-export async function developmentDeploys(ctx: StoryContext, appPr: number): Promise<void> {
-  const { pipeline, repo } = ctx;
-  pipeline.stage(3, 'Merge to development: register, migrate, roll out, wait for health');
-  const sha = repo.squashMerge(appPr, 'development', 'feat(api): add users endpoint');
-  pipeline.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600, logLines: MIGRATION_OK });
-  await deploy(ctx, environment('dev'), { imageTag: pushImage(ctx, environment('dev'), sha), migration: 'success', rollout: 'success' });
+/** Opens the promotion PR by dispatch (promote.yml), checks it ran its checks, merges it. */
+async function promote(ctx: StoryContext, promotion: 'development -> staging' | 'staging -> main'): Promise<RunRecord[]> {
+  const { timeline, people } = ctx;
+  const [head, base] = promotion.split(' -> ');
+  const opened = await play(ctx, () => ctx.player.dispatch('promote.yml', 'main', { promotion }, people.releaseManager.options.login));
+  const pr = (await people.releaseManager.pullRequests(base)).find((p) => p.head === head);
+  const checks = pr ? runsOf(opened, 'pr-checks.yml', (run) => run.ref === prRef(pr.number))[0] : undefined;
+  timeline.expect(`promotion PR ${promotion} opened by the pipeline runs its checks`, [
+    ...expectThat(pr !== undefined, `no open PR ${head} -> ${base} (${jobsLine(runsOf(opened, 'promote.yml')[0])})`),
+    ...expectThat(checks?.conclusion === 'success', `its PR checks are ${checks?.conclusion ?? 'not run'}`),
+    ...expectThat(step(checks, 'Classify the PR')?.outputs.flow === 'ok', `flow is '${step(checks, 'Classify the PR')?.outputs.flow}'`),
+  ], pr ? `PR #${pr.number} by ${pr.user}; ${jobsLine(checks)}` : 'no PR');
+  if (!pr) return [];
+  return play(ctx, () => people.releaseManager.merge(pr.number, 'merge'));
 }
 
-/** Stage 4: promotion to staging, then to production behind approval, and the first release. */
+/** Stage 4: promotion to staging, then to main behind approval, and the first release. */
 export async function promotionsReachProduction(ctx: StoryContext): Promise<void> {
-  const { pipeline, repo } = ctx;
-  pipeline.stage(4, 'Promotion to staging, then to main behind approval: deploy and release v1.0.0');
-  const toStaging = repo.pull('development', 'staging', 'Release to staging', ['app/api/routes/users.py', 'infrastructure/terraform/modules/redis/main.tf']);
-  await classify(ctx, `promotion PR #${toStaging} development -> staging`, pullRequestOf(repo, toStaging, 'development', 'staging', 2), 'success', (run) =>
-    expectThat(run.outputs.flow === 'ok', `flow is '${run.outputs.flow}', expected ok`));
-  const stagingSha = repo.merge(toStaging, 'development', 'staging');
-  await deploy(ctx, environment('staging'), { imageTag: pushImage(ctx, environment('staging'), stagingSha), migration: 'success', rollout: 'success' });
+  const { timeline, aws } = ctx;
+  timeline.stage(4, 'Promotion to staging, then to main behind approval: deploy and release v1.0.0');
+  const staging = environment('staging');
+  const stagingBefore = serviceTaskDefinition(aws, staging);
+  const toStaging = await promote(ctx, 'development -> staging');
+  expectDeploy(ctx, { env: staging, runs: toStaging, before: stagingBefore, migration: 'success', rollout: 'success' });
+  if (ctx.terraform) {
+    const apply = runsOf(toStaging, 'terraform.yml')[0];
+    timeline.expect('the promotion carrying infrastructure applies it to staging', expectThat(step(apply, 'terraform apply')?.conclusion === 'success', `terraform apply is ${stepLine(step(apply, 'terraform apply'))} (${jobsLine(apply)})`), jobsLine(apply));
+  }
+  const cancelled = toStaging.filter((run) => run.conclusion === 'cancelled' || run.jobs.some((j) => j.conclusion === 'cancelled'));
+  timeline.expect('apply and deploy queued together: neither is cancelled', expectThat(cancelled.length === 0, `cancelled: ${cancelled.map((r) => `${r.workflowName} ${jobsLine(r)}`).join('; ')}`), toStaging.map((r) => `${r.workflowName}: ${r.conclusion}`).join(', '));
 
-  const toMain = repo.pull('staging', 'main', 'Production release', ['app/api/routes/users.py', 'infrastructure/terraform/modules/redis/main.tf']);
-  await classify(ctx, `promotion PR #${toMain} staging -> main`, pullRequestOf(repo, toMain, 'staging', 'main', 2), 'success', (run) =>
-    expectThat(run.outputs.flow === 'ok', `flow is '${run.outputs.flow}', expected ok`));
-  const mainSha = repo.merge(toMain, 'staging', 'main');
-  pipeline.timeline.note('production environment: required reviewers approve the deployment (GitHub environment protection)');
-  await deploy(ctx, environment('prod'), { imageTag: pushImage(ctx, environment('prod'), mainSha), migration: 'success', rollout: 'success' });
-  await pipeline.step({
-    action: 'create-release',
-    label: 'release of the production deploy',
-    inputs: {},
-    expect: 'success',
-    sha: mainSha,
-    ref: 'refs/heads/main',
-    verify: (r) => [
-      ...expectThat(r.outputs.tag === 'v1.0.0', `tag is '${r.outputs.tag}', expected v1.0.0`),
-      ...expectThat(r.outputs.created === 'true', `created is '${r.outputs.created}'`),
-      ...expectThat((r.outputs.notes ?? '').includes('users endpoint'), 'the notes do not list the users endpoint'),
-    ],
-  });
+  const prod = environment('prod');
+  const prodBefore = serviceTaskDefinition(aws, prod);
+  const approvalsBefore = ctx.approvals.length;
+  const toMain = await promote(ctx, 'staging -> main');
+  const asked = ctx.approvals.slice(approvalsBefore).filter((a) => a.environment === 'prod');
+  timeline.expect('the production deploy waits for a required reviewer of the prod environment', expectThat(asked.some((a) => a.workflow === 'deploy-on-merge.yml'), `no review was asked for the prod deploy (asked: ${asked.map((a) => a.job).join(', ') || 'none'})`), asked.map((a) => a.job).join(', '));
+  expectDeploy(ctx, { env: prod, runs: toMain, before: prodBefore, migration: 'success', rollout: 'success' });
+  const release = step(runsOf(toMain, 'deploy-on-merge.yml')[0], 'Create the release');
+  timeline.expect('release v1.0.0 with the users endpoint in its notes', [
+    ...expectThat(release?.outputs.tag === 'v1.0.0', `tag is '${release?.outputs.tag}' (${stepLine(release)})`),
+    ...expectThat((release?.outputs.notes ?? '').includes('users endpoint'), 'the notes do not list the users endpoint'),
+    ...expectThat(ctx.gh.state.releases(FULL_REPO).some((r) => r.tagName === 'v1.0.0' && !r.draft), 'no published v1.0.0 release'),
+  ], stepLine(release));
 }
 
-/** Stage 5: a bad image trips the circuit breaker in Staging. */
+/** Stage 5: a bad image pushed straight to staging trips the circuit breaker. */
 export async function badImageIsRolledBack(ctx: StoryContext): Promise<void> {
-  const { pipeline, repo } = ctx;
-  pipeline.stage(5, 'A bad image reaches Staging: the circuit breaker trips, the step fails fast, the service is back');
-  repo.commit('development', 'feat(api): serve with gunicorn workers', 'carol');
+  ctx.timeline.stage(5, 'A bad image reaches Staging: the circuit breaker trips, the step fails fast, the service is back');
   const staging = environment('staging');
-  const sha = repo.commit('staging', 'feat(api): serve with gunicorn workers', 'carol');
-  const tag = pushImage(ctx, staging, sha, { kind: 'crash-loop', exitCode: 3, reason: 'Essential container in task exited', logLines: ['gunicorn.errors.HaltServer: <HaltServer \'Worker failed to boot.\' 3>'] });
-  await deploy(ctx, staging, { imageTag: tag, migration: 'success', rollout: 'failure' });
+  const before = serviceTaskDefinition(ctx.aws, staging);
+  const { carol } = ctx.people;
+  const runs = await play(ctx, async () => {
+    await carol.branch('staging', 'staging');
+    const sha = carol.commit('feat(api): serve with gunicorn workers', { 'gunicorn.conf.py': 'workers = 4\n' });
+    ctx.badImages.add(sha);
+    await carol.push('staging');
+  });
+  expectDeploy(ctx, { env: staging, runs, before, migration: 'success', rollout: 'failure' });
 }
 
 /** Stage 6: a failing migration stops the pipeline before the rollout. */
 export async function failingMigrationStopsThePipeline(ctx: StoryContext): Promise<void> {
-  const { pipeline, repo } = ctx;
-  pipeline.stage(6, 'A failing migration stops the pipeline before the rollout');
-  const sha = repo.commit('development', 'feat(db): add orders table', 'dave');
-  pipeline.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 1, afterMs: 600, logLines: MIGRATION_BROKEN });
+  ctx.timeline.stage(6, 'A failing migration stops the pipeline before the rollout');
+  ctx.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 1, afterMs: 600, logLines: MIGRATION_BROKEN });
   const dev = environment('dev');
-  await deploy(ctx, dev, { imageTag: pushImage(ctx, dev, sha), migration: 'failure', rollout: 'success' });
-  pipeline.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600, logLines: MIGRATION_OK });
+  const before = serviceTaskDefinition(ctx.aws, dev);
+  const { dave } = ctx.people;
+  const runs = await play(ctx, async () => {
+    await dave.branch('development', 'development');
+    dave.commit('feat(db): add orders table', { 'app/api/routes/orders.py': 'def list_orders() -> list:\n    return []\n' });
+    await dave.push('development');
+  });
+  expectDeploy(ctx, { env: dev, runs, before, migration: 'failure', rollout: 'success' });
+  ctx.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600, logLines: MIGRATION_OK });
 }
 
-/** Stage 7: a hotfix goes straight to main and is released as a patch. */
+/** Stage 7: a hotfix goes straight to main, is released as a patch and backported. */
 export async function hotfixIsReleased(ctx: StoryContext): Promise<void> {
-  const { pipeline, repo } = ctx;
-  pipeline.stage(7, 'A hotfix to main deploys and releases v1.0.1');
-  repo.commit('hotfix/expired-tokens', 'fix(auth): reject expired session tokens', 'erin', 'main');
-  const files = ['app/core/security.py', 'tests/core/test_security.py'];
-  const pr = repo.pull('hotfix/expired-tokens', 'main', 'Reject expired session tokens', files);
-  await classify(ctx, `PR #${pr} hotfix/expired-tokens -> main`, pullRequestOf(repo, pr, 'hotfix/expired-tokens', 'main', files.length), 'success', (run) => [
-    ...expectThat(run.outputs.flow === 'ok', `flow is '${run.outputs.flow}', expected ok`),
-    ...expectThat(run.outputs.type === 'application', `type is '${run.outputs.type}'`),
-  ]);
-  const sha = repo.squashMerge(pr, 'main', 'fix(auth): reject expired session tokens', 'erin');
-  const prod = environment('prod');
-  await deploy(ctx, prod, { imageTag: pushImage(ctx, prod, sha), migration: 'success', rollout: 'success' });
-  await pipeline.step({
-    action: 'create-release',
-    label: 'release of the hotfix',
-    inputs: {},
-    expect: 'success',
-    sha,
-    ref: 'refs/heads/main',
-    verify: (r) => [
-      ...expectThat(r.outputs.tag === 'v1.0.1', `tag is '${r.outputs.tag}', expected v1.0.1`),
-      ...expectThat(r.outputs['previous-tag'] === 'v1.0.0', `previous tag is '${r.outputs['previous-tag']}'`),
-      ...expectThat((r.outputs.notes ?? '').includes('expired session tokens'), 'the notes do not list the fix'),
-    ],
+  const { timeline } = ctx;
+  timeline.stage(7, 'A hotfix to main deploys, releases v1.0.1 and is backported');
+  const { erin } = ctx.people;
+  const prRuns = await play(ctx, async () => {
+    await erin.branch('hotfix/expired-tokens', 'main');
+    erin.commit('fix(auth): reject expired session tokens', { 'app/core/security.py': 'def valid(token_age: int) -> bool:\n    return token_age < 3600\n' });
+    await erin.push('hotfix/expired-tokens');
+    ctx.prs.hotfix = await erin.openPullRequest('hotfix/expired-tokens', 'main', 'Reject expired session tokens');
   });
+  const checks = runsOf(prRuns, 'pr-checks.yml')[0];
+  timeline.expect(`hotfix PR #${ctx.prs.hotfix}: the branch flow allows hotfix/* -> main`, expectThat(step(checks, 'Classify the PR')?.outputs.flow === 'ok' && checks?.conclusion === 'success', `flow '${step(checks, 'Classify the PR')?.outputs.flow}', checks ${checks?.conclusion}`), jobsLine(checks));
+  const prod = environment('prod');
+  const before = serviceTaskDefinition(ctx.aws, prod);
+  const runs = await play(ctx, () => erin.merge(ctx.prs.hotfix, 'squash', `fix(auth): reject expired session tokens (#${ctx.prs.hotfix})`));
+  expectDeploy(ctx, { env: prod, runs, before, migration: 'success', rollout: 'success' });
+  const release = step(runsOf(runs, 'deploy-on-merge.yml')[0], 'Create the release');
+  timeline.expect('release v1.0.1 after v1.0.0, listing the fix', [
+    ...expectThat(release?.outputs.tag === 'v1.0.1', `tag is '${release?.outputs.tag}' (${stepLine(release)})`),
+    ...expectThat(release?.outputs['previous-tag'] === 'v1.0.0', `previous tag is '${release?.outputs['previous-tag']}'`),
+    ...expectThat((release?.outputs.notes ?? '').includes('expired session tokens'), 'the notes do not list the fix'),
+  ], stepLine(release));
+  const backports = runsOf(runs, 'hotfix-backport.yml')[0];
+  const backportPrs = ctx.gh.state.pulls(FULL_REPO).filter((p) => p.head.ref.startsWith(`backport/${ctx.prs.hotfix}-to-`));
+  const backportChecks = runs.filter((run) => run.workflowFile === 'pr-checks.yml' && backportPrs.some((p) => run.ref === prRef(p.number)));
+  timeline.expect('the hotfix is backported to staging and development as PRs whose checks run', [
+    ...expectThat(backports?.conclusion === 'success', `the backport run is ${backports?.conclusion ?? 'missing'} (${jobsLine(backports)})`),
+    ...expectThat(backportPrs.length === 2, `${backportPrs.length} backport PRs`),
+    ...expectThat(backportChecks.length === 2 && backportChecks.every((r) => r.conclusion === 'success'), `${backportChecks.length} backport PR check runs: ${backportChecks.map((r) => r.conclusion).join(', ')}`),
+  ], backportPrs.map((p) => `#${p.number} ${p.head.ref} -> ${p.base.ref}`).join(', '));
 }

@@ -1,39 +1,49 @@
 /**
- * What the rehearsal shows a person: progress lines while it runs, then a timeline table, and a
- * Markdown + HTML report with each step's job summary.
+ * What the rehearsal shows a person: progress per workflow run and job while it plays, each stage's
+ * expectations checked against what a user would see, and a Markdown + HTML report with every job's
+ * summary.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { JobRecord, PlayerLog, RunRecord } from '../../packages/workflow-player';
 
-export type Outcome = 'success' | 'failure' | 'skipped';
-
-export interface TimelineEntry {
+export interface Expectation {
   stage: number;
   stageTitle: string;
-  action: string;
+  /** What must hold, in the user's words. */
   label: string;
-  expected: Outcome;
-  actual: Outcome;
-  /** Problems found: an unexpected outcome or a failed check. Empty when the step went as expected. */
+  /** Why it does not hold; empty when it does. */
   problems: string[];
-  /** One line on what happened (status output, first error...). */
+  /** One line on what was seen. */
   detail: string;
-  durationMs: number;
-  summary: string;
+  /** The story expects a failure here (a blocked PR, a refused apply, a rolled-back deploy). */
+  expectedFailure: boolean;
 }
 
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
 export const green = (text: string) => paint(32, text);
 export const red = (text: string) => paint(31, text);
+export const yellow = (text: string) => paint(33, text);
 export const dim = (text: string) => paint(2, text);
 export const bold = (text: string) => paint(1, text);
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-export class Timeline {
-  readonly entries: TimelineEntry[] = [];
+const MARKS: Record<string, (t: string) => string> = { success: green, failure: red, cancelled: yellow, skipped: dim };
+
+export function describeRun(run: RunRecord): string {
+  const event = run.event === 'pull_request' ? `pull_request ${run.action} ${run.ref.replace(/^refs\/pull\/(\d+)\/merge$/, '#$1')}` : run.event === 'push' ? `push ${run.ref.replace('refs/heads/', '')}` : `${run.event} on ${run.ref.replace('refs/heads/', '')}`;
+  return `run ${run.id} ${run.workflowName} (${event} by ${run.actor})`;
+}
+
+export class Timeline implements PlayerLog {
+  readonly expectations: Expectation[] = [];
+  readonly runs: RunRecord[] = [];
   private readonly started = Date.now();
+  private stageNumber = 0;
+  private stageTitle = '';
+  readonly stageRuns = new Map<number, RunRecord[]>();
 
   constructor(private readonly quiet = false) {}
 
@@ -41,90 +51,107 @@ export class Timeline {
     if (!this.quiet) console.log(line);
   }
 
+  private clock(): string {
+    return dim(`[${seconds(Date.now() - this.started).padStart(6)}]`);
+  }
+
   stage(number: number, title: string): void {
+    this.stageNumber = number;
+    this.stageTitle = title;
     this.print(`\n${bold(`Stage ${number}`)} ${title}`);
   }
 
-  starting(action: string, label: string): void {
-    this.print(dim(`  [${seconds(Date.now() - this.started).padStart(6)}] ${action} · ${label} …`));
+  runStarted(run: RunRecord): void {
+    this.runs.push(run);
+    this.stageRuns.set(this.stageNumber, [...(this.stageRuns.get(this.stageNumber) ?? []), run]);
+    this.print(`  ${this.clock()} ▶ ${describeRun(run)}`);
   }
 
-  record(entry: TimelineEntry): void {
-    this.entries.push(entry);
-    const ok = entry.problems.length === 0;
-    const mark = ok ? green('✓') : red('✗');
-    const outcome = entry.actual === entry.expected ? `${entry.actual} as expected` : `${entry.actual}, expected ${entry.expected}`;
-    this.print(`  ${mark} ${entry.action} · ${entry.label}: ${outcome} — ${entry.detail} ${dim(`(${seconds(entry.durationMs)})`)}`);
-    for (const problem of entry.problems) this.print(red(`      ${problem}`));
+  jobStarted(): void {}
+
+  jobFinished(run: RunRecord, job: JobRecord): void {
+    const mark = (MARKS[job.conclusion] ?? dim)(job.conclusion);
+    const failedStep = job.steps.find((step) => step.conclusion === 'failure');
+    const why = failedStep ? ` — ${failedStep.name}: ${(failedStep.errors[0] ?? '').split('\n')[0].slice(0, 140)}` : job.conclusion !== 'success' && job.notes[0] ? ` — ${job.notes[0].slice(0, 140)}` : '';
+    this.print(`  ${this.clock()}     run ${run.id} · ${job.name}: ${mark}${dim(` (${seconds(job.durationMs)})`)}${why}`);
+  }
+
+  runFinished(run: RunRecord): void {
+    if (!this.runs.includes(run)) this.runs.push(run);
+    this.print(`  ${this.clock()} ■ ${describeRun(run)}: ${(MARKS[run.conclusion ?? 'skipped'] ?? dim)(run.conclusion ?? 'none')} ${dim(`(${seconds(run.durationMs)})`)}`);
   }
 
   note(text: string): void {
-    this.print(dim(`    ${text}`));
+    this.print(dim(`  ${' '.repeat(9)}   ${text}`));
   }
 
-  get failed(): TimelineEntry[] {
-    return this.entries.filter((entry) => entry.problems.length > 0);
+  /** Records one expectation of the current stage. */
+  expect(label: string, problems: string[], detail: string, expectedFailure = false): void {
+    const entry: Expectation = { stage: this.stageNumber, stageTitle: this.stageTitle, label, problems, detail, expectedFailure };
+    this.expectations.push(entry);
+    const mark = problems.length === 0 ? green('✓') : red('✗');
+    this.print(`  ${mark} ${label}${detail ? dim(` — ${detail}`) : ''}`);
+    for (const problem of problems) this.print(red(`      Stage ${entry.stage} (${entry.stageTitle}): expected "${label}", but ${problem}`));
+  }
+
+  skip(reason: string): void {
+    this.print(yellow(`  SKIPPED: ${reason}`));
+  }
+
+  get failed(): Expectation[] {
+    return this.expectations.filter((e) => e.problems.length > 0);
   }
 
   get elapsedMs(): number {
     return Date.now() - this.started;
   }
 
-  table(): string {
-    const rows = this.entries.map((e) => [String(e.stage), e.action, e.label, e.problems.length ? `✗ ${e.actual}` : `✓ ${e.actual}`, seconds(e.durationMs)]);
-    const head = ['stage', 'action', 'step', 'outcome', 'duration'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-    return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  /** The lines that name each broken expectation with its stage (what CI and the mutation test read). */
+  failureLines(): string[] {
+    return this.failed.map((e) => `Stage ${e.stage} (${e.stageTitle}): expected "${e.label}", but ${e.problems.join('; ')}`);
   }
 
   /** Writes report.md and report.html into `dir`; returns the Markdown path. */
   writeReport(dir: string): string {
     mkdirSync(dir, { recursive: true });
-    const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    const md = [
-      '# connect2-actions rehearsal',
-      '',
-      `${this.entries.length} steps in ${seconds(this.elapsedMs)}; ${this.failed.length === 0 ? 'every outcome as expected' : `${this.failed.length} unexpected`}.`,
-      '',
-      '| Stage | Action | Step | Expected | Outcome | Duration | Detail |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
-      ...this.entries.map(
-        (e) =>
-          `| ${e.stage} | ${e.action} | ${escapeCell(e.label)} | ${e.expected} | ${e.problems.length ? '✗' : '✓'} ${e.actual} | ${seconds(e.durationMs)} | ${escapeCell(e.detail)} |`,
-      ),
-      '',
-      ...this.entries.flatMap((e) => [
-        `## Stage ${e.stage} · ${e.action} · ${e.label}`,
-        '',
-        ...(e.problems.length ? ['**Problems:**', ...e.problems.map((p) => `- ${p}`), ''] : []),
-        e.summary.trim() || '_No job summary._',
-        '',
-      ]),
-    ].join('\n');
     const file = path.join(dir, 'report.md');
-    writeFileSync(file, md);
-    writeFileSync(path.join(dir, 'report.html'), renderHtml(this.entries, this.elapsedMs));
+    writeFileSync(file, this.markdown());
+    writeFileSync(path.join(dir, 'report.html'), renderHtml(this));
+    // Every run, job and step with its log and outputs, for whoever needs more than the report.
+    writeFileSync(path.join(dir, 'runs.json'), JSON.stringify(this.runs, null, 2));
     return file;
+  }
+
+  markdown(): string {
+    const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const verdict = this.failed.length === 0 ? `Every expectation held: ${this.expectations.length} in ${seconds(this.elapsedMs)}, ${this.runs.length} workflow runs.` : `${this.failed.length} of ${this.expectations.length} expectations broke.`;
+    const lines = ['# connect2-actions rehearsal', '', `**${verdict}**`, ''];
+    const stages = [...new Set(this.expectations.map((e) => e.stage))];
+    for (const stage of stages) {
+      const entries = this.expectations.filter((e) => e.stage === stage);
+      lines.push(`## Stage ${stage}: ${entries[0].stageTitle}`, '', '| | Expectation | Seen |', '| --- | --- | --- |');
+      for (const e of entries) lines.push(`| ${e.problems.length ? '✗' : e.expectedFailure ? '✓ (failure expected)' : '✓'} | ${cell(e.label)} | ${cell(e.problems.join('; ') || e.detail)} |`);
+      lines.push('');
+      for (const run of this.stageRuns.get(stage) ?? []) {
+        lines.push(`### ${describeRun(run)}: ${run.conclusion}`, '');
+        for (const job of run.jobs) {
+          lines.push(`- **${job.name}**: ${job.conclusion}${job.notes.length ? ` (${job.notes.join('; ')})` : ''}`);
+        }
+        lines.push('');
+        for (const job of run.jobs) {
+          for (const step of job.steps.filter((s) => s.summary.trim())) lines.push(`#### ${job.name} · ${step.name}`, '', step.summary.trim(), '');
+        }
+      }
+    }
+    return lines.join('\n');
   }
 }
 
 const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function renderHtml(entries: TimelineEntry[], elapsedMs: number): string {
-  const rows = entries
-    .map(
-      (e) =>
-        `<tr class="${e.problems.length ? 'bad' : 'ok'}"><td>${e.stage}</td><td>${html(e.action)}</td><td>${html(e.label)}</td><td>${e.expected}</td><td>${e.actual}</td><td>${seconds(e.durationMs)}</td><td>${html(e.detail)}${e.problems.map((p) => `<br><b>${html(p)}</b>`).join('')}</td></tr>`,
-    )
-    .join('\n');
-  // Job summaries are Markdown with some HTML; shown as preformatted text so nothing is lost.
-  const sections = entries
-    .map((e) => `<details><summary>Stage ${e.stage} · ${html(e.action)} · ${html(e.label)}</summary><pre>${html(e.summary)}</pre></details>`)
-    .join('\n');
+function renderHtml(timeline: Timeline): string {
+  // Until the report renders GitHub-flavoured Markdown, job summaries are shown as text so nothing is lost.
   return `<!doctype html><html><head><meta charset="utf-8"><title>connect2-actions rehearsal</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}tr.ok td:nth-child(5){color:#1a7f37}tr.bad td{background:#ffebe9}pre{white-space:pre-wrap;background:#f6f8fa;padding:1rem}</style>
-</head><body><h1>connect2-actions rehearsal</h1><p>${entries.length} steps in ${seconds(elapsedMs)}.</p>
-<table><tr><th>Stage</th><th>Action</th><th>Step</th><th>Expected</th><th>Outcome</th><th>Duration</th><th>Detail</th></tr>
-${rows}</table><h2>Job summaries</h2>${sections}</body></html>`;
+<style>body{font-family:system-ui,sans-serif;margin:2rem}pre{white-space:pre-wrap;background:#f6f8fa;padding:1rem}</style>
+</head><body><pre>${html(timeline.markdown())}</pre></body></html>`;
 }

@@ -1,0 +1,44 @@
+/**
+ * How the platform team set the repository up, as the templates README asks: variables per
+ * environment, the IAM roles and their OIDC trust, the protected production environment, the PR
+ * tokens. The rehearsal hands these to the workflow player; a team's own copy sets its names through
+ * `vars` the same way (`npm run rehearse -- --workflows <dir>`).
+ */
+import type { RoleTrust } from '../../packages/workflow-player';
+import { ENVIRONMENTS, FULL_REPO } from './world';
+
+const ACCOUNT = '123456789012';
+export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+/** Deploy and apply roles trust only their environment's deployments; plan roles only pull requests. */
+export function roles(): Record<string, RoleTrust> {
+  const result: Record<string, RoleTrust> = {};
+  for (const env of ENVIRONMENTS) {
+    result[roleArn(`connect2-deploy-${env.name}`)] = { subjects: [`repo:${FULL_REPO}:environment:${env.name}`], description: `deploy and apply ${env.name}` };
+    result[roleArn(`connect2-terraform-plan-${env.name}`)] = { subjects: [`repo:${FULL_REPO}:pull_request`], description: `read-only plan of ${env.name}` };
+  }
+  return result;
+}
+
+export function repositoryVars(): Record<string, string> {
+  return {
+    AWS_REGION: 'us-west-2',
+    TF_PLAN_ROLE_ARN_DEV: roleArn('connect2-terraform-plan-dev'),
+    TF_PLAN_ROLE_ARN_STAGING: roleArn('connect2-terraform-plan-staging'),
+    TF_PLAN_ROLE_ARN_PROD: roleArn('connect2-terraform-plan-prod'),
+    // The checks run for real on the checkout with the machine's python3 (no package index here).
+    INSTALL_COMMAND: 'python3 --version',
+    LINT_COMMAND: 'python3 -m compileall -q app tests',
+    TYPECHECK_COMMAND: 'python3 -m py_compile app/main.py',
+    TEST_COMMAND: 'python3 -m unittest discover -s tests -t . -q',
+    // The simulator's ECS settles in seconds; poll it every second (the templates default to 5).
+    ECS_POLL_INTERVAL_SECONDS: '1',
+  };
+}
+
+export function environmentVars(healthUrl: string): Record<string, Record<string, string>> {
+  return Object.fromEntries(ENVIRONMENTS.map((env) => [env.name, { AWS_ROLE_ARN: roleArn(`connect2-deploy-${env.name}`), HEALTH_URL: healthUrl }]));
+}
+
+/** Who approves production deployments (the `prod` environment's required reviewers). */
+export const RELEASE_MANAGER = 'release-manager';

@@ -1,0 +1,94 @@
+/**
+ * A broken template must break the rehearsal: each edit a platform team could make by mistake, applied
+ * to a copy of workflows-templates/, makes the rehearsal fail with a line naming the stage and the
+ * expectation that broke.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isMap, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { rehearse } from '../../scripts/rehearsal';
+import { repoRoot } from '../harness/run-action';
+
+type Edit = (file: string, doc: Document) => void;
+
+function mutatedCopy(edit: Edit): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mutated-templates-'));
+  cpSync(path.join(repoRoot, 'workflows-templates'), dir, { recursive: true });
+  for (const file of ['deploy.yml', 'deploy-on-merge.yml', 'pr-checks.yml', 'terraform.yml', 'promote.yml', 'migrate.yml', 'hotfix-backport.yml']) {
+    const full = path.join(dir, file);
+    const doc = parseDocument(readFileSync(full, 'utf8'));
+    edit(file, doc);
+    writeFileSync(full, doc.toString());
+  }
+  return dir;
+}
+
+/** Every step (a mapping inside a `steps:` sequence) of the document. */
+function forEachStep(doc: Document, fn: (step: import('yaml').YAMLMap, steps: import('yaml').YAMLSeq) => void): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (String((pair.key as { value?: unknown })?.value) === 'steps' && isSeq(pair.value)) {
+        for (const item of [...pair.value.items]) if (isMap(item)) fn(item, pair.value);
+      }
+    },
+  });
+}
+
+const uses = (step: import('yaml').YAMLMap) => String(step.get('uses') ?? '');
+
+const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boolean }[] = [
+  {
+    name: 'the run-migration step of the deploy workflow deleted',
+    stage: 3,
+    edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step, steps) => uses(step).includes('/run-migration@') && steps.items.splice(steps.items.indexOf(step), 1)),
+  },
+  {
+    name: 'every expected-digest: input deleted',
+    stage: 2,
+    needsTerraform: true,
+    edit: (_file, doc) => forEachStep(doc, (step) => {
+      const inputs = step.get('with');
+      if (isMap(inputs)) inputs.delete('expected-digest');
+    }),
+  },
+  {
+    name: 'continue-on-error: true on the classify-pr step',
+    stage: 1,
+    edit: (file, doc) => file === 'pr-checks.yml' && forEachStep(doc, (step) => uses(step).includes('/classify-pr@') && step.set('continue-on-error', true)),
+  },
+  {
+    name: "the production deploy job's environment: removed",
+    stage: 3,
+    edit: (file, doc) => {
+      if (file !== 'deploy.yml') return;
+      const jobs = doc.get('jobs');
+      if (isMap(jobs)) for (const pair of jobs.items) if (isMap(pair.value)) pair.value.delete('environment');
+    },
+  },
+  {
+    name: "the deploy step's cluster: changed to a cluster that does not exist",
+    stage: 3,
+    edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step) => {
+      const inputs = step.get('with');
+      if (uses(step).includes('/ecs-deploy@') && isMap(inputs) && !inputs.get('register-only')) inputs.set('cluster', 'connect2-api-cluster-gone');
+    }),
+  },
+];
+
+const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
+
+describe('a broken template breaks the rehearsal', () => {
+  for (const mutation of MUTATIONS) {
+    const skip = mutation.needsTerraform && !hasTerraform;
+    if (skip) console.log(`SKIPPED: mutation "${mutation.name}" needs terraform, which is not on PATH`);
+    it.skipIf(skip)(`${mutation.name}: stage ${mutation.stage} fails, naming the expectation`, async () => {
+      const timeline = await rehearse({ quiet: true, stopOnFailure: true, workflows: mutatedCopy(mutation.edit) });
+      const lines = timeline.failureLines();
+      expect(lines.length, 'the rehearsal passed with the broken template').toBeGreaterThan(0);
+      expect(lines[0]).toMatch(new RegExp(`^Stage ${mutation.stage} \\([^)]+\\): expected ".+", but `));
+    }, 300_000);
+  }
+});
