@@ -18,6 +18,7 @@ import { Developer } from './developer';
 import { environmentVars, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
   badImageIsRolledBack,
+  CRASH_LOOP,
   developmentDeploys,
   failingMigrationStopsThePipeline,
   hotfixIsReleased,
@@ -87,7 +88,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         secrets: { PROMOTION_TOKEN: people.releaseManager.options.token, BACKPORT_TOKEN: people.releaseManager.options.token },
         roles: roles(),
         bundles: options.bundles,
-        imageScenario: (sha) => (badImages.has(sha) ? { kind: 'crash-loop', exitCode: 3, reason: 'Essential container in task exited', logLines: ["gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>"] } : undefined),
+        imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : undefined),
         review: (request) => {
           approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
           return 'approve';

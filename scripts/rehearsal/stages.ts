@@ -13,7 +13,7 @@ import { FULL_REPO, environment, type AwsSimulator, type Environment, type GitHu
 
 const MIGRATION_OK = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Will assume transactional DDL.', 'INFO  [alembic.runtime.migration] Running upgrade 3f2a1c -> 8b9d4e, add users table'];
 const MIGRATION_BROKEN = ['INFO  [alembic.runtime.migration] Running upgrade 8b9d4e -> c41f07, add orders table', 'sqlalchemy.exc.ProgrammingError: (psycopg.errors.UndefinedTable) relation "customers" does not exist'];
-const CRASH_LOOP: Scenario = { kind: 'crash-loop', exitCode: 3, reason: 'Essential container in task exited', logLines: ["gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>"] };
+export const CRASH_LOOP: Scenario = { kind: 'crash-loop', exitCode: 3, reason: 'Essential container in task exited', logLines: ["gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>"] };
 
 export interface People {
   alice: Developer;
