@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, readInputs, type InputSource } from '../../packages/action-kit';
-import { decodeText, normaliseDigest, PlanFormatError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
+import { decodeText, normaliseDigest, PlanFormatError, PlanVersionError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
 
 /** Input names, declared once. */
 export const Input = {
@@ -108,6 +108,9 @@ export async function readSettings(source?: InputSource): Promise<Settings> {
   try {
     settings.prepared = preparePlan(json, text);
   } catch (error) {
+    if (error instanceof PlanVersionError) {
+      throw new InputError(jsonInput, `is a plan of format_version ${error.formatVersion}, which this action does not read (it reads 0.1 to 1.x, written by Terraform 0.12 and later)`, 'use a release of this action that reads it, or plan with a Terraform that writes format 1.x');
+    }
     if (!(error instanceof PlanFormatError)) throw error;
     throw new InputError(jsonInput, `is not a Terraform JSON plan: ${error.message}`, 'give the output of `terraform show -json <planfile>`');
   }

@@ -3,7 +3,7 @@
  * take diff bodies from a text plan, render a size-limited Markdown comment, and render failed
  * plans as errors. Plain TypeScript; the action is glue over it.
  */
-export { parsePlanJson, parsePlanDocument, PlanFormatError } from './plan-json';
+export { parsePlanJson, parsePlanDocument, PlanFormatError, PlanVersionError } from './plan-json';
 export type { PlanModel, ResourceChange, OutputChange, ChangeAction, ParsedPlan } from './plan-json';
 export { Redacted, Unknown, SecretScrubber, redact, withUnknowns, canonicalJson } from './redact';
 export type { PlanValue } from './redact';

@@ -67,6 +67,13 @@ export class PlanFormatError extends Error {
   override readonly name = 'PlanFormatError';
 }
 
+/** A plan in a format_version this action does not read (a new major version). */
+export class PlanVersionError extends PlanFormatError {
+  constructor(readonly formatVersion: string) {
+    super(`its format_version is ${formatVersion}, which this action does not read (it reads 0.1 to 1.x, written by Terraform 0.12 and later)`);
+  }
+}
+
 /** Parses the text of `terraform show -json <planfile>`. */
 export function parsePlanJson(text: string): ParsedPlan {
   const trimmed = text.trim();
@@ -87,12 +94,7 @@ export function parsePlanJson(text: string): ParsedPlan {
 /** Parses an already decoded plan document. */
 export function parsePlanDocument(document: unknown): ParsedPlan {
   if (!isRecord(document)) throw new PlanFormatError('it is not a JSON object');
-  const formatVersion = document.format_version;
-  if (typeof formatVersion !== 'string') {
-    throw new PlanFormatError('it has no format_version; is it the output of `terraform show -json <planfile>`?');
-  }
-  // Terraform promises compatible additions within a major version; a new major may mean anything.
-  if (!/^1\./.test(formatVersion)) throw new PlanFormatError(`its format_version is ${formatVersion}; this action reads format 1.x`);
+  const formatVersion = checkFormatVersion(document.format_version);
   if (!('planned_values' in document) && !('resource_changes' in document) && 'values' in document) {
     throw new PlanFormatError('it is a state, not a plan; run `terraform show -json <planfile>` on a saved plan');
   }
@@ -116,6 +118,31 @@ export function parsePlanDocument(document: unknown): ParsedPlan {
     applyable: typeof document.applyable === 'boolean' ? document.applyable : undefined,
   };
   return { plan, secrets };
+}
+
+/**
+ * The formats this action reads: what hashicorp/terraform-json reads (`>= 0.1, < 2.0`). 0.1 is
+ * Terraform 0.12 to 0.14, 0.2 is 0.15 and 1.0, 1.x is 1.1 and later; Terraform promises compatible
+ * additions within a major version, so a new major may mean anything and is refused.
+ */
+function checkFormatVersion(value: unknown): string {
+  if (value === undefined || value === null) {
+    throw new PlanFormatError('it has no format_version; is it the output of `terraform show -json <planfile>`?');
+  }
+  if (typeof value === 'number') {
+    throw new PlanFormatError(
+      `its format_version is the number ${value}, not the string "${value}" Terraform writes (a tool rewrote the file)`,
+    );
+  }
+  const match = typeof value === 'string' ? /^(\d+)\.(\d+)$/.exec(value) : null;
+  if (!match || (Number(match[1]) === 0 && Number(match[2]) < 1)) {
+    const shown = typeof value === 'string' ? value.slice(0, 40) : JSON.stringify(value).slice(0, 40);
+    throw new PlanFormatError(`its format_version is '${shown}', not a plan format version (0.1 to 1.x); is it the output of \`terraform show -json <planfile>\`?`);
+  }
+  if (Number(match[1]) >= 2) {
+    throw new PlanVersionError(value as string);
+  }
+  return value as string;
 }
 
 function parseResource(entry: unknown, where: string, secrets: SecretScrubber): ResourceChange {
