@@ -54,6 +54,8 @@ export interface PlanModel {
   /** The plan stopped on an error; what it shows is partial. */
   errored: boolean;
   applyable?: boolean;
+  /** How many Terraform 1.14 action invocations the plan holds (`action_invocations`). */
+  actionInvocations?: number;
 }
 
 export interface ParsedPlan {
@@ -116,6 +118,7 @@ export function parsePlanDocument(document: unknown): ParsedPlan {
     outputs,
     errored: document.errored === true,
     applyable: typeof document.applyable === 'boolean' ? document.applyable : undefined,
+    actionInvocations: Array.isArray(document.action_invocations) ? document.action_invocations.length : undefined,
   };
   return { plan, secrets };
 }

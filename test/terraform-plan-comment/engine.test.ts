@@ -54,8 +54,19 @@ describe('parsing and counting', () => {
     const { plan } = parsePlanJson(json);
     const counts = countChanges(plan);
     expect(counts).toMatchObject({ add: 3, change: 2, destroy: 3, replace: 2, import: 2, move: 1, forget: 1 });
-    expect(planLine(counts)).toBe('Plan: 2 to import, 3 to add, 2 to change, 3 to destroy, 1 to forget.');
+    // Terraform's own line: forgets have no clause (Terraform 1.11 and 1.13 print none).
+    expect(planLine(counts)).toBe('Plan: 2 to import, 3 to add, 2 to change, 3 to destroy.');
     expect(plan.resources.find((r) => r.address === 'a.replace2')?.replaceOrder).toBe('create-before-destroy');
+  });
+
+  it('writes the Plan line as Terraform does: no forget clause, a create-then-forget adds, 1.14 actions after', () => {
+    const forgets = parsePlanJson(doc([rc('a.gone', ['forget'], { before: { x: 1 } }), rc('a.swap', ['create', 'forget'], { before: { x: 1 }, after: { x: 2 } })])).plan;
+    expect(planLine(countChanges(forgets))).toBe('Plan: 1 to add, 0 to change, 0 to destroy.');
+    expect(countChanges(forgets).forget).toBe(2);
+    const invoking = parsePlanJson(doc([rc('a.b', ['update'], { before: { x: 1 }, after: { x: 2 } })], { action_invocations: [{ address: 'action.a.x' }, { address: 'action.a.y' }] })).plan;
+    expect(planLine(countChanges(invoking))).toBe('Plan: 0 to add, 1 to change, 0 to destroy. Actions: 2 to invoke.');
+    const onlyActions = countChanges(parsePlanJson(doc([], { action_invocations: [{ address: 'action.a.x' }] })).plan);
+    expect(hasChanges(onlyActions)).toBe(true);
   });
 
   it('says what is wrong with input that is not a plan', () => {
