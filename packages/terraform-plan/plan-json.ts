@@ -109,6 +109,15 @@ export function parsePlanDocument(document: unknown): ParsedPlan {
   const drift = list(document.resource_drift, 'resource_drift').map((entry, index) => parseResource(entry, `resource_drift[${index}]`, secrets));
   const outputs = parseOutputs(document, secrets);
   collectSensitiveVariables(document, secrets);
+  collectStateSecrets(getPath(document, ['prior_state', 'values']), secrets);
+  collectStateSecrets(document.planned_values, secrets);
+  // A value marked sensitive in one place is hidden wherever else it turns up unmarked.
+  if (secrets.size > 0) {
+    for (const change of [...resources, ...drift, ...outputs]) {
+      change.before = secrets.scrubValue(change.before);
+      change.after = secrets.scrubValue(change.after);
+    }
+  }
 
   const plan: PlanModel = {
     formatVersion,
@@ -248,6 +257,25 @@ function collectSensitiveVariables(document: Record<string, unknown>, secrets: S
     if (!isRecord(spec) || spec.sensitive !== true) continue;
     const value = values[name];
     if (isRecord(value)) secrets.add(value.value);
+  }
+}
+
+/**
+ * Sensitive values of a state's (or planned values') resources and outputs, from their
+ * `sensitive_values` masks and `sensitive` flags, in the root module and every child module.
+ */
+function collectStateSecrets(values: unknown, secrets: SecretScrubber): void {
+  if (!isRecord(values)) return;
+  if (isRecord(values.outputs)) {
+    for (const output of Object.values(values.outputs)) if (isRecord(output) && output.sensitive === true) secrets.add(output.value);
+  }
+  const modules: unknown[] = [values.root_module];
+  for (let module = modules.pop(); module !== undefined; module = modules.pop()) {
+    if (!isRecord(module)) continue;
+    for (const resource of Array.isArray(module.resources) ? module.resources : []) {
+      if (isRecord(resource) && resource.sensitive_values !== undefined) redact(resource.values, resource.sensitive_values, secrets);
+    }
+    if (Array.isArray(module.child_modules)) modules.push(...module.child_modules);
   }
 }
 

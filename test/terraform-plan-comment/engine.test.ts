@@ -215,6 +215,79 @@ describe('rendering every kind of change', () => {
 });
 
 describe('redaction', () => {
+  // The shape of a real Terraform 1.11 plan: a sensitive variable in a terraform_data's input is
+  // marked at before.input.pw, but its copy at before.output.pw is not marked at all.
+  const realShape = () => ({
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    variables: { pw: { value: 'new-secret-value-2' } },
+    planned_values: { outputs: { conn: { sensitive: true, value: 'token-out-8c1d' } }, root_module: {} },
+    resource_changes: [
+      rc('terraform_data.secret', ['update'], {
+        before: { id: 'd1', input: { pw: 'old-secret-value-1' }, output: { pw: 'old-secret-value-1' } },
+        after: { id: 'd1', input: { pw: 'new-secret-value-2' } },
+        after_unknown: { input: {}, output: true },
+        before_sensitive: { input: { pw: true }, output: {} },
+        after_sensitive: { input: { pw: true }, output: {} },
+      }),
+      rc('terraform_data.copy', ['update'], {
+        before: { input: 'postgres://app:state-only-secret-77@db:5432/app', note: 'token-out-8c1d' },
+        after: { input: 'postgres://app:state-only-secret-77@db:5432/app', note: 'plain' },
+        before_sensitive: {},
+        after_sensitive: {},
+      }),
+    ],
+    prior_state: {
+      format_version: '1.0',
+      values: {
+        root_module: {
+          child_modules: [
+            { resources: [{ address: 'module.m.terraform_data.s', values: { input: 'state-only-secret-77' }, sensitive_values: { input: true } }] },
+          ],
+        },
+      },
+    },
+    configuration: { root_module: { variables: { pw: { sensitive: true } } } },
+  });
+  const leaked = ['old-secret-value-1', 'new-secret-value-2', 'state-only-secret-77', 'token-out-8c1d'];
+
+  it('hides a value marked sensitive anywhere (masks, variables, outputs, prior state) wherever it appears unmarked, in JSON-rendered diffs', () => {
+    const v = view(JSON.stringify(realShape()));
+    const markdown = renderPlan(v, { limit: 65_536 }).markdown;
+    for (const secret of leaked) expect(markdown).not.toContain(secret);
+    expect(markdown).toMatch(/output\s+= \{"pw":"\(sensitive value\)"\} -> \(known after apply\)/);
+    // A string that holds a secret is hidden whole; the plain change next to it still shows.
+    expect(markdown).toMatch(/note\s+= \(sensitive value\) -> "plain"/);
+    expect(markdown).toContain('(1 unchanged attribute hidden)');
+  });
+
+  it('hides the same values in a text plan, including one only the prior state marks', () => {
+    const text = [
+      'Terraform will perform the following actions:',
+      '',
+      '  # terraform_data.copy will be updated in-place',
+      '  ~ resource "terraform_data" "copy" {',
+      '        input = "postgres://app:state-only-secret-77@db:5432/app"',
+      '      ~ note  = "token-out-8c1d" -> "plain"',
+      '    }',
+      '',
+      '  # terraform_data.secret will be updated in-place',
+      '  ~ resource "terraform_data" "secret" {',
+      '      ~ output = {',
+      '          - pw = "old-secret-value-1"',
+      '        } -> (known after apply)',
+      '    }',
+      '',
+      'Plan: 0 to add, 2 to change, 0 to destroy.',
+    ].join('\n');
+    const v = view(JSON.stringify(realShape()), text);
+    expect(v.text?.changes.size).toBe(2);
+    const markdown = renderPlan(v, { limit: 65_536 }).markdown;
+    for (const secret of leaked) expect(markdown).not.toContain(secret);
+    expect(markdown).toContain('pw = "(sensitive value)"');
+    expect(markdown).toContain('postgres://app:(sensitive value)@db:5432/app');
+  });
+
   it('replaces every leaf the masks mark, in resources, outputs and variables, before rendering', () => {
     const json = doc(
       [rc('db.main', ['update'], { before: { password: 'hunter2-old', nested: { token: 'tok-aaaa', plain: 'ok' } }, after: { password: 'hunter2-new', nested: { token: 'tok-bbbb', plain: 'ok' } }, before_sensitive: { password: true, nested: { token: true } }, after_sensitive: { password: true, nested: { token: true } } })],
