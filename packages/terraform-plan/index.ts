@@ -4,7 +4,7 @@
  * plans as errors. Plain TypeScript; the action is glue over it.
  */
 export { parsePlanJson, parsePlanDocument, PlanFormatError, PlanVersionError } from './plan-json';
-export type { PlanModel, ResourceChange, OutputChange, ChangeAction, ParsedPlan } from './plan-json';
+export type { PlanModel, ResourceChange, OutputChange, ChangeAction, ParsedPlan, FailedCheck } from './plan-json';
 export { Redacted, Unknown, SecretScrubber, redact, withUnknowns, canonicalJson } from './redact';
 export type { PlanValue } from './redact';
 export { countChanges, hasChanges, planLine } from './counts';

@@ -43,6 +43,18 @@ export interface OutputChange {
   after: PlanValue;
 }
 
+/** A `check` block, condition or validation that did not pass (`checks`, Terraform 1.5+). */
+export interface FailedCheck {
+  /** The object checked, e.g. `check.web_is_v2` or `aws_instance.web[0]`. */
+  address: string;
+  /** `check`, `resource`, `output_value`, `var`, ... as Terraform names it. */
+  kind: string;
+  /** `fail` (the condition was false) or `error` (it could not be evaluated). */
+  status: 'fail' | 'error';
+  /** The error messages, scrubbed of every sensitive value. */
+  messages: string[];
+}
+
 export interface PlanModel {
   formatVersion: string;
   terraformVersion?: string;
@@ -56,6 +68,8 @@ export interface PlanModel {
   applyable?: boolean;
   /** How many Terraform 1.14 action invocations the plan holds (`action_invocations`). */
   actionInvocations?: number;
+  /** Checks that failed: Terraform warns of them and still lets the plan be applied. */
+  failedChecks: FailedCheck[];
 }
 
 export interface ParsedPlan {
@@ -128,6 +142,7 @@ export function parsePlanDocument(document: unknown): ParsedPlan {
     errored: document.errored === true,
     applyable: typeof document.applyable === 'boolean' ? document.applyable : undefined,
     actionInvocations: Array.isArray(document.action_invocations) ? document.action_invocations.length : undefined,
+    failedChecks: parseChecks(document.checks, secrets),
   };
   return { plan, secrets };
 }
@@ -258,6 +273,33 @@ function collectSensitiveVariables(document: Record<string, unknown>, secrets: S
     const value = values[name];
     if (isRecord(value)) secrets.add(value.value);
   }
+}
+
+/**
+ * The `checks` of a plan (Terraform 1.5+): each checkable object with its status, and its
+ * instances with their problems. Only failures and errors are kept; unreadable entries are
+ * skipped (checks are warnings: a shape this version does not know must not fail the comment).
+ */
+function parseChecks(checks: unknown, secrets: SecretScrubber): FailedCheck[] {
+  if (!Array.isArray(checks)) return [];
+  const failed: FailedCheck[] = [];
+  const display = (address: unknown) => (isRecord(address) && typeof address.to_display === 'string' ? address.to_display : undefined);
+  const messagesOf = (problems: unknown) =>
+    (Array.isArray(problems) ? problems : []).flatMap((problem) => (isRecord(problem) && typeof problem.message === 'string' ? [secrets.scrub(problem.message)] : []));
+  for (const check of checks) {
+    if (!isRecord(check) || (check.status !== 'fail' && check.status !== 'error')) continue;
+    const address = display(check.address) ?? 'a check';
+    const kind = isRecord(check.address) && typeof check.address.kind === 'string' ? check.address.kind : 'check';
+    const instances = (Array.isArray(check.instances) ? check.instances : []).filter((instance) => isRecord(instance) && (instance.status === 'fail' || instance.status === 'error'));
+    if (instances.length === 0) {
+      failed.push({ address, kind, status: check.status, messages: [] });
+      continue;
+    }
+    for (const instance of instances) {
+      failed.push({ address: display(instance.address) ?? address, kind, status: instance.status === 'error' ? 'error' : 'fail', messages: messagesOf(instance.problems) });
+    }
+  }
+  return failed;
 }
 
 /**

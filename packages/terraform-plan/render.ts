@@ -179,6 +179,7 @@ interface FrameParts {
   head: string;
   footer: string;
   outputs: string;
+  checks: string;
   callout(short: boolean): string;
   drift(detail: Detail): string;
 }
@@ -195,6 +196,7 @@ function frameParts(view: PlanView): FrameParts {
     head: header(view),
     footer: footer(view),
     outputs: outputs(view),
+    checks: failedChecks(view),
     callout: (short) => once(`callout:${short}`, () => callout(view, short ? SHORT_CALLOUT : Infinity)),
     drift: (detail) => once(`drift:${detail === 'full' ? 'full' : detail === 'counts' ? 'count' : 'list'}`, () => (detail === 'counts' ? driftCount(view) : drift(view, detail === 'full'))),
   };
@@ -204,6 +206,7 @@ function renderAt(detail: Detail, parts: FrameParts, entries: Entry[], options: 
   const frame = {
     head: parts.head,
     callout: parts.callout(detail === 'addresses' || detail === 'counts'),
+    checks: parts.checks,
     drift: parts.drift(detail),
     outputs: detail === 'counts' ? '' : parts.outputs,
     footer: parts.footer,
@@ -249,7 +252,7 @@ function renderAt(detail: Detail, parts: FrameParts, entries: Entry[], options: 
     }
   }
   const notice = cut ? shortenedNotice(cut, options.fullRenderAt) : '';
-  const markdown = [prefix + frame.head, notice, frame.callout, sections, frame.drift, frame.outputs, frame.footer].filter((part) => part !== '').join('\n\n') + '\n';
+  const markdown = [prefix + frame.head, notice, frame.callout, frame.checks, sections, frame.drift, frame.outputs, frame.footer].filter((part) => part !== '').join('\n\n') + '\n';
   return { markdown, detail, cut };
 }
 
@@ -300,6 +303,28 @@ function callout(view: PlanView, max: number): string {
     lines.push(`> - ${resource.action === 'delete' ? '**destroy**' : '**replace**'} ${label(resource)}`);
   }
   if (risky.length > max) lines.push(`> - … and ${number(risky.length - max)} more`);
+  return lines.join('\n');
+}
+
+/** Failed checks listed in the warning; more are counted. */
+const CHECKS_SHOWN = 20;
+/** Longest check message shown (error_message is free text). */
+const CHECK_MESSAGE = 300;
+
+/** Failed checks, as Terraform prints them: warnings, which do not stop the plan from being applied. */
+function failedChecks(view: PlanView): string {
+  const failed = view.plan.failedChecks;
+  if (failed.length === 0) return '';
+  const errors = failed.filter((check) => check.status === 'error').length;
+  const title = errors === failed.length ? `${plural(failed.length, 'check')} could not be evaluated` : `${plural(failed.length, 'check')} failed`;
+  const lines = ['> [!WARNING]', `> **${title}.** ${escapeHtml(view.tool)} reports failed checks as warnings: applying this plan is not blocked by them.`, '>'];
+  for (const check of failed.slice(0, CHECKS_SHOWN)) {
+    const kind = check.kind === 'check' ? '' : ` (${escapeHtml(check.kind.replace(/_/g, ' '))})`;
+    const message = check.messages.map((text) => text.replace(/\s+/g, ' ').trim()).join(' ');
+    const shown = message.length > CHECK_MESSAGE ? `${message.slice(0, CHECK_MESSAGE)}…` : message;
+    lines.push(`> - ${code(check.address)}${kind}${check.status === 'error' ? ' could not be evaluated' : ''}${shown ? `: ${escapeHtml(shown)}` : ''}`);
+  }
+  if (failed.length > CHECKS_SHOWN) lines.push(`> - … and ${number(failed.length - CHECKS_SHOWN)} more`);
   return lines.join('\n');
 }
 

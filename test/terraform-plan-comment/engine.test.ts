@@ -214,6 +214,35 @@ describe('rendering every kind of change', () => {
   });
 });
 
+describe('failed checks', () => {
+  it('are shown as Terraform shows them, as warnings, within every size step; passing ones are not', () => {
+    // The `checks` of a real Terraform 1.11 plan with a failing check block, plus a failed
+    // postcondition whose message holds a sensitive value, and a check that passed.
+    const checks = [
+      { address: { kind: 'check', name: 'c', to_display: 'check.c' }, status: 'fail', instances: [{ address: { to_display: 'check.c' }, status: 'fail', problems: [{ message: 'keep must be nope' }] }] },
+      {
+        address: { kind: 'resource', mode: 'managed', name: 'db', to_display: 'aws_db_instance.db', type: 'aws_db_instance' },
+        status: 'error',
+        instances: [{ address: { to_display: 'aws_db_instance.db[0]' }, status: 'error', problems: [{ message: 'Password hunter2-long-secret\nis not allowed.' }] }],
+      },
+      { address: { kind: 'check', name: 'ok', to_display: 'check.ok' }, status: 'pass', instances: [{ address: { to_display: 'check.ok' }, status: 'pass' }] },
+    ];
+    const json = doc([rc('a.b', ['update'], { before: { p: 'hunter2-long-secret' }, after: { p: 'x' }, before_sensitive: { p: true } })], { checks });
+    const v = view(json);
+    expect(v.plan.failedChecks.map((check) => [check.address, check.status])).toEqual([['check.c', 'fail'], ['aws_db_instance.db[0]', 'error']]);
+    for (const limit of [65_536, 1_500]) {
+      const { markdown } = renderPlan(v, { limit });
+      expect(markdown).toContain('> [!WARNING]');
+      expect(markdown).toContain('**2 checks failed.** Terraform reports failed checks as warnings');
+      expect(markdown).toContain('> - <code>check.c</code>: keep must be nope');
+      expect(markdown).toContain('> - <code>aws_db_instance.db[0]</code> (resource) could not be evaluated: Password (sensitive value) is not allowed.');
+      expect(markdown).not.toContain('check.ok');
+      expect(markdown).not.toContain('hunter2');
+    }
+    expect(view(doc([], { checks: [{ status: 'fail' }, 'nonsense'] })).plan.failedChecks).toEqual([{ address: 'a check', kind: 'check', status: 'fail', messages: [] }]);
+  });
+});
+
 describe('redaction', () => {
   // The shape of a real Terraform 1.11 plan: a sensitive variable in a terraform_data's input is
   // marked at before.input.pw, but its copy at before.output.pw is not marked at all.
