@@ -10,7 +10,7 @@ export type { PlanValue } from './redact';
 export { countChanges, hasChanges, planLine } from './counts';
 export type { PlanCounts } from './counts';
 export { planDigest, normaliseDigest } from './digest';
-export { decodeText, stripAnsi, splitTextPlan, toDiffSyntax } from './plan-text';
+export { binaryKind, decodeText, stripAnsi, splitTextPlan, toDiffSyntax } from './plan-text';
 export type { TextBodies } from './plan-text';
 export { describeResource, describeOutput, describeReason, formatValue } from './json-diff';
 export { renderPlan } from './render';

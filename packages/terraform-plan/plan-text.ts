@@ -20,6 +20,18 @@ export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
+/**
+ * What a file given as text really is when it is not text: a saved plan (Terraform writes a zip
+ * archive), another binary (NUL bytes where text has none), or undefined for text. UTF-16 with a
+ * byte-order mark is text (decodeText reads it).
+ */
+export function binaryKind(bytes: Uint8Array): 'saved-plan' | 'binary' | undefined {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'saved-plan';
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return undefined;
+  const head = bytes.subarray(0, 8192);
+  return head.includes(0) ? 'binary' : undefined;
+}
+
 /** Removes ANSI escape codes (a plan captured without -no-color) and normalises line ends. */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '').replace(/\r\n?/g, '\n');

@@ -283,6 +283,28 @@ describe('bad input fails with one line naming the input, before any GitHub call
     expect(run.outputs).toEqual({});
   });
 
+  // A saved plan is a zip archive; other binaries hold NUL bytes. Neither is a text plan or JSON.
+  const binary = (name: string, bytes: Buffer) => {
+    const file = tempFile(name, '');
+    writeFileSync(file, bytes);
+    return file;
+  };
+  const savedPlan = binary('tfplan', Buffer.concat([Buffer.from('PK\u0003\u0004\u0014\u0000\u0008\u0000', 'latin1'), Buffer.from('tfplan', 'utf8'), Buffer.alloc(64)]));
+  const otherBinary = binary('plan.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00]));
+  it.each([
+    ['a saved plan as plan-text', { 'plan-json': planFile({ resources: 1 }), 'plan-text': savedPlan }, `Input 'plan-text' is '${savedPlan}', a saved plan (a binary file), not text; give the output of \`terraform show -no-color <planfile>\` (a saved plan goes to plan-file).`],
+    ['a binary file as plan-text', { 'plan-json': planFile({ resources: 1 }), 'plan-text': otherBinary }, `Input 'plan-text' is '${otherBinary}', a binary file, not text; give the output of \`terraform show -no-color <planfile>\`.`],
+    ['a saved plan as plan-json', { 'plan-json': savedPlan }, `Input 'plan-json' is '${savedPlan}', a saved plan (a binary file), not text; give the output of \`terraform show -json <planfile>\` (a saved plan goes to plan-file).`],
+    ['a binary file as plan-log', { 'plan-outcome': 'failure', 'plan-log': otherBinary }, `Input 'plan-log' is '${otherBinary}', a binary file, not text; give the file the plan step wrote its output to (e.g. \`terraform plan -no-color 2>&1 | tee plan.log\`).`],
+  ])('%s: one line that says so', async (_label, inputs, message) => {
+    gh.clearRequests();
+    const run = await runPlanComment(gh, { name: 'dev', ...inputs }, { pr: 1 });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.errors).toEqual([message]);
+    expect(gh.requests).toEqual([]);
+    expect(run.outputs).toEqual({});
+  });
+
   it('a plan-file terraform refuses: the line says what terraform said', async () => {
     gh.clearRequests();
     const { bin } = fakeTerraform();

@@ -158,6 +158,16 @@ describe.skipIf(!terraformVersion)(`real plans made by terraform ${terraformVers
     expect(jsonOnly.summary).toContain('(sensitive value)');
   });
 
+  it('a real saved plan given as plan-text is refused in one line, before any GitHub call', async () => {
+    const plan = real.plans.get('create')!;
+    gh.clearRequests();
+    const run = await runPlanComment(gh, { 'plan-json': path.join(plan.dir, 'plan.json'), 'plan-text': path.join(plan.dir, 'tfplan'), name: 'dev' }, { pr: 1 });
+    expect(run.errors).toEqual([
+      `Input 'plan-text' is '${path.join(plan.dir, 'tfplan')}', a saved plan (a binary file), not text; give the output of \`terraform show -no-color <planfile>\` (a saved plan goes to plan-file).`,
+    ]);
+    expect(gh.requests).toEqual([]);
+  });
+
   it('failing-check: the failed check assertion is shown, as Terraform warns of it', () => {
     const plan = real.plans.get('failing-check')!;
     expect(plan.planOutput).toContain('Warning: Check block assertion failed');
