@@ -18,10 +18,12 @@ export interface PlanCounts {
   other: number;
   /** Terraform 1.14 action invocations (`action_invocations`), which Terraform counts on its line. */
   invoke: number;
+  /** Resource changes deferred to a later plan: counted apart, never in add/change/destroy. */
+  deferred: number;
 }
 
 export function countChanges(plan: PlanModel): PlanCounts {
-  const counts: PlanCounts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, outputs: 0, other: 0, invoke: plan.actionInvocations ?? 0 };
+  const counts: PlanCounts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, outputs: 0, other: 0, invoke: plan.actionInvocations ?? 0, deferred: plan.deferred.length };
   for (const resource of plan.resources) {
     if (resource.previousAddress) counts.move++;
     if (resource.mode !== 'managed') continue;

@@ -27,6 +27,8 @@ export interface ResourceChange {
   replacePaths: (string | number)[][];
   /** Terraform 1.10+ `['create', 'forget']`: a new object replaces one that is forgotten, not destroyed. */
   forgetsPrevious?: boolean;
+  /** Set on a change Terraform deferred to a later plan (`deferred_changes[].reason`). */
+  deferredReason?: string;
   /** Set when the plan imports the resource (Terraform 1.5+ `import` blocks). */
   importing?: { id?: string };
   before: PlanValue;
@@ -60,6 +62,13 @@ export interface PlanModel {
   terraformVersion?: string;
   /** Resource changes, in the order of the plan. */
   resources: ResourceChange[];
+  /**
+   * Changes Terraform deferred to a later plan (`deferred_changes`, Terraform 1.9+ with deferred
+   * actions): not applied by this plan, not in its counts; each has its `deferredReason`.
+   */
+  deferred: ResourceChange[];
+  /** `complete: false`: the plan does not cover every resource (deferrals, -target); another plan must follow. */
+  complete?: boolean;
   /** Changes made outside Terraform since the last apply (`resource_drift`). */
   drift: ResourceChange[];
   outputs: OutputChange[];
@@ -121,13 +130,14 @@ export function parsePlanDocument(document: unknown): ParsedPlan {
   const secrets = new SecretScrubber();
   const resources = list(document.resource_changes, 'resource_changes').map((entry, index) => parseResource(entry, `resource_changes[${index}]`, secrets));
   const drift = list(document.resource_drift, 'resource_drift').map((entry, index) => parseResource(entry, `resource_drift[${index}]`, secrets));
+  const deferred = list(document.deferred_changes, 'deferred_changes').map((entry, index) => parseDeferred(entry, `deferred_changes[${index}]`, secrets));
   const outputs = parseOutputs(document, secrets);
   collectSensitiveVariables(document, secrets);
   collectStateSecrets(getPath(document, ['prior_state', 'values']), secrets);
   collectStateSecrets(document.planned_values, secrets);
   // A value marked sensitive in one place is hidden wherever else it turns up unmarked.
   if (secrets.size > 0) {
-    for (const change of [...resources, ...drift, ...outputs]) {
+    for (const change of [...resources, ...deferred, ...drift, ...outputs]) {
       change.before = secrets.scrubValue(change.before);
       change.after = secrets.scrubValue(change.after);
     }
@@ -137,6 +147,8 @@ export function parsePlanDocument(document: unknown): ParsedPlan {
     formatVersion,
     terraformVersion: typeof document.terraform_version === 'string' ? document.terraform_version : undefined,
     resources,
+    deferred,
+    complete: typeof document.complete === 'boolean' ? document.complete : undefined,
     drift,
     outputs,
     errored: document.errored === true,
@@ -205,6 +217,13 @@ function parseResource(entry: unknown, where: string, secrets: SecretScrubber): 
     before: redact(change.before, change.before_sensitive, secrets),
     after: redact(withUnknowns(change.after, change.after_unknown), change.after_sensitive, secrets),
   };
+}
+
+/** One `deferred_changes` entry: `{ reason, resource_change }`. */
+function parseDeferred(entry: unknown, where: string, secrets: SecretScrubber): ResourceChange {
+  if (!isRecord(entry)) throw new PlanFormatError(`${where} is not an object`);
+  const resource = parseResource(entry.resource_change, `${where}.resource_change`, secrets);
+  return { ...resource, deferredReason: typeof entry.reason === 'string' && entry.reason !== '' ? entry.reason : 'unknown' };
 }
 
 /**

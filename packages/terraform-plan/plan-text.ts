@@ -42,6 +42,8 @@ export interface TextBodies {
   changes: Map<string, string>;
   /** Blocks under "changes made outside of Terraform" (drift), by address. */
   drift: Map<string, string>;
+  /** Blocks under "This is a partial plan" (deferred changes), by address. */
+  deferred: Map<string, string>;
   /** The `Plan: ...` line, when the text has one. */
   planLine?: string;
   noChanges: boolean;
@@ -59,8 +61,8 @@ const HEADER = /^\s*# (.+)$/;
  */
 export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): TextBodies {
   const lines = stripAnsi(rawText).split('\n');
-  const result: TextBodies = { changes: new Map(), drift: new Map(), noChanges: false };
-  let section: 'drift' | 'changes' | 'other' = 'other';
+  const result: TextBodies = { changes: new Map(), drift: new Map(), deferred: new Map(), noChanges: false };
+  let section: 'drift' | 'changes' | 'deferred' | 'other' = 'other';
   let current: { address: string; lines: string[]; target: Map<string, string> } | undefined;
 
   const close = () => {
@@ -81,6 +83,11 @@ export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): 
       section = 'drift';
       continue;
     }
+    if (/^Note: This is a partial plan/.test(line)) {
+      close();
+      section = 'deferred';
+      continue;
+    }
     const plan = /^(Plan: .*\.)\s*$/.exec(line);
     if (plan) {
       close();
@@ -96,7 +103,8 @@ export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): 
       close();
       // A deposed object shares its address with the current one: key it apart.
       const deposed = /^ \(deposed object ([^)]+)\)/.exec(header[1].slice(address.length))?.[1];
-      current = { address: deposed ? deposedKey(address, deposed) : address, lines: [line], target: section === 'drift' ? result.drift : result.changes };
+      const target = section === 'drift' ? result.drift : section === 'deferred' ? result.deferred : result.changes;
+      current = { address: deposed ? deposedKey(address, deposed) : address, lines: [line], target };
       continue;
     }
     if (SECTION_END.test(line)) {

@@ -11,7 +11,7 @@
  */
 import type { PlanCounts } from './counts';
 import { hasChanges, planLine } from './counts';
-import { describeOutput, describeReason, describeResource } from './json-diff';
+import { describeDeferral, describeOutput, describeReason, describeResource } from './json-diff';
 import type { PlanModel, ResourceChange } from './plan-json';
 import { deposedKey, toDiffSyntax, type TextBodies } from './plan-text';
 import { code, collapsible, commitLink, escapeHtml, fence, firstLines, number, plural } from './markdown';
@@ -77,6 +77,7 @@ const GROUPS: GroupSpec[] = [
   { key: 'import', title: 'Import' },
   { key: 'move', title: 'Move' },
   { key: 'forget', title: 'Forget (removed from state, not destroyed)' },
+  { key: 'deferred', title: 'Deferred to a later plan (not applied by this one)' },
   { key: 'read', title: 'Read during apply' },
   { key: 'other', title: 'Other actions (unknown to this version: check the plan)' },
 ];
@@ -127,6 +128,10 @@ function buildEntries(view: PlanView): Entry[] {
     let body: string | undefined;
     byGroup.get(group)?.push({ resource, group, label: label(resource), shortLabel: shortLabel(resource), body: () => (body ??= bodyOf(resource, view.text?.changes)) });
   }
+  for (const resource of view.plan.deferred) {
+    let body: string | undefined;
+    byGroup.get('deferred')?.push({ resource, group: 'deferred', label: label(resource), shortLabel: shortLabel(resource), body: () => (body ??= bodyOf(resource, view.text?.deferred)) });
+  }
   return GROUPS.flatMap((group) => byGroup.get(group.key) ?? []);
 }
 
@@ -155,11 +160,17 @@ function shortLabel(resource: ResourceChange): string {
   if (resource.deposed) parts.push(`deposed ${escapeHtml(resource.deposed)}`);
   if (resource.previousAddress) parts.push(`from ${code(resource.previousAddress)}`);
   if (resource.importing) parts.push('imported');
+  if (resource.deferredReason) parts.push(escapeHtml(resource.deferredReason.replace(/_/g, ' ')));
   return `${code(resource.address)}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 function makeLabel(resource: ResourceChange): string {
   const parts: string[] = [];
+  if (resource.deferredReason) {
+    parts.push(`deferred ${escapeHtml(describeDeferral(resource.deferredReason))}`);
+    if (resource.action !== 'no-op') parts.push(`planned so far: ${escapeHtml(resource.action === 'other' ? resource.actions.join(', ') : resource.action)}`);
+    return `${code(resource.address)} — ${parts.join('; ')}`;
+  }
   if (resource.action === 'replace') {
     parts.push(resource.replaceOrder === 'create-before-destroy' ? 'create, then destroy' : 'destroy, then create');
   }
@@ -260,10 +271,16 @@ function header(view: PlanView): string {
   const { counts, plan } = view;
   const changes = hasChanges(counts);
   const failed = plan.errored;
-  const icon = failed ? '❌' : !changes ? '✅' : counts.destroy > 0 ? '⚠️' : '📝';
+  const icon = failed ? '❌' : !changes ? (counts.deferred > 0 ? '⏳' : '✅') : counts.destroy > 0 ? '⚠️' : '📝';
   const lines = [`### ${icon} ${escapeHtml(view.tool)} plan for ${code(view.name)}${failed ? ': the plan reported errors' : ''}`];
   if (failed) {
     lines.push('', '> [!CAUTION]', '> Terraform reported errors while planning (`errored: true`): the changes below are partial and must not be applied. See the run log for the errors.');
+  }
+  if (counts.deferred > 0 || plan.complete === false) {
+    const deferred = counts.deferred > 0
+      ? `${plural(counts.deferred, 'resource change')} ${counts.deferred === 1 ? 'was' : 'were'} deferred (listed below with the reason) and ${counts.deferred === 1 ? 'is' : 'are'} not in the counts`
+      : 'it does not plan every resource in the configuration (for example, `-target` was used)';
+    lines.push('', '> [!IMPORTANT]', `> **This plan is incomplete** (\`complete: false\`): ${deferred}. Another plan and apply are needed after this one.`);
   }
   if (changes || failed) {
     lines.push('', `**\`${planLine(counts)}\`**`);
@@ -276,7 +293,14 @@ function header(view: PlanView): string {
       headers.push('Other');
       values.push(counts.other);
     }
+    if (counts.deferred > 0) {
+      headers.push('Deferred');
+      values.push(counts.deferred);
+    }
     lines.push('', `| ${headers.join(' | ')} |`, `| ${headers.map(() => ':-:').join(' | ')} |`, `| ${values.map(number).join(' | ')} |`);
+  } else if (counts.deferred > 0) {
+    // Terraform's words for this case.
+    lines.push('', '**No current changes.** This plan requires another plan to be applied first.');
   } else {
     lines.push('', '**No changes.** Your infrastructure matches the configuration.');
   }

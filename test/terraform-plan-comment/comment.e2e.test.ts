@@ -186,6 +186,34 @@ describe('plans that must not pass as fine', () => {
     expect(run.outputs.summary).toBe('Plan: 2 to add, 2 to change, 3 to destroy.');
   });
 
+  it('an incomplete plan (deferred changes) says so: its own output, a warning, each deferral with its reason, in the digest', async () => {
+    const pr = newPull();
+    const complete = generatePlan({ resources: 5 });
+    const deferredChange = {
+      address: 'aws_subnet.private["a"]',
+      mode: 'managed',
+      type: 'aws_subnet',
+      name: 'private',
+      change: { actions: ['create'], before: null, after: { cidr_block: '10.0.1.0/24' }, after_unknown: { id: true } },
+    };
+    const incomplete = { ...complete, complete: false, deferred_changes: [{ reason: 'instance_count_unknown', resource_change: deferredChange }] };
+    const run = await runPlanComment(gh, { 'plan-json': tempFile('plan.json', JSON.stringify(incomplete)), name: 'dev' }, { pr });
+    const reference = await runPlanComment(gh, { 'plan-json': tempFile('plan.json', JSON.stringify(complete)), name: 'ref', mode: 'off' });
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ deferred: '1', add: '2', summary: 'Plan: 2 to add, 2 to change, 3 to destroy.' });
+    expect(reference.outputs.deferred).toBe('0');
+    expect(run.outputs.digest).not.toBe(reference.outputs.digest);
+    expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      `The plan for 'dev' is incomplete: 1 resource change(s) were deferred to a later plan (aws_subnet.private["a"]: instance_count_unknown).`,
+    ]);
+    const body = gh.state.comments(REPO, pr)[0].body;
+    for (const text of [body, run.summary]) {
+      expect(text).toContain('**This plan is incomplete**');
+      expect(text).toContain('<code>aws_subnet.private[&quot;a&quot;]</code> — deferred because the number of resource instances is unknown');
+    }
+  });
+
   it('plan-outcome: skipped posts nothing and passes', async () => {
     const pr = newPull();
     gh.clearRequests();

@@ -214,6 +214,95 @@ describe('rendering every kind of change', () => {
   });
 });
 
+describe('deferred changes (complete: false)', () => {
+  // The shape Terraform 1.9+ writes with deferred actions: `deferred_changes[]` of
+  // `{ reason, resource_change }`, `complete: false`, and only the planned changes counted.
+  const deferredPlan = (extra: Record<string, unknown> = {}) =>
+    doc(
+      [rc('aws_vpc.main', ['create'], { after: { cidr_block: '10.0.0.0/16' }, after_unknown: { id: true } })],
+      {
+        complete: false,
+        deferred_changes: [
+          { reason: 'instance_count_unknown', resource_change: rc('aws_subnet.private', ['create'], { after: { cidr_block: '10.0.1.0/24' }, after_unknown: { id: true } }) },
+          {
+            reason: 'provider_config_unknown',
+            resource_change: rc('kubernetes_secret.db', ['update'], { before: { data: { password: 'deferred-secret-1' } }, after: { data: { password: 'deferred-secret-2' } }, before_sensitive: { data: { password: true } }, after_sensitive: { data: { password: true } } }),
+          },
+        ],
+        ...extra,
+      },
+    );
+
+  it('are counted apart, never in the Plan line, listed with their reasons, and say the plan is incomplete', () => {
+    const v = view(deferredPlan());
+    expect(v.counts).toMatchObject({ add: 1, change: 0, deferred: 2 });
+    expect(planLine(v.counts)).toBe('Plan: 1 to add, 0 to change, 0 to destroy.');
+    expect(v.plan.complete).toBe(false);
+    for (const limit of [65_536, 2_500]) {
+      const { markdown } = renderPlan(v, { limit });
+      expect(markdown).toContain('**This plan is incomplete** (`complete: false`): 2 resource changes were deferred (listed below with the reason) and are not in the counts.');
+      expect(markdown).toMatch(/\| Deferred \|[\s\S]*\| 2 \|/);
+      expect(markdown).toContain('Deferred to a later plan (not applied by this one)</b> (2)');
+      expect(markdown).toContain('<code>aws_subnet.private</code>');
+      expect(markdown).toContain('<code>kubernetes_secret.db</code>');
+      expect(markdown).not.toContain('deferred-secret');
+    }
+    const full = renderPlan(v, { limit: 65_536 }).markdown;
+    expect(full).toContain('<code>aws_subnet.private</code> — deferred because the number of resource instances is unknown; planned so far: create');
+    expect(full).toContain('# kubernetes_secret.db was deferred');
+    expect(full).toContain('# (because the provider configuration is unknown)');
+  });
+
+  it('are part of the digest: another deferral, or none, is another plan', () => {
+    const base = view(deferredPlan()).digest;
+    const without = view(doc([rc('aws_vpc.main', ['create'], { after: { cidr_block: '10.0.0.0/16' }, after_unknown: { id: true } })])).digest;
+    expect(base).not.toBe(without);
+    const otherReason = JSON.parse(deferredPlan());
+    otherReason.deferred_changes[0].reason = 'resource_config_unknown';
+    expect(view(JSON.stringify(otherReason)).digest).not.toBe(base);
+    const reordered = JSON.parse(deferredPlan());
+    reordered.deferred_changes.reverse();
+    expect(view(JSON.stringify(reordered)).digest).toBe(base);
+  });
+
+  it('only deferred changes: "No current changes", in Terraform\'s words, never "No changes"; complete: false alone is said too', () => {
+    const onlyDeferred = JSON.parse(deferredPlan());
+    onlyDeferred.resource_changes = [];
+    const markdown = renderPlan(view(JSON.stringify(onlyDeferred)), { limit: 65_536 }).markdown;
+    expect(markdown).toContain('**No current changes.** This plan requires another plan to be applied first.');
+    expect(markdown).not.toContain('Your infrastructure matches the configuration');
+    const targeted = renderPlan(view(doc([rc('a.b', ['create'], { after: { x: 1 } })], { complete: false })), { limit: 65_536 }).markdown;
+    expect(targeted).toContain('**This plan is incomplete** (`complete: false`): it does not plan every resource in the configuration');
+  });
+
+  it('text plans: the partial-plan section lends the deferred bodies, apart from the changes', () => {
+    const text = [
+      'Note: This is a partial plan, parts can only be known in the next plan / apply cycle.',
+      '',
+      '  # aws_subnet.private was deferred',
+      '  # (because the number of resource instances is unknown)',
+      '  + resource "aws_subnet" "private" {',
+      '      + cidr_block = "10.0.1.0/24"',
+      '    }',
+      '',
+      '─────────────────────────────────────────────────────────────────────────────',
+      '',
+      'Terraform will perform the following actions:',
+      '',
+      '  # aws_vpc.main will be created',
+      '  + resource "aws_vpc" "main" {',
+      '      + cidr_block = "10.0.0.0/16"',
+      '    }',
+      '',
+      'Plan: 1 to add, 0 to change, 0 to destroy.',
+    ].join('\n');
+    const v = view(deferredPlan(), text);
+    expect(v.text?.deferred.get('aws_subnet.private')).toContain('+ cidr_block = "10.0.1.0/24"');
+    expect(v.text?.changes.has('aws_subnet.private')).toBe(false);
+    expect(v.text?.changes.get('aws_vpc.main')).toContain('10.0.0.0/16');
+  });
+});
+
 describe('failed checks', () => {
   it('are shown as Terraform shows them, as warnings, within every size step; passing ones are not', () => {
     // The `checks` of a real Terraform 1.11 plan with a failing check block, plus a failed
