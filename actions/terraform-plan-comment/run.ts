@@ -78,6 +78,18 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
   core.info(`${settings.tool} plan for '${settings.name}': ${line}`);
   core.info(`Digest: ${digest}`);
   logChanges(plan);
+  if (counts.deferred > 0 || plan.complete === false) {
+    core.warning(
+      counts.deferred > 0
+        ? `The plan for '${settings.name}' is incomplete: ${counts.deferred} resource change(s) were deferred to a later plan (${plan.deferred.slice(0, 5).map((r) => `${r.address}: ${r.deferredReason}`).join(', ')}${counts.deferred > 5 ? ', …' : ''}).`
+        : `The plan for '${settings.name}' is incomplete (complete: false): it does not plan every resource; another plan is needed after applying it.`,
+    );
+  }
+  // As Terraform does: a failed check is a warning, not a failure of the plan.
+  for (const check of plan.failedChecks.slice(0, 10)) {
+    core.warning(`Check ${check.address} ${check.status === 'error' ? 'could not be evaluated' : 'failed'}${check.messages.length > 0 ? `: ${check.messages.join(' ').replace(/\s+/g, ' ').slice(0, 300)}` : ''}`);
+  }
+  if (plan.failedChecks.length > 10) core.warning(`… and ${plan.failedChecks.length - 10} more failed checks (see the job summary).`);
   if (comment.cut) core.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
 
   // Summary and outputs first: they stand even when commenting fails (a fork's read-only token).
@@ -90,6 +102,7 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     replace: counts.replace,
     import: counts.import,
     move: counts.move,
+    deferred: counts.deferred,
     summary: line,
     digest,
   });

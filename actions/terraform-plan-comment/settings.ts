@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, readInputs, type InputSource } from '../../packages/action-kit';
-import { decodeText, normaliseDigest, PlanFormatError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
+import { binaryKind, decodeText, normaliseDigest, PlanFormatError, PlanVersionError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
 
 /** Input names, declared once. */
 export const Input = {
@@ -108,6 +108,9 @@ export async function readSettings(source?: InputSource): Promise<Settings> {
   try {
     settings.prepared = preparePlan(json, text);
   } catch (error) {
+    if (error instanceof PlanVersionError) {
+      throw new InputError(jsonInput, `is a plan of format_version ${error.formatVersion}, which this action does not read (it reads 0.1 to 1.x, written by Terraform 0.12 and later)`, 'use a release of this action that reads it, or plan with a Terraform that writes format 1.x');
+    }
     if (!(error instanceof PlanFormatError)) throw error;
     throw new InputError(jsonInput, `is not a Terraform JSON plan: ${error.message}`, 'give the output of `terraform show -json <planfile>`');
   }
@@ -133,5 +136,10 @@ function resolveInputFile(input: string, file: string, workingDirectory: string,
 }
 
 function readInputFile(input: string, file: string, workingDirectory: string, expected: string): string {
-  return decodeText(readFileSync(resolveInputFile(input, file, workingDirectory, expected)));
+  const bytes = readFileSync(resolveInputFile(input, file, workingDirectory, expected));
+  // A saved plan (or any binary) read as text gives nothing or nonsense: say what it is instead.
+  const kind = binaryKind(bytes);
+  if (kind === 'saved-plan') throw new InputError(input, `is '${file}', a saved plan (a binary file), not text`, `give ${expected} (a saved plan goes to plan-file)`);
+  if (kind === 'binary') throw new InputError(input, `is '${file}', a binary file, not text`, `give ${expected}`);
+  return decodeText(bytes);
 }

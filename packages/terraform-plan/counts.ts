@@ -16,10 +16,14 @@ export interface PlanCounts {
   outputs: number;
   /** Resources with actions this version does not know (shown, never silently dropped). */
   other: number;
+  /** Terraform 1.14 action invocations (`action_invocations`), which Terraform counts on its line. */
+  invoke: number;
+  /** Resource changes deferred to a later plan: counted apart, never in add/change/destroy. */
+  deferred: number;
 }
 
 export function countChanges(plan: PlanModel): PlanCounts {
-  const counts: PlanCounts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, outputs: 0, other: 0 };
+  const counts: PlanCounts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, outputs: 0, other: 0, invoke: plan.actionInvocations ?? 0, deferred: plan.deferred.length };
   for (const resource of plan.resources) {
     if (resource.previousAddress) counts.move++;
     if (resource.mode !== 'managed') continue;
@@ -56,13 +60,17 @@ export function countChanges(plan: PlanModel): PlanCounts {
 
 /** True when applying the plan would change anything: resources, state addresses or outputs. */
 export function hasChanges(counts: PlanCounts): boolean {
-  return counts.add + counts.change + counts.destroy + counts.import + counts.move + counts.forget + counts.outputs + counts.other > 0;
+  return counts.add + counts.change + counts.destroy + counts.import + counts.move + counts.forget + counts.outputs + counts.other + counts.invoke > 0;
 }
 
-/** The familiar line, e.g. `Plan: 2 to add, 1 to change, 0 to destroy.` */
+/**
+ * The line exactly as Terraform prints it, e.g. `Plan: 2 to add, 1 to change, 0 to destroy.`:
+ * `N to import, ` first when importing, and Terraform 1.14's ` Actions: N to invoke.` after.
+ * Forgets have no clause (Terraform 1.7 to 1.14 print none), so a text plan's line still matches.
+ */
 export function planLine(counts: PlanCounts): string {
   const clauses = [`${counts.add} to add`, `${counts.change} to change`, `${counts.destroy} to destroy`];
   if (counts.import > 0) clauses.unshift(`${counts.import} to import`);
-  if (counts.forget > 0) clauses.push(`${counts.forget} to forget`);
-  return `Plan: ${clauses.join(', ')}.`;
+  const actions = counts.invoke > 0 ? ` Actions: ${counts.invoke} to invoke.` : '';
+  return `Plan: ${clauses.join(', ')}.${actions}`;
 }

@@ -43,7 +43,29 @@ export function planDigest(plan: PlanModel): string {
       }),
     );
   });
-  hash.update(']}');
+  hash.update(']');
+  // Deferred changes are part of what was reviewed. Only plans that have some get the key, so the
+  // digest of every other plan is what it was before deferrals were read.
+  const deferred = plan.deferred.map((resource) => ({ key: `${resource.address}\0${resource.deposed ?? ''}`, resource })).sort((a, b) => compare(a.key, b.key));
+  if (deferred.length > 0) {
+    hash.update(',"deferred":[');
+    deferred.forEach(({ resource }, index) => {
+      hash.update(index === 0 ? '' : ',');
+      hash.update(
+        canonicalJson({
+          address: resource.address,
+          deposed: resource.deposed ?? null,
+          reason: resource.deferredReason ?? null,
+          actions: resource.actions,
+          importing: resource.importing ?? null,
+          before: resource.before,
+          after: resource.after,
+        }),
+      );
+    });
+    hash.update(']');
+  }
+  hash.update('}');
   return `sha256:${hash.digest('hex')}`;
 }
 

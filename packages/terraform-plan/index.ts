@@ -3,14 +3,14 @@
  * take diff bodies from a text plan, render a size-limited Markdown comment, and render failed
  * plans as errors. Plain TypeScript; the action is glue over it.
  */
-export { parsePlanJson, parsePlanDocument, PlanFormatError } from './plan-json';
-export type { PlanModel, ResourceChange, OutputChange, ChangeAction, ParsedPlan } from './plan-json';
+export { parsePlanJson, parsePlanDocument, PlanFormatError, PlanVersionError } from './plan-json';
+export type { PlanModel, ResourceChange, OutputChange, ChangeAction, ParsedPlan, FailedCheck } from './plan-json';
 export { Redacted, Unknown, SecretScrubber, redact, withUnknowns, canonicalJson } from './redact';
 export type { PlanValue } from './redact';
 export { countChanges, hasChanges, planLine } from './counts';
 export type { PlanCounts } from './counts';
 export { planDigest, normaliseDigest } from './digest';
-export { decodeText, stripAnsi, splitTextPlan, toDiffSyntax } from './plan-text';
+export { binaryKind, decodeText, stripAnsi, splitTextPlan, toDiffSyntax } from './plan-text';
 export type { TextBodies } from './plan-text';
 export { describeResource, describeOutput, describeReason, formatValue } from './json-diff';
 export { renderPlan } from './render';

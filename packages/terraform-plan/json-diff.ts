@@ -30,7 +30,11 @@ const DRIFT_HEADLINE: Partial<Record<ResourceChange['action'], string>> = {
 export function describeResource(resource: ResourceChange, options: { drift?: boolean } = {}): string {
   const lines: string[] = [];
   const deposed = resource.deposed ? ` (deposed object ${resource.deposed})` : '';
-  if (options.drift) {
+  if (resource.deferredReason) {
+    lines.push(`# ${resource.address}${deposed} was deferred`, `# (${describeDeferral(resource.deferredReason)})`);
+    if (resource.action === 'other') lines.push(`# (actions ${resource.actions.join(', ')})`);
+    else if (resource.action !== 'no-op') lines.push(`# (planned so far: ${HEADLINE[resource.action]})`);
+  } else if (options.drift) {
     lines.push(`# ${resource.address}${deposed} ${DRIFT_HEADLINE[resource.action] ?? HEADLINE[resource.action]}`);
   } else if (resource.action === 'no-op' && resource.previousAddress && !resource.importing) {
     lines.push(`# ${resource.previousAddress} has moved to ${resource.address}`);
@@ -58,6 +62,20 @@ export function describeOutput(output: OutputChange): string {
   const before = output.action === 'create' ? '' : `${formatValue(output.before)} -> `;
   const after = output.action === 'delete' ? 'null' : formatValue(output.after);
   return `  ${marker} ${output.name} = ${before}${after}`;
+}
+
+/** A deferral's reason, in Terraform's own words (jsonformat's renderer). */
+export function describeDeferral(reason: string): string {
+  const words: Record<string, string> = {
+    instance_count_unknown: 'because the number of resource instances is unknown',
+    resource_config_unknown: 'because the resource configuration is unknown',
+    provider_config_unknown: 'because the provider configuration is unknown',
+    deferred_prereq: 'because a prerequisite for this resource is deferred',
+    absent_prereq: 'because a prerequisite for this resource has not yet been created',
+    excluded: 'because the resource was excluded',
+    not_included: 'because the resource was not included',
+  };
+  return words[reason] ?? 'for an unknown reason';
 }
 
 /** action_reason in words a reviewer understands. */

@@ -27,6 +27,8 @@ export interface ResourceChange {
   replacePaths: (string | number)[][];
   /** Terraform 1.10+ `['create', 'forget']`: a new object replaces one that is forgotten, not destroyed. */
   forgetsPrevious?: boolean;
+  /** Set on a change Terraform deferred to a later plan (`deferred_changes[].reason`). */
+  deferredReason?: string;
   /** Set when the plan imports the resource (Terraform 1.5+ `import` blocks). */
   importing?: { id?: string };
   before: PlanValue;
@@ -43,17 +45,40 @@ export interface OutputChange {
   after: PlanValue;
 }
 
+/** A `check` block, condition or validation that did not pass (`checks`, Terraform 1.5+). */
+export interface FailedCheck {
+  /** The object checked, e.g. `check.web_is_v2` or `aws_instance.web[0]`. */
+  address: string;
+  /** `check`, `resource`, `output_value`, `var`, ... as Terraform names it. */
+  kind: string;
+  /** `fail` (the condition was false) or `error` (it could not be evaluated). */
+  status: 'fail' | 'error';
+  /** The error messages, scrubbed of every sensitive value. */
+  messages: string[];
+}
+
 export interface PlanModel {
   formatVersion: string;
   terraformVersion?: string;
   /** Resource changes, in the order of the plan. */
   resources: ResourceChange[];
+  /**
+   * Changes Terraform deferred to a later plan (`deferred_changes`, Terraform 1.9+ with deferred
+   * actions): not applied by this plan, not in its counts; each has its `deferredReason`.
+   */
+  deferred: ResourceChange[];
+  /** `complete: false`: the plan does not cover every resource (deferrals, -target); another plan must follow. */
+  complete?: boolean;
   /** Changes made outside Terraform since the last apply (`resource_drift`). */
   drift: ResourceChange[];
   outputs: OutputChange[];
   /** The plan stopped on an error; what it shows is partial. */
   errored: boolean;
   applyable?: boolean;
+  /** How many Terraform 1.14 action invocations the plan holds (`action_invocations`). */
+  actionInvocations?: number;
+  /** Checks that failed: Terraform warns of them and still lets the plan be applied. */
+  failedChecks: FailedCheck[];
 }
 
 export interface ParsedPlan {
@@ -65,6 +90,13 @@ export interface ParsedPlan {
 /** The input is not a `terraform show -json` plan; the message says why. */
 export class PlanFormatError extends Error {
   override readonly name = 'PlanFormatError';
+}
+
+/** A plan in a format_version this action does not read (a new major version). */
+export class PlanVersionError extends PlanFormatError {
+  constructor(readonly formatVersion: string) {
+    super(`its format_version is ${formatVersion}, which this action does not read (it reads 0.1 to 1.x, written by Terraform 0.12 and later)`);
+  }
 }
 
 /** Parses the text of `terraform show -json <planfile>`. */
@@ -87,12 +119,7 @@ export function parsePlanJson(text: string): ParsedPlan {
 /** Parses an already decoded plan document. */
 export function parsePlanDocument(document: unknown): ParsedPlan {
   if (!isRecord(document)) throw new PlanFormatError('it is not a JSON object');
-  const formatVersion = document.format_version;
-  if (typeof formatVersion !== 'string') {
-    throw new PlanFormatError('it has no format_version; is it the output of `terraform show -json <planfile>`?');
-  }
-  // Terraform promises compatible additions within a major version; a new major may mean anything.
-  if (!/^1\./.test(formatVersion)) throw new PlanFormatError(`its format_version is ${formatVersion}; this action reads format 1.x`);
+  const formatVersion = checkFormatVersion(document.format_version);
   if (!('planned_values' in document) && !('resource_changes' in document) && 'values' in document) {
     throw new PlanFormatError('it is a state, not a plan; run `terraform show -json <planfile>` on a saved plan');
   }
@@ -103,19 +130,58 @@ export function parsePlanDocument(document: unknown): ParsedPlan {
   const secrets = new SecretScrubber();
   const resources = list(document.resource_changes, 'resource_changes').map((entry, index) => parseResource(entry, `resource_changes[${index}]`, secrets));
   const drift = list(document.resource_drift, 'resource_drift').map((entry, index) => parseResource(entry, `resource_drift[${index}]`, secrets));
+  const deferred = list(document.deferred_changes, 'deferred_changes').map((entry, index) => parseDeferred(entry, `deferred_changes[${index}]`, secrets));
   const outputs = parseOutputs(document, secrets);
   collectSensitiveVariables(document, secrets);
+  collectStateSecrets(getPath(document, ['prior_state', 'values']), secrets);
+  collectStateSecrets(document.planned_values, secrets);
+  // A value marked sensitive in one place is hidden wherever else it turns up unmarked.
+  if (secrets.size > 0) {
+    for (const change of [...resources, ...deferred, ...drift, ...outputs]) {
+      change.before = secrets.scrubValue(change.before);
+      change.after = secrets.scrubValue(change.after);
+    }
+  }
 
   const plan: PlanModel = {
     formatVersion,
     terraformVersion: typeof document.terraform_version === 'string' ? document.terraform_version : undefined,
     resources,
+    deferred,
+    complete: typeof document.complete === 'boolean' ? document.complete : undefined,
     drift,
     outputs,
     errored: document.errored === true,
     applyable: typeof document.applyable === 'boolean' ? document.applyable : undefined,
+    actionInvocations: Array.isArray(document.action_invocations) ? document.action_invocations.length : undefined,
+    failedChecks: parseChecks(document.checks, secrets),
   };
   return { plan, secrets };
+}
+
+/**
+ * The formats this action reads: what hashicorp/terraform-json reads (`>= 0.1, < 2.0`). 0.1 is
+ * Terraform 0.12 to 0.14, 0.2 is 0.15 and 1.0, 1.x is 1.1 and later; Terraform promises compatible
+ * additions within a major version, so a new major may mean anything and is refused.
+ */
+function checkFormatVersion(value: unknown): string {
+  if (value === undefined || value === null) {
+    throw new PlanFormatError('it has no format_version; is it the output of `terraform show -json <planfile>`?');
+  }
+  if (typeof value === 'number') {
+    throw new PlanFormatError(
+      `its format_version is the number ${value}, not the string "${value}" Terraform writes (a tool rewrote the file)`,
+    );
+  }
+  const match = typeof value === 'string' ? /^(\d+)\.(\d+)$/.exec(value) : null;
+  if (!match || (Number(match[1]) === 0 && Number(match[2]) < 1)) {
+    const shown = typeof value === 'string' ? value.slice(0, 40) : JSON.stringify(value).slice(0, 40);
+    throw new PlanFormatError(`its format_version is '${shown}', not a plan format version (0.1 to 1.x); is it the output of \`terraform show -json <planfile>\`?`);
+  }
+  if (Number(match[1]) >= 2) {
+    throw new PlanVersionError(value as string);
+  }
+  return value as string;
 }
 
 function parseResource(entry: unknown, where: string, secrets: SecretScrubber): ResourceChange {
@@ -151,6 +217,13 @@ function parseResource(entry: unknown, where: string, secrets: SecretScrubber): 
     before: redact(change.before, change.before_sensitive, secrets),
     after: redact(withUnknowns(change.after, change.after_unknown), change.after_sensitive, secrets),
   };
+}
+
+/** One `deferred_changes` entry: `{ reason, resource_change }`. */
+function parseDeferred(entry: unknown, where: string, secrets: SecretScrubber): ResourceChange {
+  if (!isRecord(entry)) throw new PlanFormatError(`${where} is not an object`);
+  const resource = parseResource(entry.resource_change, `${where}.resource_change`, secrets);
+  return { ...resource, deferredReason: typeof entry.reason === 'string' && entry.reason !== '' ? entry.reason : 'unknown' };
 }
 
 /**
@@ -218,6 +291,52 @@ function collectSensitiveVariables(document: Record<string, unknown>, secrets: S
     if (!isRecord(spec) || spec.sensitive !== true) continue;
     const value = values[name];
     if (isRecord(value)) secrets.add(value.value);
+  }
+}
+
+/**
+ * The `checks` of a plan (Terraform 1.5+): each checkable object with its status, and its
+ * instances with their problems. Only failures and errors are kept; unreadable entries are
+ * skipped (checks are warnings: a shape this version does not know must not fail the comment).
+ */
+function parseChecks(checks: unknown, secrets: SecretScrubber): FailedCheck[] {
+  if (!Array.isArray(checks)) return [];
+  const failed: FailedCheck[] = [];
+  const display = (address: unknown) => (isRecord(address) && typeof address.to_display === 'string' ? address.to_display : undefined);
+  const messagesOf = (problems: unknown) =>
+    (Array.isArray(problems) ? problems : []).flatMap((problem) => (isRecord(problem) && typeof problem.message === 'string' ? [secrets.scrub(problem.message)] : []));
+  for (const check of checks) {
+    if (!isRecord(check) || (check.status !== 'fail' && check.status !== 'error')) continue;
+    const address = display(check.address) ?? 'a check';
+    const kind = isRecord(check.address) && typeof check.address.kind === 'string' ? check.address.kind : 'check';
+    const instances = (Array.isArray(check.instances) ? check.instances : []).filter((instance) => isRecord(instance) && (instance.status === 'fail' || instance.status === 'error'));
+    if (instances.length === 0) {
+      failed.push({ address, kind, status: check.status, messages: [] });
+      continue;
+    }
+    for (const instance of instances) {
+      failed.push({ address: display(instance.address) ?? address, kind, status: instance.status === 'error' ? 'error' : 'fail', messages: messagesOf(instance.problems) });
+    }
+  }
+  return failed;
+}
+
+/**
+ * Sensitive values of a state's (or planned values') resources and outputs, from their
+ * `sensitive_values` masks and `sensitive` flags, in the root module and every child module.
+ */
+function collectStateSecrets(values: unknown, secrets: SecretScrubber): void {
+  if (!isRecord(values)) return;
+  if (isRecord(values.outputs)) {
+    for (const output of Object.values(values.outputs)) if (isRecord(output) && output.sensitive === true) secrets.add(output.value);
+  }
+  const modules: unknown[] = [values.root_module];
+  for (let module = modules.pop(); module !== undefined; module = modules.pop()) {
+    if (!isRecord(module)) continue;
+    for (const resource of Array.isArray(module.resources) ? module.resources : []) {
+      if (isRecord(resource) && resource.sensitive_values !== undefined) redact(resource.values, resource.sensitive_values, secrets);
+    }
+    if (Array.isArray(module.child_modules)) modules.push(...module.child_modules);
   }
 }
 

@@ -20,6 +20,18 @@ export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
+/**
+ * What a file given as text really is when it is not text: a saved plan (Terraform writes a zip
+ * archive), another binary (NUL bytes where text has none), or undefined for text. UTF-16 with a
+ * byte-order mark is text (decodeText reads it).
+ */
+export function binaryKind(bytes: Uint8Array): 'saved-plan' | 'binary' | undefined {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'saved-plan';
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return undefined;
+  const head = bytes.subarray(0, 8192);
+  return head.includes(0) ? 'binary' : undefined;
+}
+
 /** Removes ANSI escape codes (a plan captured without -no-color) and normalises line ends. */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '').replace(/\r\n?/g, '\n');
@@ -30,6 +42,8 @@ export interface TextBodies {
   changes: Map<string, string>;
   /** Blocks under "changes made outside of Terraform" (drift), by address. */
   drift: Map<string, string>;
+  /** Blocks under "This is a partial plan" (deferred changes), by address. */
+  deferred: Map<string, string>;
   /** The `Plan: ...` line, when the text has one. */
   planLine?: string;
   noChanges: boolean;
@@ -47,8 +61,8 @@ const HEADER = /^\s*# (.+)$/;
  */
 export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): TextBodies {
   const lines = stripAnsi(rawText).split('\n');
-  const result: TextBodies = { changes: new Map(), drift: new Map(), noChanges: false };
-  let section: 'drift' | 'changes' | 'other' = 'other';
+  const result: TextBodies = { changes: new Map(), drift: new Map(), deferred: new Map(), noChanges: false };
+  let section: 'drift' | 'changes' | 'deferred' | 'other' = 'other';
   let current: { address: string; lines: string[]; target: Map<string, string> } | undefined;
 
   const close = () => {
@@ -69,6 +83,11 @@ export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): 
       section = 'drift';
       continue;
     }
+    if (/^Note: This is a partial plan/.test(line)) {
+      close();
+      section = 'deferred';
+      continue;
+    }
     const plan = /^(Plan: .*\.)\s*$/.exec(line);
     if (plan) {
       close();
@@ -84,7 +103,8 @@ export function splitTextPlan(rawText: string, addresses: ReadonlySet<string>): 
       close();
       // A deposed object shares its address with the current one: key it apart.
       const deposed = /^ \(deposed object ([^)]+)\)/.exec(header[1].slice(address.length))?.[1];
-      current = { address: deposed ? deposedKey(address, deposed) : address, lines: [line], target: section === 'drift' ? result.drift : result.changes };
+      const target = section === 'drift' ? result.drift : section === 'deferred' ? result.deferred : result.changes;
+      current = { address: deposed ? deposedKey(address, deposed) : address, lines: [line], target };
       continue;
     }
     if (SECTION_END.test(line)) {

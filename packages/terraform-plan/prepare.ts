@@ -26,7 +26,7 @@ export function preparePlan(json: string, textPlan?: string): PreparedPlan {
   const prepared: PreparedPlan = { plan, counts, summary, digest: planDigest(plan), secrets };
   if (textPlan !== undefined) {
     const addresses = new Set<string>();
-    for (const resource of [...plan.resources, ...plan.drift]) {
+    for (const resource of [...plan.resources, ...plan.deferred, ...plan.drift]) {
       addresses.add(resource.address);
       if (resource.previousAddress) addresses.add(resource.previousAddress);
     }
@@ -56,5 +56,5 @@ function scrubBodies(bodies: TextBodies, secrets: SecretScrubber): TextBodies {
     }
     return result;
   };
-  return { ...bodies, changes: clean(bodies.changes), drift: clean(bodies.drift) };
+  return { ...bodies, changes: clean(bodies.changes), drift: clean(bodies.drift), deferred: clean(bodies.deferred) };
 }

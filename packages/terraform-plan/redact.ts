@@ -113,6 +113,45 @@ export class SecretScrubber {
     return result;
   }
 
+  /**
+   * A parsed value with every leaf that is, or holds, a known secret replaced by `Redacted`:
+   * Terraform marks a value sensitive in one place and leaves the same value unmarked in another
+   * (a `terraform_data`'s `output` mirrors its sensitive `input`; a provider copies a password into
+   * a connection string). Unchanged parts are shared, not copied.
+   */
+  scrubValue(value: PlanValue): PlanValue {
+    if (this.size === 0) return value;
+    return this.scrubLeaf(value);
+  }
+
+  private scrubLeaf(value: PlanValue): PlanValue {
+    if (value === null || typeof value === 'boolean' || value instanceof Redacted || value instanceof Unknown) return value;
+    if (typeof value === 'string' || typeof value === 'number') return this.isSecret(value) ? new Redacted(fingerprint(value)) : value;
+    if (Array.isArray(value)) {
+      let copy: PlanValue[] | undefined;
+      value.forEach((item, index) => {
+        const scrubbed = this.scrubLeaf(item);
+        if (scrubbed !== item) (copy ??= [...value])[index] = scrubbed;
+      });
+      return copy ?? value;
+    }
+    let copy: Record<string, PlanValue> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const scrubbed = this.scrubLeaf(item);
+      if (scrubbed !== item) (copy ??= { ...value })[key] = scrubbed;
+    }
+    return copy ?? value;
+  }
+
+  /** The whole value is a secret, or (for strings) holds one long enough to be recognised. */
+  private isSecret(value: string | number): boolean {
+    const text = String(value);
+    if (this.long.has(text) || this.short.has(text)) return true;
+    if (typeof value !== 'string') return false;
+    for (const secret of this.long) if (text.length > secret.length && text.includes(secret)) return true;
+    return false;
+  }
+
   /** True when `text` still holds a secret long enough to be recognised. */
   leaks(text: string): boolean {
     for (const secret of this.long) if (text.includes(secret)) return true;

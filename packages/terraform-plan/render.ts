@@ -11,7 +11,7 @@
  */
 import type { PlanCounts } from './counts';
 import { hasChanges, planLine } from './counts';
-import { describeOutput, describeReason, describeResource } from './json-diff';
+import { describeDeferral, describeOutput, describeReason, describeResource } from './json-diff';
 import type { PlanModel, ResourceChange } from './plan-json';
 import { deposedKey, toDiffSyntax, type TextBodies } from './plan-text';
 import { code, collapsible, commitLink, escapeHtml, fence, firstLines, number, plural } from './markdown';
@@ -77,6 +77,7 @@ const GROUPS: GroupSpec[] = [
   { key: 'import', title: 'Import' },
   { key: 'move', title: 'Move' },
   { key: 'forget', title: 'Forget (removed from state, not destroyed)' },
+  { key: 'deferred', title: 'Deferred to a later plan (not applied by this one)' },
   { key: 'read', title: 'Read during apply' },
   { key: 'other', title: 'Other actions (unknown to this version: check the plan)' },
 ];
@@ -127,6 +128,10 @@ function buildEntries(view: PlanView): Entry[] {
     let body: string | undefined;
     byGroup.get(group)?.push({ resource, group, label: label(resource), shortLabel: shortLabel(resource), body: () => (body ??= bodyOf(resource, view.text?.changes)) });
   }
+  for (const resource of view.plan.deferred) {
+    let body: string | undefined;
+    byGroup.get('deferred')?.push({ resource, group: 'deferred', label: label(resource), shortLabel: shortLabel(resource), body: () => (body ??= bodyOf(resource, view.text?.deferred)) });
+  }
   return GROUPS.flatMap((group) => byGroup.get(group.key) ?? []);
 }
 
@@ -155,11 +160,17 @@ function shortLabel(resource: ResourceChange): string {
   if (resource.deposed) parts.push(`deposed ${escapeHtml(resource.deposed)}`);
   if (resource.previousAddress) parts.push(`from ${code(resource.previousAddress)}`);
   if (resource.importing) parts.push('imported');
+  if (resource.deferredReason) parts.push(escapeHtml(resource.deferredReason.replace(/_/g, ' ')));
   return `${code(resource.address)}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 function makeLabel(resource: ResourceChange): string {
   const parts: string[] = [];
+  if (resource.deferredReason) {
+    parts.push(`deferred ${escapeHtml(describeDeferral(resource.deferredReason))}`);
+    if (resource.action !== 'no-op') parts.push(`planned so far: ${escapeHtml(resource.action === 'other' ? resource.actions.join(', ') : resource.action)}`);
+    return `${code(resource.address)} — ${parts.join('; ')}`;
+  }
   if (resource.action === 'replace') {
     parts.push(resource.replaceOrder === 'create-before-destroy' ? 'create, then destroy' : 'destroy, then create');
   }
@@ -179,6 +190,7 @@ interface FrameParts {
   head: string;
   footer: string;
   outputs: string;
+  checks: string;
   callout(short: boolean): string;
   drift(detail: Detail): string;
 }
@@ -195,6 +207,7 @@ function frameParts(view: PlanView): FrameParts {
     head: header(view),
     footer: footer(view),
     outputs: outputs(view),
+    checks: failedChecks(view),
     callout: (short) => once(`callout:${short}`, () => callout(view, short ? SHORT_CALLOUT : Infinity)),
     drift: (detail) => once(`drift:${detail === 'full' ? 'full' : detail === 'counts' ? 'count' : 'list'}`, () => (detail === 'counts' ? driftCount(view) : drift(view, detail === 'full'))),
   };
@@ -204,6 +217,7 @@ function renderAt(detail: Detail, parts: FrameParts, entries: Entry[], options: 
   const frame = {
     head: parts.head,
     callout: parts.callout(detail === 'addresses' || detail === 'counts'),
+    checks: parts.checks,
     drift: parts.drift(detail),
     outputs: detail === 'counts' ? '' : parts.outputs,
     footer: parts.footer,
@@ -249,7 +263,7 @@ function renderAt(detail: Detail, parts: FrameParts, entries: Entry[], options: 
     }
   }
   const notice = cut ? shortenedNotice(cut, options.fullRenderAt) : '';
-  const markdown = [prefix + frame.head, notice, frame.callout, sections, frame.drift, frame.outputs, frame.footer].filter((part) => part !== '').join('\n\n') + '\n';
+  const markdown = [prefix + frame.head, notice, frame.callout, frame.checks, sections, frame.drift, frame.outputs, frame.footer].filter((part) => part !== '').join('\n\n') + '\n';
   return { markdown, detail, cut };
 }
 
@@ -257,10 +271,16 @@ function header(view: PlanView): string {
   const { counts, plan } = view;
   const changes = hasChanges(counts);
   const failed = plan.errored;
-  const icon = failed ? '❌' : !changes ? '✅' : counts.destroy > 0 ? '⚠️' : '📝';
+  const icon = failed ? '❌' : !changes ? (counts.deferred > 0 ? '⏳' : '✅') : counts.destroy > 0 ? '⚠️' : '📝';
   const lines = [`### ${icon} ${escapeHtml(view.tool)} plan for ${code(view.name)}${failed ? ': the plan reported errors' : ''}`];
   if (failed) {
     lines.push('', '> [!CAUTION]', '> Terraform reported errors while planning (`errored: true`): the changes below are partial and must not be applied. See the run log for the errors.');
+  }
+  if (counts.deferred > 0 || plan.complete === false) {
+    const deferred = counts.deferred > 0
+      ? `${plural(counts.deferred, 'resource change')} ${counts.deferred === 1 ? 'was' : 'were'} deferred (listed below with the reason) and ${counts.deferred === 1 ? 'is' : 'are'} not in the counts`
+      : 'it does not plan every resource in the configuration (for example, `-target` was used)';
+    lines.push('', '> [!IMPORTANT]', `> **This plan is incomplete** (\`complete: false\`): ${deferred}. Another plan and apply are needed after this one.`);
   }
   if (changes || failed) {
     lines.push('', `**\`${planLine(counts)}\`**`);
@@ -273,7 +293,14 @@ function header(view: PlanView): string {
       headers.push('Other');
       values.push(counts.other);
     }
+    if (counts.deferred > 0) {
+      headers.push('Deferred');
+      values.push(counts.deferred);
+    }
     lines.push('', `| ${headers.join(' | ')} |`, `| ${headers.map(() => ':-:').join(' | ')} |`, `| ${values.map(number).join(' | ')} |`);
+  } else if (counts.deferred > 0) {
+    // Terraform's words for this case.
+    lines.push('', '**No current changes.** This plan requires another plan to be applied first.');
   } else {
     lines.push('', '**No changes.** Your infrastructure matches the configuration.');
   }
@@ -300,6 +327,28 @@ function callout(view: PlanView, max: number): string {
     lines.push(`> - ${resource.action === 'delete' ? '**destroy**' : '**replace**'} ${label(resource)}`);
   }
   if (risky.length > max) lines.push(`> - … and ${number(risky.length - max)} more`);
+  return lines.join('\n');
+}
+
+/** Failed checks listed in the warning; more are counted. */
+const CHECKS_SHOWN = 20;
+/** Longest check message shown (error_message is free text). */
+const CHECK_MESSAGE = 300;
+
+/** Failed checks, as Terraform prints them: warnings, which do not stop the plan from being applied. */
+function failedChecks(view: PlanView): string {
+  const failed = view.plan.failedChecks;
+  if (failed.length === 0) return '';
+  const errors = failed.filter((check) => check.status === 'error').length;
+  const title = errors === failed.length ? `${plural(failed.length, 'check')} could not be evaluated` : `${plural(failed.length, 'check')} failed`;
+  const lines = ['> [!WARNING]', `> **${title}.** ${escapeHtml(view.tool)} reports failed checks as warnings: applying this plan is not blocked by them.`, '>'];
+  for (const check of failed.slice(0, CHECKS_SHOWN)) {
+    const kind = check.kind === 'check' ? '' : ` (${escapeHtml(check.kind.replace(/_/g, ' '))})`;
+    const message = check.messages.map((text) => text.replace(/\s+/g, ' ').trim()).join(' ');
+    const shown = message.length > CHECK_MESSAGE ? `${message.slice(0, CHECK_MESSAGE)}…` : message;
+    lines.push(`> - ${code(check.address)}${kind}${check.status === 'error' ? ' could not be evaluated' : ''}${shown ? `: ${escapeHtml(shown)}` : ''}`);
+  }
+  if (failed.length > CHECKS_SHOWN) lines.push(`> - … and ${number(failed.length - CHECKS_SHOWN)} more`);
   return lines.join('\n');
 }
 

@@ -186,6 +186,34 @@ describe('plans that must not pass as fine', () => {
     expect(run.outputs.summary).toBe('Plan: 2 to add, 2 to change, 3 to destroy.');
   });
 
+  it('an incomplete plan (deferred changes) says so: its own output, a warning, each deferral with its reason, in the digest', async () => {
+    const pr = newPull();
+    const complete = generatePlan({ resources: 5 });
+    const deferredChange = {
+      address: 'aws_subnet.private["a"]',
+      mode: 'managed',
+      type: 'aws_subnet',
+      name: 'private',
+      change: { actions: ['create'], before: null, after: { cidr_block: '10.0.1.0/24' }, after_unknown: { id: true } },
+    };
+    const incomplete = { ...complete, complete: false, deferred_changes: [{ reason: 'instance_count_unknown', resource_change: deferredChange }] };
+    const run = await runPlanComment(gh, { 'plan-json': tempFile('plan.json', JSON.stringify(incomplete)), name: 'dev' }, { pr });
+    const reference = await runPlanComment(gh, { 'plan-json': tempFile('plan.json', JSON.stringify(complete)), name: 'ref', mode: 'off' });
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ deferred: '1', add: '2', summary: 'Plan: 2 to add, 2 to change, 3 to destroy.' });
+    expect(reference.outputs.deferred).toBe('0');
+    expect(run.outputs.digest).not.toBe(reference.outputs.digest);
+    expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      `The plan for 'dev' is incomplete: 1 resource change(s) were deferred to a later plan (aws_subnet.private["a"]: instance_count_unknown).`,
+    ]);
+    const body = gh.state.comments(REPO, pr)[0].body;
+    for (const text of [body, run.summary]) {
+      expect(text).toContain('**This plan is incomplete**');
+      expect(text).toContain('<code>aws_subnet.private[&quot;a&quot;]</code> — deferred because the number of resource instances is unknown');
+    }
+  });
+
   it('plan-outcome: skipped posts nothing and passes', async () => {
     const pr = newPull();
     gh.clearRequests();
@@ -279,6 +307,28 @@ describe('bad input fails with one line naming the input, before any GitHub call
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(message);
     expect(run.errors[0].split('\n')).toHaveLength(1);
+    expect(gh.requests).toEqual([]);
+    expect(run.outputs).toEqual({});
+  });
+
+  // A saved plan is a zip archive; other binaries hold NUL bytes. Neither is a text plan or JSON.
+  const binary = (name: string, bytes: Buffer) => {
+    const file = tempFile(name, '');
+    writeFileSync(file, bytes);
+    return file;
+  };
+  const savedPlan = binary('tfplan', Buffer.concat([Buffer.from('PK\u0003\u0004\u0014\u0000\u0008\u0000', 'latin1'), Buffer.from('tfplan', 'utf8'), Buffer.alloc(64)]));
+  const otherBinary = binary('plan.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00]));
+  it.each([
+    ['a saved plan as plan-text', { 'plan-json': planFile({ resources: 1 }), 'plan-text': savedPlan }, `Input 'plan-text' is '${savedPlan}', a saved plan (a binary file), not text; give the output of \`terraform show -no-color <planfile>\` (a saved plan goes to plan-file).`],
+    ['a binary file as plan-text', { 'plan-json': planFile({ resources: 1 }), 'plan-text': otherBinary }, `Input 'plan-text' is '${otherBinary}', a binary file, not text; give the output of \`terraform show -no-color <planfile>\`.`],
+    ['a saved plan as plan-json', { 'plan-json': savedPlan }, `Input 'plan-json' is '${savedPlan}', a saved plan (a binary file), not text; give the output of \`terraform show -json <planfile>\` (a saved plan goes to plan-file).`],
+    ['a binary file as plan-log', { 'plan-outcome': 'failure', 'plan-log': otherBinary }, `Input 'plan-log' is '${otherBinary}', a binary file, not text; give the file the plan step wrote its output to (e.g. \`terraform plan -no-color 2>&1 | tee plan.log\`).`],
+  ])('%s: one line that says so', async (_label, inputs, message) => {
+    gh.clearRequests();
+    const run = await runPlanComment(gh, { name: 'dev', ...inputs }, { pr: 1 });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.errors).toEqual([message]);
     expect(gh.requests).toEqual([]);
     expect(run.outputs).toEqual({});
   });

@@ -54,8 +54,19 @@ describe('parsing and counting', () => {
     const { plan } = parsePlanJson(json);
     const counts = countChanges(plan);
     expect(counts).toMatchObject({ add: 3, change: 2, destroy: 3, replace: 2, import: 2, move: 1, forget: 1 });
-    expect(planLine(counts)).toBe('Plan: 2 to import, 3 to add, 2 to change, 3 to destroy, 1 to forget.');
+    // Terraform's own line: forgets have no clause (Terraform 1.11 and 1.13 print none).
+    expect(planLine(counts)).toBe('Plan: 2 to import, 3 to add, 2 to change, 3 to destroy.');
     expect(plan.resources.find((r) => r.address === 'a.replace2')?.replaceOrder).toBe('create-before-destroy');
+  });
+
+  it('writes the Plan line as Terraform does: no forget clause, a create-then-forget adds, 1.14 actions after', () => {
+    const forgets = parsePlanJson(doc([rc('a.gone', ['forget'], { before: { x: 1 } }), rc('a.swap', ['create', 'forget'], { before: { x: 1 }, after: { x: 2 } })])).plan;
+    expect(planLine(countChanges(forgets))).toBe('Plan: 1 to add, 0 to change, 0 to destroy.');
+    expect(countChanges(forgets).forget).toBe(2);
+    const invoking = parsePlanJson(doc([rc('a.b', ['update'], { before: { x: 1 }, after: { x: 2 } })], { action_invocations: [{ address: 'action.a.x' }, { address: 'action.a.y' }] })).plan;
+    expect(planLine(countChanges(invoking))).toBe('Plan: 0 to add, 1 to change, 0 to destroy. Actions: 2 to invoke.');
+    const onlyActions = countChanges(parsePlanJson(doc([], { action_invocations: [{ address: 'action.a.x' }] })).plan);
+    expect(hasChanges(onlyActions)).toBe(true);
   });
 
   it('says what is wrong with input that is not a plan', () => {
@@ -203,7 +214,198 @@ describe('rendering every kind of change', () => {
   });
 });
 
+describe('deferred changes (complete: false)', () => {
+  // The shape Terraform 1.9+ writes with deferred actions: `deferred_changes[]` of
+  // `{ reason, resource_change }`, `complete: false`, and only the planned changes counted.
+  const deferredPlan = (extra: Record<string, unknown> = {}) =>
+    doc(
+      [rc('aws_vpc.main', ['create'], { after: { cidr_block: '10.0.0.0/16' }, after_unknown: { id: true } })],
+      {
+        complete: false,
+        deferred_changes: [
+          { reason: 'instance_count_unknown', resource_change: rc('aws_subnet.private', ['create'], { after: { cidr_block: '10.0.1.0/24' }, after_unknown: { id: true } }) },
+          {
+            reason: 'provider_config_unknown',
+            resource_change: rc('kubernetes_secret.db', ['update'], { before: { data: { password: 'deferred-secret-1' } }, after: { data: { password: 'deferred-secret-2' } }, before_sensitive: { data: { password: true } }, after_sensitive: { data: { password: true } } }),
+          },
+        ],
+        ...extra,
+      },
+    );
+
+  it('are counted apart, never in the Plan line, listed with their reasons, and say the plan is incomplete', () => {
+    const v = view(deferredPlan());
+    expect(v.counts).toMatchObject({ add: 1, change: 0, deferred: 2 });
+    expect(planLine(v.counts)).toBe('Plan: 1 to add, 0 to change, 0 to destroy.');
+    expect(v.plan.complete).toBe(false);
+    for (const limit of [65_536, 2_500]) {
+      const { markdown } = renderPlan(v, { limit });
+      expect(markdown).toContain('**This plan is incomplete** (`complete: false`): 2 resource changes were deferred (listed below with the reason) and are not in the counts.');
+      expect(markdown).toMatch(/\| Deferred \|[\s\S]*\| 2 \|/);
+      expect(markdown).toContain('Deferred to a later plan (not applied by this one)</b> (2)');
+      expect(markdown).toContain('<code>aws_subnet.private</code>');
+      expect(markdown).toContain('<code>kubernetes_secret.db</code>');
+      expect(markdown).not.toContain('deferred-secret');
+    }
+    const full = renderPlan(v, { limit: 65_536 }).markdown;
+    expect(full).toContain('<code>aws_subnet.private</code> — deferred because the number of resource instances is unknown; planned so far: create');
+    expect(full).toContain('# kubernetes_secret.db was deferred');
+    expect(full).toContain('# (because the provider configuration is unknown)');
+  });
+
+  it('are part of the digest: another deferral, or none, is another plan', () => {
+    const base = view(deferredPlan()).digest;
+    const without = view(doc([rc('aws_vpc.main', ['create'], { after: { cidr_block: '10.0.0.0/16' }, after_unknown: { id: true } })])).digest;
+    expect(base).not.toBe(without);
+    const otherReason = JSON.parse(deferredPlan());
+    otherReason.deferred_changes[0].reason = 'resource_config_unknown';
+    expect(view(JSON.stringify(otherReason)).digest).not.toBe(base);
+    const reordered = JSON.parse(deferredPlan());
+    reordered.deferred_changes.reverse();
+    expect(view(JSON.stringify(reordered)).digest).toBe(base);
+  });
+
+  it('only deferred changes: "No current changes", in Terraform\'s words, never "No changes"; complete: false alone is said too', () => {
+    const onlyDeferred = JSON.parse(deferredPlan());
+    onlyDeferred.resource_changes = [];
+    const markdown = renderPlan(view(JSON.stringify(onlyDeferred)), { limit: 65_536 }).markdown;
+    expect(markdown).toContain('**No current changes.** This plan requires another plan to be applied first.');
+    expect(markdown).not.toContain('Your infrastructure matches the configuration');
+    const targeted = renderPlan(view(doc([rc('a.b', ['create'], { after: { x: 1 } })], { complete: false })), { limit: 65_536 }).markdown;
+    expect(targeted).toContain('**This plan is incomplete** (`complete: false`): it does not plan every resource in the configuration');
+  });
+
+  it('text plans: the partial-plan section lends the deferred bodies, apart from the changes', () => {
+    const text = [
+      'Note: This is a partial plan, parts can only be known in the next plan / apply cycle.',
+      '',
+      '  # aws_subnet.private was deferred',
+      '  # (because the number of resource instances is unknown)',
+      '  + resource "aws_subnet" "private" {',
+      '      + cidr_block = "10.0.1.0/24"',
+      '    }',
+      '',
+      '─────────────────────────────────────────────────────────────────────────────',
+      '',
+      'Terraform will perform the following actions:',
+      '',
+      '  # aws_vpc.main will be created',
+      '  + resource "aws_vpc" "main" {',
+      '      + cidr_block = "10.0.0.0/16"',
+      '    }',
+      '',
+      'Plan: 1 to add, 0 to change, 0 to destroy.',
+    ].join('\n');
+    const v = view(deferredPlan(), text);
+    expect(v.text?.deferred.get('aws_subnet.private')).toContain('+ cidr_block = "10.0.1.0/24"');
+    expect(v.text?.changes.has('aws_subnet.private')).toBe(false);
+    expect(v.text?.changes.get('aws_vpc.main')).toContain('10.0.0.0/16');
+  });
+});
+
+describe('failed checks', () => {
+  it('are shown as Terraform shows them, as warnings, within every size step; passing ones are not', () => {
+    // The `checks` of a real Terraform 1.11 plan with a failing check block, plus a failed
+    // postcondition whose message holds a sensitive value, and a check that passed.
+    const checks = [
+      { address: { kind: 'check', name: 'c', to_display: 'check.c' }, status: 'fail', instances: [{ address: { to_display: 'check.c' }, status: 'fail', problems: [{ message: 'keep must be nope' }] }] },
+      {
+        address: { kind: 'resource', mode: 'managed', name: 'db', to_display: 'aws_db_instance.db', type: 'aws_db_instance' },
+        status: 'error',
+        instances: [{ address: { to_display: 'aws_db_instance.db[0]' }, status: 'error', problems: [{ message: 'Password hunter2-long-secret\nis not allowed.' }] }],
+      },
+      { address: { kind: 'check', name: 'ok', to_display: 'check.ok' }, status: 'pass', instances: [{ address: { to_display: 'check.ok' }, status: 'pass' }] },
+    ];
+    const json = doc([rc('a.b', ['update'], { before: { p: 'hunter2-long-secret' }, after: { p: 'x' }, before_sensitive: { p: true } })], { checks });
+    const v = view(json);
+    expect(v.plan.failedChecks.map((check) => [check.address, check.status])).toEqual([['check.c', 'fail'], ['aws_db_instance.db[0]', 'error']]);
+    for (const limit of [65_536, 1_500]) {
+      const { markdown } = renderPlan(v, { limit });
+      expect(markdown).toContain('> [!WARNING]');
+      expect(markdown).toContain('**2 checks failed.** Terraform reports failed checks as warnings');
+      expect(markdown).toContain('> - <code>check.c</code>: keep must be nope');
+      expect(markdown).toContain('> - <code>aws_db_instance.db[0]</code> (resource) could not be evaluated: Password (sensitive value) is not allowed.');
+      expect(markdown).not.toContain('check.ok');
+      expect(markdown).not.toContain('hunter2');
+    }
+    expect(view(doc([], { checks: [{ status: 'fail' }, 'nonsense'] })).plan.failedChecks).toEqual([{ address: 'a check', kind: 'check', status: 'fail', messages: [] }]);
+  });
+});
+
 describe('redaction', () => {
+  // The shape of a real Terraform 1.11 plan: a sensitive variable in a terraform_data's input is
+  // marked at before.input.pw, but its copy at before.output.pw is not marked at all.
+  const realShape = () => ({
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    variables: { pw: { value: 'new-secret-value-2' } },
+    planned_values: { outputs: { conn: { sensitive: true, value: 'token-out-8c1d' } }, root_module: {} },
+    resource_changes: [
+      rc('terraform_data.secret', ['update'], {
+        before: { id: 'd1', input: { pw: 'old-secret-value-1' }, output: { pw: 'old-secret-value-1' } },
+        after: { id: 'd1', input: { pw: 'new-secret-value-2' } },
+        after_unknown: { input: {}, output: true },
+        before_sensitive: { input: { pw: true }, output: {} },
+        after_sensitive: { input: { pw: true }, output: {} },
+      }),
+      rc('terraform_data.copy', ['update'], {
+        before: { input: 'postgres://app:state-only-secret-77@db:5432/app', note: 'token-out-8c1d' },
+        after: { input: 'postgres://app:state-only-secret-77@db:5432/app', note: 'plain' },
+        before_sensitive: {},
+        after_sensitive: {},
+      }),
+    ],
+    prior_state: {
+      format_version: '1.0',
+      values: {
+        root_module: {
+          child_modules: [
+            { resources: [{ address: 'module.m.terraform_data.s', values: { input: 'state-only-secret-77' }, sensitive_values: { input: true } }] },
+          ],
+        },
+      },
+    },
+    configuration: { root_module: { variables: { pw: { sensitive: true } } } },
+  });
+  const leaked = ['old-secret-value-1', 'new-secret-value-2', 'state-only-secret-77', 'token-out-8c1d'];
+
+  it('hides a value marked sensitive anywhere (masks, variables, outputs, prior state) wherever it appears unmarked, in JSON-rendered diffs', () => {
+    const v = view(JSON.stringify(realShape()));
+    const markdown = renderPlan(v, { limit: 65_536 }).markdown;
+    for (const secret of leaked) expect(markdown).not.toContain(secret);
+    expect(markdown).toMatch(/output\s+= \{"pw":"\(sensitive value\)"\} -> \(known after apply\)/);
+    // A string that holds a secret is hidden whole; the plain change next to it still shows.
+    expect(markdown).toMatch(/note\s+= \(sensitive value\) -> "plain"/);
+    expect(markdown).toContain('(1 unchanged attribute hidden)');
+  });
+
+  it('hides the same values in a text plan, including one only the prior state marks', () => {
+    const text = [
+      'Terraform will perform the following actions:',
+      '',
+      '  # terraform_data.copy will be updated in-place',
+      '  ~ resource "terraform_data" "copy" {',
+      '        input = "postgres://app:state-only-secret-77@db:5432/app"',
+      '      ~ note  = "token-out-8c1d" -> "plain"',
+      '    }',
+      '',
+      '  # terraform_data.secret will be updated in-place',
+      '  ~ resource "terraform_data" "secret" {',
+      '      ~ output = {',
+      '          - pw = "old-secret-value-1"',
+      '        } -> (known after apply)',
+      '    }',
+      '',
+      'Plan: 0 to add, 2 to change, 0 to destroy.',
+    ].join('\n');
+    const v = view(JSON.stringify(realShape()), text);
+    expect(v.text?.changes.size).toBe(2);
+    const markdown = renderPlan(v, { limit: 65_536 }).markdown;
+    for (const secret of leaked) expect(markdown).not.toContain(secret);
+    expect(markdown).toContain('pw = "(sensitive value)"');
+    expect(markdown).toContain('postgres://app:(sensitive value)@db:5432/app');
+  });
+
   it('replaces every leaf the masks mark, in resources, outputs and variables, before rendering', () => {
     const json = doc(
       [rc('db.main', ['update'], { before: { password: 'hunter2-old', nested: { token: 'tok-aaaa', plain: 'ok' } }, after: { password: 'hunter2-new', nested: { token: 'tok-bbbb', plain: 'ok' } }, before_sensitive: { password: true, nested: { token: true } }, after_sensitive: { password: true, nested: { token: true } } })],
