@@ -287,6 +287,18 @@ describe('run-migration bundle', () => {
     expect(since(mark).filter((r) => r.operation === 'RunTask')).toEqual([]);
   });
 
+  it('runs an explicit sh -c script as written: its operators and variables are the shell\'s', async () => {
+    const script = ['sh', '-c', 'alembic upgrade head; echo ${DATABASE_URL}'];
+    aws.scenarios.forCommand(script, { kind: 'exit', exitCode: 0, afterMs: 1000, logLines: ['postgresql://db/connect2'] });
+    const mark = aws.requests.length;
+    const result = await run({ command: 'sh -c "alembic upgrade head; echo $DATABASE_URL"' });
+
+    expect(result.errors).toEqual([]);
+    expect(result.outputs['exit-code']).toBe('0');
+    expect(runTaskRequest(mark).overrides.containerOverrides).toEqual([{ name: CONTAINER, command: script }]);
+    expect(result.log).toContain('| postgresql://db/connect2');
+  });
+
   it('fails before any AWS call on a malformed command, suggesting a JSON array', async () => {
     const mark = aws.requests.length;
     const result = await run({ command: 'alembic upgrade head && alembic current' });
