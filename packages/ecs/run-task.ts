@@ -121,6 +121,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
       timeoutMs: options.timeoutMs,
       signal,
       missingGraceMs: options.missingGraceMs ?? 30_000,
+      container: containerName,
       onStatus: (task, previous) => {
         lastProgressAt = clock.now();
         log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)}: ${previous ? `${previous} -> ` : ''}${task.lastStatus}`);
@@ -149,6 +150,18 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     }
     await drain(false);
     return result(last, { outcome: timedOut ? 'timed-out' : 'cancelled', stopRequest: why });
+  }
+
+  if (stopped.lastStatus !== 'STOPPED') {
+    // The named container is not essential: it exited and the task runs on. Its exit code is the
+    // outcome; the rest of the task (the app it was started next to) is stopped, not waited for.
+    const exited = classifyStoppedTask(stopped, containerName);
+    const why = `container ${containerName} exited with code ${exited.exitCode}; the rest of the task is stopped`;
+    log.progress(watch.elapsedMs(), `Container ${containerName} of task ${taskId(taskArn)} exited with code ${exited.exitCode} while the task is still ${stopped.lastStatus} (it is not essential).`);
+    const last = await stopAndWait(deps, plan.cluster, taskArn, why, stopWaitMs, options.intervalMs);
+    await drain(true);
+    const final = last ?? stopped;
+    return result(final, { outcome: exited.outcome, exitCode: exited.exitCode, containerReason: exited.containerReason, stopCode: final.stopCode, stoppedReason: final.stoppedReason, stopRequest: why });
   }
 
   const classified = classifyStoppedTask(stopped, containerName);

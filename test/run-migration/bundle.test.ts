@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type RunActionOptions } from '../harness/run-action';
-import { CLUSTER, CONTAINER, SECURITY_GROUPS, SERVICE, SUBNETS, startWorld, taskDefinition, type Simulator } from './world';
+import { CLUSTER, CONTAINER, MIGRATOR, SECURITY_GROUPS, SERVICE, SUBNETS, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = 'alembic upgrade head';
 
@@ -285,6 +285,21 @@ describe('run-migration bundle', () => {
     expect(result.errors[0]).toContain(`Input 'container' is empty`);
     expect(result.errors[0]).toContain(`'xray-daemon', 'connect2-api'`);
     expect(since(mark).filter((r) => r.operation === 'RunTask')).toEqual([]);
+  });
+
+  it('reports the exit code of a non-essential container as soon as it exits, and stops the app left running', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-migrator', image, { migrator: true }));
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 3, afterMs: 1500, logLines: ['FAILED: Multiple head revisions are present'] });
+    const result = await run({ 'task-definition': 'connect2-api-dev-migrator', container: MIGRATOR, 'timeout-minutes': '1' });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['exit-code']).toBe('3');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^The command exited with code 3 in container migrate of task \w+: FAILED: Multiple head revisions are present/);
+    expect(result.errors[0]).not.toMatch(/timed out/);
+    // Seconds, not the one-minute timeout.
+    expect(Number(result.outputs['duration-seconds'])).toBeLessThan(20);
+    expect(task(result.outputs['task-arn']).lastStatus).toBe('STOPPED');
   });
 
   it('runs an explicit sh -c script as written: its operators and variables are the shell\'s', async () => {

@@ -7,7 +7,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { VirtualClock } from '../../packages/action-kit';
 import { CancelledError } from '../../packages/action-kit';
 import { planRunTask, runTask, resultError, startTask, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
-import { CLUSTER, CONTAINER, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
+import { CLUSTER, CONTAINER, MIGRATOR, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = ['alembic', 'upgrade', 'head'];
 
@@ -81,6 +81,37 @@ describe('runTask on a virtual clock', () => {
     const error = resultError(result)!;
     expect(error.message).toContain('exited with code 3 in container connect2-api');
     expect(error.details).toContain('| boom');
+  });
+
+  it('stops waiting when a non-essential named container exits while the app keeps running, stops the task, reports its exit code', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-migrator', image, { migrator: true }));
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 3, afterMs: 30_000, logLines: ['alembic.util.exc.CommandError: Can\'t locate revision'] });
+    const started = clock.now();
+    const result = await run(await plan({ taskDefinition: 'connect2-api-dev-migrator', container: MIGRATOR }), { timeoutMs: 20 * 60_000 });
+
+    expect(result.outcome).toBe('failed');
+    expect(result.exitCode).toBe(3);
+    expect(result.container).toBe(MIGRATOR);
+    // Within a poll of the exit (RunTask -> RUNNING takes a few seconds), not at the 20-minute deadline.
+    expect(clock.now() - started).toBeLessThan(60_000);
+    expect(aws.calls('StopTask')).toHaveLength(1);
+    expect((aws.calls('StopTask')[0].body as any).reason).toBe(`container ${MIGRATOR} exited with code 3; the rest of the task is stopped`);
+    expect(result.task?.lastStatus).toBe('STOPPED');
+    // The app container was stopped by us (143); the migration's own code is the one reported.
+    expect(result.task?.containers?.find((c) => c.name === CONTAINER)?.exitCode).toBe(143);
+    const error = resultError(result)!;
+    expect(error.message).toMatch(/^The command exited with code 3 in container migrate of task \w+: alembic\.util\.exc\.CommandError/);
+    expect(lines).toEqual(["alembic.util.exc.CommandError: Can't locate revision"]);
+  });
+
+  it('reports success when a non-essential named container exits 0 while the app keeps running', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-migrator', image, { migrator: true }));
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 10_000 });
+    const result = await run(await plan({ taskDefinition: 'connect2-api-dev-migrator', container: MIGRATOR }), { timeoutMs: 20 * 60_000 });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.exitCode).toBe(0);
+    expect(aws.calls('StopTask')).toHaveLength(1);
+    expect(result.task?.lastStatus).toBe('STOPPED');
   });
 
   it('stops the task at the deadline, waits for STOPPED and reports timed-out', async () => {
