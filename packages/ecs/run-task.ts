@@ -89,7 +89,10 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     const before = clock.now();
     await tail.drain({ clock, waitForStreamMs: containerRan ? (options.streamWaitMs ?? 10_000) : 0, intervalMs: 1000 });
     log.info(`Drained the log stream in ${clock.now() - before} ms (${tail.lineCount} line(s) in all).`);
+    if (tail.groupMissing && target) log.warning(missingGroupWarning(target, containerName));
   };
+  // No link to a group that does not exist.
+  const logsTarget = () => (tail?.groupMissing ? undefined : target);
   const result = (task: Task | undefined, extra: Partial<RunTaskResult>): RunTaskResult => ({
     outcome: 'never-ran',
     taskArn,
@@ -98,7 +101,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     ...(task?.lastStatus === 'STOPPED' ? classifyStoppedTask(task, containerName) : describeRunning(task, containerName)),
     ...extra,
     durationMs: watch.elapsedMs(),
-    logs: target,
+    logs: logsTarget(),
     lastLines: tail?.lastLines ?? [],
   });
 
@@ -203,6 +206,14 @@ async function stopAndWait(deps: RunTaskDeps, cluster: string, taskArn: string, 
     deps.log.warning(`ECS was asked to stop task ${taskArn}, but whether it stopped is unknown: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
+}
+
+function missingGroupWarning(target: LogStreamTarget, container: string): string {
+  return (
+    `Log group '${target.group}' does not exist in ${target.region}, so the output of container ${container} is not kept (and ECS cannot start a task that logs to it). ` +
+    `Create the group (aws logs create-log-group --log-group-name ${target.group} --region ${target.region}, or an aws_cloudwatch_log_group in Terraform), ` +
+    `or set "awslogs-create-group": "true" in the container's logConfiguration options (the execution role then needs logs:CreateLogGroup).`
+  );
 }
 
 function describeRunning(task: Task | undefined, containerName: string): Partial<RunTaskResult> {

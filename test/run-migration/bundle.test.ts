@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type RunActionOptions } from '../harness/run-action';
-import { CLUSTER, CONTAINER, MIGRATOR, SECURITY_GROUPS, SERVICE, SUBNETS, startWorld, taskDefinition, type Simulator } from './world';
+import { CLUSTER, CONTAINER, LOG_GROUP, MIGRATOR, SECURITY_GROUPS, SERVICE, SUBNETS, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = 'alembic upgrade head';
 
@@ -417,6 +417,29 @@ describe('run-migration bundle, fast tasks', () => {
     expect(body.launchType).toBe('FARGATE');
     expect(body.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: SUBNETS } });
     expect(fast.requests.slice(mark).map((r) => r.operation)).not.toContain('DescribeServices');
+  });
+});
+
+describe('run-migration with a log group that does not exist', () => {
+  let strict: Simulator;
+  beforeAll(async () => {
+    ({ aws: strict } = await startWorld({ requireLogGroups: true }));
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  it('warns naming the group and the fix, and sets no logs-url', async () => {
+    const result = await runAction('run-migration', { inputs: { cluster: CLUSTER, service: SERVICE, 'poll-interval-seconds': '1' }, env: { ...strict.env } });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/failed to start: ResourceInitializationError: .*The specified log group does not exist/);
+    expect(result.errors[0]).not.toContain('console.aws.amazon.com/cloudwatch');
+    const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^Log group '${LOG_GROUP}' does not exist in us-west-2.*awslogs-create-group`)));
+    expect(result.outputs['logs-url']).toBeUndefined();
+    expect(result.summary).not.toContain('console.aws.amazon.com/cloudwatch');
   });
 });
 

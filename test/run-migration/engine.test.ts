@@ -7,7 +7,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { VirtualClock } from '../../packages/action-kit';
 import { CancelledError } from '../../packages/action-kit';
 import { planRunTask, runTask, resultError, startTask, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
-import { CLUSTER, CONTAINER, MIGRATOR, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
+import { CLUSTER, CONTAINER, LOG_GROUP, MIGRATOR, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = ['alembic', 'upgrade', 'head'];
 
@@ -212,6 +212,29 @@ describe('runTask on a virtual clock', () => {
     expect(aws.calls('GetLogEvents')).toEqual([]);
     expect(lines).toEqual([]);
     expect(result.logs?.url).toMatch(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/cloudwatch\/home/);
+  });
+
+  it('names a log group that does not exist and the fix, and gives no link to it', async () => {
+    await aws.close();
+    ({ aws, image } = await startWorld({ clock, requireLogGroups: true }));
+    const result = await run(await plan());
+
+    expect(result.outcome).toBe('failed-to-start');
+    expect(result.logs).toBeUndefined();
+    const warnings = messages.filter((m) => m.startsWith('warning:') && m.includes(LOG_GROUP));
+    expect(warnings).toEqual([
+      `warning: Log group '${LOG_GROUP}' does not exist in us-west-2, so the output of container connect2-api is not kept (and ECS cannot start a task that logs to it). Create the group (aws logs create-log-group --log-group-name ${LOG_GROUP} --region us-west-2, or an aws_cloudwatch_log_group in Terraform), or set "awslogs-create-group": "true" in the container's logConfiguration options (the execution role then needs logs:CreateLogGroup).`,
+    ]);
+    const error = resultError(result)!;
+    expect(error.message).toMatch(/failed to start: ResourceInitializationError: .*The specified log group does not exist/);
+    expect(error.details.join('\n')).not.toContain('console.aws.amazon.com/cloudwatch');
+  });
+
+  it('keeps the link when the log group exists (it is created with the task when it runs)', async () => {
+    const result = await run(await plan());
+    expect(result.outcome).toBe('succeeded');
+    expect(result.logs?.url).toMatch(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/cloudwatch\/home/);
+    expect(messages.filter((m) => m.includes('does not exist'))).toEqual([]);
   });
 
   it('says why logs cannot be followed without an awslogs stream prefix', async () => {
