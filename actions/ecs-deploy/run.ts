@@ -27,7 +27,8 @@ export async function deploy(context: ActionContext): Promise<void> {
   const cluster = inputs.required(Input.Cluster);
   const service = inputs.required(Input.Service);
   const image = inputs.optional(Input.Image);
-  if (image) parseImage(image, Input.Image);
+  // Checked against the registry grammar before any AWS call; reported like every other failure.
+  if (image) await failOnError(service, clock, () => parseImage(image, Input.Image));
   const container = inputs.optional(Input.Container);
   const templatePath = inputs.optional(Input.TaskDefinition);
   const resolveDigest = inputs.boolean(Input.ResolveDigest, true);
@@ -104,6 +105,17 @@ export async function deploy(context: ActionContext): Promise<void> {
 
   if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
     throw new ActionError(`ECS deploy of ${shortArn(result.taskDefinitionArn)} to ${service} ${result.status}: ${result.reason}.`, { details: failureDetails(result) });
+  }
+}
+
+/** Runs `check`; when it throws, sets status `failed`, writes the summary and rethrows. */
+async function failOnError<T>(service: string, clock: { elapsedSeconds(): number }, check: () => T): Promise<T> {
+  try {
+    return check();
+  } catch (error) {
+    setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
+    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}\n`);
+    throw error;
   }
 }
 

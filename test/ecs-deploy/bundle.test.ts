@@ -121,6 +121,7 @@ describe('ecs-deploy bundle', () => {
   });
 
   it.each([
+    ['an image reference the registry grammar rejects', () => ({ image: 'ghcr.io/Acme/App:1' }), /^Input 'image' is 'ghcr\.io\/Acme\/App:1': repository 'Acme\/App' must be lowercase; use 'ghcr\.io\/acme\/app:1'\.$/],
     ['a missing image tag', (w: { repositoryUri: string }) => ({ image: `${w.repositoryUri}:nope` }), /^Input 'image' .*has no image with tag 'nope'/],
     ['an unknown container', (w: { repositoryUri: string }) => ({ image: `${w.repositoryUri}:abc123`, container: 'web' }), /^Input 'container' is 'web', which is not a container/],
     ['a missing service', (w: { repositoryUri: string }) => ({ image: `${w.repositoryUri}:abc123`, service: 'ghost' }), /^Input 'service' is 'ghost', which does not exist/],
