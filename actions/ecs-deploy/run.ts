@@ -16,6 +16,7 @@ import {
   shortArn,
   type DeployResult,
   type EcsContext,
+  type RolloutStarted,
 } from '../../packages/ecs';
 import { Input, Output, State } from './names';
 
@@ -54,6 +55,7 @@ export async function deploy(context: ActionContext): Promise<void> {
   core.info(`Deploying ${image ?? 'the current image'} to ${service} in ${cluster} (${region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 
   let result: DeployResult;
+  let rollout: RolloutStarted | undefined;
   try {
     result = await deployService(ctx, {
       cluster,
@@ -70,6 +72,7 @@ export async function deploy(context: ActionContext): Promise<void> {
       timeoutMs,
       signal: context.signal,
       onRolloutStarted: (started) => {
+        rollout = started;
         // For the post step: what to roll back if this process is killed before it finishes.
         core.saveState(State.Cluster, started.cluster);
         core.saveState(State.Service, started.service);
@@ -81,8 +84,24 @@ export async function deploy(context: ActionContext): Promise<void> {
       },
     });
   } catch (error) {
-    setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
-    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}\n`);
+    // Failed after UpdateService (e.g. credentials expired mid-wait): the rollout is under way, so the
+    // revisions and the deployment are still outputs, for a later step to roll back or watch.
+    setOutputs({
+      ...(rollout
+        ? {
+            [Output.TaskDefinitionArn]: rollout.taskDefinitionArn,
+            [Output.PreviousTaskDefinitionArn]: rollout.previousTaskDefinitionArn,
+            [Output.Image]: rollout.image,
+            [Output.DeploymentId]: rollout.deploymentId ?? '',
+          }
+        : {}),
+      [Output.Status]: 'failed',
+      [Output.DurationSeconds]: clock.elapsedSeconds(),
+    });
+    const started = rollout
+      ? `\n\nThe rollout had started: ${shortArn(rollout.previousTaskDefinitionArn)} -> ${shortArn(rollout.taskDefinitionArn)}, deployment \`${rollout.deploymentId ?? 'unknown'}\`; it was not rolled back. Outputs \`previous-task-definition-arn\` and \`deployment-id\` are set for a rollback step.`
+      : '';
+    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}${started}\n`);
     throw error;
   } finally {
     core.saveState(State.Finished, 'true');
