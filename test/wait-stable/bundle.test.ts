@@ -125,6 +125,38 @@ describe('wait-stable bundle', () => {
     expect(fixed.outputs.status).toBe('stable');
   });
 
+  it('several services, one fails: each is reported as it is, and the failure is named once', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    const ecs = sim.clients().ecs;
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1, reason: 'ImportError: no module named app.settings' } });
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 120_000 } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    const slow = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:slow`));
+    for (const name of ['connect2-worker-dev', 'connect2-scheduler-dev']) {
+      sim.seed.service({ cluster: world.cluster, serviceName: name, taskDefinition: world.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration });
+    }
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: 'connect2-worker-dev', taskDefinition: slow }));
+    const result = await runAction('wait-stable', {
+      inputs: { cluster: world.cluster, services: `${world.service}, connect2-worker-dev, connect2-scheduler-dev`, 'poll-interval-seconds': '1', 'timeout-minutes': '2' },
+      env: { ...sim.env },
+    });
+    expect(result.exitCode).not.toBe(0);
+    const services = JSON.parse(result.outputs.services);
+    expect(services).toEqual([
+      expect.objectContaining({ name: world.service, status: expect.stringMatching(/^(failed|rolled-back)$/) }),
+      expect.objectContaining({ name: 'connect2-worker-dev', status: 'in-progress', taskDefinition: slow, running: expect.any(Number), desired: 2, deploymentId: expect.stringMatching(/^ecs-svc\//) }),
+      expect.objectContaining({ name: 'connect2-scheduler-dev', status: 'stable', taskDefinition: world.taskDefinitionArn, running: 2, desired: 2 }),
+    ]);
+    expect(result.errors).toHaveLength(1);
+    const failure = services[0].reason as string;
+    // The reason once, not once per service.
+    expect(result.errors[0].split(failure).length - 1).toBe(1);
+    expect(result.errors[0]).toMatch(/connect2-worker-dev was still rolling out/);
+    expect(result.errors[0]).not.toMatch(/connect2-scheduler-dev/);
+  });
+
   it('a service that does not exist is an input error', async () => {
     sim = await startAwsSimulator();
     const world = seedConnect2(sim);
