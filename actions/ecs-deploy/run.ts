@@ -16,6 +16,7 @@ import {
   shortArn,
   type DeployResult,
   type EcsContext,
+  type RolloutStarted,
 } from '../../packages/ecs';
 import { Input, Output, State } from './names';
 
@@ -27,7 +28,8 @@ export async function deploy(context: ActionContext): Promise<void> {
   const cluster = inputs.required(Input.Cluster);
   const service = inputs.required(Input.Service);
   const image = inputs.optional(Input.Image);
-  if (image) parseImage(image, Input.Image);
+  // Checked against the registry grammar before any AWS call; reported like every other failure.
+  if (image) await failOnError(service, clock, () => parseImage(image, Input.Image));
   const container = inputs.optional(Input.Container);
   const templatePath = inputs.optional(Input.TaskDefinition);
   const resolveDigest = inputs.boolean(Input.ResolveDigest, true);
@@ -53,6 +55,7 @@ export async function deploy(context: ActionContext): Promise<void> {
   core.info(`Deploying ${image ?? 'the current image'} to ${service} in ${cluster} (${region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 
   let result: DeployResult;
+  let rollout: RolloutStarted | undefined;
   try {
     result = await deployService(ctx, {
       cluster,
@@ -69,6 +72,7 @@ export async function deploy(context: ActionContext): Promise<void> {
       timeoutMs,
       signal: context.signal,
       onRolloutStarted: (started) => {
+        rollout = started;
         // For the post step: what to roll back if this process is killed before it finishes.
         core.saveState(State.Cluster, started.cluster);
         core.saveState(State.Service, started.service);
@@ -80,8 +84,24 @@ export async function deploy(context: ActionContext): Promise<void> {
       },
     });
   } catch (error) {
-    setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
-    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}\n`);
+    // Failed after UpdateService (e.g. credentials expired mid-wait): the rollout is under way, so the
+    // revisions and the deployment are still outputs, for a later step to roll back or watch.
+    setOutputs({
+      ...(rollout
+        ? {
+            [Output.TaskDefinitionArn]: rollout.taskDefinitionArn,
+            [Output.PreviousTaskDefinitionArn]: rollout.previousTaskDefinitionArn,
+            [Output.Image]: rollout.image,
+            [Output.DeploymentId]: rollout.deploymentId ?? '',
+          }
+        : {}),
+      [Output.Status]: 'failed',
+      [Output.DurationSeconds]: clock.elapsedSeconds(),
+    });
+    const started = rollout
+      ? `\n\nThe rollout had started: ${shortArn(rollout.previousTaskDefinitionArn)} -> ${shortArn(rollout.taskDefinitionArn)}, deployment \`${rollout.deploymentId ?? 'unknown'}\`; it was not rolled back. Outputs \`previous-task-definition-arn\` and \`deployment-id\` are set for a rollback step.`
+      : '';
+    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}${started}\n`);
     throw error;
   } finally {
     core.saveState(State.Finished, 'true');
@@ -104,6 +124,17 @@ export async function deploy(context: ActionContext): Promise<void> {
 
   if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
     throw new ActionError(`ECS deploy of ${shortArn(result.taskDefinitionArn)} to ${service} ${result.status}: ${result.reason}.`, { details: failureDetails(result) });
+  }
+}
+
+/** Runs `check`; when it throws, sets status `failed`, writes the summary and rethrows. */
+async function failOnError<T>(service: string, clock: { elapsedSeconds(): number }, check: () => T): Promise<T> {
+  try {
+    return check();
+  } catch (error) {
+    setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
+    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}\n`);
+    throw error;
   }
 }
 

@@ -65,9 +65,12 @@ export async function waitStable(context: ActionContext): Promise<void> {
   await writeSummary(renderWaitSummary(`ECS wait ${services.join(', ')}`, { ...result, status }, healthLine));
   if (healthError) throw healthError;
   if (status !== 'stable') {
-    const bad = result.services.filter((s) => s.status !== 'stable');
+    // The services that failed, each with its reason once; those it interrupted only by name.
+    const bad = result.services.filter((s) => s.status !== 'stable' && s.status !== 'in-progress');
+    const interrupted = result.services.filter((s) => s.status === 'in-progress').map((s) => s.name);
+    const still = interrupted.length ? ` ${interrupted.join(', ')} ${interrupted.length > 1 ? 'were' : 'was'} still rolling out when the wait ended.` : '';
     const details = bad.flatMap((s) => summarizeStoppedTasks(s.stoppedTasks).map((line) => `  ${s.name}: ${line}`));
-    throw new ActionError(`ECS services not stable (${status}): ${bad.map((s) => `${s.name} ${s.status}: ${s.reason}`).join('; ')}.`, {
+    throw new ActionError(`ECS services not stable (${status}): ${bad.map((s) => `${s.name} ${s.status}: ${s.reason}`).join('; ')}.${still}`, {
       details: details.length ? ['Stopped tasks:', ...details] : [],
     });
   }

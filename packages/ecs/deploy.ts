@@ -64,6 +64,8 @@ export interface RolloutStarted {
   taskDefinitionArn: string;
   previousTaskDefinitionArn: string;
   deploymentId?: string;
+  /** The image the new revision runs. */
+  image?: string;
 }
 
 export interface DeployPlan {
@@ -249,6 +251,7 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
     taskDefinitionArn,
     previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
     deploymentId,
+    image: base.image,
   });
   const common = { taskDefinitionArn, registered, reusedTaskDefinition: reused, deploymentId };
 

@@ -20,7 +20,22 @@ export interface ImageReference {
 }
 
 const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * The distribution/reference grammar (what Docker, ECR and every registry accept), so a reference
+ * no registry can serve is refused before anything is registered:
+ *   path-component  [a-z0-9]+ ((?:[._]|__|-+) [a-z0-9]+)*   (lowercase only)
+ *   tag             [\w][\w.-]{0,127}
+ *   digest          algorithm:hex, checked for the algorithms registries use (sha256: 64, sha384: 96, sha512: 128 lowercase hex)
+ *   domain          host components [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])? joined by dots, or [IPv6], with an optional :port
+ */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-f0-9]+)$/;
+const DIGEST_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
+/** A repository name (without the registry) is at most 255 characters. */
+const NAME_MAX = 255;
 
 /** Parses `registry/repo:tag`, `registry/repo@sha256:...` or `repo[:tag]`; throws an InputError when malformed. */
 export function parseImage(raw: string, inputName = 'image'): ImageReference {
@@ -34,7 +49,10 @@ export function parseImage(raw: string, inputName = 'image'): ImageReference {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new InputError(inputName, `has digest '${digest}', which is not sha256:<64 hex>`, 'use repo@sha256:<64 hex digits> or repo:tag');
+    const match = DIGEST.exec(digest);
+    if (!match || DIGEST_LENGTH[match[1]] !== match[2].length) {
+      throw new InputError(inputName, `has digest '${digest}', which is not algorithm:hex (sha256:<64 lowercase hex digits>)`, 'use repo@sha256:<64 hex digits> or repo:tag');
+    }
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf('/');
@@ -42,7 +60,7 @@ export function parseImage(raw: string, inputName = 'image'): ImageReference {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new InputError(inputName, `has tag '${tag}', which is not a valid tag`, 'use letters, digits, _ . - (up to 128)');
+    if (!TAG.test(tag)) throw new InputError(inputName, `has tag '${tag}', which is not a valid tag`, 'use letters, digits, _ . - (up to 128)');
   }
   const firstSlash = rest.indexOf('/');
   const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
@@ -51,6 +69,7 @@ export function parseImage(raw: string, inputName = 'image'): ImageReference {
   const registry = hasRegistry ? first : '';
   const repository = hasRegistry ? rest.slice(firstSlash + 1) : rest;
   if (repository === '') throw new InputError(inputName, `is '${raw}', which names no repository`, 'use repo:tag or repo@sha256:<digest>');
+  checkGrammar(text, registry, repository, inputName);
   const match = ECR_REGISTRY.exec(registry);
   return {
     raw: text,
@@ -60,6 +79,31 @@ export function parseImage(raw: string, inputName = 'image'): ImageReference {
     digest,
     ecr: match ? { accountId: match[1], region: match[2] } : undefined,
   };
+}
+
+/** Registry host and repository path against the grammar; the tag and digest are checked by the caller. */
+function checkGrammar(text: string, registry: string, repository: string, inputName: string): void {
+  if (registry && !DOMAIN.test(registry)) {
+    throw new InputError(inputName, `is '${text}': registry '${registry}' is not a valid host`, 'use host[:port]/repository, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/connect2-api-dev:abc123');
+  }
+  if (repository.length > NAME_MAX) {
+    throw new InputError(inputName, `is '${text}': repository '${repository.slice(0, 40)}...' is ${repository.length} characters long`, `use at most ${NAME_MAX}`);
+  }
+  const components = repository.split('/');
+  if (components.some((c) => c === '')) {
+    throw new InputError(inputName, `is '${text}': repository '${repository}' has an empty path component`, 'separate path components with one /');
+  }
+  const bad = components.find((c) => !PATH_COMPONENT.test(c));
+  if (bad === undefined) return;
+  if (components.every((c) => PATH_COMPONENT.test(c.toLowerCase()))) {
+    const lower = registry ? `${registry}/${repository.toLowerCase()}` : repository.toLowerCase();
+    throw new InputError(inputName, `is '${text}': repository '${repository}' must be lowercase`, `use '${lower}${text.slice((registry ? registry.length + 1 : 0) + repository.length)}'`);
+  }
+  throw new InputError(
+    inputName,
+    `is '${text}': repository '${repository}' has a path component '${bad}' that is not lowercase letters and digits separated by '.', '_', '__' or '-'`,
+    'fix the repository name (registries refuse it)',
+  );
 }
 
 export function formatImage(ref: Pick<ImageReference, 'registry' | 'repository' | 'tag' | 'digest'>): string {

@@ -43,6 +43,7 @@ export class LogTail {
   private token: string | undefined;
   private disabled = false;
   private streamSeen = false;
+  private missingGroup = false;
   private readonly kept: string[] = [];
   private readonly warned = new Set<string>();
   private readonly keepLast: number;
@@ -58,6 +59,14 @@ export class LogTail {
   /** The last lines read, oldest first. */
   get lastLines(): string[] {
     return [...this.kept];
+  }
+
+  /**
+   * True when the last read found that the log group itself does not exist (CloudWatch's
+   * ResourceNotFoundException says "log group", not "log stream"): nothing will ever be written there.
+   */
+  get groupMissing(): boolean {
+    return this.missingGroup;
   }
 
   /** True once the stream has been found. */
@@ -104,7 +113,10 @@ export class LogTail {
           ),
         );
       } catch (error) {
-        if (error instanceof AwsCallError && awsErrorCode(error.cause) === 'ResourceNotFoundException') return false;
+        if (error instanceof AwsCallError && awsErrorCode(error.cause) === 'ResourceNotFoundException') {
+          this.missingGroup = /log group/i.test(error.cause instanceof Error ? error.cause.message : '');
+          return false;
+        }
         if (error instanceof AwsCallError && error.fatal) {
           this.disabled = true;
           this.options.onWarning(`${error.message} The task's logs are not streamed; its outcome is still reported.`);
@@ -115,6 +127,7 @@ export class LogTail {
         return false;
       }
       this.streamSeen = true;
+      this.missingGroup = false;
       for (const event of response.events ?? []) this.emit(event.message ?? '');
       const previous = this.token;
       this.token = response.nextForwardToken ?? previous;

@@ -5,7 +5,9 @@
  * - Right after RunTask, DescribeTasks may not know the task yet (eventual consistency): MISSING is
  *   tolerated for a grace period, then it is an error.
  * - Any status may be skipped between two polls: a task that fails to pull its image goes
- *   PENDING -> STOPPED, a quick command PROVISIONING -> STOPPED. Only STOPPED ends the loop.
+ *   PENDING -> STOPPED, a quick command PROVISIONING -> STOPPED. STOPPED ends the loop, and so does
+ *   the named `container` stopping with an exit code: a non-essential container that exits leaves
+ *   the task RUNNING (its essential containers go on), and the caller stops the rest.
  * - Errors (AccessDenied, expired credentials) propagate at once; the deadline is a PollTimeoutError
  *   and cancellation the signal's reason, so the caller can stop the task.
  */
@@ -23,6 +25,8 @@ export interface WatchTaskOptions {
   intervalMs: number;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The container whose exit ends the watch even when the task goes on running (it is not essential). */
+  container?: string;
   /** How long DescribeTasks may report the task MISSING before that is an error. */
   missingGraceMs: number;
   /** Called when the task's lastStatus changes (the first time too). */
@@ -31,7 +35,7 @@ export interface WatchTaskOptions {
   onTick?(task: Task): Promise<void>;
 }
 
-/** Resolves with the STOPPED task. */
+/** Resolves with the STOPPED task, or the task as it was when the named container exited. */
 export async function watchTask(options: WatchTaskOptions): Promise<Task> {
   const { ecs, cluster, taskArn, clock } = options;
   const started = clock.now();
@@ -53,7 +57,14 @@ export async function watchTask(options: WatchTaskOptions): Promise<Task> {
       status = task.lastStatus;
     }
     if (task.lastStatus === 'STOPPED') return { done: true, value: task };
+    if (options.container !== undefined && containerExited(task, options.container)) return { done: true, value: task };
     await options.onTick?.(task);
     return { done: false };
   });
+}
+
+/** True when the task's `name` container has stopped with an exit code (the task itself may still run). */
+export function containerExited(task: Task, name: string): boolean {
+  const container = task.containers?.find((c) => c.name === name);
+  return container?.lastStatus === 'STOPPED' && container.exitCode !== undefined && container.exitCode !== null;
 }

@@ -89,7 +89,10 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     const before = clock.now();
     await tail.drain({ clock, waitForStreamMs: containerRan ? (options.streamWaitMs ?? 10_000) : 0, intervalMs: 1000 });
     log.info(`Drained the log stream in ${clock.now() - before} ms (${tail.lineCount} line(s) in all).`);
+    if (tail.groupMissing && target) log.warning(missingGroupWarning(target, containerName));
   };
+  // No link to a group that does not exist.
+  const logsTarget = () => (tail?.groupMissing ? undefined : target);
   const result = (task: Task | undefined, extra: Partial<RunTaskResult>): RunTaskResult => ({
     outcome: 'never-ran',
     taskArn,
@@ -98,7 +101,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     ...(task?.lastStatus === 'STOPPED' ? classifyStoppedTask(task, containerName) : describeRunning(task, containerName)),
     ...extra,
     durationMs: watch.elapsedMs(),
-    logs: target,
+    logs: logsTarget(),
     lastLines: tail?.lastLines ?? [],
   });
 
@@ -121,6 +124,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
       timeoutMs: options.timeoutMs,
       signal,
       missingGraceMs: options.missingGraceMs ?? 30_000,
+      container: containerName,
       onStatus: (task, previous) => {
         lastProgressAt = clock.now();
         log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)}: ${previous ? `${previous} -> ` : ''}${task.lastStatus}`);
@@ -149,6 +153,18 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     }
     await drain(false);
     return result(last, { outcome: timedOut ? 'timed-out' : 'cancelled', stopRequest: why });
+  }
+
+  if (stopped.lastStatus !== 'STOPPED') {
+    // The named container is not essential: it exited and the task runs on. Its exit code is the
+    // outcome; the rest of the task (the app it was started next to) is stopped, not waited for.
+    const exited = classifyStoppedTask(stopped, containerName);
+    const why = `container ${containerName} exited with code ${exited.exitCode}; the rest of the task is stopped`;
+    log.progress(watch.elapsedMs(), `Container ${containerName} of task ${taskId(taskArn)} exited with code ${exited.exitCode} while the task is still ${stopped.lastStatus} (it is not essential).`);
+    const last = await stopAndWait(deps, plan.cluster, taskArn, why, stopWaitMs, options.intervalMs);
+    await drain(true);
+    const final = last ?? stopped;
+    return result(final, { outcome: exited.outcome, exitCode: exited.exitCode, containerReason: exited.containerReason, stopCode: final.stopCode, stoppedReason: final.stoppedReason, stopRequest: why });
   }
 
   const classified = classifyStoppedTask(stopped, containerName);
@@ -190,6 +206,14 @@ async function stopAndWait(deps: RunTaskDeps, cluster: string, taskArn: string, 
     deps.log.warning(`ECS was asked to stop task ${taskArn}, but whether it stopped is unknown: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
+}
+
+function missingGroupWarning(target: LogStreamTarget, container: string): string {
+  return (
+    `Log group '${target.group}' does not exist in ${target.region}, so the output of container ${container} is not kept (and ECS cannot start a task that logs to it). ` +
+    `Create the group (aws logs create-log-group --log-group-name ${target.group} --region ${target.region}, or an aws_cloudwatch_log_group in Terraform), ` +
+    `or set "awslogs-create-group": "true" in the container's logConfiguration options (the execution role then needs logs:CreateLogGroup).`
+  );
 }
 
 function describeRunning(task: Task | undefined, containerName: string): Partial<RunTaskResult> {

@@ -19,6 +19,7 @@ const ICON: Record<string, string> = {
   'rolled-back': '↩️',
   'timed-out': '⏱️',
   stopped: '⏹️',
+  'in-progress': '⏳',
 };
 
 export function renderDeploySummary(title: string, result: DeployResult): string {

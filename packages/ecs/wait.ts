@@ -7,7 +7,7 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import { InputError } from '../action-kit/errors';
 import type { EcsContext } from './context';
-import { watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
+import { chooseDeployment, describeCounts, evaluateDeployment, watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
 import { checkServiceSupported, describeServices, validateCluster } from './service';
 import type { StoppedTask } from './stopped-tasks';
 import { Timeline } from './timeline';
@@ -26,8 +26,11 @@ export interface WaitOptions {
 
 export interface ServiceWaitResult {
   name: string;
-  /** `stopped`: another service's failure ended the wait before this one settled. */
-  status: WaitStatus | 'stopped';
+  /**
+   * `in-progress`: another service's failure ended the wait while this one was still rolling out
+   * (its counts and deployment are those of a last look at it); `stable` when it had settled by then.
+   */
+  status: WaitStatus | 'in-progress';
   reason: string;
   taskDefinition?: string;
   runningCount?: number;
@@ -82,13 +85,14 @@ export async function waitForServices(ctx: EcsContext, options: WaitOptions): Pr
           return fromWatch(name, watch);
         } catch (error) {
           if (stop.signal.aborted && stop.signal.reason instanceof StopOthers && !options.signal?.aborted) {
-            return { name, status: 'stopped', reason: `not settled when ${stop.signal.reason.message}`, stoppedTasks: [] };
+            return { name, status: 'in-progress', reason: '', stoppedTasks: [] };
           }
           if (!stop.signal.aborted) stop.abort(new StopOthers(`${name} failed`));
           throw error;
         }
       }),
     );
+    await lastLook(ctx, options, results.filter((r) => r.status === 'in-progress'));
     const statuses = results.map((r) => r.status);
     const status: WaitStatus = statuses.includes('failed')
       ? 'failed'
@@ -100,6 +104,43 @@ export async function waitForServices(ctx: EcsContext, options: WaitOptions): Pr
     return { status, services: results, timeline, elapsedMs: ctx.clock.now() - start };
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/**
+ * The services whose watch another service's failure ended: one more DescribeServices, so each is
+ * reported as it is (settled, or still rolling out with its counts), never as a copy of the failure.
+ * Best effort: when the call fails, the fields stay empty and the reason says the state is unknown.
+ */
+async function lastLook(ctx: EcsContext, options: WaitOptions, interrupted: ServiceWaitResult[]): Promise<void> {
+  if (interrupted.length === 0) return;
+  let described: Map<string, Service | undefined>;
+  try {
+    described = await describeServices(ctx.ecs, options.cluster, interrupted.map((r) => r.name));
+  } catch (error) {
+    for (const r of interrupted) r.reason = `state unknown when the wait ended (${error instanceof Error ? error.message : String(error)})`;
+    return;
+  }
+  for (const r of interrupted) {
+    const service = described.get(r.name);
+    const deployment = service ? chooseDeployment(service, options.taskDefinitionArn) : undefined;
+    if (!service || !deployment?.id) {
+      r.reason = 'not settled when the wait ended';
+      continue;
+    }
+    const verdict = evaluateDeployment(service, { deploymentId: deployment.id, taskDefinitionArn: options.taskDefinitionArn ?? deployment.taskDefinition });
+    Object.assign(r, {
+      taskDefinition: deployment.taskDefinition ?? service.taskDefinition,
+      runningCount: deployment.runningCount ?? service.runningCount,
+      desiredCount: deployment.desiredCount ?? service.desiredCount,
+      deploymentId: deployment.id,
+    });
+    if (verdict.state === 'completed') {
+      r.status = 'stable';
+      r.reason = verdict.reason;
+    } else {
+      r.reason = `still rolling out (${describeCounts(service, deployment.id)}) when the wait ended`;
+    }
   }
 }
 

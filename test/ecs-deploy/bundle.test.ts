@@ -121,6 +121,7 @@ describe('ecs-deploy bundle', () => {
   });
 
   it.each([
+    ['an image reference the registry grammar rejects', () => ({ image: 'ghcr.io/Acme/App:1' }), /^Input 'image' is 'ghcr\.io\/Acme\/App:1': repository 'Acme\/App' must be lowercase; use 'ghcr\.io\/acme\/app:1'\.$/],
     ['a missing image tag', (w: { repositoryUri: string }) => ({ image: `${w.repositoryUri}:nope` }), /^Input 'image' .*has no image with tag 'nope'/],
     ['an unknown container', (w: { repositoryUri: string }) => ({ image: `${w.repositoryUri}:abc123`, container: 'web' }), /^Input 'container' is 'web', which is not a container/],
     ['a missing service', (w: { repositoryUri: string }) => ({ image: `${w.repositoryUri}:abc123`, service: 'ghost' }), /^Input 'service' is 'ghost', which does not exist/],
@@ -146,6 +147,39 @@ describe('ecs-deploy bundle', () => {
     expect(result.errors[0]).not.toMatch(/timed out/i);
     expect(sim.calls('DescribeServices')).toHaveLength(1);
     expect(sim.mutatingCalls()).toEqual([]);
+  });
+
+  it('credentials expiring mid-wait still leave the outputs a rollback step needs', async () => {
+    const { sim, world, run } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 60_000 } });
+    let injected = false;
+    const result = await run(
+      { image: `${world.repositoryUri}:slow` },
+      {
+        onLine: (line) => {
+          // Right after UpdateService: every later call fails as with expired STS credentials.
+          if (!injected && /UpdateService: /.test(line)) {
+            injected = true;
+            sim.faults.inject({ kind: 'expired-token' });
+          }
+        },
+      },
+    );
+    expect(injected).toBe(true);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/ExpiredToken/);
+    const update = sim.calls('UpdateService');
+    expect(update).toHaveLength(1);
+    const deployed = sim.state.service(world.cluster, world.service).deployments?.find((d) => d.status === 'PRIMARY');
+    expect(result.outputs).toMatchObject({
+      status: 'failed',
+      'task-definition-arn': update[0].body.taskDefinition,
+      'previous-task-definition-arn': world.taskDefinitionArn,
+      'deployment-id': deployed?.id,
+    });
+    expect(result.outputs.image).toMatch(/@sha256:/);
+    expect(result.summary).toContain(world.taskDefinitionArn.split('/').pop()!);
   });
 
   it('still deploys with 30% of calls throttled', async () => {

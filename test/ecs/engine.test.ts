@@ -373,8 +373,16 @@ describe('waitForServices (engine, virtual clock)', () => {
     await ctx.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
     const result = await waitForServices(ctx, { cluster: world.cluster, services: ['worker', world.service], intervalMs: 5000, timeoutMs: 30 * 60_000 });
     expect(result.status).toBe('rolled-back');
-    expect(result.services.map((s) => s.status)).toEqual(['stopped', 'rolled-back']);
+    expect(result.services.map((s) => s.status)).toEqual(['in-progress', 'rolled-back']);
     expect(result.elapsedMs).toBeLessThan(5 * 60_000);
+    // The service the failure interrupted is reported as it really is: still rolling out, with its numbers.
+    const worker = result.services[0];
+    expect(worker).toMatchObject({ taskDefinition: slow, desiredCount: 2, deploymentId: expect.stringMatching(/^ecs-svc\//) });
+    expect(worker.runningCount).toEqual(expect.any(Number));
+    expect(worker.reason).toMatch(/^still rolling out .*when the wait ended$/);
+    // The failure is named by the service that failed, not repeated by the others.
+    const failure = result.services[1].reason;
+    expect(worker.reason).not.toContain(failure);
   });
 
   it('a wait shows the events of the deployment it follows, not the service history', async () => {

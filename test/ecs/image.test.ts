@@ -19,7 +19,27 @@ describe('parseImage', () => {
   });
 
   it('names the input for malformed references', () => {
-    expect(() => parseImage('repo@sha256:xyz')).toThrow(/^Input 'image' has digest 'sha256:xyz', which is not sha256:<64 hex>; use /);
+    expect(() => parseImage('repo@sha256:xyz')).toThrow(/^Input 'image' has digest 'sha256:xyz', which is not algorithm:hex \(sha256:<64 lowercase hex digits>\); use /);
     expect(() => parseImage('repo:bad tag')).toThrow(/^Input 'image' is 'repo:bad tag', not an image reference; use /);
+  });
+
+  it.each([
+    ['ghcr.io/Acme/App:1', /^Input 'image' is 'ghcr\.io\/Acme\/App:1': repository 'Acme\/App' must be lowercase; use 'ghcr\.io\/acme\/app:1'\.$/],
+    ['connect2_api_:v1', /repository 'connect2_api_' has a path component 'connect2_api_' that is not/],
+    ['ghcr.io/org//api:v1', /repository 'org\/\/api' has an empty path component/],
+    ['ghcr.io/org/api:-v1', /has tag '-v1', which is not a valid tag/],
+    [`ghcr.io/org/api:${'t'.repeat(129)}`, /which is not a valid tag/],
+    ['ghcr.io/org/api@md5:abc', /has digest 'md5:abc', which is not algorithm:hex/],
+    [`ghcr.io/org/api@sha256:${'B'.repeat(63)}`, /which is not algorithm:hex/],
+    ['-bad.example.com/api:v1', /registry '-bad\.example\.com' is not a valid host/],
+  ])('refuses %s as the registry grammar does', (image, message) => {
+    expect(() => parseImage(image)).toThrow(message);
+  });
+
+  it('accepts what the grammar allows', () => {
+    expect(parseImage('ghcr.io/org/my_app__x-y.z/api:v1.2_3-rc')).toMatchObject({ repository: 'org/my_app__x-y.z/api', tag: 'v1.2_3-rc' });
+    expect(parseImage(`registry.example.com:5000/api:${'t'.repeat(128)}`)).toMatchObject({ registry: 'registry.example.com:5000' });
+    expect(parseImage(`api:v1@${digest}`)).toMatchObject({ repository: 'api', tag: 'v1', digest });
+    expect(parseImage(`api@sha512:${'c'.repeat(128)}`)).toMatchObject({ digest: `sha512:${'c'.repeat(128)}` });
   });
 });

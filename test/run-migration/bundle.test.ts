@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type RunActionOptions } from '../harness/run-action';
-import { CLUSTER, CONTAINER, SECURITY_GROUPS, SERVICE, SUBNETS, startWorld, taskDefinition, type Simulator } from './world';
+import { CLUSTER, CONTAINER, LOG_GROUP, MIGRATOR, SECURITY_GROUPS, SERVICE, SUBNETS, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = 'alembic upgrade head';
 
@@ -287,6 +287,33 @@ describe('run-migration bundle', () => {
     expect(since(mark).filter((r) => r.operation === 'RunTask')).toEqual([]);
   });
 
+  it('reports the exit code of a non-essential container as soon as it exits, and stops the app left running', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-migrator', image, { migrator: true }));
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 3, afterMs: 1500, logLines: ['FAILED: Multiple head revisions are present'] });
+    const result = await run({ 'task-definition': 'connect2-api-dev-migrator', container: MIGRATOR, 'timeout-minutes': '1' });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['exit-code']).toBe('3');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^The command exited with code 3 in container migrate of task \w+: FAILED: Multiple head revisions are present/);
+    expect(result.errors[0]).not.toMatch(/timed out/);
+    // Seconds, not the one-minute timeout.
+    expect(Number(result.outputs['duration-seconds'])).toBeLessThan(20);
+    expect(task(result.outputs['task-arn']).lastStatus).toBe('STOPPED');
+  });
+
+  it('runs an explicit sh -c script as written: its operators and variables are the shell\'s', async () => {
+    const script = ['sh', '-c', 'alembic upgrade head; echo ${DATABASE_URL}'];
+    aws.scenarios.forCommand(script, { kind: 'exit', exitCode: 0, afterMs: 1000, logLines: ['postgresql://db/connect2'] });
+    const mark = aws.requests.length;
+    const result = await run({ command: 'sh -c "alembic upgrade head; echo $DATABASE_URL"' });
+
+    expect(result.errors).toEqual([]);
+    expect(result.outputs['exit-code']).toBe('0');
+    expect(runTaskRequest(mark).overrides.containerOverrides).toEqual([{ name: CONTAINER, command: script }]);
+    expect(result.log).toContain('| postgresql://db/connect2');
+  });
+
   it('fails before any AWS call on a malformed command, suggesting a JSON array', async () => {
     const mark = aws.requests.length;
     const result = await run({ command: 'alembic upgrade head && alembic current' });
@@ -390,6 +417,29 @@ describe('run-migration bundle, fast tasks', () => {
     expect(body.launchType).toBe('FARGATE');
     expect(body.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: SUBNETS } });
     expect(fast.requests.slice(mark).map((r) => r.operation)).not.toContain('DescribeServices');
+  });
+});
+
+describe('run-migration with a log group that does not exist', () => {
+  let strict: Simulator;
+  beforeAll(async () => {
+    ({ aws: strict } = await startWorld({ requireLogGroups: true }));
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  it('warns naming the group and the fix, and sets no logs-url', async () => {
+    const result = await runAction('run-migration', { inputs: { cluster: CLUSTER, service: SERVICE, 'poll-interval-seconds': '1' }, env: { ...strict.env } });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/failed to start: ResourceInitializationError: .*The specified log group does not exist/);
+    expect(result.errors[0]).not.toContain('console.aws.amazon.com/cloudwatch');
+    const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^Log group '${LOG_GROUP}' does not exist in us-west-2.*awslogs-create-group`)));
+    expect(result.outputs['logs-url']).toBeUndefined();
+    expect(result.summary).not.toContain('console.aws.amazon.com/cloudwatch');
   });
 });
 

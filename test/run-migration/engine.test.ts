@@ -7,7 +7,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { VirtualClock } from '../../packages/action-kit';
 import { CancelledError } from '../../packages/action-kit';
 import { planRunTask, runTask, resultError, startTask, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
-import { CLUSTER, CONTAINER, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
+import { CLUSTER, CONTAINER, LOG_GROUP, MIGRATOR, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = ['alembic', 'upgrade', 'head'];
 
@@ -81,6 +81,37 @@ describe('runTask on a virtual clock', () => {
     const error = resultError(result)!;
     expect(error.message).toContain('exited with code 3 in container connect2-api');
     expect(error.details).toContain('| boom');
+  });
+
+  it('stops waiting when a non-essential named container exits while the app keeps running, stops the task, reports its exit code', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-migrator', image, { migrator: true }));
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 3, afterMs: 30_000, logLines: ['alembic.util.exc.CommandError: Can\'t locate revision'] });
+    const started = clock.now();
+    const result = await run(await plan({ taskDefinition: 'connect2-api-dev-migrator', container: MIGRATOR }), { timeoutMs: 20 * 60_000 });
+
+    expect(result.outcome).toBe('failed');
+    expect(result.exitCode).toBe(3);
+    expect(result.container).toBe(MIGRATOR);
+    // Within a poll of the exit (RunTask -> RUNNING takes a few seconds), not at the 20-minute deadline.
+    expect(clock.now() - started).toBeLessThan(60_000);
+    expect(aws.calls('StopTask')).toHaveLength(1);
+    expect((aws.calls('StopTask')[0].body as any).reason).toBe(`container ${MIGRATOR} exited with code 3; the rest of the task is stopped`);
+    expect(result.task?.lastStatus).toBe('STOPPED');
+    // The app container was stopped by us (143); the migration's own code is the one reported.
+    expect(result.task?.containers?.find((c) => c.name === CONTAINER)?.exitCode).toBe(143);
+    const error = resultError(result)!;
+    expect(error.message).toMatch(/^The command exited with code 3 in container migrate of task \w+: alembic\.util\.exc\.CommandError/);
+    expect(lines).toEqual(["alembic.util.exc.CommandError: Can't locate revision"]);
+  });
+
+  it('reports success when a non-essential named container exits 0 while the app keeps running', async () => {
+    aws.seed.taskDefinition(taskDefinition('connect2-api-dev-migrator', image, { migrator: true }));
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 10_000 });
+    const result = await run(await plan({ taskDefinition: 'connect2-api-dev-migrator', container: MIGRATOR }), { timeoutMs: 20 * 60_000 });
+    expect(result.outcome).toBe('succeeded');
+    expect(result.exitCode).toBe(0);
+    expect(aws.calls('StopTask')).toHaveLength(1);
+    expect(result.task?.lastStatus).toBe('STOPPED');
   });
 
   it('stops the task at the deadline, waits for STOPPED and reports timed-out', async () => {
@@ -181,6 +212,29 @@ describe('runTask on a virtual clock', () => {
     expect(aws.calls('GetLogEvents')).toEqual([]);
     expect(lines).toEqual([]);
     expect(result.logs?.url).toMatch(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/cloudwatch\/home/);
+  });
+
+  it('names a log group that does not exist and the fix, and gives no link to it', async () => {
+    await aws.close();
+    ({ aws, image } = await startWorld({ clock, requireLogGroups: true }));
+    const result = await run(await plan());
+
+    expect(result.outcome).toBe('failed-to-start');
+    expect(result.logs).toBeUndefined();
+    const warnings = messages.filter((m) => m.startsWith('warning:') && m.includes(LOG_GROUP));
+    expect(warnings).toEqual([
+      `warning: Log group '${LOG_GROUP}' does not exist in us-west-2, so the output of container connect2-api is not kept (and ECS cannot start a task that logs to it). Create the group (aws logs create-log-group --log-group-name ${LOG_GROUP} --region us-west-2, or an aws_cloudwatch_log_group in Terraform), or set "awslogs-create-group": "true" in the container's logConfiguration options (the execution role then needs logs:CreateLogGroup).`,
+    ]);
+    const error = resultError(result)!;
+    expect(error.message).toMatch(/failed to start: ResourceInitializationError: .*The specified log group does not exist/);
+    expect(error.details.join('\n')).not.toContain('console.aws.amazon.com/cloudwatch');
+  });
+
+  it('keeps the link when the log group exists (it is created with the task when it runs)', async () => {
+    const result = await run(await plan());
+    expect(result.outcome).toBe('succeeded');
+    expect(result.logs?.url).toMatch(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/cloudwatch\/home/);
+    expect(messages.filter((m) => m.includes('does not exist'))).toEqual([]);
   });
 
   it('says why logs cannot be followed without an awslogs stream prefix', async () => {

@@ -24,6 +24,23 @@ describe('parseTaskCommand', () => {
     expect(() => parseTaskCommand(command)).toThrow(`Input 'command' uses shell syntax (${found}) but ECS runs the command without a shell; pass a JSON array, e.g. ${JSON.stringify(['sh', '-c', command])}.`);
   });
 
+  it('keeps shell syntax inside an explicit sh -c / bash -c script: the shell there is the user\'s', () => {
+    expect(parseTaskCommand('sh -c "alembic upgrade head; echo $DATABASE_URL"')).toEqual(['sh', '-c', 'alembic upgrade head; echo ${DATABASE_URL}']);
+    expect(parseTaskCommand(`bash -c 'alembic upgrade head && alembic current | tee out.txt'`)).toEqual(['bash', '-c', 'alembic upgrade head && alembic current | tee out.txt']);
+    expect(parseTaskCommand('/bin/sh -ec "alembic upgrade ${REVISION:-head} > /tmp/out; echo $(date)"')).toEqual(['/bin/sh', '-ec', 'alembic upgrade ${REVISION:-head} > /tmp/out; echo $(date)']);
+    expect(parseTaskCommand(`bash -c 'echo "$1"' migrate head`)).toEqual(['bash', '-c', 'echo "$1"', 'migrate', 'head']);
+  });
+
+  it.each([
+    ['sh -c "alembic upgrade head" && echo done', "operator '&&'"],
+    ['sh -c "alembic upgrade $1" $REVISION', "variable '$REVISION'"],
+    ['sh -c', "operator"],
+    ['sh alembic.sh; echo done', "operator ';'"],
+  ])('still refuses shell syntax outside the sh -c script: %s', (command, found) => {
+    expect(() => parseTaskCommand(command)).toThrow(/^Input 'command' (uses shell syntax|has no script after -c)/);
+    if (found !== 'operator') expect(() => parseTaskCommand(command)).toThrow(`(${found})`);
+  });
+
   it('refuses JSON that is not an array of strings', () => {
     expect(() => parseTaskCommand('["alembic", 1]')).toThrow(/^Input 'command' is not a non-empty JSON array of strings/);
     expect(() => parseTaskCommand('["alembic"')).toThrow(/^Input 'command' starts with '\[' but is not valid JSON/);

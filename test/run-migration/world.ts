@@ -36,8 +36,14 @@ export async function startWorld(options: SimulatorOptions = {}): Promise<{ aws:
   return { aws, image, family };
 }
 
-/** A Fargate task definition with the app container (awslogs) and, when asked, a sidecar listed first. */
-export function taskDefinition(family: string, image: string, options: { sidecar?: boolean; streamPrefix?: string | null } = {}) {
+/** The non-essential container of `taskDefinition(..., { migrator: true })`, the app staying essential. */
+export const MIGRATOR = 'migrate';
+
+/**
+ * A Fargate task definition with the app container (awslogs) and, when asked, a sidecar listed first,
+ * or a non-essential `migrate` container (awslogs too) next to the essential app, which keeps running.
+ */
+export function taskDefinition(family: string, image: string, options: { sidecar?: boolean; streamPrefix?: string | null; migrator?: boolean } = {}) {
   const app = {
     name: CONTAINER,
     image,
@@ -53,6 +59,7 @@ export function taskDefinition(family: string, image: string, options: { sidecar
     },
   };
   const sidecar = { name: 'xray-daemon', image: 'public.ecr.aws/xray/aws-xray-daemon:3', essential: false };
+  const migrator = { ...app, name: MIGRATOR, essential: false, command: ['alembic', 'upgrade', 'head'] };
   return {
     family,
     networkMode: 'awsvpc',
@@ -60,6 +67,6 @@ export function taskDefinition(family: string, image: string, options: { sidecar
     cpu: '256',
     memory: '512',
     executionRoleArn: 'arn:aws:iam::123456789012:role/connect2-api-execution',
-    containerDefinitions: options.sidecar ? [sidecar, app] : [app],
+    containerDefinitions: options.sidecar ? [sidecar, app] : options.migrator ? [app, migrator] : [app],
   };
 }

@@ -8,10 +8,14 @@ import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
 import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
 import { runAction } from '../harness/run-action';
+import { hasOpenssl, startSelfSignedServer, type SelfSignedServer } from './tls';
 
 let sim: AwsSimulator | undefined;
 let http: Server | undefined;
+let https: SelfSignedServer | undefined;
 afterEach(async () => {
+  await https?.close();
+  https = undefined;
   await sim?.close();
   sim = undefined;
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
@@ -70,6 +74,87 @@ describe('wait-stable bundle', () => {
     expect(result.errors[0]).toMatch(/rolled-back: rollout of connect2-api-dev:2 FAILED/);
     expect(result.errors[0]).toMatch(/EssentialContainerExited/);
     expect(sim.mutatingCalls()).toHaveLength(1);
+  });
+
+  it('keeps health-timeout-seconds hard when the health URL hangs', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    // Accepts the connection, never answers.
+    http = createServer(() => undefined);
+    await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/health`;
+    let healthFrom = 0;
+    let failedAt = 0;
+    const result = await runAction('wait-stable', {
+      inputs: { cluster: world.cluster, services: world.service, 'poll-interval-seconds': '2', 'health-url': url, 'health-timeout-seconds': '15' },
+      env: { ...sim.env },
+      onLine: (line) => {
+        if (!healthFrom && /COMPLETED|stable/.test(line)) healthFrom = Date.now();
+        if (!failedAt && line.startsWith('::error::')) failedAt = Date.now();
+      },
+    });
+    expect(result.outputs.status).toBe('failed');
+    expect(result.errors).toEqual([expect.stringMatching(/^Health check failed: .* did not answer 2xx within 15s \(last: TimeoutError/)]);
+    const healthSeconds = (failedAt - healthFrom) / 1000;
+    console.log(`health phase with health-timeout-seconds 15: ${healthSeconds.toFixed(1)} s`);
+    // Was 15 s + 7 s (the second request at 12 s kept its own 10 s timeout).
+    expect(healthSeconds).toBeGreaterThanOrEqual(14);
+    expect(healthSeconds).toBeLessThan(16.5);
+  });
+
+  it('fails at once on a self-signed health URL, naming the reason and NODE_EXTRA_CA_CERTS, which then fixes it', async (context) => {
+    if (!hasOpenssl()) return context.skip();
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    https = await startSelfSignedServer();
+    const inputs = { cluster: world.cluster, services: world.service, 'poll-interval-seconds': '1', 'health-url': https.url, 'health-timeout-seconds': '60' };
+    const started = Date.now();
+    const result = await runAction('wait-stable', { inputs, env: { ...sim.env } });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`self-signed health URL failed after ${seconds.toFixed(1)} s (health-timeout-seconds 60), ${https.connections()} connection(s)`);
+    expect(result.outputs.status).toBe('failed');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/presented a certificate Node does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate/);
+    expect(result.errors[0]).toMatch(/NODE_EXTRA_CA_CERTS/);
+    expect(https.connections()).toBe(1);
+    expect(seconds).toBeLessThan(15);
+
+    // The fix the message names: the certificate's CA in NODE_EXTRA_CA_CERTS.
+    const fixed = await runAction('wait-stable', { inputs, env: { ...sim.env, NODE_EXTRA_CA_CERTS: https.certFile } });
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.outputs.status).toBe('stable');
+  });
+
+  it('several services, one fails: each is reported as it is, and the failure is named once', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    const ecs = sim.clients().ecs;
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1, reason: 'ImportError: no module named app.settings' } });
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 120_000 } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    const slow = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:slow`));
+    for (const name of ['connect2-worker-dev', 'connect2-scheduler-dev']) {
+      sim.seed.service({ cluster: world.cluster, serviceName: name, taskDefinition: world.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration });
+    }
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: 'connect2-worker-dev', taskDefinition: slow }));
+    const result = await runAction('wait-stable', {
+      inputs: { cluster: world.cluster, services: `${world.service}, connect2-worker-dev, connect2-scheduler-dev`, 'poll-interval-seconds': '1', 'timeout-minutes': '2' },
+      env: { ...sim.env },
+    });
+    expect(result.exitCode).not.toBe(0);
+    const services = JSON.parse(result.outputs.services);
+    expect(services).toEqual([
+      expect.objectContaining({ name: world.service, status: expect.stringMatching(/^(failed|rolled-back)$/) }),
+      expect.objectContaining({ name: 'connect2-worker-dev', status: 'in-progress', taskDefinition: slow, running: expect.any(Number), desired: 2, deploymentId: expect.stringMatching(/^ecs-svc\//) }),
+      expect.objectContaining({ name: 'connect2-scheduler-dev', status: 'stable', taskDefinition: world.taskDefinitionArn, running: 2, desired: 2 }),
+    ]);
+    expect(result.errors).toHaveLength(1);
+    const failure = services[0].reason as string;
+    // The reason once, not once per service.
+    expect(result.errors[0].split(failure).length - 1).toBe(1);
+    expect(result.errors[0]).toMatch(/connect2-worker-dev was still rolling out/);
+    expect(result.errors[0]).not.toMatch(/connect2-scheduler-dev/);
   });
 
   it('a service that does not exist is an input error', async () => {

@@ -33,6 +33,8 @@ export interface AwsSimulatorOptions {
   timing?: Partial<EcsTiming>;
   /** Seed of ids and fractional fault rates (default 42). */
   seed?: number;
+  /** Tasks logging to an awslogs group that does not exist fail to start, as in ECS (default false). */
+  requireLogGroups?: boolean;
 }
 
 export interface AwsSimulator {
@@ -76,7 +78,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
   const ecr = new EcrModel(clock, region, accountId);
   const logs = new LogsModel(clock, region, accountId);
   const taskDefinitions = new TaskDefinitionRegistry(clock, region, accountId);
-  const ecs = new EcsModel({ clock, region, accountId, timing, ids, taskDefinitions, ecr, logs, scenarios });
+  const ecs = new EcsModel({ clock, region, accountId, timing, ids, taskDefinitions, ecr, logs, scenarios, requireLogGroups: options.requireLogGroups });
   const faults = new FaultInjector(clock, accountId, seed);
   const log = new RequestLog();
 

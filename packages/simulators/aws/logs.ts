@@ -38,6 +38,12 @@ export class LogsModel {
     if (!this.groups.has(name)) this.groups.set(name, { name, creationTime, streams: new Map() });
   }
 
+  /** True when the group exists now. */
+  hasGroup(name: string): boolean {
+    const group = this.groups.get(name);
+    return group !== undefined && group.creationTime <= this.clock.now();
+  }
+
   /** Creates a stream that appears at `creationTime` (a task reaching RUNNING). */
   createStream(group: string, stream: string, creationTime: number): void {
     this.seedGroup(group, creationTime);

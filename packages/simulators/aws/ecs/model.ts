@@ -37,6 +37,12 @@ export interface EcsModelDeps {
   ecr: EcrModel;
   logs: LogsModel;
   scenarios: ScenarioRegistry;
+  /**
+   * As ECS does: a task whose awslogs group does not exist (and without `awslogs-create-group: true`)
+   * fails to start with ResourceInitializationError. Off by default: groups are then created when a
+   * task first writes to them.
+   */
+  requireLogGroups?: boolean;
 }
 
 export interface SeedServiceInput extends Placement {
@@ -466,6 +472,9 @@ export class EcsModel {
     if (!scenario) scenario = imageScenario(main);
     // A one-off task of a long-running image still ends: it runs its command and exits 0.
     if (oneOff && (scenario?.kind === 'healthy' || scenario?.kind === 'slow-start')) scenario = undefined;
+    const missingGroup = this.deps.requireLogGroups ? this.missingLogGroup(td) : undefined;
+    // It fails to start like a pull failure, with the reason ECS gives for the log group.
+    if (missingGroup) scenario = { kind: 'pull-failure' };
 
     const task: Task = {
       id,
@@ -487,6 +496,10 @@ export class EcsModel {
       failed: false,
     };
     const lines = planTimeline(task, scenario, this.deps.timing, oneOff);
+    if (missingGroup) {
+      task.stoppedReason = `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1`;
+      for (const c of task.containers) c.reason = undefined;
+    }
     this.tasks.push(task);
     this.unsettled.add(task);
     if (task.deploymentId) {
@@ -507,6 +520,16 @@ export class EcsModel {
       platformVersion: placement.platformVersion,
       networkConfiguration: placement.networkConfiguration,
     };
+  }
+
+  /** The first awslogs group of a task definition that does not exist and would not be created. */
+  private missingLogGroup(td: Task['taskDefinition']): string | undefined {
+    for (const c of td.containerDefinitions) {
+      const options = c.logConfiguration?.logDriver === 'awslogs' ? c.logConfiguration.options : undefined;
+      const group = options?.['awslogs-group'];
+      if (group && options['awslogs-create-group'] !== 'true' && !this.deps.logs.hasGroup(group)) return group;
+    }
+    return undefined;
   }
 
   private logTargets(task: Task): { container: string; group: string; stream: string }[] {

@@ -18,6 +18,11 @@ export interface TaskContainer {
   /** Exit code when the task ends on its own (the scenario container); others exit 0 with it. */
   exitCode?: number;
   reason?: string;
+  /**
+   * When a non-essential container exits on its own while the task keeps running (its other,
+   * essential containers do not stop with it): it shows STOPPED with its exit code from then on.
+   */
+  exitedAt?: number;
 }
 
 export interface TaskPlacement {
@@ -119,6 +124,14 @@ export function planTimeline(task: Task, scenario: Scenario | undefined, timing:
     return spread(lines, runningAt, runningAt + timing.healthyAfterMs, task.mainContainer);
   }
   const exitAt = runningAt + exit.afterMs;
+  const main = task.containers.find((c) => c.name === task.mainContainer);
+  if (main && !main.essential && task.containers.some((c) => c.essential)) {
+    // As ECS does: a non-essential container that exits leaves the task RUNNING (the essential ones go on).
+    main.exitCode = exit.exitCode;
+    main.reason = exit.reason;
+    main.exitedAt = exitAt;
+    return spread(lines, runningAt, exitAt, task.mainContainer);
+  }
   // A task that exits before its health grace period ends is never counted healthy.
   if (exit.afterMs <= timing.healthyAfterMs) task.healthyAt = undefined;
   task.stoppingAt = exitAt;
@@ -158,6 +171,9 @@ export function requestStop(task: Task, at: number, stopCode: StopCode, reason: 
   if (task.healthyAt !== undefined && task.healthyAt > at) task.healthyAt = undefined;
   if (!wasRunning) task.runningAt = undefined;
   for (const c of task.containers) {
+    // A container that already exited keeps its own exit code.
+    if (c.exitedAt !== undefined && c.exitedAt <= at) continue;
+    c.exitedAt = undefined;
     c.exitCode = wasRunning ? 143 : undefined;
     c.reason = undefined;
   }
@@ -211,21 +227,24 @@ export function describeTask(task: Task, now: number, region: string) {
     stoppedReason: stopping ? task.stoppedReason : undefined,
     healthStatus: 'UNKNOWN',
     overrides: { containerOverrides: task.overrides.containerOverrides ?? [], inferenceAcceleratorOverrides: [] },
-    containers: task.containers.map((c) => ({
-      containerArn: `arn:aws:ecs:${region}:${task.clusterArn.split(':')[4]}:container/${task.clusterName}/${task.id}/${c.runtimeId.slice(0, 36)}`,
-      taskArn: task.arn,
-      name: c.name,
-      image: c.image,
-      imageDigest: ran ? c.imageDigest : undefined,
-      runtimeId: ran ? `${task.id}-${c.runtimeId.slice(0, 10)}` : undefined,
-      lastStatus: containerStatus,
-      exitCode: stopped ? c.exitCode : undefined,
-      reason: stopping ? c.reason : undefined,
-      healthStatus: 'UNKNOWN',
-      networkInterfaces: [],
-      networkBindings: [],
-      cpu: '0',
-    })),
+    containers: task.containers.map((c) => {
+      const exited = c.exitedAt !== undefined && c.exitedAt <= now;
+      return {
+        containerArn: `arn:aws:ecs:${region}:${task.clusterArn.split(':')[4]}:container/${task.clusterName}/${task.id}/${c.runtimeId.slice(0, 36)}`,
+        taskArn: task.arn,
+        name: c.name,
+        image: c.image,
+        imageDigest: ran ? c.imageDigest : undefined,
+        runtimeId: ran ? `${task.id}-${c.runtimeId.slice(0, 10)}` : undefined,
+        lastStatus: exited ? 'STOPPED' : containerStatus,
+        exitCode: stopped || exited ? c.exitCode : undefined,
+        reason: stopping || exited ? c.reason : undefined,
+        healthStatus: 'UNKNOWN',
+        networkInterfaces: [],
+        networkBindings: [],
+        cpu: '0',
+      };
+    }),
     attachments: [],
     tags: task.tags,
     version: 1 + [task.pendingAt, task.runningAt, task.stoppingAt, task.stoppedAt].filter((t) => t !== undefined && t <= now).length,
