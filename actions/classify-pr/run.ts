@@ -24,8 +24,9 @@ import { createGitHubClient, currentRepository, GitError, gitRangeFiles, pullReq
 interface PullEvent {
   number: number;
   changed_files?: number;
-  head?: { ref?: string; sha?: string };
-  base?: { ref?: string; sha?: string };
+  /** `head.repo` is null when the fork the PR came from was deleted. */
+  head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null };
+  base?: { ref?: string; sha?: string; repo?: { full_name?: string } | null };
 }
 
 export async function classifyPr(_context: ActionContext): Promise<void> {
@@ -47,13 +48,15 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   core.info(`Changed files from ${changes.description}.`);
 
   const result = classifyChanges(changes.files, config.rules);
-  const flow = checkBranchFlow(config.flow, pull?.head?.ref, pull?.base?.ref);
+  // A fork's branch named `staging` is not this repository's staging: head and base repositories decide.
+  const repositories = pull ? { headRepository: pull.head?.repo?.full_name, baseRepository: pull.base?.repo?.full_name ?? process.env.GITHUB_REPOSITORY } : undefined;
+  const flow = checkBranchFlow(config.flow, pull?.head?.ref, pull?.base?.ref, repositories);
   setOutputs(classifyOutputs(result, flow));
   await logFiles(result);
   core.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
 
   const context = { head: pull?.head?.ref, base: pull?.base?.ref, headSha: pull?.head?.sha, runUrl: runUrl(), infrastructureGlobs: config.rules.infrastructure.globs };
-  const policy = mixedPolicy(config, pull?.head?.ref);
+  const policy = mixedPolicy(config, pull?.head?.ref, repositories);
   const feedback = target ? await publishFeedback(target, result, config, context, policy) : { rows: [], failures: [] };
   await writeSummary(jobSummary(result, { flow, source: changes.description, mixedAllowedBecause: policy.allowedBecause, feedback: feedback.rows }));
 

@@ -24,6 +24,7 @@ export async function createRelease(_context: ActionContext): Promise<void> {
   const prerelease = inputs.boolean('prerelease', false);
   const dryRun = inputs.boolean('dry-run', false);
   const updateMajorTag = inputs.boolean('update-major-tag', false);
+  const bodyChanges = inputs.enumeration('body-changes', ['ignore', 'split'] as const, 'ignore');
   const repository = currentRepository();
 
   const client = createGitHubClient(token);
@@ -39,6 +40,7 @@ export async function createRelease(_context: ActionContext): Promise<void> {
       prerelease,
       dryRun,
       updateMajorTag,
+      bodyChanges,
       workspace: process.env.GITHUB_WORKSPACE,
     },
     { client, log: info, warn: warning },
@@ -60,6 +62,7 @@ export async function createRelease(_context: ActionContext): Promise<void> {
 
 const HEADLINE: Record<ReleaseResult['outcome'], (r: ReleaseResult) => string> = {
   created: (r) => `Released ${r.tag}`,
+  'published-draft': (r) => `Released ${r.tag} (its draft published with the computed notes)`,
   existing: (r) => `${r.tag} already released this commit: nothing created`,
   concurrent: (r) => `${r.tag} was released by a concurrent run`,
   'nothing-to-release': () => 'Nothing to release',
@@ -76,8 +79,9 @@ function summarise(result: ReleaseResult, dryRun: boolean): string {
     ['Previous version', result.previous ? `${result.previous.version} (${result.previous.name})` : '—'],
     ['Bump', `${result.bump}: ${result.reason}`],
     ['Target', commit],
-    ['Commits', `${result.changes.length} (+${result.merges} merge commits looked through${result.leftOut ? `; ${result.leftOut} cherry-picked copies of released changes left out` : ''})`],
+    ['Commits', `${result.changes.length} (+${result.merges} merge commits looked through${result.leftOut ? `; ${result.leftOut} cherry-picked copies of released changes left out` : ''}${result.duplicates ? `; ${result.duplicates} repeated in the range, listed once` : ''}${result.reverted ? `; ${result.reverted} reverted in the range, left out with their reverts` : ''})`],
   ];
+  if (result.prefixHint) rows.push(['⚠️ Tag prefix', result.prefixHint]);
   if (result.releaseUrl) rows.push(['Release', `[${result.tag}](${result.releaseUrl})`]);
   if (result.majorTag) rows.push(['Major tag', result.majorTag.reason]);
   const parts = [`## create-release: ${HEADLINE[result.outcome](result)}`, table(['', ''], rows)];

@@ -5,7 +5,25 @@
  */
 import picomatch from 'picomatch';
 import { InputError } from '../action-kit/errors';
+import { branchName, isPromotionBranch, revertedBranch } from '../branches';
 import { globProblem } from './globs';
+
+export { branchName };
+
+/** Where the head and base branches of a PR live (`pull_request.head.repo.full_name` and `base.repo.full_name`). */
+export interface PullRepositories {
+  /** Undefined when GitHub sends `head.repo: null` (the fork was deleted). */
+  headRepository?: string;
+  baseRepository?: string;
+}
+
+/** The fork a PR comes from, or undefined when its head branch is in the base repository. */
+export function forkOf(repositories: PullRepositories | undefined): string | undefined {
+  if (!repositories) return undefined;
+  const { headRepository, baseRepository } = repositories;
+  if (headRepository && baseRepository && headRepository.toLowerCase() === baseRepository.toLowerCase()) return undefined;
+  return headRepository ?? '(deleted fork)';
+}
 
 export interface FlowRule {
   /** The line as written, for messages. */
@@ -43,24 +61,33 @@ export function parseBranchFlow(input: string, lines: readonly string[]): FlowRu
   });
 }
 
-/** Strips `refs/heads/` so a full ref and a branch name compare the same. */
-export function branchName(ref: string): string {
-  return ref.replace(/^refs\/heads\//, '');
-}
-
-/** Decides whether merging `headRef` into `baseRef` follows one of the rules. */
-export function checkBranchFlow(rules: readonly FlowRule[], headRef: string | undefined, baseRef: string | undefined): FlowResult {
+/**
+ * Decides whether merging `headRef` into `baseRef` follows one of the rules. A GitHub revert branch
+ * (`revert-<n>-<branch>`) that no rule names may go wherever `<branch>` may: a revert goes back to
+ * the base its PR went to. A fork's branch named like a promotion branch (`staging`) is not this
+ * repository's promotion branch: it passes no promotion rule.
+ */
+export function checkBranchFlow(rules: readonly FlowRule[], headRef: string | undefined, baseRef: string | undefined, repositories?: PullRepositories): FlowResult {
   if (rules.length === 0) return { status: 'skipped', reason: "'branch-flow' is empty" };
   if (!headRef || !baseRef) return { status: 'skipped', reason: 'not a pull request: there is no head/base branch pair to check' };
   const head = branchName(headRef);
   const base = branchName(baseRef);
-  const forHead = rules.filter((rule) => rule.matchesHead(head));
+  const fork = forkOf(repositories);
+  if (fork && isPromotionBranch(head)) {
+    const message = `Branch '${head}' comes from the fork '${fork}', not from ${repositories?.baseRepository ?? 'this repository'}: only this repository's own '${head}' promotes. Open the PR from a branch named for its change (e.g. feature/<topic>).`;
+    return { status: 'violation', head, base, allowedBases: [], message };
+  }
+  const direct = rules.filter((rule) => rule.matchesHead(head));
+  const reverted = direct.length === 0 ? revertedBranch(head) : undefined;
+  const forHead = reverted ? rules.filter((rule) => rule.matchesHead(reverted)) : direct;
   const rule = forHead.find((candidate) => candidate.matchesBase(base));
   if (rule) return { status: 'ok', head, base, rule };
   const allowedBases = [...new Set(forHead.map((candidate) => candidate.base))];
-  const message =
-    allowedBases.length > 0
-      ? `Branch '${head}' may not be merged into '${base}': the branch flow allows '${head}' only into ${allowedBases.map((b) => `'${b}'`).join(' or ')}. Change the PR's base branch, or rename the branch if it is of another kind.`
+  const only = allowedBases.map((b) => `'${b}'`).join(' or ');
+  const message = reverted && allowedBases.length > 0
+    ? `Branch '${head}' may not be merged into '${base}': it reverts a PR from '${reverted}', which the branch flow allows only into ${only}. Change the PR's base branch to the one the reverted PR went to.`
+    : allowedBases.length > 0
+      ? `Branch '${head}' may not be merged into '${base}': the branch flow allows '${head}' only into ${only}. Change the PR's base branch, or rename the branch if it is of another kind.`
       : `Branch '${head}' may not be merged into '${base}': no branch-flow rule covers '${head}' (heads with rules: ${[...new Set(rules.map((r) => `'${r.head}'`))].join(', ')}). Rename the branch (e.g. feature/<topic>) or add a rule to 'branch-flow'.`;
   return { status: 'violation', head, base, allowedBases, message };
 }

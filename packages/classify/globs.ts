@@ -73,6 +73,17 @@ function unbalancedBraces(glob: string): GlobProblem | undefined {
   return depth > 0 ? { wrong: `a '{' is never closed`, right: `write alternatives as '{a,b}' or escape it as '\\{'` } : undefined;
 }
 
+/**
+ * Docker and Containerfile names are spelled every way in the wild (`Dockerfile`, `dockerfile`,
+ * `api.Dockerfile`, `Containerfile.prod`): a glob whose last segment names one matches
+ * case-insensitively. Other globs keep git's case-sensitive paths.
+ */
+const CASE_INSENSITIVE_NAME = /dockerfile|containerfile/i;
+
+function caseInsensitive(glob: string): boolean {
+  return CASE_INSENSITIVE_NAME.test(glob.slice(glob.lastIndexOf('/') + 1));
+}
+
 /** Normalises one path glob: `./infra/**` means `infra/**` (changed paths never start with `./`). */
 function normalise(glob: string): string {
   return glob.replace(/^(\.\/)+/, '');
@@ -90,11 +101,16 @@ export function compileGlobs(input: string, globs: readonly string[], options: G
   });
   // One regex per glob, plus all of them in one alternation: most paths match no glob, and one
   // regex test per path is what keeps 10,000 paths in a few milliseconds.
-  const regexes = normalised.map((glob) => picomatch.makeRe(glob, MATCH_OPTIONS));
-  const any = regexes.length > 0 ? new RegExp(regexes.map((regex) => `(?:${regex.source})`).join('|')) : undefined;
+  const regexes = normalised.map((glob) => picomatch.makeRe(glob, { ...MATCH_OPTIONS, nocase: options.kind !== 'branch' && caseInsensitive(glob) }));
+  // (Case-insensitive globs are alternated in a regex of their own: a regex has one set of flags.)
+  const alternation = (flags: string) => {
+    const sources = regexes.filter((regex) => regex.flags === flags).map((regex) => `(?:${regex.source})`);
+    return sources.length > 0 ? new RegExp(sources.join('|'), flags) : undefined;
+  };
+  const anyOf = [alternation(''), alternation('i')].filter((regex): regex is RegExp => regex !== undefined);
   const firstMatch = (path: string) => {
     const candidate = path.startsWith('./') ? path.slice(2) : path;
-    if (!any?.test(candidate)) return -1;
+    if (!anyOf.some((regex) => regex.test(candidate))) return -1;
     return regexes.findIndex((regex) => regex.test(candidate));
   };
   return { globs: normalised, firstMatch, matches: (path) => firstMatch(path) !== -1 };

@@ -24,6 +24,7 @@ export interface SummaryContext {
 }
 
 const ICON = { application: '🟦', infrastructure: '🟧', mixed: '❌', empty: '⚪' } as const;
+const ALLOWED_MIXED_ICON = '🔀';
 
 export function flowText(flow: FlowResult): string {
   switch (flow.status) {
@@ -56,8 +57,10 @@ function fileTable(files: readonly ClassifiedPath[], withGlob: string | undefine
 export function jobSummary(result: Classification, context: SummaryContext): string {
   const counts = `${result.infrastructure.length + result.application.length} (${result.infrastructure.length} infrastructure, ${result.application.length} application${result.ignored.length ? `, ${result.ignored.length} ignored` : ''})`;
   const verdict = result.type === 'mixed' && context.mixedAllowedBecause ? `mixed (allowed: ${context.mixedAllowedBecause})` : result.type;
+  // A mixed PR that passes (a promotion, fail-on-mixed false) is not an error: no red cross.
+  const heading = result.type === 'mixed' && context.mixedAllowedBecause ? `## ${ALLOWED_MIXED_ICON} classify-pr: mixed (allowed)` : `## ${ICON[result.type]} classify-pr: ${result.type}`;
   const parts = [
-    `## ${ICON[result.type]} classify-pr: ${result.type}`,
+    heading,
     '',
     table(['', ''], [
       ['Type', verdict],

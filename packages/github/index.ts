@@ -14,5 +14,5 @@ export { listTags, peelTag, getTag, createTag, moveTag } from './refs';
 export type { TagRef, CreateTagResult } from './refs';
 export { resolveCommit, compareStatus, compareCommits, listHistory } from './commits';
 export type { ApiCommit, CompareStatus, Comparison } from './commits';
-export { findRelease, listRecentReleases, createRelease } from './releases';
-export type { Release, NewRelease, CreateReleaseResult } from './releases';
+export { findRelease, listRecentReleases, createRelease, publishDraft } from './releases';
+export type { Release, NewRelease, CreateReleaseResult, DraftPublication } from './releases';

@@ -92,3 +92,28 @@ function isAlreadyExists(error: unknown): boolean {
   const errors = (error as { response?: { data?: { errors?: { code?: string }[] } } }).response?.data?.errors;
   return Array.isArray(errors) && errors.some((entry) => entry.code === 'already_exists');
 }
+
+export interface DraftPublication {
+  /** The notes to publish with (replaces the draft's body). */
+  body: string;
+  /** The commit of the release's tag. */
+  targetSha: string;
+  name: string;
+  prerelease: boolean;
+  makeLatest?: boolean;
+}
+
+/** Publishes a draft release (`draft: false`): GitHub creates its tag then, if it does not exist yet. */
+export async function publishDraft(client: GitHubClient, repository: RepositoryRef, id: number, publication: DraftPublication): Promise<Release> {
+  const { data } = await client.rest.repos.updateRelease({
+    ...repository,
+    release_id: id,
+    draft: false,
+    body: publication.body,
+    name: publication.name,
+    target_commitish: publication.targetSha,
+    prerelease: publication.prerelease,
+    ...(publication.makeLatest === undefined ? {} : { make_latest: publication.makeLatest ? 'true' : 'false' }),
+  });
+  return toRelease(data);
+}

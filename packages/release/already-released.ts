@@ -13,6 +13,7 @@
 import { listRecentReleases, type GitHubClient, type RepositoryRef } from '../github';
 import type { ParsedCommit } from './conventional';
 import type { History } from './history';
+import { safeText } from './notes';
 import type { ReleaseTag } from './tags';
 import { greaterThan } from './version';
 
@@ -51,7 +52,7 @@ export async function findAlreadyReleased(client: GitHubClient, repository: Repo
     for (const change of changes) {
       const tag =
         (change.ownPullRequest ? releasedPulls.get(change.pullRequest as number) : undefined) ??
-        (!change.ownPullRequest && change.login ? releasedLines.get(key(change.scope, change.subject, change.login)) : undefined);
+        (!change.ownPullRequest && change.login ? releasedLine(releasedLines, change) : undefined);
       if (tag) found.set(change.sha, tag);
     }
   }
@@ -72,6 +73,12 @@ const NOTES_LINE = /^- (?:\*\*([^*]+):\*\* )?(.+) \(\[[^\]]+\]\([^)]+\)\) by @(\
 function lineKey(line: string): string | undefined {
   const match = NOTES_LINE.exec(line.trim());
   return match ? key(match[1], match[2], match[3]) : undefined;
+}
+
+/** Notes written since mentions and HTML are made inert (safeText) hold the escaped text; older ones the raw text. */
+function releasedLine(lines: ReadonlyMap<string, string>, change: ParsedCommit): string | undefined {
+  const login = change.login as string;
+  return lines.get(key(change.scope && safeText(change.scope), safeText(change.subject), login)) ?? lines.get(key(change.scope, change.subject, login));
 }
 
 function key(scope: string | undefined, subject: string, login: string): string {

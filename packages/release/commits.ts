@@ -4,21 +4,32 @@
  * 'staging'") says nothing about what changed; the commits it brings do, and the range lists them.
  * A commit with no `(#123)` of its own is linked to the smallest pull-request merge that brought it
  * (the feature PR, not the promotion PR that carried it further). A feature PR merged with a merge
- * commit counts by its conventional title when none of its own commits is conventional.
+ * commit counts by its conventional title when none of its own commits is conventional. A merge
+ * from a promotion branch (packages/branches, the definition classify-pr uses) never counts by its
+ * title. The same change twice in the range is listed once (duplicates.ts); a revert and what it
+ * reverts cancel out (reverts.ts).
  */
-import { parseCommit, type ParsedCommit } from './conventional';
+import { isPromotionBranch } from '../branches';
+import { bodyChanges, parseCommit, type BodyChanges, type ParsedCommit } from './conventional';
+import { findDuplicates } from './duplicates';
 import type { SourceCommit } from './history';
+import { cancelReverts } from './reverts';
 
 /** "Merge pull request #41 from org/feature-x" as GitHub writes a merge commit. */
 const MERGE_PR = /^Merge pull request #(\d+) from [^/\s]+\/(\S+)/;
-
-/** Source branches of promotion PRs (environment branches): their merge's title never counts. */
-const PROMOTION_BRANCH = /^(development|develop|dev|staging|stage|main|master|production|prod|releases?\/.*)$/;
 
 export interface Changes {
   commits: ParsedCommit[];
   /** Merge commits looked through. */
   merges: number;
+  /** Copies of a change of the same range (cherry-picks, backports) listed once: copy -> original. */
+  duplicates: Map<string, string>;
+  /** Reverts that cancelled a change of the same range: revert -> reverted. */
+  reverted: Map<string, string>;
+}
+
+export interface ChangesOptions {
+  bodyChanges?: BodyChanges;
 }
 
 interface PullMerge {
@@ -29,7 +40,7 @@ interface PullMerge {
   shas: Set<string>;
 }
 
-export function changesOf(range: readonly SourceCommit[]): Changes {
+export function changesOf(range: readonly SourceCommit[], options: ChangesOptions = {}): Changes {
   const bySha = new Map(range.map((commit) => [commit.sha, commit]));
   const merges = range.filter((commit) => commit.parents.length > 1);
   const pulls = pullMerges(merges, bySha);
@@ -45,15 +56,19 @@ export function changesOf(range: readonly SourceCommit[]): Changes {
     if (change.pullRequest === undefined) change.pullRequest = owner.get(commit.sha)?.pr;
     parsed.set(commit.sha, change);
   }
+  const duplicates = findDuplicates(range, parsed);
   const { titles, covered } = titledPulls(pulls, owner, parsed);
   const commits: ParsedCommit[] = [];
   for (const commit of range) {
     const title = titles.get(commit.sha);
     if (title) commits.push(title);
     const change = parsed.get(commit.sha);
-    if (change && !covered.has(commit.sha)) commits.push(change);
+    if (!change || covered.has(commit.sha) || duplicates.has(commit.sha)) continue;
+    commits.push(change);
+    if (options.bodyChanges === 'split') commits.push(...bodyChanges(change, commit.message));
   }
-  return { commits, merges: merges.length };
+  const { changes, cancelled } = cancelReverts(commits, duplicates);
+  return { commits: changes, merges: merges.length, duplicates, reverted: cancelled };
 }
 
 function pullMerges(merges: readonly SourceCommit[], bySha: ReadonlyMap<string, SourceCommit>): PullMerge[] {
@@ -64,7 +79,7 @@ function pullMerges(merges: readonly SourceCommit[], bySha: ReadonlyMap<string, 
     const mainline = reachable([merge.parents[0]], bySha);
     const shas = reachable(merge.parents.slice(1), bySha);
     for (const sha of mainline) shas.delete(sha);
-    pulls.push({ merge, pr: Number(match[1]), promotion: PROMOTION_BRANCH.test(match[2]), shas });
+    pulls.push({ merge, pr: Number(match[1]), promotion: isPromotionBranch(match[2]), shas });
   }
   return pulls;
 }

@@ -13,6 +13,7 @@ export const SECTIONS: readonly { kind: CommitKind; title: string }[] = [
   { kind: 'feature', title: 'Features' },
   { kind: 'fix', title: 'Fixes' },
   { kind: 'performance', title: 'Performance' },
+  { kind: 'revert', title: 'Reverts' },
   { kind: 'other', title: 'Other' },
 ];
 
@@ -59,18 +60,46 @@ export function renderNotes(commits: readonly ParsedCommit[], context: NotesCont
 }
 
 function renderLine(commit: ParsedCommit, base: string): string {
-  const scope = commit.scope ? `**${commit.scope}:** ` : '';
+  const scope = commit.scope ? `**${safeText(commit.scope)}:** ` : '';
   const link =
     commit.pullRequest !== undefined ? `[#${commit.pullRequest}](${base}/pull/${commit.pullRequest})` : `[${commit.sha.slice(0, 7)}](${base}/commit/${commit.sha})`;
-  const author = commit.login ? ` by @${commit.login}` : commit.authorName ? ` by ${commit.authorName}` : '';
-  let line = `- ${scope}${oneLine(commit.subject)} (${link})${author}`;
+  const author = commit.login ? ` by @${commit.login}` : commit.authorName ? ` by ${safeText(commit.authorName)}` : '';
+  let line = `- ${scope}${safeText(oneLine(commit.subject))} (${link})${author}`;
   if (commit.kind === 'breaking') {
     // The footer's explanation is what a reader of a breaking change needs; a `!` header has none beyond the subject.
-    for (const note of commit.breakingNotes) if (note && note !== commit.subject) line += `\n  ${oneLine(note)}`;
+    for (const note of commit.breakingNotes) if (note && note !== commit.subject) line += `\n  ${safeText(oneLine(note))}`;
   }
   return line;
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** `@user` and `@org/team` as GitHub recognises them: not inside a word (an e-mail address is not a mention). */
+const MENTION = /(^|[^\w`@/])@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9][\w.-]*)?)/g;
+/** A Markdown link or image whose target runs script or embeds data. */
+const UNSAFE_LINK = /(!?)\[([^\]]*)\]\(\s*<?\s*(?:javascript|vbscript|data):(?:[^()]|\([^()]*\))*\)/gi;
+
+/**
+ * Commit text made inert for a release body: GitHub notifies every `@user` and `@org/team` named in a
+ * release, and renders the HTML it allows, so a subject such as `fix: thanks @octocat` would ping
+ * people and `<img src=x onerror=...>` would be markup. Mentions go into code spans (GitHub never
+ * reads a mention inside code; an HTML entity for the `@` does not stop it), `<` and `>` become
+ * entities, and links to `javascript:`, `vbscript:` or `data:` keep their text and lose their target.
+ * Code spans already in the text are left as they are.
+ */
+export function safeText(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, index) => (index % 2 === 1 ? part : inert(part)))
+    .join('');
+}
+
+function inert(text: string): string {
+  return text
+    .replace(UNSAFE_LINK, (_match, _bang: string, label: string) => label)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(MENTION, (_match, before: string, name: string) => `${before}\`@${name}\``);
 }

@@ -8,17 +8,18 @@
  * under the version computed here, the plan is made again from the tags as they are now.
  */
 import { ActionError } from '../action-kit';
-import { resolveCommit, findRelease, type GitHubClient, type RepositoryRef } from '../github';
+import { resolveCommit, findRelease, type GitHubClient, type Release, type RepositoryRef } from '../github';
 import { findAlreadyReleased } from './already-released';
 import { changesOf } from './commits';
 import { inStep } from './errors';
-import { releaseLevel, type ParsedCommit } from './conventional';
+import { releaseLevel, type BodyChanges, type ParsedCommit } from './conventional';
 import { apiHistory, type History } from './history';
 import { localHistory } from './local-git';
 import { updateMajorTag, type MajorTagResult } from './major-tag';
 import { renderNotes } from './notes';
 import { findPreviousRelease } from './previous-release';
 import { publishRelease } from './publish';
+import { otherPrefixBase } from './prefix-hint';
 import { readTags, tagsOn, type ReleaseTag, type TagIndex } from './tags';
 import { decideVersion, greaterThan, isPrerelease, type Bump } from './version';
 
@@ -40,6 +41,8 @@ export interface ReleaseOptions {
   updateMajorTag: boolean;
   /** The checkout (GITHUB_WORKSPACE): its git history is used when it holds the target's. */
   workspace?: string;
+  /** Conventional lines in commit bodies: ignored (default) or split into changes of their own. */
+  bodyChanges?: BodyChanges;
 }
 
 export interface ReleaseDependencies {
@@ -48,7 +51,7 @@ export interface ReleaseDependencies {
   warn?: (line: string) => void;
 }
 
-export type ReleaseOutcome = 'created' | 'existing' | 'concurrent' | 'nothing-to-release' | 'included' | 'dry-run';
+export type ReleaseOutcome = 'created' | 'published-draft' | 'existing' | 'concurrent' | 'nothing-to-release' | 'included' | 'dry-run';
 
 export interface ReleaseResult {
   outcome: ReleaseOutcome;
@@ -69,6 +72,12 @@ export interface ReleaseResult {
   merges: number;
   /** Cherry-picked copies of changes released before, left out of the notes and the bump. */
   leftOut?: number;
+  /** Copies of a change of the same range, listed once. */
+  duplicates?: number;
+  /** Changes cancelled by a revert in the same range (each pair counts once). */
+  reverted?: number;
+  /** Set when no tag has the prefix but semver tags with another prefix would give a previous release. */
+  prefixHint?: string;
   historySource?: History['kind'];
   majorTag?: MajorTagResult;
   /** For 'included': the later release that already contains the target. */
@@ -113,9 +122,14 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
 
   // Already released: the highest release tag on the target is the release of this commit.
   const existingTag = tagsOn(tags, targetSha)[0];
+  let existingDraft: Release | undefined;
   if (existingTag) {
     const release = await inStep(`Reading the release of ${existingTag.name}`, 'read', () => findRelease(client, repository, existingTag.name));
-    if (release) {
+    if (release?.draft && !options.draft) {
+      existingDraft = release;
+      // A draft is not a release anyone can see: publish it with the notes computed below.
+      log(`${existingTag.name} is on the target but its release ${release.url} is a draft: publishing it with the computed notes.`);
+    } else if (release) {
       log(`${existingTag.name} is already on ${targetSha.slice(0, 7)} with release ${release.url}: nothing to create.`);
       const majorTag = await maybeMajorTag(options, deps, existingTag.version, targetSha, tags, history);
       return {
@@ -135,9 +149,10 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
         historySource: history.kind,
         majorTag,
       };
+    } else {
+      // The tag without its release: an earlier run stopped between the two writes. Finish its job.
+      log(`${existingTag.name} is on the target but has no release (an earlier run was interrupted): creating the release.`);
     }
-    // The tag without its release: an earlier run stopped between the two writes. Finish its job.
-    log(`${existingTag.name} is on the target but has no release (an earlier run was interrupted): creating the release.`);
   }
 
   // A later release that already contains the target (a slow or rerun pipeline of an older push):
@@ -163,8 +178,13 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
   }
 
   const range = await inStep(`Reading the commits since ${previous?.name ?? 'the start'}`, 'read', () => history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT));
-  const { commits: all, merges } = changesOf(range.commits);
+  const { commits: all, merges, duplicates, reverted } = changesOf(range.commits, { bodyChanges: options.bodyChanges });
   log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(all)}`);
+  const subjectOf = new Map(range.commits.map((commit) => [commit.sha, commit.message.split('\n', 1)[0]]));
+  for (const [copy, original] of duplicates) log(`Listed once: ${subjectOf.get(copy)} (${copy.slice(0, 7)} repeats ${original.slice(0, 7)}, a cherry-pick or backport in the same range)`);
+  for (const [revert, original] of reverted) log(`Cancelled out: ${subjectOf.get(revert) ?? revert.slice(0, 7)} reverts ${subjectOf.get(original) ?? original.slice(0, 7)} (${original.slice(0, 7)}), both in this range`);
+  const prefixHint = previous || existingTag ? undefined : await inStep('Looking for release tags with another prefix', 'read', () => otherPrefixBase(client, repository, options.tagPrefix, targetSha, history));
+  if (prefixHint) warn(`${prefixHint.message} Releasing from initial-version ${options.initialVersion} as if there were no earlier release.`);
   const copies = previous
     ? await inStep('Looking for changes released before', 'read', () =>
         findAlreadyReleased(client, repository, { changes: all, rangeShas: new Set(range.commits.map((c) => c.sha)), previous, releases: tags.releases, history }),
@@ -191,6 +211,9 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
       changes,
       merges,
       leftOut: copies.size,
+      duplicates: duplicates.size,
+      reverted: reverted.size,
+      prefixHint: prefixHint?.message,
       historySource: history.kind,
     };
   }
@@ -212,7 +235,22 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     previousTag: previous?.name,
     complete: range.complete,
   });
-  const base = { targetSha, version, tag, previous, bump, reason, notes, changes, merges, leftOut: copies.size, historySource: history.kind } as const;
+  const base = {
+    targetSha,
+    version,
+    tag,
+    previous,
+    bump,
+    reason,
+    notes,
+    changes,
+    merges,
+    leftOut: copies.size,
+    duplicates: duplicates.size,
+    reverted: reverted.size,
+    prefixHint: prefixHint?.message,
+    historySource: history.kind,
+  } as const;
 
   if (options.dryRun) {
     const majorTag = await maybeMajorTag(options, deps, version, targetSha, tags, history);
@@ -227,6 +265,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     body: notes,
     draft: options.draft,
     prerelease: options.prerelease,
+    existingDraft,
     // Drafts and pre-releases cannot be latest; a lower version than an existing release must not be.
     makeLatest: !options.draft && !options.prerelease && !isPrerelease(version) && !tags.releases.some((release) => greaterThan(release.version, version)),
   }));
@@ -235,11 +274,17 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     return 'replan';
   }
   const { release, created } = published;
-  log(created ? `Created release ${tag}: ${release.url}` : `Release ${tag} was created by a concurrent run: ${release.url}`);
+  log(
+    published.publishedDraft
+      ? `Published the draft release of ${tag} with the computed notes: ${release.url}`
+      : created
+        ? `Created release ${tag}: ${release.url}`
+        : `Release ${tag} was created by a concurrent run: ${release.url}`,
+  );
   const majorTag = await maybeMajorTag(options, deps, version, targetSha, tags, history);
   return {
     ...base,
-    outcome: created ? 'created' : 'concurrent',
+    outcome: published.publishedDraft ? 'published-draft' : created ? 'created' : 'concurrent',
     releaseId: release.id,
     releaseUrl: release.url,
     created,

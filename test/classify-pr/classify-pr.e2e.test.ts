@@ -30,6 +30,7 @@ interface Pull {
   headSha: string;
   baseSha: string;
   changedFiles: number;
+  headRepository?: string | null;
 }
 
 /** Seeds a pull with these files and returns what its pull_request event carries. */
@@ -93,21 +94,21 @@ describe('classify-pr against the GitHub simulator', () => {
     const pull = seedPull('feature/auth-with-redis', 'development', [
       'app/api/routes/auth.py',
       'infrastructure/terraform/modules/redis/main.tf',
-      { filename: 'app/db/migrations/script.py.mako', previous_filename: 'alembic/script.py.mako', status: 'renamed' },
+      { filename: 'app/db/migrations/versions/0001_init.py', previous_filename: 'alembic/0001_init.py', status: 'renamed' },
     ]);
     const run = await classify(pull);
     expect(run.exitCode).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/^This PR mixes infrastructure \(2 files\) and application \(2 files\) changes/);
     expect(run.outputs.type).toBe('mixed');
-    expect(json(run.outputs['infrastructure-files'])).toEqual(['infrastructure/terraform/modules/redis/main.tf', 'app/db/migrations/script.py.mako']);
-    expect(json(run.outputs['application-files'])).toEqual(['app/api/routes/auth.py', 'alembic/script.py.mako']);
+    expect(json(run.outputs['infrastructure-files'])).toEqual(['infrastructure/terraform/modules/redis/main.tf', 'app/db/migrations/versions/0001_init.py']);
+    expect(json(run.outputs['application-files'])).toEqual(['app/api/routes/auth.py', 'alembic/0001_init.py']);
     expect(labels(pull)).toEqual(['mixed-changes']);
     const [comment, ...others] = comments(pull);
     expect(others).toEqual([]);
     expect(comment.body).toContain('never mix infrastructure changes and application code');
     expect(comment.body).toContain('#### Infrastructure (2 files)\n- `infrastructure/terraform/modules/redis/main.tf`');
-    expect(comment.body).toContain('- `alembic/script.py.mako` (renamed to `app/db/migrations/script.py.mako`)');
+    expect(comment.body).toContain('- `alembic/0001_init.py` (renamed to `app/db/migrations/versions/0001_init.py`)');
     expect(comment.body).toMatch(/infrastructure PR first/);
     expect(run.summary).toContain('classify-pr: mixed');
 
@@ -140,10 +141,31 @@ describe('classify-pr against the GitHub simulator', () => {
     expect(labels(pull)).toEqual(['mixed-changes']);
     expect(comments(pull)).toEqual([]);
     expect(run.summary).toContain("| Type | mixed (allowed: a promotion PR from 'staging'");
+    // Passing, it is not presented as a failure.
+    expect(run.summary.split('\n')[0]).toBe('## 🔀 classify-pr: mixed (allowed)');
     // With no promotion branches the same PR fails.
     const strict = await classify(pull, { 'promotion-branches': '' });
     expect(strict.exitCode).toBe(1);
     expect(comments(pull)).toHaveLength(1);
+  });
+
+  it("a fork's branch named staging is no promotion: the mixed PR fails, and so does the flow", async () => {
+    const pull = { ...seedPull('staging', 'main', ['app/api/routes/users.py', 'infrastructure/terraform/modules/redis/main.tf']), headRepository: 'mallory/connect2-api' };
+    const run = await classify(pull);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ type: 'mixed', flow: 'violation' });
+    expect(run.errors[0]).toMatch(/^This PR mixes infrastructure \(1 file\) and application \(1 file\) changes/);
+    expect(run.log).toContain("Branch 'staging' comes from the fork 'mallory/connect2-api', not from connect2/connect2-api");
+    expect(comments(pull)).toHaveLength(1);
+    expect(run.summary.split('\n')[0]).toBe('## ❌ classify-pr: mixed');
+  });
+
+  it('default globs: an api.Dockerfile next to application code makes the PR mixed', async () => {
+    const pull = seedPull('feature/build', 'development', ['app/main.py', 'docker/api.Dockerfile']);
+    const run = await classify(pull);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.type).toBe('mixed');
+    expect(json(run.outputs['infrastructure-files'])).toEqual(['docker/api.Dockerfile']);
   });
 
   it('the mixed PR, fixed by a push, gets the same comment updated and its labels swapped', async () => {

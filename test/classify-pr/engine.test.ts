@@ -58,7 +58,21 @@ describe('default infrastructure globs', () => {
     '.github/workflows/deploy.yml',
     '.github/actions/setup/action.yml',
     'app/alembic/versions/0001_init.py',
-    'app/db/migrations/env.py',
+    'app/db/migrations/versions/0002_users.py',
+    // Docker and Containerfile names, whatever their case (DESIGN.md).
+    'api.Dockerfile',
+    'docker/dockerfile',
+    'DOCKERFILE',
+    'Containerfile',
+    'build/containerfile.prod',
+    'compose.prod.yaml',
+    // Infrastructure folders other than infrastructure/.
+    'infra/network/vpc.tf.json',
+    'terraform/diagram_script.py',
+    'charts/api/values.yaml',
+    'helm/api/templates/deployment.yaml',
+    'k8s/base/service.yaml',
+    'deploy/overlays/prod/kustomization.yaml',
   ])('%s is infrastructure', (file) => {
     expect(classify([file]).type).toBe('infrastructure');
   });
@@ -75,6 +89,15 @@ describe('default infrastructure globs', () => {
     'app/alembic/env.py',
     'api/db_migrations/versions/1.py',
     'pyproject.toml',
+    // A migration folder's env.py and template are code; only versions/ is a schema change.
+    'app/db/migrations/env.py',
+    'app/db/migrations/script.py.mako',
+    'frontend/src/settings/migrations/index.ts',
+    // compose.* only: other names starting with "compose" are not Compose files.
+    'config/composer.yml',
+    'docs/composition.yaml',
+    'app/infra/client.py',
+    'frontend/k8s-dashboard.md',
   ])('%s is application', (file) => {
     expect(classify([file]).type).toBe('application');
   });
@@ -89,10 +112,10 @@ describe('classifyChanges', () => {
   });
 
   it('counts a rename with both its old and new path', () => {
-    const result = classifyChanges([{ path: 'app/db/migrations/script.py.mako', status: 'renamed', previousPath: 'alembic/script.py.mako' }], defaults);
+    const result = classifyChanges([{ path: 'app/db/migrations/versions/0001_init.py', status: 'renamed', previousPath: 'alembic/0001_init.py' }], defaults);
     expect(result.type).toBe('mixed');
-    expect(result.infrastructure.map((f) => f.path)).toEqual(['app/db/migrations/script.py.mako']);
-    expect(result.application).toEqual([{ path: 'alembic/script.py.mako', status: 'renamed', renamedTo: 'app/db/migrations/script.py.mako' }]);
+    expect(result.infrastructure.map((f) => f.path)).toEqual(['app/db/migrations/versions/0001_init.py']);
+    expect(result.application).toEqual([{ path: 'alembic/0001_init.py', status: 'renamed', renamedTo: 'app/db/migrations/versions/0001_init.py' }]);
   });
 
   it('leaves ignored paths out of the decision and records the glob that decided', () => {
@@ -165,6 +188,32 @@ describe('branch flow', () => {
   it('says when no rule covers the head', () => {
     const result = checkBranchFlow(rules, 'experiment/x', 'development');
     expect(result.status === 'violation' && result.message).toMatch(/no branch-flow rule covers 'experiment\/x'/);
+  });
+
+  it('has rules for Dependabot and release branches, and lets a GitHub revert branch go where its branch goes', () => {
+    const cases: [string, string, string][] = [
+      ['dependabot/npm_and_yarn/axios-1.7.4', 'development', 'ok'],
+      ['dependabot/github_actions/actions/checkout-4', 'main', 'violation'],
+      ['release/1.4', 'main', 'ok'],
+      ['release/1.4', 'development', 'ok'],
+      ['release/1.4', 'staging', 'violation'],
+      ['revert-12-feature/login', 'development', 'ok'],
+      ['revert-12-feature/login', 'main', 'violation'],
+      ['revert-40-staging', 'main', 'ok'],
+      ['revert-40-staging', 'development', 'violation'],
+    ];
+    for (const [head, base, status] of cases) expect(checkBranchFlow(rules, head, base).status, `${head} -> ${base}`).toBe(status);
+    const revert = checkBranchFlow(rules, 'revert-12-feature/login', 'main');
+    expect(revert.status === 'violation' && revert.message).toMatch(/reverts a PR from 'feature\/login', which the branch flow allows only into 'development'/);
+  });
+
+  it("a fork's branch named like a promotion branch is not one", () => {
+    const fork = { headRepository: 'mallory/connect2-api', baseRepository: 'connect2/connect2-api' };
+    const result = checkBranchFlow(rules, 'staging', 'main', fork);
+    expect(result.status).toBe('violation');
+    expect(result.status === 'violation' && result.message).toMatch(/^Branch 'staging' comes from the fork 'mallory\/connect2-api', not from connect2\/connect2-api: only this repository's own 'staging' promotes/);
+    expect(checkBranchFlow(rules, 'feature/x', 'development', fork).status).toBe('ok');
+    expect(checkBranchFlow(rules, 'staging', 'main', { headRepository: 'connect2/connect2-api', baseRepository: 'connect2/connect2-api' }).status).toBe('ok');
   });
 
   it('is skipped without rules or outside a pull request', () => {
@@ -310,6 +359,22 @@ describe('outputs and verdict', () => {
     expect(mixedPolicy({ ...config, failOnMixed: false }, 'feature/x')).toEqual({ fail: false, comment: true, allowedBecause: 'fail-on-mixed is false' });
     expect(mixedPolicy(readClassifyConfig(readInputs(recordInputs({}))), 'staging')).toEqual({ fail: true, comment: true });
     expect(() => readClassifyConfig(readInputs(recordInputs({ 'promotion-branches': 'release/[1' })))).toThrow(/^Input 'promotion-branches' line 1/);
+  });
+
+  it("does not tolerate a mixed PR from a fork's branch named like a promotion branch", () => {
+    const config = readClassifyConfig(readInputs(recordInputs({ 'promotion-branches': DEFAULT_PROMOTION_BRANCHES.join('\n') })));
+    expect(mixedPolicy(config, 'staging', { headRepository: 'connect2/connect2-api', baseRepository: 'connect2/connect2-api' })).toMatchObject({ fail: false, comment: false });
+    expect(mixedPolicy(config, 'staging', { headRepository: 'mallory/connect2-api', baseRepository: 'connect2/connect2-api' })).toEqual({ fail: true, comment: true });
+    // A deleted fork: GitHub sends head.repo null.
+    expect(mixedPolicy(config, 'staging', { headRepository: undefined, baseRepository: 'connect2/connect2-api' })).toEqual({ fail: true, comment: true });
+  });
+
+  it('gives a tolerated mixed PR a neutral job summary heading, a failing one the red cross', () => {
+    const mixed = classify(['a.py', 'main.tf']);
+    const tolerated = jobSummary(mixed, { flow: flowOk, source: 'pulls API', mixedAllowedBecause: "a promotion PR from 'staging'" });
+    expect(tolerated.split('\n')[0]).toBe('## 🔀 classify-pr: mixed (allowed)');
+    expect(tolerated).not.toContain('❌');
+    expect(jobSummary(mixed, { flow: flowOk, source: 'pulls API' }).split('\n')[0]).toBe('## ❌ classify-pr: mixed');
   });
 });
 

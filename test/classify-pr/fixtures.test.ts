@@ -109,20 +109,51 @@ describe.skipIf(!present)(present ? `real repositories in ${fixtures}` : `real r
     expect(dbMigrations.every((p) => custom.infrastructure.matches(p))).toBe(true);
   });
 
-  it('nsidnev/fastapi-realworld-example-app: the refactoring commit mixes, migrations count as infrastructure', () => {
-    const refactor = commit('nsidnev__fastapi-realworld-example-app', '61bb195d');
+  it('nsidnev/fastapi-realworld-example-app: the refactoring commit mixes; only migrations/versions/ counts as infrastructure', () => {
+    const slug = 'nsidnev__fastapi-realworld-example-app';
+    const refactor = commit(slug, '61bb195d');
     const result = classifyChanges(refactor.files.map((file) => ({ path: file })), defaults);
     expect(result.type).toBe('mixed');
-    expect(result.infrastructure.map((f) => f.path)).toEqual(expect.arrayContaining(['app/db/migrations/script.py.mako', 'Dockerfile', 'docker-compose.yml', '.github/workflows/ci.yml']));
-    expect(result.application.map((f) => f.path)).toContain('alembic.ini');
-    // As a PR, the rename from alembic/ would also bring the old (application) path in.
-    const asPr = classifyChanges([{ path: 'app/db/migrations/script.py.mako', status: 'renamed', previousPath: 'alembic/script.py.mako' }], defaults);
+    expect(result.infrastructure.map((f) => f.path)).toEqual(expect.arrayContaining(['Dockerfile', 'docker-compose.yml', '.github/workflows/ci.yml']));
+    expect(result.infrastructure.some((f) => f.path.startsWith('app/db/migrations/versions/'))).toBe(true);
+    // Alembic's env.py and script template in the migrations folder are application code (DESIGN.md).
+    expect(result.application.map((f) => f.path)).toEqual(expect.arrayContaining(['alembic.ini', 'app/db/migrations/script.py.mako', 'app/db/migrations/env.py']));
+    // So a dependency bump that touches env.py is an application change, not a mixed one.
+    const bump = commit(slug, 'c1f40427');
+    expect(bump.files).toContain('app/db/migrations/env.py');
+    expect(typeOf(defaults, bump.files)).toBe('application');
+    expect(typeOf(rulesFor(globs), bump.files)).toBe('mixed'); // the reference globs' **/migrations/** made it mixed
+    // As a PR, moving a migration out of alembic/ also brings the old (application) path in.
+    const asPr = classifyChanges([{ path: 'app/db/migrations/versions/1.py', status: 'renamed', previousPath: 'alembic/1.py' }], defaults);
     expect(asPr.type).toBe('mixed');
   });
 
-  it('i-dot-ai/caddy: a Python script in the Terraform folder is application', () => {
-    expect(defaults.infrastructure.matches('terraform/diagram_script.py')).toBe(false);
+  it('i-dot-ai/caddy: everything in the root terraform/ folder is infrastructure, a diagram script included', () => {
+    // DESIGN.md's `terraform/**`: the folder is the Terraform root, whatever the file type.
+    expect(defaults.infrastructure.matches('terraform/diagram_script.py')).toBe(true);
     expect(defaults.infrastructure.matches('terraform/main.tf')).toBe(true);
     expect(defaults.infrastructure.matches('model/alembic/versions/001_init.py')).toBe(true);
+    expect(defaults.infrastructure.matches('model/alembic/env.py')).toBe(false);
+    // Three diagram commits that also touch docs become mixed (they were application under the reference globs).
+    const diagram = commit('i-dot-ai__caddy', '1e1ce298');
+    expect(diagram.files).toContain('terraform/diagram_script.py');
+    expect(typeOf(rulesFor(globs), diagram.files)).toBe('application');
+    expect(typeOf(defaults, diagram.files)).toBe('mixed');
+  });
+
+  it('the action defaults over every commit: the figures of the DESIGN.md globs', () => {
+    // Measured with these defaults; they differ from SOURCES.md's reference figures only where
+    // DESIGN.md's globs legitimately do (nsidnev: env.py/script.py.mako; caddy: terraform/**).
+    const expected: Record<string, { matched: number; application: number; infrastructure: number; mixed: number }> = {
+      'fastapi__full-stack-fastapi-template': { matched: 29, application: 241, infrastructure: 25, mixed: 34 },
+      'nsidnev__fastapi-realworld-example-app': { matched: 8, application: 169, infrastructure: 16, mixed: 23 },
+      'cds-snc__scan-files': { matched: 105, application: 101, infrastructure: 144, mixed: 55 },
+      'i-dot-ai__caddy': { matched: 41, application: 239, infrastructure: 43, mixed: 18 },
+    };
+    for (const [slug, figure] of Object.entries(expected)) {
+      const counts = { application: 0, infrastructure: 0, mixed: 0, empty: 0 };
+      for (const c of commits(slug)) counts[typeOf(defaults, c.files)]++;
+      expect({ matched: paths(slug).filter((p) => defaults.infrastructure.matches(p)).length, ...counts }, slug).toEqual({ ...figure, empty: 0 });
+    }
   });
 });

@@ -115,3 +115,68 @@ describe('loginFromEmail', () => {
     expect(loginFromEmail('carol@example.com')).toBeUndefined();
   });
 });
+
+describe('reverts, repeated changes, breaking footers and body lines (issue 15)', () => {
+  const commit = (n: number, message: string, extra: Partial<SourceCommit> = {}): SourceCommit => ({ sha: sha(n), message, parents: n > 1 ? [sha(n - 1)] : [], login: 'alice', ...extra });
+
+  it('parses both revert spellings', () => {
+    expect(parse(`Revert "feat(users): add CSV export (#12)" (#13)\n\nThis reverts commit ${sha(7)}.`)).toMatchObject({ kind: 'revert', subject: 'feat(users): add CSV export', pullRequest: 13, reverts: { header: 'feat(users): add CSV export (#12)', sha: sha(7) } });
+    expect(parse('revert: feat: add export\n\nThis reverts commit abc1234.')).toMatchObject({ kind: 'revert', reverts: { header: 'feat: add export', sha: 'abc1234' } });
+  });
+
+  it('a feature and its revert in the same range cancel out: feature + revert + fix is a patch', () => {
+    const bySha = changesOf([
+      commit(1, 'feat(users): add CSV export (#12)'),
+      commit(2, `Revert "feat(users): add CSV export (#12)" (#13)\n\nThis reverts commit ${sha(1)}.`),
+      commit(3, 'fix: typo (#14)'),
+    ]);
+    expect(bySha.commits.map((c) => c.subject)).toEqual(['typo']);
+    expect(releaseLevel(bySha.commits)).toBe('patch');
+    expect([...bySha.reverted]).toEqual([[sha(2), sha(1)]]);
+    // By header when the body names no commit (a squashed revert PR), and with `revert:`.
+    const byHeader = changesOf([commit(1, 'feat: add export (#12)'), commit(2, 'revert: feat: add export (#15)'), commit(3, 'fix: x (#16)')]);
+    expect(byHeader.commits.map((c) => c.subject)).toEqual(['x']);
+    expect(releaseLevel(byHeader.commits)).toBe('patch');
+  });
+
+  it('a revert of a change released before stays, under Reverts, as a patch', () => {
+    const changes = changesOf([commit(1, `Revert "feat: old thing"\n\nThis reverts commit ${sha(99)}.`), commit(2, 'chore: tidy')]);
+    expect(changes.commits[0]).toMatchObject({ kind: 'revert', subject: 'feat: old thing' });
+    expect(releaseLevel(changes.commits)).toBe('patch');
+  });
+
+  it('lists once a change that arrives twice in one range: -x cherry-pick, the same squash PR, a plain cherry-pick', () => {
+    const changes = changesOf([
+      commit(1, 'fix(auth): reject expired tokens (#50)', { login: 'erin' }),
+      commit(2, 'feat: search (#12)'),
+      commit(3, `fix(auth): reject expired tokens (#50)\n\n(cherry picked from commit ${sha(1)})`, { login: 'erin' }),
+      commit(4, 'fix: resolve critical bug', { login: 'frank' }),
+      commit(5, 'fix: resolve critical bug', { login: 'frank' }),
+      commit(6, 'fix: resolve critical bug', { login: 'grace' }),
+      commit(7, `fix: handle nulls\n\n(cherry picked from commit ${sha(8)})`),
+      commit(8, 'fix: handle nulls (#60)'),
+    ]);
+    expect(changes.commits.map((c) => `${c.subject}/${c.login}`)).toEqual(['reject expired tokens/erin', 'search/alice', 'resolve critical bug/frank', 'resolve critical bug/grace', 'handle nulls/alice']);
+    // The -x copy comes first here (its original is later in the range): still one line, the original's.
+    expect(changes.commits.at(-1)?.pullRequest).toBe(60);
+    expect([...changes.duplicates]).toEqual([[sha(3), sha(1)], [sha(5), sha(4)], [sha(7), sha(8)]]);
+  });
+
+  it('a BREAKING CHANGE footer under a free-form subject is breaking (semantic-release)', () => {
+    expect(parse('Rework the token format (#31)\n\nBREAKING CHANGE: tokens issued before are rejected')).toMatchObject({ kind: 'breaking', subject: 'Rework the token format', breakingNotes: ['tokens issued before are rejected'] });
+  });
+
+  it('body-changes: ignore (default) leaves squash body lines out; split lists each conventional line', () => {
+    const squash = commit(1, 'Sprint 12 batch (#40)\n\n* feat(users): add CSV export\n\n* fix: handle empty body\n\n* wip\n\nCo-authored-by: Bob <bob@example.com>');
+    expect(releaseLevel(changesOf([squash]).commits)).toBe('none');
+    const split = changesOf([squash], { bodyChanges: 'split' }).commits;
+    expect(split.map((c) => [c.kind, c.scope, c.subject, c.pullRequest])).toEqual([
+      ['other', undefined, 'Sprint 12 batch', 40],
+      ['feature', 'users', 'add CSV export', 40],
+      ['fix', undefined, 'handle empty body', 40],
+    ]);
+    expect(releaseLevel(split)).toBe('minor');
+    // A body line repeating the title is not a second change.
+    expect(changesOf([commit(1, 'feat: export (#41)\n\n* feat: export\n* chore: lint')], { bodyChanges: 'split' }).commits.map((c) => c.subject)).toEqual(['export', 'lint']);
+  });
+});

@@ -51,3 +51,36 @@ describe('renderNotes', () => {
     expect(body).toContain('**Full changelog**');
   });
 });
+
+describe('notes make commit text inert', () => {
+  const render = (message: string) => renderNotes([commit(1, message, 'alice')], context);
+
+  it('mentions of people and teams become code spans; the author credit stays', () => {
+    const notes = render('fix: thanks @octocat and @acme/security-team for the report (#9)');
+    expect(notes).toContain('- thanks `@octocat` and `@acme/security-team` for the report ([#9](https://github.com/connect2/connect2-api/pull/9)) by @alice');
+    // Nothing outside code spans pings anyone but the author.
+    expect(notes.replace(/`[^`]*`/g, '').match(/@[\w-]+/g)).toEqual(['@alice']);
+  });
+
+  it('leaves e-mail addresses and existing code spans alone', () => {
+    expect(render('fix: mail ops@example.com about `@decorator` use')).toContain('- mail ops@example.com about `@decorator` use');
+  });
+
+  it('escapes raw HTML', () => {
+    const notes = render('fix: strip <img src=x onerror=alert(1)> from names');
+    expect(notes).toContain('strip &lt;img src=x onerror=alert(1)&gt; from names');
+    expect(notes).not.toMatch(/<img/);
+  });
+
+  it('drops javascript:, vbscript: and data: link targets, keeping the text', () => {
+    const notes = render('fix: see [the docs](javascript:alert(document.cookie)) and [x](  JaVaScRiPt:void) and ![i](data:text/html,hi) or [ok](https://example.com)');
+    expect(notes).toContain('see the docs and x and i or [ok](https://example.com)');
+    expect(notes).not.toMatch(/javascript:|data:/i);
+  });
+
+  it('scopes and breaking notes are made inert too', () => {
+    const notes = render('feat(@acme/ui)!: new theme\n\nBREAKING CHANGE: ask @design-team <b>first</b>');
+    expect(notes).toContain('**`@acme/ui`:** new theme');
+    expect(notes).toContain('ask `@design-team` &lt;b&gt;first&lt;/b&gt;');
+  });
+});

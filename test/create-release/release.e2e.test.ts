@@ -333,20 +333,39 @@ describe('concurrent runs', () => {
     expect(world.gh.state.releases(REPO)).toHaveLength(1);
   });
 
-  it('a release created by another run between the check and the POST (422 already_exists) is read back', async () => {
+  it('a draft on the computed tag (422 already_exists) is published with the computed notes, never reported as a success while private', async () => {
     const { target } = featFixChore();
-    // Another run's draft for v1.3.0: drafts carry no tag and are invisible to releases/tags/{tag},
-    // so this run sees no release, creates the tag, and its POST /releases meets 422 already_exists.
+    // Another run's (or a person's) draft for v1.3.0: drafts carry no tag and are invisible to
+    // releases/tags/{tag}, so this run creates the tag, and its POST /releases meets 422 already_exists.
     world.gh.seed.release(REPO, { tag_name: 'v1.3.0', name: 'v1.3.0', body: 'from the other run', draft: true });
     const mark = world.gh.requests.length;
     const run = await world.release(target);
     expect(run.exitCode, run.log).toBe(0);
-    expect(run.outputs).toMatchObject({ created: 'false', tag: 'v1.3.0', notes: 'from the other run' });
-    const releasePosts = posts(mark, /\/releases$/);
-    // One POST /releases, answered 422 already_exists, then read back: none created a second release.
-    expect(releasePosts.map((r) => r.status)).toEqual([422]);
+    expect(run.outputs).toMatchObject({ created: 'true', tag: 'v1.3.0' });
+    expect(run.outputs.notes).toContain('add CSV export');
+    expect(posts(mark, /\/releases$/).map((r) => r.status)).toEqual([422]);
+    const [release] = world.gh.state.releases(REPO);
     expect(world.gh.state.releases(REPO)).toHaveLength(1);
+    expect(release).toMatchObject({ draft: false, body: run.outputs.notes });
+    expect(world.writesSince(mark).find((r) => r.method === 'PATCH')?.body).toMatchObject({ draft: false, target_commitish: target, make_latest: 'true' });
+    expect(run.outputs['release-url']).toMatch(/\/releases\/tag\/v1\.3\.0$/);
+    expect(run.summary).toContain('its draft published with the computed notes');
+  });
+
+  it('a draft left on a tag already on the target (an earlier draft: true run) is published by a run that wants a release', async () => {
+    const { target } = featFixChore();
+    const drafted = await world.release(target, { draft: true });
     expect(world.gh.state.releases(REPO)[0]).toMatchObject({ draft: true });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ created: 'true', tag: 'v1.3.0', 'release-id': drafted.outputs['release-id'] });
+    expect(world.gh.state.releases(REPO)).toHaveLength(1);
+    expect(world.gh.state.releases(REPO)[0]).toMatchObject({ draft: false });
+    // And a rerun now finds the published release: nothing more.
+    const mark = world.gh.requests.length;
+    const rerun = await world.release(target);
+    expect(rerun.outputs.created).toBe('false');
+    expect(world.writesSince(mark)).toEqual([]);
   });
 
   it('a published release is never turned back into a draft', async () => {
@@ -372,6 +391,77 @@ describe('concurrent runs', () => {
     expect(second.outputs.created).toBe('true');
     if (first.outputs.created === 'true') expect(tags.sort()).toEqual(['v1.3.0', 'v1.3.1']);
     else expect(tags).toEqual(['v1.3.0']);
+  });
+});
+
+describe('issue 15: reverts, repeated changes, inert notes, another tag prefix', () => {
+  it('feature + its revert + a fix is a patch, and the feature is not listed', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const feature = world.commit('feat(users): add CSV export (#12)');
+    world.commit(`Revert "feat(users): add CSV export (#12)" (#13)\n\nThis reverts commit ${feature}.`);
+    const target = world.commit('fix(api): return 404 for unknown ids (#14)');
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.2.4', bump: 'patch' });
+    expect(run.outputs.notes).not.toContain('CSV export');
+    expect(run.outputs.notes).toContain('return 404 for unknown ids');
+    expect(run.log).toContain('Cancelled out: Revert "feat(users): add CSV export (#12)" (#13) reverts feat(users): add CSV export (#12)');
+  });
+
+  it('a hotfix and its backport released together are listed once', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.0.0', base);
+    const hotfix = world.commit('fix(auth): reject expired tokens (#50)', { parents: [base], author: 'erin' });
+    const feature = world.commit('feat: search (#12)', { parents: [base] });
+    const backport = world.commit(`fix(auth): reject expired tokens (#50)\n\n(cherry picked from commit ${hotfix})`, { parents: [feature], author: 'erin' });
+    const target = world.commit('Merge pull request #51 from connect2/staging', { parents: [hotfix, backport] });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.version).toBe('1.1.0');
+    expect(run.outputs.notes.match(/reject expired tokens/g)).toHaveLength(1);
+    expect(run.summary).toContain('1 repeated in the range, listed once');
+  });
+
+  it('subjects do not ping people or carry HTML into the release', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const target = world.commit('fix: thanks @octocat and @acme/security-team <script>x</script> [docs](javascript:alert(1)) (#9)', { author: 'bob' });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    const body = world.gh.state.releases(REPO)[0].body ?? '';
+    expect(body).toContain('thanks `@octocat` and `@acme/security-team` &lt;script&gt;x&lt;/script&gt; docs ([#9]');
+    expect(body.replace(/`[^`]*`/g, '').match(/@[\w/-]+/g)).toEqual(['@bob']);
+    expect(body).not.toMatch(/<script|javascript:/i);
+  });
+
+  it('no tag with the prefix but prefix-less semver tags: warns, naming the tag that would be the base', async () => {
+    const base = world.commit('feat: base');
+    world.tag('1.4.0', base);
+    const target = world.commit('fix: x (#1)');
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.0.0', bump: 'initial' });
+    expect(run.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(/^No tag with tag-prefix 'v' is in the history of [0-9a-f]{7}, but the semver tag '1\.4\.0' is: with tag-prefix '' it would be the previous release \(1\.4\.0\)\. Releasing from initial-version 1\.0\.0/),
+    ]);
+    expect(run.summary).toContain("the semver tag '1.4.0'");
+    // With the prefix it suggests, the line continues.
+    const continued = await world.release(target, { 'tag-prefix': '', 'dry-run': true });
+    expect(continued.outputs).toMatchObject({ version: '1.4.1', 'previous-tag': '1.4.0' });
+  });
+
+  it('body-changes: split lists the conventional lines of a squash body', async () => {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const target = world.commit('Sprint batch (#40)\n\n* feat(users): add CSV export\n\n* fix: handle empty body');
+    const ignored = await world.release(target, { 'dry-run': true });
+    expect(ignored.outputs).toMatchObject({ version: '1.2.4' });
+    const split = await world.release(target, { 'dry-run': true, 'body-changes': 'split' });
+    expect(split.outputs).toMatchObject({ version: '1.3.0', bump: 'minor' });
+    expect(split.outputs.notes).toMatch(/### Features\n\n- \*\*users:\*\* add CSV export \(\[#40\]/);
+    const bad = await world.release(target, { 'body-changes': 'all' });
+    expect(onlyError(bad)).toMatch(/^Input 'body-changes' is 'all'; use one of 'ignore', 'split'\.$/);
   });
 });
 

@@ -261,6 +261,8 @@ export interface PullRequestRef {
   base: string;
   baseSha: string;
   changedFiles: number;
+  /** The repository of the head branch (`owner/name`): another one for a PR from a fork; null for a deleted fork. Default: the base repository. */
+  headRepository?: string | null;
 }
 
 /** The `pull_request` webhook payload the runner writes to GITHUB_EVENT_PATH (the fields the actions read). */
@@ -271,8 +273,8 @@ export function pullRequestEvent(pull: PullRequestRef, repository = 'connect2/co
     number: pull.number,
     pull_request: {
       number: pull.number,
-      head: { ref: pull.head, sha: pull.headSha },
-      base: { ref: pull.base, sha: pull.baseSha },
+      head: { ref: pull.head, sha: pull.headSha, repo: pull.headRepository === null ? null : { full_name: pull.headRepository ?? repository } },
+      base: { ref: pull.base, sha: pull.baseSha, repo: { full_name: repository } },
       changed_files: pull.changedFiles,
     },
     repository: { full_name: repository, name, owner: { login: owner } },
