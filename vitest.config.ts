@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    // No `::add-mask::` lines from in-process actions in the log.
+    setupFiles: ['./test/setup/runner-commands.ts'],
+    // The last line lists the suites skipped for a missing fixture or tool.
+    reporters: ['default', './test/setup/skipped-reporter.ts'],
   },
 });

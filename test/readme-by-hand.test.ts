@@ -72,7 +72,7 @@ const cli = spawnSync('aws', ['--version'], { encoding: 'utf8' });
 if (cli.status !== 0) console.log('SKIPPED: the README AWS CLI commands against npm run sim (no `aws` on PATH)');
 
 describe.skipIf(cli.status !== 0)('the README AWS CLI commands', () => {
-  it(`list the seeded clusters, services and log groups and the caller (${(cli.stdout || cli.stderr).trim().split(' ')[0]})`, async () => {
+  it(`list the seeded clusters, services and log groups and the caller (${`${cli.stdout ?? ''}${cli.stderr ?? ''}`.trim().split(' ')[0] || 'no CLI'})`, async () => {
     const { stdout } = await runBlock(testedBlock('aws-cli'));
     for (const name of ['dev', 'staging', 'prod']) {
       expect(stdout).toContain(`"arn:aws:ecs:us-west-2:123456789012:cluster/connect2-api-cluster-${name}"`);

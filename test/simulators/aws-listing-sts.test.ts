@@ -124,7 +124,7 @@ describe.skipIf(!hasCli)('the AWS CLI against the simulator', () => {
     return JSON.parse(result.stdout);
   };
 
-  it(`lists clusters, services and log groups, and says who the caller is (${(cli.stdout || cli.stderr).trim().split(' ')[0]})`, async () => {
+  it(`lists clusters, services and log groups, and says who the caller is (${`${cli.stdout ?? ''}${cli.stderr ?? ''}`.trim().split(' ')[0] || 'no CLI'})`, async () => {
     aws.seed.logGroup('/ecs/connect2-api-dev');
     expect((await run('ecs', 'list-clusters')).clusterArns).toHaveLength(2);
     expect((await run('ecs', 'list-services', '--cluster', 'connect2-api-cluster-dev')).serviceArns).toEqual([
