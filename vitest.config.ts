@@ -10,6 +10,9 @@ export default defineConfig({
     // The workflow parser imports its JSON schema without an import attribute, which Node's own loader
     // refuses; inlined, vite loads it.
     server: { deps: { inline: ['@actions/workflow-parser'] } },
-    reporters: ['default'],
+    // No `::add-mask::` lines from in-process actions in the log.
+    setupFiles: ['./test/setup/runner-commands.ts'],
+    // The last line lists the suites skipped for a missing fixture or tool.
+    reporters: ['default', './test/setup/skipped-reporter.ts'],
   },
 });

@@ -14,16 +14,15 @@ const workflow = parse(text) as {
 };
 
 describe('.github/workflows/release.yml', () => {
-  it('runs on push to main and by hand', () => {
-    expect(workflow.on).toMatchObject({ push: { branches: ['main'] } });
-    expect(workflow.on).toHaveProperty('workflow_dispatch');
+  it('runs when CI completes on main (never on a push directly, nor by hand: only a tested commit is released)', () => {
+    expect(workflow.on).toEqual({ workflow_run: { workflows: ['ci'], types: ['completed'], branches: ['main'] } });
   });
 
-  it('grants nothing at the top and contents: write on the release job only', () => {
+  it('grants nothing at the top, contents: write to the release job, and the changelog pull request its own grants', () => {
     expect(workflow.permissions).toEqual({});
-    const jobs = Object.values(workflow.jobs);
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0].permissions).toEqual({ contents: 'write' });
+    expect(Object.keys(workflow.jobs)).toEqual(['release', 'changelog']);
+    expect(workflow.jobs.release.permissions).toEqual({ contents: 'write' });
+    expect(workflow.jobs.changelog.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
   });
 
   it('pins every outside action by full commit SHA with its version in a comment, without persisted credentials', () => {

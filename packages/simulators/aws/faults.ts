@@ -42,7 +42,7 @@ interface ActiveFault {
   hits: number;
 }
 
-const ACTION_PREFIX: Record<AwsServiceName, string> = { ecs: 'ecs', ecr: 'ecr', logs: 'logs' };
+const ACTION_PREFIX: Record<AwsServiceName, string> = { ecs: 'ecs', ecr: 'ecr', logs: 'logs', sts: 'sts' };
 
 export class FaultInjector {
   private faults: ActiveFault[] = [];

@@ -1,5 +1,5 @@
 /**
- * The local AWS simulator (ECS, ECR, CloudWatch Logs) for tests and the rehearsal. See
+ * The local AWS simulator (ECS, ECR, CloudWatch Logs, STS GetCallerIdentity) for tests and the rehearsal. See
  * packages/simulators/README.md for the contract.
  */
 import type { AddressInfo } from 'node:net';
@@ -98,6 +98,11 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
         GetLogEvents: (input) => (ecs.advance(), logs.getLogEvents(input)),
         FilterLogEvents: (input) => (ecs.advance(), logs.filterLogEvents(input)),
         DescribeLogStreams: (input) => (ecs.advance(), logs.describeLogStreams(input)),
+        DescribeLogGroups: (input) => (ecs.advance(), logs.describeLogGroups(input)),
+      },
+      sts: {
+        // The simulator's static credentials belong to one IAM user of the account.
+        GetCallerIdentity: () => ({ UserId: 'AIDASIMULATOR0000000', Account: accountId, Arn: `arn:aws:iam::${accountId}:user/simulator` }),
       },
     },
   });

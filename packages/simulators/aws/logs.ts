@@ -88,6 +88,32 @@ export class LogsModel {
     return stream.events.filter((e) => e.timestamp <= now);
   }
 
+  describeLogGroups(input: any) {
+    const now = this.clock.now();
+    const prefix: string | undefined = input.logGroupNamePrefix;
+    const pattern: string | undefined = input.logGroupNamePattern;
+    if (prefix && pattern) throw invalidParameter('logGroupNamePrefix and logGroupNamePattern are mutually exclusive.');
+    const limit = input.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw invalidParameter('limit must be between 1 and 50.');
+    const groups = [...this.groups.values()]
+      .filter((g) => g.creationTime <= now && (!prefix || g.name.startsWith(prefix)) && (!pattern || g.name.toLowerCase().includes(pattern.toLowerCase())))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const offset = input.nextToken ? Number(input.nextToken) || 0 : 0;
+    const arn = `arn:aws:logs:${this.region}:${this.accountId}:log-group:`;
+    return {
+      logGroups: groups.slice(offset, offset + limit).map((g) => ({
+        logGroupName: g.name,
+        creationTime: g.creationTime,
+        metricFilterCount: 0,
+        arn: `${arn}${g.name}:*`,
+        storedBytes: 0,
+        logGroupClass: 'STANDARD',
+        logGroupArn: `${arn}${g.name}`,
+      })),
+      nextToken: offset + limit < groups.length ? String(offset + limit) : undefined,
+    };
+  }
+
   getLogEvents(input: any) {
     const group = this.group(input);
     const stream = group.streams.get(input.logStreamName);

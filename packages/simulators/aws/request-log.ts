@@ -1,10 +1,10 @@
 /** Every request the simulator answered, for assertions ("was anything changed?", "how many retries?"). */
-export type AwsServiceName = 'ecs' | 'ecr' | 'logs';
+export type AwsServiceName = 'ecs' | 'ecr' | 'logs' | 'sts';
 
 export interface RecordedRequest {
   service: AwsServiceName;
   operation: string;
-  /** The parsed JSON body the client sent. */
+  /** The parsed JSON body the client sent (the form parameters, for the Query protocol). */
   body: any;
   status: number;
   /** The `__type` of an error answer, or 'ConnectionReset' when the socket was destroyed. */

@@ -1,6 +1,7 @@
 /**
- * The HTTP front of the simulator: AWS JSON 1.1 (POST /, `x-amz-target` names the operation),
- * any SigV4 signature accepted, faults applied before the operation runs, every request recorded.
+ * The HTTP front of the simulator: AWS JSON 1.1 (POST /, `x-amz-target` names the operation) and,
+ * for STS, the Query protocol (a form-encoded POST whose `Action` names the operation, answered in
+ * XML). Any SigV4 signature accepted, faults applied before the operation runs, every request recorded.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Clock } from '../../action-kit/clock';
@@ -15,6 +16,11 @@ const TARGET_PREFIXES: Record<string, AwsServiceName> = {
   AmazonEC2ContainerServiceV20141113: 'ecs',
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
   Logs_20140328: 'logs',
+};
+
+/** Services that speak the Query protocol, by the API version their clients send. */
+const QUERY_VERSIONS: Record<string, AwsServiceName> = {
+  '2011-06-15': 'sts',
 };
 
 export interface ServerDeps {
@@ -36,6 +42,7 @@ export function createAwsServer(deps: ServerDeps): Server {
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = await readBody(req);
+  if (/^application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? ''))) return handleQuery(deps, req, res, raw);
   const target = String(req.headers['x-amz-target'] ?? '');
   const [prefix, operation = ''] = target.split('.');
   const service = TARGET_PREFIXES[prefix];
@@ -77,6 +84,66 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     deps.log.record({ service, operation, body, status: error.status, errorType: error.code, at });
     send(res, error.status, { __type: error.code, message: error.message }, deps.ids);
   }
+}
+
+/** The Query protocol: `Action=GetCallerIdentity&Version=2011-06-15`, answered `<ActionResponse><ActionResult>`. */
+async function handleQuery(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+  const body = Object.fromEntries(new URLSearchParams(raw));
+  const operation = body.Action ?? '';
+  const service = QUERY_VERSIONS[body.Version ?? ''];
+  const at = deps.clock.now();
+  const handler = service ? deps.operations[service][operation] : undefined;
+  const fail = (error: AwsServiceError) => {
+    deps.log.record({ service: service ?? 'sts', operation, body, status: error.status, errorType: error.code, at });
+    sendXml(res, error.status, errorXml(error, deps.ids.uuid()));
+  };
+  if (req.method !== 'POST' || !service || !handler) return fail(unknownOperation(`${operation || '(no Action)'} (Query protocol, Version ${body.Version ?? 'missing'})`));
+  for (const action of deps.faults.decide(service, operation)) {
+    if (action.type === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, action.ms));
+    } else if (action.type === 'reset') {
+      deps.log.record({ service, operation, body, status: 0, errorType: 'ConnectionReset', at });
+      req.socket.destroy();
+      return;
+    } else {
+      return fail(action.error);
+    }
+  }
+  try {
+    const result = handler(body) as Record<string, unknown>;
+    deps.log.record({ service, operation, body, status: 200, at });
+    const requestId = deps.ids.uuid();
+    sendXml(
+      res,
+      200,
+      `<${operation}Response xmlns="https://${service}.amazonaws.com/doc/${body.Version}/">` +
+        `<${operation}Result>${toXml(result)}</${operation}Result>` +
+        `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`,
+    );
+  } catch (error) {
+    if (!(error instanceof AwsServiceError)) throw error;
+    fail(error);
+  }
+}
+
+const xmlText = (value: unknown) => String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Flat structures only: what the Query operations the simulator implements return. */
+function toXml(result: Record<string, unknown>): string {
+  return Object.entries(result)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `<${key}>${xmlText(value)}</${key}>`)
+    .join('');
+}
+
+function errorXml(error: AwsServiceError, requestId: string): string {
+  const type = error.status >= 500 ? 'Receiver' : 'Sender';
+  return `<ErrorResponse><Error><Type>${type}</Type><Code>${xmlText(error.code)}</Code><Message>${xmlText(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}
+
+function sendXml(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -36,6 +36,23 @@ export function ecsOperations(model: EcsModel, taskDefinitions: TaskDefinitionRe
       return taskDefinitions.list(input);
     },
 
+    ListClusters(input) {
+      const arns = [...model.clusters.values()].map((cluster) => cluster.arn);
+      return page(arns, input, 100, 'clusterArns');
+    },
+
+    ListServices(input) {
+      now();
+      const cluster = model.cluster(input.cluster ?? 'default');
+      // Every simulated service is a REPLICA service: a DAEMON filter finds none.
+      if (input.schedulingStrategy === 'DAEMON') return { serviceArns: [] };
+      const arns = [...model.services.values()]
+        .filter((service) => service.cluster === cluster && service.status !== 'INACTIVE')
+        .filter((service) => !input.launchType || service.placement.launchType === input.launchType)
+        .map((service) => service.arn);
+      return page(arns, input, 10, 'serviceArns');
+    },
+
     DescribeClusters(input) {
       const at = now();
       const names: string[] = input.clusters?.length ? input.clusters : ['default'];
@@ -250,6 +267,14 @@ export function ecsOperations(model: EcsModel, taskDefinitions: TaskDefinitionRe
       return { taskArns: all.slice(offset, offset + limit).map((t) => t.arn), nextToken: offset + limit < all.length ? String(offset + limit) : undefined };
     },
   };
+}
+
+/** A List* answer: `maxResults` (1 to 100) a page, `nextToken` the offset of the next page. */
+function page(arns: string[], input: { maxResults?: number; nextToken?: string }, defaultSize: number, key: string): Record<string, unknown> {
+  const size = input.maxResults ?? defaultSize;
+  if (!Number.isInteger(size) || size < 1 || size > 100) throw invalidParameter('maxResults must be between 1 and 100.');
+  const offset = input.nextToken ? Number(input.nextToken) || 0 : 0;
+  return { [key]: arns.slice(offset, offset + size), nextToken: offset + size < arns.length ? String(offset + size) : undefined };
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
