@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JobRecord, PlayerLog, RunRecord } from '../../packages/workflow-player';
+import { renderReportHtml, type RehearsalReport } from './report-html';
 
 export interface Expectation {
   stage: number;
@@ -147,11 +148,38 @@ export class Timeline implements PlayerLog {
   }
 }
 
-const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+type Outcome = 'success' | 'failure' | 'skipped';
+
+/** The report model: each stage's expectations, then the jobs of its runs with their job summaries. */
+function reportOf(timeline: Timeline): RehearsalReport {
+  const stages = [...new Set(timeline.expectations.map((e) => e.stage))].map((number) => {
+    const entries = timeline.expectations.filter((e) => e.stage === number);
+    const expectations = entries.map((e) => {
+      const expected: Outcome = e.expectedFailure ? 'failure' : 'success';
+      const held = e.problems.length === 0;
+      return { name: e.label, run: 'expectation', expected, actual: held ? expected : expected === 'success' ? ('failure' as const) : ('success' as const), asExpected: held, problems: e.problems, detail: e.detail, durationMs: 0, summaryMarkdown: '' };
+    });
+    const jobs = (timeline.stageRuns.get(number) ?? []).flatMap((run) =>
+      run.jobs
+        .filter((job) => job.conclusion !== 'skipped')
+        .map((job) => {
+          const actual: Outcome = job.conclusion === 'success' ? 'success' : job.conclusion === 'skipped' ? 'skipped' : 'failure';
+          const summary = job.steps.map((step) => step.summary.trim()).filter(Boolean).join('\n\n');
+          return { name: job.name, run: describeRun(run), expected: actual, actual, asExpected: true, detail: job.notes.join('; ') || `${job.steps.length} steps`, durationMs: job.durationMs, summaryMarkdown: summary };
+        }),
+    );
+    return { number, title: entries[0].stageTitle, steps: [...expectations, ...jobs] };
+  });
+  const ok = timeline.failed.length === 0;
+  return {
+    title: 'connect2-actions rehearsal',
+    verdict: ok ? 'ok' : 'failed',
+    headline: ok ? `All ${timeline.expectations.length} expectations held, ${timeline.runs.length} workflow runs, in ${seconds(timeline.elapsedMs)}.` : `${timeline.failed.length} of ${timeline.expectations.length} expectations broke: ${timeline.failureLines()[0]}`,
+    stages,
+    generatedAt: new Date().toISOString(),
+  };
+}
 
 function renderHtml(timeline: Timeline): string {
-  // Until the report renders GitHub-flavoured Markdown, job summaries are shown as text so nothing is lost.
-  return `<!doctype html><html><head><meta charset="utf-8"><title>connect2-actions rehearsal</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}pre{white-space:pre-wrap;background:#f6f8fa;padding:1rem}</style>
-</head><body><pre>${html(timeline.markdown())}</pre></body></html>`;
+  return renderReportHtml(reportOf(timeline));
 }
