@@ -239,7 +239,8 @@ async function playStep(plan: JobPlan, state: JobState, step: Step, index: numbe
   const inputs = evaluateTextMap(findKey(raw, 'with'), fullScope);
   const script = runToken ? asText(evaluateToken(runToken, fullScope)) : undefined;
   const defaults = runDefaults(plan, state);
-  const workingDirectory = path.resolve(state.dirs.workspace, asText(evaluateToken(findKey(raw, 'working-directory'), fullScope)) || defaults['working-directory'] || '.');
+  // `working-directory` and `defaults.run` apply to `run:` steps only; actions start in the workspace.
+  const workingDirectory = script === undefined ? state.dirs.workspace : path.resolve(state.dirs.workspace, asText(evaluateToken(findKey(raw, 'working-directory'), fullScope)) || defaults['working-directory'] || '.');
   const stepTimeout = Number(asText(evaluateToken(findKey(raw, 'timeout-minutes'), fullScope)) || 0);
   const signal = stepTimeout > 0 ? AbortSignal.any([state.controller.signal, AbortSignal.timeout(stepTimeout * 60_000)]) : state.controller.signal;
   const env = processEnv(plan, state, stepEnv);

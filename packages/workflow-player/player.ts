@@ -119,9 +119,7 @@ export class WorkflowPlayer {
       workflowFile: file,
       inputs: typed,
     };
-    const run = this.startRun(workflow, trigger);
-    await run;
-    return this.runs.find((r) => r.workflowFile === file && r.sha === sha && r.event === 'workflow_dispatch' && r.status === 'completed')!;
+    return this.track(this.startRun(workflow, trigger));
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -227,7 +225,7 @@ export class WorkflowPlayer {
     };
   }
 
-  private async startRun(workflow: WorkflowFile, trigger: Trigger): Promise<void> {
+  private async startRun(workflow: WorkflowFile, trigger: Trigger): Promise<RunRecord> {
     const world = this.options.world;
     const platform = platformOf(world);
     const id = platform.seed.workflowRun(world.repository, { workflowFile: workflow.file, name: workflow.name, event: trigger.name, headSha: trigger.sha, headBranch: trigger.headRef ?? trigger.ref.replace(/^refs\/heads\//, ''), status: 'queued', conclusion: null });
@@ -241,7 +239,7 @@ export class WorkflowPlayer {
     try {
       if (claim === 'cancelled') {
         record.conclusion = 'cancelled';
-        return;
+        return record;
       }
       record.status = 'in_progress';
       platform.seed.workflowRunStatus(world.repository, id, { status: 'in_progress' });
@@ -260,6 +258,7 @@ export class WorkflowPlayer {
       platform.seed.workflowRunStatus(world.repository, id, { status: 'completed', conclusion: record.conclusion ?? null });
       this.log.runFinished(record);
     }
+    return record;
   }
 
   private async claimRunConcurrency(workflow: WorkflowFile, state: RunState, trigger: Trigger, controller: AbortController): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
