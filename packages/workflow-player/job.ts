@@ -54,7 +54,7 @@ interface JobState {
 
 const stringOf = (token: TemplateToken | undefined) => scalarValue(token);
 
-function baseContexts(plan: JobPlan, vars: Record<string, string>): Contexts {
+function baseContexts(plan: Pick<JobPlan, 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy'>, vars: Record<string, string>): Contexts {
   return {
     github: plan.run.github,
     inputs: plan.inputs,
@@ -74,6 +74,7 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
     record.conclusion = conclusion;
     if (note) record.notes.push(note);
     record.durationMs = Date.now() - started;
+    record.finishedAtMs = Date.now();
     return record;
   };
 
@@ -100,6 +101,7 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
     const environment = await enterEnvironment(plan, vars, record);
     if (environment?.approval === 'rejected') return finish('failure', `deployment to ${environment.name} was rejected by a reviewer`);
     const state = prepareJob(plan, record, vars, environment?.name, controller);
+    record.startedAtMs = Date.now();
     try {
       await runSteps(plan, state);
       record.outputs = evaluateJobOutputs(plan, state);
@@ -130,7 +132,7 @@ function displayName(plan: JobPlan, vars: Record<string, string>): string {
   return `${base} (${values.join(', ')})`;
 }
 
-async function acquireConcurrency(plan: JobPlan, vars: Record<string, string>, record: JobRecord): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
+export async function acquireConcurrency(plan: Pick<JobPlan, 'job' | 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy'>, vars: Record<string, string>, record: JobRecord): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
   const token = plan.job.concurrency;
   if (!token) return undefined;
   const value = evaluateToken(token, { contexts: baseContexts(plan, vars) });

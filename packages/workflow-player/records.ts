@@ -43,6 +43,9 @@ export interface JobRecord {
   concurrencyGroup?: string;
   /** Why it was skipped, cancelled or failed outside a step. */
   notes: string[];
+  /** When its first step started (after its concurrency group and environment review), epoch ms. */
+  startedAtMs?: number;
+  finishedAtMs?: number;
   durationMs: number;
 }
 

@@ -6,7 +6,7 @@
 import type { Job, ReusableWorkflowJob, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
 import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import { asText, evaluateCondition, evaluateToken, type Contexts, type Json } from './expressions';
-import { playJob } from './job';
+import { acquireConcurrency, playJob } from './job';
 import { expandMatrix } from './matrix';
 import { effectivePermissions, exceedsCaller, parsePermissions, type Permissions } from './permissions';
 import type { Conclusion, JobRecord } from './records';
@@ -178,7 +178,19 @@ async function playCall(scope: GraphScope, job: ReusableWorkflowJob, needs: Reco
     prefix: `${callerName} / `,
     keyPrefix: `${scope.keyPrefix}${job.id.value}/`,
   };
-  const results = await playGraph(inner, job.jobs ?? []);
+  // A caller job's own concurrency group holds for the whole called workflow.
+  const holder = { key: scope.keyPrefix + job.id.value, id: job.id.value, name: callerName, conclusion: 'skipped' as Conclusion, outputs: {}, steps: [], notes: [], durationMs: 0 };
+  const claim = await acquireConcurrency({ job: job as unknown as Job, run, inputs: scope.inputs, needs }, vars, holder);
+  if (claim === 'cancelled') {
+    record(scope, { ...holder, conclusion: 'cancelled' });
+    return { result: 'cancelled', outputs: {} };
+  }
+  let results: Record<string, NeedResult>;
+  try {
+    results = await playGraph(inner, job.jobs ?? []);
+  } finally {
+    if (claim) run.concurrency.release(claim);
+  }
   const outputs = textMap(
     Object.fromEntries(
       [...((job.outputs as unknown as Iterable<{ key: TemplateToken; value: TemplateToken }>) ?? [])].map((pair) => [

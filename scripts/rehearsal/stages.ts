@@ -128,15 +128,15 @@ export async function infrastructurePlanIsReviewed(ctx: StoryContext): Promise<v
     ctx.prs.scale = await bob.openPullRequest('infra/scale-dev', 'development', 'Run three API tasks in dev');
   });
   const scaleApply = await play(ctx, () => bob.merge(ctx.prs.scale, 'squash', `feat(infra): run three API tasks in dev (#${ctx.prs.scale})`));
-  const applied = runsOf(scaleApply, 'terraform.yml')[0];
-  timeline.expect(`merge of PR #${ctx.prs.scale}: apply dev with the reviewed digest succeeds`, [
-    ...expectThat(job(applied, 'Apply dev')?.conclusion === 'success', `Apply dev is ${job(applied, 'Apply dev')?.conclusion ?? 'missing'} (${jobsLine(applied)})`),
+  const applied = runsOf(scaleApply, 'deploy-on-merge.yml')[0];
+  timeline.expect(`merge of PR #${ctx.prs.scale}: the dev pipeline applies with the reviewed digest`, [
+    ...expectThat(job(applied, /Apply dev$/)?.conclusion === 'success', `Apply dev is ${job(applied, /Apply dev$/)?.conclusion ?? 'missing'} (${jobsLine(applied)})`),
     ...expectThat(step(applied, 'terraform apply')?.conclusion === 'success', stepLine(step(applied, 'terraform apply'))),
   ], jobsLine(applied));
-  timeline.expect(`merge of PR #${ctx.prs.scale} (Terraform only): no application deploy`, expectThat(runsOf(scaleApply, 'deploy-on-merge.yml').length === 0, 'deploy-on-merge ran'), `${scaleApply.length} runs`);
+  timeline.expect(`merge of PR #${ctx.prs.scale} (Terraform only): no application deploy`, expectThat(!applied?.jobs.some((j) => /Deploy to/.test(j.name) && j.conclusion !== 'skipped'), `a deploy ran (${jobsLine(applied)})`), jobsLine(applied));
 
   const redisApply = await play(ctx, () => bob.merge(ctx.prs.infra, 'squash', `feat(infra): add ElastiCache Redis for sessions (#${ctx.prs.infra})`));
-  const refused = runsOf(redisApply, 'terraform.yml')[0];
+  const refused = runsOf(redisApply, 'deploy-on-merge.yml')[0];
   const guard = step(refused, 'Check the plan against the reviewed digest');
   timeline.expect(`merge of PR #${ctx.prs.infra} after the base moved: apply dev refuses the plan nobody reviewed`, [
     ...expectThat(guard?.conclusion === 'failure' && /digest/i.test(guard.errors.join(' ')), `the digest check is ${stepLine(guard)}`),
@@ -235,8 +235,13 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
   const toStaging = await promote(ctx, 'development -> staging');
   expectDeploy(ctx, { env: staging, runs: toStaging, before: stagingBefore, migration: 'success', rollout: 'success' });
   if (ctx.terraform) {
-    const apply = runsOf(toStaging, 'terraform.yml')[0];
-    timeline.expect('the promotion carrying infrastructure applies it to staging', expectThat(step(apply, 'terraform apply')?.conclusion === 'success', `terraform apply is ${stepLine(step(apply, 'terraform apply'))} (${jobsLine(apply)})`), jobsLine(apply));
+    const pipeline = runsOf(toStaging, 'deploy-on-merge.yml')[0];
+    const apply = job(pipeline, /Apply staging$/);
+    const deployJob = job(pipeline, /Deploy to staging$/);
+    timeline.expect('the promotion carrying infrastructure and code applies to staging before it deploys', [
+      ...expectThat(step(pipeline, 'terraform apply')?.conclusion === 'success', `terraform apply is ${stepLine(step(pipeline, 'terraform apply'))} (${jobsLine(pipeline)})`),
+      ...expectThat((apply?.finishedAtMs ?? Infinity) <= (deployJob?.startedAtMs ?? -Infinity), `the deploy started before the apply ended (${jobsLine(pipeline)})`),
+    ], jobsLine(pipeline));
   }
   const cancelled = toStaging.filter((run) => run.conclusion === 'cancelled' || run.jobs.some((j) => j.conclusion === 'cancelled'));
   timeline.expect('apply and deploy queued together: neither is cancelled', expectThat(cancelled.length === 0, `cancelled: ${cancelled.map((r) => `${r.workflowName} ${jobsLine(r)}`).join('; ')}`), toStaging.map((r) => `${r.workflowName}: ${r.conclusion}`).join(', '));
@@ -246,7 +251,7 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
   const approvalsBefore = ctx.approvals.length;
   const toMain = await promote(ctx, 'staging -> main');
   const asked = ctx.approvals.slice(approvalsBefore).filter((a) => a.environment === 'prod');
-  timeline.expect('the production deploy waits for a required reviewer of the prod environment', expectThat(asked.some((a) => a.workflow === 'deploy-on-merge.yml'), `no review was asked for the prod deploy (asked: ${asked.map((a) => a.job).join(', ') || 'none'})`), asked.map((a) => a.job).join(', '));
+  timeline.expect('the production deploy waits for a required reviewer of the prod environment', expectThat(asked.some((a) => a.workflow === 'deploy-on-merge.yml' && /Deploy to prod/.test(a.job)), `no review was asked for the prod deploy (asked: ${asked.map((a) => a.job).join(', ') || 'none'})`), asked.map((a) => a.job).join(', '));
   expectDeploy(ctx, { env: prod, runs: toMain, before: prodBefore, migration: 'success', rollout: 'success' });
   const release = step(runsOf(toMain, 'deploy-on-merge.yml')[0], 'Create the release');
   timeline.expect('release v1.0.0 with the users endpoint in its notes', [

@@ -193,24 +193,36 @@ function deploys(job: Job): boolean {
   return job.steps.some((step) => /\/(ecs-deploy|run-migration)@/.test(usesOf(step.data)));
 }
 
-const deployConcurrency: Rule = (workflow) =>
-  jobs(workflow)
-    .filter((job) => !job.uses && deploys(job))
+/** `{ group: deploy-<env>, cancel-in-progress: false }`, or why not. */
+function deployGroupProblems(concurrency: Json | undefined): string[] {
+  if (!isObject(concurrency)) return ['without concurrency { group: deploy-<env>, cancel-in-progress: false }'];
+  const problems: string[] = [];
+  if (typeof concurrency.group !== 'string' || !concurrency.group.startsWith('deploy-')) {
+    problems.push(`concurrency group must be deploy-<env>, got ${JSON.stringify(concurrency.group ?? null)}`);
+  }
+  if (concurrency['cancel-in-progress'] !== false) problems.push('cancel-in-progress must be false: a rollout is never cut in half');
+  return problems;
+}
+
+/** The reusable workflows that change an environment; whoever calls them holds its deploy group. */
+const DEPLOYING_CALLEES = /^\.\/\.github\/workflows\/(deploy|terraform-apply)\.ya?ml$/;
+
+/**
+ * One change per environment at a time: a job that deploys, or calls a workflow that does, holds a
+ * `deploy-<env>` group with cancel-in-progress false, at its own level or its workflow's. A workflow
+ * called with workflow_call only leaves the group to its caller (a group held twice would wait on itself).
+ */
+const deployConcurrency: Rule = (workflow) => {
+  const triggers = Object.keys(events(workflow));
+  if (triggers.length === 1 && triggers[0] === 'workflow_call') return [];
+  const workflowGroup = deployGroupProblems(workflow.data.concurrency).length === 0;
+  return jobs(workflow)
+    .filter((job) => (job.uses ? DEPLOYING_CALLEES.test(job.uses) : deploys(job)))
     .flatMap((job): Violation[] => {
-      const concurrency = job.data.concurrency;
-      const at = where(workflow, job);
-      if (!isObject(concurrency)) {
-        return [{ rule: 'deploy-concurrency', where: at, message: 'deploy job without concurrency { group: deploy-<env>, cancel-in-progress: false }' }];
-      }
-      const problems: Violation[] = [];
-      if (typeof concurrency.group !== 'string' || !concurrency.group.startsWith('deploy-')) {
-        problems.push({ rule: 'deploy-concurrency', where: at, message: `concurrency group must be deploy-<env>, got ${JSON.stringify(concurrency.group ?? null)}` });
-      }
-      if (concurrency['cancel-in-progress'] !== false) {
-        problems.push({ rule: 'deploy-concurrency', where: at, message: 'cancel-in-progress must be false: a rollout is never cut in half' });
-      }
-      return problems;
+      if (workflowGroup) return [];
+      return deployGroupProblems(job.data.concurrency).map((message) => ({ rule: 'deploy-concurrency', where: where(workflow, job), message: `deploy job ${message}` }));
     });
+};
 
 const noSecretsInherit: Rule = (workflow) =>
   jobs(workflow)

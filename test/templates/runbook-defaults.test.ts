@@ -1,5 +1,6 @@
 // The runbook's names are the defaults (DESIGN.md, Templates): a rename in a template shows up here.
 import { describe, expect, it } from 'vitest';
+import { evaluateExpression } from '../../packages/workflow-player/expressions';
 import { events, isObject, jobs, loadTemplates, type Workflow } from './workflow';
 
 const templates = new Map(loadTemplates().map((t) => [t.name, t]));
@@ -35,10 +36,14 @@ describe('runbook defaults', () => {
     expect(value).toMatch(/\$\{\{ inputs\.[\w-]+ \|\| vars\.[A-Z_]+ \|\|/);
   });
 
-  it('deploys development to dev, staging to staging, main to prod', () => {
-    const callers = jobs(get('deploy-on-merge.yml')).filter((job) => job.uses === './.github/workflows/deploy.yml');
-    const mapping = Object.fromEntries(callers.map((job) => [String(job.data.if).match(/refs\/heads\/(\w+)/)?.[1], (job.data.with as { environment: string }).environment]));
+  it('deploys development to dev, staging to staging, main to prod (one pipeline and group per environment)', () => {
+    const pipeline = get('deploy-on-merge.yml');
+    const changes = jobs(pipeline).find((job) => job.id === 'changes');
+    const expression = String((changes?.data.outputs as Record<string, string>).environment).replace(/^\$\{\{\s*|\s*\}\}$/g, '');
+    const mapping = Object.fromEntries(['development', 'staging', 'main'].map((branch) => [branch, evaluateExpression(expression, { contexts: { github: { ref_name: branch } } })]));
     expect(mapping).toEqual({ development: 'dev', staging: 'staging', main: 'prod' });
+    expect(String((pipeline.data.concurrency as Record<string, string>).group)).toBe(`deploy-\${{ ${expression} }}`);
+    expect(jobs(pipeline).find((job) => job.id === 'deploy')?.uses).toBe('./.github/workflows/deploy.yml');
   });
 
   it('plans every environment root and round-trips migrations as the runbook does', () => {

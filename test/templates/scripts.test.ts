@@ -7,7 +7,7 @@ const templates = loadTemplates();
 describe('run: scripts parse with bash -n', () => {
   it('finds the scripts (the backport, promotion and digest lookup among them)', () => {
     const all = templates.flatMap(runScripts).map((s) => s.where);
-    expect(all).toEqual(expect.arrayContaining([expect.stringMatching(/^hotfix-backport.yml/), expect.stringMatching(/^promote.yml/), expect.stringMatching(/^terraform.yml jobs.reviewed/)]));
+    expect(all).toEqual(expect.arrayContaining([expect.stringMatching(/^hotfix-backport.yml/), expect.stringMatching(/^promote.yml/), expect.stringMatching(/^terraform-apply.yml jobs.reviewed/)]));
   });
 
   it.each(templates.map((t) => [t.name, t] as const))('%s', (_name, template) => {
