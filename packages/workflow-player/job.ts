@@ -184,7 +184,7 @@ function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, strin
   const state: JobState = { record, env: {}, steps: {}, failed: false, cancelled: false, path: [], vars: envVars, secrets, token, permissions, dirs, controller };
   const contexts = { ...baseContexts(plan, envVars), secrets, env: plan.workflowEnv };
   state.env = { ...plan.workflowEnv, ...evaluateTextMap(plan.job.env, { contexts }) };
-  plan.run.log.note(`${record.name}: GITHUB_TOKEN with ${describePermissions(permissions)}`);
+  record.notes.push(`GITHUB_TOKEN: ${describePermissions(permissions)}`);
   return state;
 }
 

@@ -15,7 +15,7 @@ import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
 import { INITIAL_FILES } from './app-files';
 import { Developer } from './developer';
-import { environmentVars, RELEASE_MANAGER, repositoryVars, roles } from './settings';
+import { environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
   badImageIsRolledBack,
   CRASH_LOOP,
@@ -25,6 +25,7 @@ import {
   infrastructurePlanIsReviewed,
   mixedPullRequestIsBlocked,
   promotionsReachProduction,
+  theTemplatesKeepGitHubsRules,
   type People,
   type StoryContext,
 } from './stages';
@@ -85,8 +86,9 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         repository: FULL_REPO,
         vars: { ...repositoryVars(), ...(options.vars ?? {}) },
         environmentVars: environmentVars(health.url),
-        secrets: { PROMOTION_TOKEN: people.releaseManager.options.token, BACKPORT_TOKEN: people.releaseManager.options.token },
+        secrets: { RELEASE_APP_PRIVATE_KEY: RELEASE_APP.privateKey },
         roles: roles(),
+        app: RELEASE_APP,
         bundles: options.bundles,
         imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : undefined),
         review: (request) => {
@@ -98,7 +100,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, terraform: hasTerraform(), prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased];
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules];
     for (const stage of stages) {
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;

@@ -4,7 +4,7 @@
  * tokens. The rehearsal hands these to the workflow player; a team's own copy sets its names through
  * `vars` the same way (`npm run rehearse -- --workflows <dir>`).
  */
-import type { RoleTrust } from '../../packages/workflow-player';
+import type { GitHubApp, RoleTrust } from '../../packages/workflow-player';
 import { ENVIRONMENTS, FULL_REPO } from './world';
 
 const ACCOUNT = '123456789012';
@@ -23,6 +23,7 @@ export function roles(): Record<string, RoleTrust> {
 export function repositoryVars(): Record<string, string> {
   return {
     AWS_REGION: 'us-west-2',
+    RELEASE_APP_ID: RELEASE_APP.appId,
     TF_PLAN_ROLE_ARN_DEV: roleArn('connect2-terraform-plan-dev'),
     TF_PLAN_ROLE_ARN_STAGING: roleArn('connect2-terraform-plan-staging'),
     TF_PLAN_ROLE_ARN_PROD: roleArn('connect2-terraform-plan-prod'),
@@ -42,3 +43,11 @@ export function environmentVars(healthUrl: string): Record<string, Record<string
 
 /** Who approves production deployments (the `prod` environment's required reviewers). */
 export const RELEASE_MANAGER = 'release-manager';
+
+/** The GitHub App that opens the pipeline's PRs (promotions, backports): its PRs run their checks. */
+export const RELEASE_APP: GitHubApp = {
+  appId: '424242',
+  privateKey: '-----BEGIN RSA PRIVATE KEY-----rehearsal-----END RSA PRIVATE KEY-----',
+  login: 'connect2-release[bot]',
+  permissions: { contents: 'write', 'pull-requests': 'write' },
+};

@@ -86,7 +86,11 @@ export async function mixedPullRequestIsBlocked(ctx: StoryContext): Promise<void
     ...['Lint', 'Type-check', 'Tests'].flatMap((name) => expectThat(job(appChecks, name)?.conclusion === 'success', `${name} is ${job(appChecks, name)?.conclusion ?? 'missing'}`)),
     ...expectThat(step(appChecks, 'Classify the PR')?.outputs.type === 'application', `type is '${step(appChecks, 'Classify the PR')?.outputs.type}'`),
   ], jobsLine(appChecks));
-  timeline.expect(`PR #${ctx.prs.app}: no Terraform run for an application PR`, expectThat(runsOf(appRuns, 'terraform.yml').length === 0, 'terraform.yml ran'), `${appRuns.length} runs`);
+  const appTerraform = runsOf(appRuns, 'terraform.yml')[0];
+  timeline.expect(`PR #${ctx.prs.app}: the Terraform workflow runs on every PR (its checks can be required) and plans nothing here`, [
+    ...expectThat(appTerraform?.conclusion === 'success', `terraform.yml is ${appTerraform?.conclusion ?? 'not run'}`),
+    ...expectThat((appTerraform?.jobs ?? []).filter((j) => /^Plan /.test(j.name)).every((j) => j.conclusion === 'skipped'), `a plan ran (${jobsLine(appTerraform)})`),
+  ], jobsLine(appTerraform));
 
   const infraRuns = await play(ctx, async () => {
     await bob.branch('infra/redis-cache', 'development');
@@ -217,8 +221,9 @@ async function promote(ctx: StoryContext, promotion: 'development -> staging' | 
   const opened = await play(ctx, () => ctx.player.dispatch('promote.yml', 'main', { promotion }, people.releaseManager.options.login));
   const pr = (await people.releaseManager.pullRequests(base)).find((p) => p.head === head);
   const checks = pr ? runsOf(opened, 'pr-checks.yml', (run) => run.ref === prRef(pr.number))[0] : undefined;
-  timeline.expect(`promotion PR ${promotion} opened by the pipeline runs its checks`, [
+  timeline.expect(`promotion PR ${promotion} opened by the pipeline (its GitHub App) runs its checks`, [
     ...expectThat(pr !== undefined, `no open PR ${head} -> ${base} (${jobsLine(runsOf(opened, 'promote.yml')[0])})`),
+    ...expectThat(pr?.user === 'connect2-release[bot]', `the PR was opened by ${pr?.user}`),
     ...expectThat(checks?.conclusion === 'success', `its PR checks are ${checks?.conclusion ?? 'not run'}`),
     ...expectThat(step(checks, 'Classify the PR')?.outputs.flow === 'ok', `flow is '${step(checks, 'Classify the PR')?.outputs.flow}'`),
   ], pr ? `PR #${pr.number} by ${pr.user}; ${jobsLine(checks)}` : 'no PR');
@@ -230,6 +235,18 @@ async function promote(ctx: StoryContext, promotion: 'development -> staging' | 
 export async function promotionsReachProduction(ctx: StoryContext): Promise<void> {
   const { timeline, aws } = ctx;
   timeline.stage(4, 'Promotion to staging, then to main behind approval: deploy and release v1.0.0');
+  const secrets = ctx.player.world.secrets!;
+  const key = secrets.RELEASE_APP_PRIVATE_KEY;
+  delete secrets.RELEASE_APP_PRIVATE_KEY;
+  const pullsBefore = ctx.gh.state.pulls(FULL_REPO).length;
+  const refused = await ctx.player.dispatch('promote.yml', 'main', { promotion: 'development -> staging' }, ctx.people.releaseManager.options.login);
+  secrets.RELEASE_APP_PRIVATE_KEY = key;
+  const check = step(refused, 'Check the GitHub App credentials');
+  timeline.expect('without the GitHub App’s key the promotion fails at once, naming the secret, and opens no PR', [
+    ...expectThat(check?.conclusion === 'failure' && check.errors.join(' ').includes('RELEASE_APP_PRIVATE_KEY'), `the credentials check is ${stepLine(check)}`),
+    ...expectThat(ctx.gh.state.pulls(FULL_REPO).length === pullsBefore, 'a PR was opened'),
+  ], stepLine(check), true);
+
   const staging = environment('staging');
   const stagingBefore = serviceTaskDefinition(aws, staging);
   const toStaging = await promote(ctx, 'development -> staging');
@@ -323,4 +340,39 @@ export async function hotfixIsReleased(ctx: StoryContext): Promise<void> {
     ...expectThat(backportPrs.length === 2, `${backportPrs.length} backport PRs`),
     ...expectThat(backportChecks.length === 2 && backportChecks.every((r) => r.conclusion === 'success'), `${backportChecks.length} backport PR check runs: ${backportChecks.map((r) => r.conclusion).join(', ')}`),
   ], backportPrs.map((p) => `#${p.number} ${p.head.ref} -> ${p.base.ref}`).join(', '));
+}
+
+/** Stage 8: the rules GitHub applies that the templates rely on, each tried the wrong way. */
+export async function theTemplatesKeepGitHubsRules(ctx: StoryContext): Promise<void> {
+  const { timeline, people, gh, aws } = ctx;
+  timeline.stage(8, 'GitHub’s rules hold: a base changed to main is re-checked, prod refuses to deploy unprotected, prod changes run from main');
+  const { alice } = people;
+  const opened = await play(ctx, async () => {
+    await alice.branch('feature/health-details', 'development');
+    alice.commit('feat(api): version endpoint', { 'app/api/routes/version.py': 'def version() -> dict:\n    return {"version": "1"}\n' });
+    await alice.push('feature/health-details');
+    ctx.prs.retarget = await alice.openPullRequest('feature/health-details', 'development', 'Health details');
+  });
+  const retargeted = await play(ctx, () => alice.changeBase(ctx.prs.retarget, 'main'));
+  const before = runsOf(opened, 'pr-checks.yml')[0];
+  const after = runsOf(retargeted, 'pr-checks.yml')[0];
+  timeline.expect(`PR #${ctx.prs.retarget}: changing its base to main re-runs the checks and the branch flow fails`, [
+    ...expectThat(before?.conclusion === 'success', `the first checks are ${before?.conclusion ?? 'not run'}`),
+    ...expectThat(after?.action === 'edited' && step(after, 'Classify the PR')?.outputs.flow === 'violation' && after.conclusion === 'failure', `after the base change: ${after ? `${after.action}, flow ${step(after, 'Classify the PR')?.outputs.flow}, ${after.conclusion}` : 'no checks ran'}`),
+  ], after ? jobsLine(after) : 'no run');
+
+  const prod = environment('prod');
+  const service = serviceTaskDefinition(aws, prod);
+  gh.seed.environment(FULL_REPO, 'prod', { reviewers: [] });
+  const unprotected = await play(ctx, () => ctx.player.dispatch('deploy-on-merge.yml', 'main', {}, 'erin'));
+  gh.seed.environment(FULL_REPO, 'prod', { reviewers: ['release-manager'] });
+  const refusal = step(runsOf(unprotected, 'deploy-on-merge.yml')[0], "Check the environment's required reviewers");
+  timeline.expect('a prod environment without required reviewers: the deploy refuses before anything changes', [
+    ...expectThat(refusal?.conclusion === 'failure' && /required reviewers/.test(refusal.errors.join(' ')), `the check is ${stepLine(refusal)}`),
+    ...expectThat(serviceTaskDefinition(aws, prod) === service, `${prod.service} moved to ${shortArn(serviceTaskDefinition(aws, prod))}`),
+  ], stepLine(refusal), true);
+
+  const fromDevelopment = await ctx.player.dispatch('migrate.yml', 'development', { environment: 'prod' }, 'dave');
+  const guard = step(fromDevelopment, 'Production runs from main only');
+  timeline.expect('a prod migration dispatched from development fails at once, naming main', expectThat(guard?.conclusion === 'failure' && /from main only/.test(guard.errors.join(' ')) && step(fromDevelopment, 'Run the migration')?.conclusion === 'skipped', `the guard is ${stepLine(guard)}`), stepLine(guard), true);
 }
