@@ -245,6 +245,8 @@ export function combinedPolicy(actions, scope = {}) {
         continue;
       }
       found.Action = [...new Set([...found.Action, ...statement.Action])].sort();
+      // Statements of several origins on `*` (ECR login, ECS reads): name them for what they share.
+      if (found.Resource === '*' && !found.Condition && found.Sid !== statement.Sid) found.Sid = 'WithoutResourceLevelPermissions';
       if (conditionKey === 'ecs:CreateAction') {
         const values = found.Condition.StringEquals['ecs:CreateAction'];
         found.Condition.StringEquals['ecs:CreateAction'] = [...new Set([...values, ...condition.StringEquals['ecs:CreateAction']])].sort();

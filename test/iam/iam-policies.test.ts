@@ -27,6 +27,7 @@ import {
   CATALOG,
   OPERATIONS_FILE,
   policyFile,
+  combinedPolicy,
   policyFor,
   readPolicy,
   renderReadme,
@@ -326,5 +327,25 @@ describe('the policies', () => {
   it.each(AWS_ACTIONS)('%s/README.md shows the AWS permissions of its iam-policy.json', (action) => {
     const { current, next } = renderReadme(action);
     expect(current === next, `${action}/README.md: the AWS permissions table differs from iam-policy.json: run npm run iam`).toBe(true);
+  });
+
+  it('combinedPolicy: one deploy-role policy of several actions plus the ECR push, optionally narrowed', () => {
+    const actions = ['ecr-push', 'ecs-deploy', 'run-migration', 'wait-stable'];
+    const combined = combinedPolicy(actions);
+    const granted = combined.Statement.flatMap((s) => s.Action);
+    expect(new Set(granted).size, 'an action is granted by two statements').toBe(granted.length);
+    for (const action of AWS_ACTIONS) for (const op of readPolicy(action).Statement.flatMap((s) => s.Action)) expect(granted).toContain(op);
+    expect(granted).toEqual(expect.arrayContaining(['ecr:GetAuthorizationToken', 'ecr:PutImage', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage']));
+    // DescribeImages and the push share the repository statement.
+    expect(combined.Statement.find((s) => s.Action.includes('ecr:PutImage'))?.Action).toContain('ecr:DescribeImages');
+    const narrowed = combinedPolicy(actions, { account: '123456789012', region: 'us-west-2', cluster: 'connect2-api-cluster-dev', repository: 'connect2-api-dev', logGroup: '/ecs/connect2-api-dev', family: 'connect2-api-dev', roles: ['arn:aws:iam::123456789012:role/connect2-api-execution-dev'] });
+    const resource = (op: string) => narrowed.Statement.find((s) => s.Action.includes(op))?.Resource;
+    expect(resource('ecs:UpdateService')).toBe('arn:aws:ecs:us-west-2:123456789012:service/connect2-api-cluster-dev/*');
+    expect(resource('ecs:StopTask')).toBe('arn:aws:ecs:us-west-2:123456789012:task/connect2-api-cluster-dev/*');
+    expect(resource('ecs:RunTask')).toBe('arn:aws:ecs:us-west-2:123456789012:task-definition/connect2-api-dev:*');
+    expect(resource('ecr:PutImage')).toBe('arn:aws:ecr:us-west-2:123456789012:repository/connect2-api-dev');
+    expect(resource('logs:GetLogEvents')).toBe('arn:aws:logs:us-west-2:123456789012:log-group:/ecs/connect2-api-dev:log-stream:*');
+    expect(resource('iam:PassRole')).toBe('arn:aws:iam::123456789012:role/connect2-api-execution-dev');
+    expect(resource('ecr:GetAuthorizationToken')).toBe('*');
   });
 });
