@@ -13,6 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { replaceBetween } from './readme-tables.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -194,15 +195,6 @@ export function renderPermissions(action, policy = readPolicy(action)) {
         ]
       : []),
   ].join('\n');
-}
-
-function replaceBetween(text, key, body, file) {
-  const start = `<!-- ${key}:start -->`;
-  const end = `<!-- ${key}:end -->`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`${file} lacks the ${start} ... ${end} markers`);
-  return text.slice(0, from + start.length) + '\n' + body + '\n' + text.slice(to);
 }
 
 export function renderReadme(action) {

@@ -29,7 +29,8 @@ export function renderTables(action) {
   };
 }
 
-function replaceBetween(text, key, body, file) {
+/** Replaces what stands between `<!-- key:start -->` and `<!-- key:end -->` (generated README sections). */
+export function replaceBetween(text, key, body, file) {
   const start = `<!-- ${key}:start -->`;
   const end = `<!-- ${key}:end -->`;
   const from = text.indexOf(start);
