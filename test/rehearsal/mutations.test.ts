@@ -3,7 +3,7 @@
  * to a copy of workflows-templates/, makes the rehearsal fail with a line naming the stage and the
  * expectation that broke.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ type Edit = (file: string, doc: Document) => void;
 function mutatedCopy(edit: Edit): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'mutated-templates-'));
   cpSync(path.join(repoRoot, 'workflows-templates'), dir, { recursive: true });
-  for (const file of ['deploy.yml', 'deploy-on-merge.yml', 'pr-checks.yml', 'terraform.yml', 'promote.yml', 'migrate.yml', 'hotfix-backport.yml']) {
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.yml'))) {
     const full = path.join(dir, file);
     const doc = parseDocument(readFileSync(full, 'utf8'));
     edit(file, doc);
