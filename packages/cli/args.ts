@@ -6,9 +6,9 @@
 import { ACTION_SPECS, type ActionSpec } from './action-inputs.generated';
 import type { Command } from './commands';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from './errors';
+
+export { UsageError };
 
 export interface ParsedArgs {
   inputs: Record<string, string>;

@@ -4,6 +4,7 @@
  * (`--cluster` for input `cluster`) and a few terminal defaults are the CLI's.
  */
 import type { ActionContext } from '../action-kit';
+import { prepareRelease } from './local-clone';
 import { deploy, post as deployPost } from '../../actions/ecs-deploy/run';
 import { runMigration, stopUnfinishedMigration } from '../../actions/run-migration/run';
 import { waitStable } from '../../actions/wait-stable/run';
@@ -31,6 +32,8 @@ export interface Command {
   aws: boolean;
   /** Which outputs to print on success (all when absent). */
   printOutputs?: string[];
+  /** Fills in, from the local clone and the environment, what the runner would have set; may throw UsageError. */
+  prepare?(given: Record<string, string>): void;
 }
 
 export const COMMANDS: Command[] = [
@@ -69,6 +72,8 @@ export const COMMANDS: Command[] = [
     usage: 'connect2 plan --plan-json plan.json | --plan-file tfplan [--working-directory infra] [--markdown]',
     main: commentPlan,
     defaults: { mode: 'off' },
+    // A token on the command line ends up in shell history: GITHUB_TOKEN / GH_TOKEN only.
+    hidden: ['github-token'],
     extraFlags: { markdown: 'Print the Markdown the pull request comment and job summary show, instead of the outputs.' },
     printOutputs: ['summary', 'digest', 'has-changes', 'add', 'change', 'destroy', 'replace'],
     aws: false,
@@ -76,10 +81,13 @@ export const COMMANDS: Command[] = [
   {
     name: 'release',
     action: 'create-release',
-    summary: 'Compute the next version and release notes from the conventional commits since the last release (history from the local clone).',
-    usage: 'connect2 release --dry-run [--tag-prefix v] [--target HEAD]',
+    summary:
+      'Compute the next version and release notes from the conventional commits since the last release: commits from the local clone, tags and releases read from GitHub (GITHUB_TOKEN or GH_TOKEN). A dry run unless --no-dry-run.',
+    usage: 'connect2 release --dry-run [--tag-prefix v] [--target SHA|BRANCH|TAG]   (default target: the clone\'s HEAD)',
     main: createRelease,
-    defaults: { target: 'HEAD' },
+    defaults: { 'dry-run': 'true' },
+    hidden: ['github-token'],
+    prepare: prepareRelease,
     printOutputs: ['version', 'tag', 'previous-tag', 'bump', 'release-url', 'created', 'notes'],
     aws: false,
   },

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { CancelledError, InputError, errorMessage, ActionError } from '../action-kit';
-import { UsageError, parseArgs, renderHelp, specOf } from './args';
+import { parseArgs, renderHelp, specOf } from './args';
+import { UsageError } from './errors';
 import { COMMANDS, findCommand, type Command } from './commands';
 import { captureActionLog } from './terminal';
 
@@ -128,6 +129,7 @@ export async function run(argv: string[]): Promise<number> {
   let files: ReturnType<typeof stepEnvironment> | undefined;
   try {
     files = stepEnvironment(command, parsed.inputs, dir);
+    command.prepare?.(parsed.inputs);
     if (command.aws) await resolveRegion();
     await command.main({ signal: controller.signal });
   } catch (error) {
