@@ -1,6 +1,7 @@
 /**
  * `connect2 deploy` through the built CLI (a Node 24 process with arguments) against the AWS simulator.
  */
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
 import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
@@ -81,6 +82,26 @@ describe('connect2 deploy', () => {
     expect(printedOutputs(result.stdout).status).toBe('rolled-back');
     expect(sim.calls('UpdateService')).toHaveLength(2);
     expect(sim.calls('UpdateService')[1].body.taskDefinition).toBe(world.taskDefinitionArn);
+    expect(primaryTd(sim, world.cluster, world.service)).toBe(world.taskDefinitionArn);
+  });
+});
+
+const haveNpx = spawnSync('npx', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!haveNpx) console.warn('SKIPPED: no npx on PATH; the Ctrl-C-through-npx test is skipped.');
+
+describe.skipIf(!haveNpx)('connect2 deploy started with npx, Ctrl-C on the terminal (SIGINT to npm and the CLI)', () => {
+  it('npx waits for the rollback; the shell sees 130 (npm re-raises SIGINT after the CLI exits 130)', async () => {
+    const { sim, world, deploy } = await setup();
+    sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 60_000 } });
+    const result = await deploy(['--image', `${world.repositoryUri}:slow`], { interruptWhen: /IN_PROGRESS/, viaNpx: true });
+    expect(result.interruptedAt).toBeDefined();
+    // npm ends by the signal (a shell reports 128 + 2 = 130), and only after the CLI printed its result.
+    expect(result.code === 130 || result.signal === 'SIGINT').toBe(true);
+    expect(result.errorLineAt).toBeDefined();
+    expect(result.exitedAt!).toBeGreaterThanOrEqual(result.errorLineAt!);
+    expect(result.stderr).not.toMatch(/SIGINT again: exiting/);
+    expect(result.stderr).toMatch(/^connect2 deploy: .*Cancelled by SIGINT.*rolled back to connect2-api-dev:1/m);
+    expect(sim.calls('UpdateService')).toHaveLength(2);
     expect(primaryTd(sim, world.cluster, world.service)).toBe(world.taskDefinitionArn);
   });
 });

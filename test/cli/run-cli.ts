@@ -15,6 +15,9 @@ export interface CliRun {
   stderr: string;
   /** When the interrupt was sent (epoch ms), if it was. */
   interruptedAt?: number;
+  /** When the started process (the CLI, or npm with viaNpx) exited, and when the CLI's error line arrived. */
+  exitedAt?: number;
+  errorLineAt?: number;
 }
 
 export interface CliOptions {
@@ -23,29 +26,42 @@ export interface CliOptions {
   /** Send SIGINT (Ctrl-C) once stderr shows a line matching this. */
   interruptWhen?: RegExp;
   timeoutMs?: number;
+  /**
+   * Start it as `npx connect2 ...` in its own process group and send SIGINT to the whole group, as a
+   * terminal does on Ctrl-C (npm and the CLI both receive it).
+   */
+  viaNpx?: boolean;
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
   for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
   return new Promise((resolve, reject) => {
-    const child = spawn(node24, [cliBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.viaNpx) env.PATH = `${path.dirname(node24)}:${env.PATH}`;
+    const child = options.viaNpx
+      ? spawn('npx', ['connect2', ...args], { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      : spawn(node24, [cliBin, ...args], { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let interruptedAt: number | undefined;
+    let exitedAt: number | undefined;
+    let errorLineAt: number | undefined;
+    child.on('exit', () => (exitedAt = Date.now()));
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
+      if (errorLineAt === undefined && /^connect2 /m.test(stderr)) errorLineAt = Date.now();
       if (options.interruptWhen && interruptedAt === undefined && options.interruptWhen.test(stderr)) {
         interruptedAt = Date.now();
-        child.kill('SIGINT');
+        if (options.viaNpx) process.kill(-child.pid!, 'SIGINT');
+        else child.kill('SIGINT');
       }
     });
-    const guard = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const guard = setTimeout(() => (options.viaNpx ? process.kill(-child.pid!, 'SIGKILL') : child.kill('SIGKILL')), options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(guard);
-      resolve({ code, signal, stdout, stderr, interruptedAt });
+      resolve({ code, signal, stdout, stderr, interruptedAt, exitedAt, errorLineAt });
     });
   });
 }
