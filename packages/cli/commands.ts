@@ -1,0 +1,98 @@
+/**
+ * The connect2 commands: each is one action's own glue (actions/<name>/run.ts), so the CLI runs the
+ * same input validation, engines and messages as the workflow step. Only the flag names' spelling
+ * (`--cluster` for input `cluster`) and a few terminal defaults are the CLI's.
+ */
+import type { ActionContext } from '../action-kit';
+import { prepareRelease } from './local-clone';
+import { deploy, post as deployPost } from '../../actions/ecs-deploy/run';
+import { runMigration, stopUnfinishedMigration } from '../../actions/run-migration/run';
+import { waitStable } from '../../actions/wait-stable/run';
+import { commentPlan } from '../../actions/terraform-plan-comment/run';
+import { createRelease } from '../../actions/create-release/run';
+
+export interface Command {
+  name: string;
+  /** The action whose action.yml declares the flags. */
+  action: string;
+  summary: string;
+  usage: string;
+  main(context: ActionContext): Promise<void>;
+  /** What the runner's `post:` step does; run after main with main's saved state. */
+  post?(context: ActionContext): Promise<void>;
+  /** Inputs that take several values: `--services a b` or repeated flags, joined by newlines. */
+  lists?: string[];
+  /** CLI defaults that differ from action.yml's (a terminal has no pull request, no GITHUB_SHA). */
+  defaults?: Record<string, string>;
+  /** Inputs a terminal has no use for (not offered as flags). */
+  hidden?: string[];
+  /** Flags of the CLI only (not inputs). */
+  extraFlags?: Record<string, string>;
+  /** AWS commands resolve the region from the standard chain before main. */
+  aws: boolean;
+  /** Which outputs to print on success (all when absent). */
+  printOutputs?: string[];
+  /** Fills in, from the local clone and the environment, what the runner would have set; may throw UsageError. */
+  prepare?(given: Record<string, string>): void;
+}
+
+export const COMMANDS: Command[] = [
+  {
+    name: 'deploy',
+    action: 'ecs-deploy',
+    summary: 'Register a task definition revision with the image (tag resolved to its digest), roll it out, watch that deployment, roll back on failure or Ctrl-C.',
+    usage: 'connect2 deploy --cluster C --service S --container NAME --image REPO:TAG [--register-only] [--no-wait]',
+    main: deploy,
+    post: deployPost,
+    aws: true,
+  },
+  {
+    name: 'migrate',
+    action: 'run-migration',
+    summary: "Run a one-off task from the service's task definition (e.g. the migration), stream its logs, fail on a non-zero exit; Ctrl-C stops the task.",
+    usage: 'connect2 migrate --cluster C --service S --container NAME [--command "python manage.py migrate"]',
+    main: runMigration,
+    post: stopUnfinishedMigration,
+    lists: ['subnets', 'security-groups'],
+    aws: true,
+  },
+  {
+    name: 'wait',
+    action: 'wait-stable',
+    summary: 'Wait until every service has one completed deployment with all tasks running (a rolled-back service is a failure), then optionally poll a health URL.',
+    usage: 'connect2 wait --cluster C --services S1 S2 [--health-url https://...]',
+    main: waitStable,
+    lists: ['services'],
+    aws: true,
+  },
+  {
+    name: 'plan',
+    action: 'terraform-plan-comment',
+    summary: 'Show a Terraform/OpenTofu plan redacted, with its counts and digest (the pull request comment as Markdown with --markdown).',
+    usage: 'connect2 plan --plan-json plan.json | --plan-file tfplan [--working-directory infra] [--markdown]',
+    main: commentPlan,
+    defaults: { mode: 'off' },
+    // A token on the command line ends up in shell history: GITHUB_TOKEN / GH_TOKEN only.
+    hidden: ['github-token'],
+    extraFlags: { markdown: 'Print the Markdown the pull request comment and job summary show, instead of the outputs.' },
+    printOutputs: ['summary', 'digest', 'has-changes', 'add', 'change', 'destroy', 'replace'],
+    aws: false,
+  },
+  {
+    name: 'release',
+    action: 'create-release',
+    summary:
+      'Compute the next version and release notes from the conventional commits since the last release: commits from the local clone, tags and releases read from GitHub (GITHUB_TOKEN or GH_TOKEN). A dry run unless --no-dry-run.',
+    usage: 'connect2 release --dry-run [--tag-prefix v] [--target SHA|BRANCH|TAG]   (default target: the clone\'s HEAD)',
+    main: createRelease,
+    defaults: { 'dry-run': 'true' },
+    hidden: ['github-token'],
+    prepare: prepareRelease,
+    printOutputs: ['version', 'tag', 'previous-tag', 'bump', 'release-url', 'created', 'notes'],
+    aws: false,
+  },
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}

@@ -1,0 +1,174 @@
+/**
+ * connect2 <command> [flags]: flags become the action's inputs (INPUT_<NAME>, as the runner sets them,
+ * action.yml defaults for the rest), the action's own main runs with an AbortSignal wired to Ctrl-C,
+ * then its post step with main's saved state, as on a runner. No engine logic lives here.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { CancelledError, InputError, errorMessage, ActionError } from '../action-kit';
+import { parseArgs, renderHelp, specOf } from './args';
+import { UsageError } from './errors';
+import { COMMANDS, findCommand, type Command } from './commands';
+import { captureActionLog } from './terminal';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+function topHelp(): string {
+  return [
+    'Usage: connect2 <command> [flags]    (connect2 <command> --help for its flags)',
+    '',
+    'The Connect2 actions as a command line, for when GitHub Actions is unavailable: same inputs (as flags), same engines, same errors.',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
+    '',
+    'Exit codes: 0 done, 1 failed, 2 bad flags (nothing changed), 130 interrupted (Ctrl-C; cleaned up).',
+  ].join('\n');
+}
+
+/** `name<<delimiter` heredocs and `name=value` lines, as @actions/core writes GITHUB_OUTPUT/GITHUB_STATE. */
+function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=]+?)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) body.push(lines[i]);
+      result[heredoc[1]] = body.join('\n');
+    } else if (lines[i].indexOf('=') > 0) {
+      const eq = lines[i].indexOf('=');
+      result[lines[i].slice(0, eq)] = lines[i].slice(eq + 1);
+    }
+  }
+  return result;
+}
+
+/** The runner's environment for one step: inputs, and files for outputs, state and summary. */
+function stepEnvironment(command: Command, given: Record<string, string>, dir: string) {
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_') || name.startsWith('STATE_')) delete process.env[name];
+  const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STATE: path.join(dir, 'state'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') };
+  for (const [name, file] of Object.entries(files)) {
+    writeFileSync(file, '');
+    process.env[name] = file;
+  }
+  process.env.GITHUB_WORKSPACE = process.cwd();
+  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN ?? '';
+  for (const [name, input] of Object.entries(specOf(command).inputs)) {
+    const fallback = (command.defaults?.[name] ?? input.default)
+      .replace(/\$\{\{\s*github\.token\s*\}\}/g, token)
+      .replace(/\$\{\{\s*github\.workspace\s*\}\}/g, process.cwd())
+      .replace(/\$\{\{\s*github\.sha\s*\}\}/g, process.env.GITHUB_SHA ?? '');
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = given[name] ?? fallback;
+  }
+  return files;
+}
+
+/** Region from the standard chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's config) for the glue, which reads AWS_REGION. */
+async function resolveRegion(): Promise<void> {
+  if (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) return;
+  let region: string | undefined;
+  try {
+    const client = new ECSClient({});
+    region = await client.config.region();
+    client.destroy();
+  } catch {
+    region = undefined;
+  }
+  if (!region) throw new UsageError('No AWS region: set AWS_REGION, or a region in the AWS profile you use (AWS_PROFILE, `aws configure set region ...`).');
+  process.env.AWS_REGION = region;
+}
+
+/** For the CLI, the same one line, with the flag's spelling. */
+function cliMessage(error: unknown): string {
+  const message = errorMessage(error);
+  if (!(error instanceof InputError)) return message;
+  return message.replace(`Input '${error.input}'`, `--${error.input}`).replace(`set '${error.input}' in the step's 'with:'`, `pass --${error.input} VALUE`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? process.stderr : process.stdout).write(`${topHelp()}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    process.stderr.write(`connect2: unknown command '${name}'; use one of ${COMMANDS.map((c) => c.name).join(', ')} (connect2 --help).\n`);
+    return EXIT.usage;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs(command, rest);
+  } catch (error) {
+    process.stderr.write(`connect2 ${command.name}: ${errorMessage(error)}\n`);
+    return EXIT.usage;
+  }
+  if (parsed.help) {
+    process.stdout.write(`${renderHelp(command)}\n`);
+    return EXIT.ok;
+  }
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'connect2-'));
+  const terminal = captureActionLog({ debug: Boolean(process.env.CONNECT2_DEBUG), live: Boolean(process.stderr.isTTY) && !parsed.json });
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      terminal.log(`${signal} again: exiting without waiting for the cleanup.`);
+      terminal.restore();
+      process.exit(EXIT.interrupted);
+    }
+    terminal.log(`${signal}: cancelling as a cancelled job does (${command.name === 'deploy' ? 'rolling back' : command.name === 'migrate' ? 'stopping the task' : 'stopping'}); ${signal} again to exit at once.`);
+    controller.abort(new CancelledError(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let failure: unknown;
+  let files: ReturnType<typeof stepEnvironment> | undefined;
+  try {
+    files = stepEnvironment(command, parsed.inputs, dir);
+    command.prepare?.(parsed.inputs);
+    if (command.aws) await resolveRegion();
+    await command.main({ signal: controller.signal });
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    if (files && command.post) {
+      for (const [key, value] of Object.entries(parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')))) process.env[`STATE_${key}`] = value;
+      await command.post({ signal: controller.signal });
+    }
+  } catch (error) {
+    terminal.log(`warning: the cleanup failed: ${errorMessage(error)}`);
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  terminal.restore();
+
+  const outputs = files ? parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) : {};
+  const summary = files ? readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') : '';
+  rmSync(dir, { recursive: true, force: true });
+
+  const exitCode = failure === undefined
+    ? EXIT.ok
+    : failure instanceof UsageError || failure instanceof InputError
+      ? EXIT.usage
+      : controller.signal.aborted
+        ? EXIT.interrupted
+        : EXIT.failed;
+  const message = failure === undefined ? undefined : cliMessage(failure);
+  const details = failure instanceof ActionError ? failure.details : [];
+
+  if (parsed.json) {
+    terminal.result(`${JSON.stringify({ command: command.name, exitCode, ok: exitCode === 0, outputs, ...(message ? { error: message, details } : {}) })}\n`);
+  } else if (parsed.extra.has('markdown') && failure === undefined) {
+    terminal.result(summary.endsWith('\n') ? summary : `${summary}\n`);
+  } else if (exitCode !== EXIT.usage) {
+    const shown = Object.entries(outputs).filter(([key, value]) => value !== '' && (!command.printOutputs || command.printOutputs.includes(key)));
+    for (const [key, value] of shown) terminal.result(value.includes('\n') ? `${key}:\n${value}\n` : `${key}: ${value}\n`);
+  }
+  if (message) process.stderr.write([`connect2 ${command.name}: ${message}`, ...details].join('\n') + '\n');
+  return exitCode;
+}
