@@ -197,6 +197,8 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
   }
   const level = releaseLevel(changes);
 
+  // What the range held, reported whether or not a release is made.
+  const rangeFacts = { changes, merges, leftOut: copies.size, duplicates: duplicates.size, reverted: reverted.size, prefixHint: prefixHint?.message, historySource: history.kind };
   const decision = decideVersion({ level, previous, existing: existingTag, initialVersion: options.initialVersion, defaultBump: options.defaultBump, tagPrefix: options.tagPrefix });
   if (!decision.release) {
     log(`Nothing to release: ${decision.reason}.`);
@@ -208,13 +210,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
       reason: decision.reason,
       created: false,
       notes: '',
-      changes,
-      merges,
-      leftOut: copies.size,
-      duplicates: duplicates.size,
-      reverted: reverted.size,
-      prefixHint: prefixHint?.message,
-      historySource: history.kind,
+      ...rangeFacts,
     };
   }
   const { version, bump, reason } = decision;
@@ -243,13 +239,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     bump,
     reason,
     notes,
-    changes,
-    merges,
-    leftOut: copies.size,
-    duplicates: duplicates.size,
-    reverted: reverted.size,
-    prefixHint: prefixHint?.message,
-    historySource: history.kind,
+    ...rangeFacts,
   } as const;
 
   if (options.dryRun) {
