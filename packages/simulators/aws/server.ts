@@ -61,18 +61,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return send(res, error.status, { __type: error.code, message: error.message }, deps.ids);
   }
 
-  for (const action of deps.faults.decide(service, operation)) {
-    if (action.type === 'delay') {
-      // Latency is wire time: a real delay, whatever the model's clock.
-      await new Promise((resolve) => setTimeout(resolve, action.ms));
-    } else if (action.type === 'reset') {
-      deps.log.record({ service, operation, body, status: 0, errorType: 'ConnectionReset', at });
-      req.socket.destroy();
-      return;
-    } else {
-      deps.log.record({ service, operation, body, status: action.error.status, errorType: action.error.code, at });
-      return send(res, action.error.status, { __type: action.error.code, message: action.error.message }, deps.ids);
-    }
+  const injected = await injectFaults(deps, req, { service, operation, body, at });
+  if (injected === 'reset') return;
+  if (injected) {
+    deps.log.record({ service, operation, body, status: injected.status, errorType: injected.code, at });
+    return send(res, injected.status, { __type: injected.code, message: injected.message }, deps.ids);
   }
 
   try {
@@ -84,6 +77,26 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     deps.log.record({ service, operation, body, status: error.status, errorType: error.code, at });
     send(res, error.status, { __type: error.code, message: error.message }, deps.ids);
   }
+}
+
+/**
+ * The faults armed for this operation, in order: delays are waited out (latency is wire time, a real
+ * delay whatever the model's clock), a reset drops the connection (logged here), an error is returned
+ * for the protocol to answer in its own format.
+ */
+async function injectFaults(deps: ServerDeps, req: IncomingMessage, call: { service: AwsServiceName; operation: string; body: unknown; at: number }): Promise<AwsServiceError | 'reset' | undefined> {
+  for (const action of deps.faults.decide(call.service, call.operation)) {
+    if (action.type === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, action.ms));
+    } else if (action.type === 'reset') {
+      deps.log.record({ ...call, status: 0, errorType: 'ConnectionReset' });
+      req.socket.destroy();
+      return 'reset';
+    } else {
+      return action.error;
+    }
+  }
+  return undefined;
 }
 
 /** The Query protocol: `Action=GetCallerIdentity&Version=2011-06-15`, answered `<ActionResponse><ActionResult>`. */
@@ -98,17 +111,9 @@ async function handleQuery(deps: ServerDeps, req: IncomingMessage, res: ServerRe
     sendXml(res, error.status, errorXml(error, deps.ids.uuid()));
   };
   if (req.method !== 'POST' || !service || !handler) return fail(unknownOperation(`${operation || '(no Action)'} (Query protocol, Version ${body.Version ?? 'missing'})`));
-  for (const action of deps.faults.decide(service, operation)) {
-    if (action.type === 'delay') {
-      await new Promise((resolve) => setTimeout(resolve, action.ms));
-    } else if (action.type === 'reset') {
-      deps.log.record({ service, operation, body, status: 0, errorType: 'ConnectionReset', at });
-      req.socket.destroy();
-      return;
-    } else {
-      return fail(action.error);
-    }
-  }
+  const injected = await injectFaults(deps, req, { service, operation, body, at });
+  if (injected === 'reset') return;
+  if (injected) return fail(injected);
   try {
     const result = handler(body) as Record<string, unknown>;
     deps.log.record({ service, operation, body, status: 200, at });
