@@ -52,7 +52,10 @@ interface JobState {
   controller: AbortController;
 }
 
-const stringOf = (token: TemplateToken | undefined) => scalarValue(token);
+/** The `permissions:` written on a workflow root or a job (undefined when none is written). */
+export function permissionsOf(mapping: TemplateToken | undefined): Permissions | undefined {
+  return parsePermissions(evaluateToken(findKey(mapping, 'permissions'), { contexts: {} }) ?? undefined);
+}
 
 function baseContexts(plan: Pick<JobPlan, 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy'>, vars: Record<string, string>): Contexts {
   return {
@@ -174,7 +177,7 @@ async function enterEnvironment(plan: JobPlan, vars: Record<string, string>, rec
 function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, string>, environment: string | undefined, controller: AbortController): JobState {
   const world = plan.run.world;
   const envVars = environment ? { ...vars, ...(world.environmentVars?.[environment] ?? {}) } : vars;
-  const permissions = effectivePermissions(parsePermissions(evaluateToken(findKey(plan.raw, 'permissions'), { contexts: {} }) ?? undefined), plan.workflowPermissions);
+  const permissions = effectivePermissions(permissionsOf(plan.raw), plan.workflowPermissions);
   record.permissions = permissions;
   const token = platformOf(world).tokens.issue({ kind: 'github-token', login: 'github-actions[bot]', permissions: permissions as Record<string, 'read' | 'write' | 'none'> });
   const root = mkdtempSync(path.join(plan.run.root, `${record.id}-`));
@@ -228,7 +231,7 @@ async function playStep(plan: JobPlan, state: JobState, step: Step, index: numbe
   const runToken = 'run' in step ? step.run : undefined;
   const contexts = stepContexts(plan, state);
   const scope = { contexts, status: stepStatus(state.failed, state.controller.signal.aborted), workspace: state.dirs.workspace };
-  const name = step.name ? asText(evaluateToken(step.name, scope)) : uses ? `Run ${uses}` : `Run ${(stringOf(runToken) ?? '').split('\n')[0]}`;
+  const name = step.name ? asText(evaluateToken(step.name, scope)) : uses ? `Run ${uses}` : `Run ${(scalarValue(runToken) ?? '').split('\n')[0]}`;
   const record: StepRecord = { id, name, kind: uses ? 'stand-in' : 'run', uses, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', errors: [], durationMs: 0 };
   const condition = 'if' in step && step.if ? step.if.expression : 'success()';
   if (!evaluateCondition(condition, scope)) {
@@ -305,7 +308,7 @@ function processEnv(plan: JobPlan, state: JobState, stepEnv: Record<string, stri
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: plan.job.id.value,
     GITHUB_WORKFLOW: plan.run.record.workflowName,
-    GITHUB_WORKFLOW_REF: `${world.repository}/${plan.run.record.workflowFile === plan.workflow.file ? '' : ''}.github/workflows/${plan.run.record.workflowFile}@${github.ref}`,
+    GITHUB_WORKFLOW_REF: github.workflow_ref,
     GITHUB_SERVER_URL: github.server_url,
     GITHUB_API_URL: github.api_url,
     GITHUB_GRAPHQL_URL: github.graphql_url,

@@ -5,10 +5,10 @@
  */
 import type { Job, ReusableWorkflowJob, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
 import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
-import { asText, evaluateCondition, evaluateToken, type Contexts, type Json } from './expressions';
-import { acquireConcurrency, playJob } from './job';
+import { asText, evaluateCondition, evaluateTextMap, evaluateToken, type Contexts, type Json } from './expressions';
+import { acquireConcurrency, permissionsOf, playJob } from './job';
 import { expandMatrix } from './matrix';
-import { effectivePermissions, exceedsCaller, parsePermissions, type Permissions } from './permissions';
+import { effectivePermissions, exceedsCaller, type Permissions } from './permissions';
 import type { Conclusion, JobRecord } from './records';
 import type { RunState } from './run-state';
 import { findKey, localWorkflowFile, rawJob, type WorkflowFile } from './workflow-file';
@@ -41,18 +41,13 @@ export async function playWorkflow(run: RunState, workflow: WorkflowFile, workfl
     workflows,
     inputs,
     secrets,
-    workflowEnv: textMap(evaluateToken(workflow.template.env, { contexts })),
-    workflowPermissions: parsePermissions(evaluateToken(findKey(workflow.root, 'permissions'), { contexts }) ?? undefined),
-    workflowDefaults: textMap(evaluateToken(findKey(findKey(workflow.root, 'defaults'), 'run'), { contexts })),
+    workflowEnv: evaluateTextMap(workflow.template.env, { contexts }),
+    workflowPermissions: permissionsOf(workflow.root),
+    workflowDefaults: evaluateTextMap(findKey(findKey(workflow.root, 'defaults'), 'run'), { contexts }),
     prefix: '',
     keyPrefix: '',
   };
   return playGraph(scope, workflow.template.jobs);
-}
-
-function textMap(value: Json): Record<string, string> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asText(item)]));
 }
 
 async function playGraph(scope: GraphScope, jobs: WorkflowJob[]): Promise<Record<string, NeedResult>> {
@@ -153,14 +148,14 @@ async function playCall(scope: GraphScope, job: ReusableWorkflowJob, needs: Reco
   if (!callee) return fail(`${job.ref.value}: only reusable workflows of the same folder are played`);
 
   const callerRaw = rawJob(scope.workflow.root, job.id.value);
-  const callerPermissions = effectivePermissions(parsePermissions(evaluateToken(findKey(callerRaw, 'permissions'), { contexts: {} }) ?? undefined), scope.workflowPermissions);
+  const callerPermissions = effectivePermissions(permissionsOf(callerRaw), scope.workflowPermissions);
   const inputs = callInputs(job, callerContexts);
   if (typeof inputs === 'string') return fail(inputs);
-  const secrets = job['inherit-secrets'] ? scope.secrets : textMap(evaluateToken(job['secret-values'], { contexts: callerContexts }));
+  const secrets = job['inherit-secrets'] ? scope.secrets : evaluateTextMap(job['secret-values'], { contexts: callerContexts });
   const calleeContexts: Contexts = { github: run.github, inputs, vars, secrets };
-  const calleePermissions = parsePermissions(evaluateToken(findKey(callee.root, 'permissions'), { contexts: {} }) ?? undefined);
+  const calleePermissions = permissionsOf(callee.root);
   const problems = (job.jobs ?? []).flatMap((inner) => {
-    const asked = effectivePermissions(parsePermissions(evaluateToken(findKey(rawJob(callee.root, inner.id.value), 'permissions'), { contexts: {} }) ?? undefined), calleePermissions, callerPermissions);
+    const asked = effectivePermissions(permissionsOf(rawJob(callee.root, inner.id.value)), calleePermissions, callerPermissions);
     return exceedsCaller(asked, callerPermissions, inner.id.value);
   });
   if (problems.length > 0) return fail(problems.join(' '));
@@ -171,10 +166,10 @@ async function playCall(scope: GraphScope, job: ReusableWorkflowJob, needs: Reco
     workflows: scope.workflows,
     inputs,
     secrets,
-    workflowEnv: textMap(evaluateToken(callee.template.env, { contexts: calleeContexts })),
+    workflowEnv: evaluateTextMap(callee.template.env, { contexts: calleeContexts }),
     // A called workflow without permissions of its own gets what its caller job has.
     workflowPermissions: calleePermissions ?? callerPermissions,
-    workflowDefaults: textMap(evaluateToken(findKey(findKey(callee.root, 'defaults'), 'run'), { contexts: calleeContexts })),
+    workflowDefaults: evaluateTextMap(findKey(findKey(callee.root, 'defaults'), 'run'), { contexts: calleeContexts }),
     prefix: `${callerName} / `,
     keyPrefix: `${scope.keyPrefix}${job.id.value}/`,
   };
@@ -191,13 +186,12 @@ async function playCall(scope: GraphScope, job: ReusableWorkflowJob, needs: Reco
   } finally {
     if (claim) run.concurrency.release(claim);
   }
-  const outputs = textMap(
-    Object.fromEntries(
-      [...((job.outputs as unknown as Iterable<{ key: TemplateToken; value: TemplateToken }>) ?? [])].map((pair) => [
-        asText(evaluateToken(pair.key, { contexts: {} })),
-        evaluateToken(findKey(pair.value, 'value'), { contexts: { ...calleeContexts, jobs: results } }),
-      ]),
-    ),
+  // on.workflow_call.outputs: each output's `value` reads the called jobs.
+  const outputs = Object.fromEntries(
+    [...((job.outputs as unknown as Iterable<{ key: TemplateToken; value: TemplateToken }>) ?? [])].map((pair) => [
+      asText(evaluateToken(pair.key, { contexts: {} })),
+      asText(evaluateToken(findKey(pair.value, 'value'), { contexts: { ...calleeContexts, jobs: results } })),
+    ]),
   );
   return { result: aggregate(Object.values(results).map((r) => r.result)), outputs };
 }
