@@ -13,3 +13,7 @@ export { COMMENT_LIMIT, stickyMarker, findStickyComments, upsertStickyComment, m
 export type { StickyCommentTarget, StickyComment, StickyResult, StickyMode } from './sticky-comment';
 export { pollUntil, PollTimeoutError } from './poll';
 export type { PollOptions, PollStep } from './poll';
+export { actionsLogger, recordingLogger, silentLogger } from './logger';
+export type { Logger, LoggedLine } from './logger';
+export { stateStore, stateField } from './state';
+export type { StateStore, StateField, StateBackend } from './state';
