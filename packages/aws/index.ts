@@ -6,3 +6,4 @@ export { createLogsClient } from './logs-client';
 export { createAwsClients } from './clients';
 export type { AwsClients } from './clients';
 export { aws, AwsCallError, awsErrorCode, isAccessDenied, isExpiredCredentials, isThrottling } from './errors';
+export { arnResource, shortArn } from './arn';
