@@ -118,6 +118,17 @@ describe('gh shim', () => {
     expect(gh.state.pulls(full)).toHaveLength(1);
   });
 
+  it.skipIf(!hasJq)('api --input sends a JSON body with nested fields, as deploy.yml records a deployment', async () => {
+    const sha = gh.seed.commit(full, { message: 'init', branch: 'main' });
+    const body = join(tmp, 'deployment.json');
+    writeFileSync(body, JSON.stringify({ ref: sha, environment: 'dev', task: 'deploy:ecs', auto_merge: false, required_contexts: [], payload: { image: 'repo@sha256:1' } }));
+    const created = await shim(['api', 'repos/{owner}/{repo}/deployments', '--input', body, '--jq', '.id']);
+    expect(created).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\n$/) });
+    expect(gh.state.deployments(full)).toEqual([expect.objectContaining({ sha, environment: 'dev', task: 'deploy:ecs' })]);
+    writeFileSync(body, 'not json');
+    expect(await shim(['api', 'repos/{owner}/{repo}/deployments', '--input', body])).toMatchObject({ code: 1, stderr: expect.stringContaining('--input must hold JSON') });
+  });
+
   it.skipIf(!hasJq)('run list finds the plan run and run download unzips its artifact, as terraform.yml does', async () => {
     const sha = gh.seed.commit(full, { message: 'init', branch: 'main' });
     gh.seed.workflowRun(full, { workflowFile: 'terraform.yml', event: 'push', headSha: sha, headBranch: 'main' });
