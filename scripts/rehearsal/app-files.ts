@@ -5,10 +5,19 @@
  * plans and applies with the terraform on PATH, no provider download, the local backend).
  */
 
+import { spawnSync } from 'node:child_process';
+
 export type Files = Record<string, string | null>;
 
+/** The Terraform the rehearsal plays with (the machine's), pinned as a team pins it: `.terraform-version`. */
+function terraformVersion(): string {
+  const found = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
+  if (found.status !== 0) return '1.11.4';
+  return (JSON.parse(found.stdout) as { terraform_version: string }).terraform_version;
+}
+
 const TERRAFORM_ROOT = (env: string) => `terraform {
-  required_version = ">= 1.5.0"
+  required_version = "~> ${terraformVersion().split('.').slice(0, 2).join('.')}.0"
 }
 
 variable "environment" {
@@ -24,6 +33,7 @@ module "api" {
 `;
 
 export const INITIAL_FILES: Files = {
+  '.terraform-version': `${terraformVersion()}\n`,
   'README.md': '# Connect 2.0 API\n\nFastAPI service deployed to AWS ECS by the connect2-actions pipeline.\n',
   'requirements.txt': 'fastapi==0.115.0\nuvicorn==0.30.6\nsqlalchemy==2.0.35\nalembic==1.13.2\n',
   'app/__init__.py': '',
