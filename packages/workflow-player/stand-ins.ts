@@ -184,7 +184,8 @@ const buildPush: StandIn = {
       const match = /^[^/]+\.amazonaws\.com\/(.+):([^:/]+)$/.exec(tag);
       if (!match) return failed(`ERROR: failed to push ${tag}: not an ECR repository of this account`);
       try {
-        digest = world.aws.seed.image(match[1], match[2], { scenario: world.imageScenario?.(sha) });
+        // One build, one image: every tag names the same manifest, so the same digest.
+        digest = world.aws.seed.image(match[1], match[2], { scenario: world.imageScenario?.(sha), ...(digest ? { digest } : {}) });
       } catch (error) {
         return failed(`ERROR: failed to push ${tag}: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -139,7 +139,7 @@ export interface GitHubSimulator {
     repository(repo: string): Record<string, any>;
     environments(repo: string): { name: string; reviewers: string[]; branches: string[]; rendered: Record<string, unknown> }[];
     checkRuns(repo: string, sha?: string): CheckRunState[];
-    deployments(repo: string): { id: number; sha: string; ref: string; environment: string; task: string; statuses: { state: string; environment: string; description: string; logUrl: string }[] }[];
+    deployments(repo: string): { id: number; sha: string; ref: string; environment: string; task: string; payload: unknown; statuses: { state: string; environment: string; description: string; logUrl: string }[] }[];
   };
   /** Subscribe to push and pull_request events (synchronous, after the change); returns the unsubscribe. */
   onEvent(listener: (event: RepoEvent) => void): () => void;
@@ -268,6 +268,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
           ref: deployment.ref,
           environment: deployment.environment,
           task: deployment.task,
+          payload: deployment.payload,
           statuses: deployment.statuses.map((status) => ({ state: status.state, environment: status.environment, description: status.description, logUrl: status.logUrl })),
         })),
       pulls: (repo) =>
