@@ -86,6 +86,10 @@ export class Developer {
     return data.sha;
   }
 
+  async close(number: number): Promise<void> {
+    await this.api.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, state: 'closed' });
+  }
+
   async changeBase(number: number, base: string): Promise<void> {
     await this.api.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, base });
   }

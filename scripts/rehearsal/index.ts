@@ -26,9 +26,11 @@ import {
   mixedPullRequestIsBlocked,
   promotionsReachProduction,
   theTemplatesKeepGitHubsRules,
+  type HealthEndpoint,
   type People,
   type StoryContext,
 } from './stages';
+import { rollbackByDispatch } from './stage-rollback';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
 
@@ -44,15 +46,18 @@ export interface RehearsalOptions {
   vars?: Record<string, string>;
 }
 
-/** The app's health endpoint, as the load balancer would expose it. */
-async function startHealthEndpoint(): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const ok = request.url === '/health';
-    response.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(ok ? { status: 'ok' } : { detail: 'Not Found' }));
+/** The app's health endpoint, as the load balancer would expose it; a stage can make it answer 503. */
+async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server }> {
+  const endpoint = { failing: false } as HealthEndpoint & { server: Server };
+  endpoint.server = createServer((request, response) => {
+    const found = request.url === '/health';
+    const status = !found ? 404 : endpoint.failing ? 503 : 200;
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(status === 200 ? { status: 'ok' } : status === 503 ? { status: 'database unreachable' } : { detail: 'Not Found' }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/health` };
+  await new Promise<void>((resolve) => endpoint.server.listen(0, '127.0.0.1', resolve));
+  endpoint.url = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}/health`;
+  return endpoint;
 }
 
 const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
@@ -68,6 +73,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     gh.seed.environment(FULL_REPO, 'dev');
     gh.seed.environment(FULL_REPO, 'staging');
     gh.seed.environment(FULL_REPO, 'prod', { reviewers: [RELEASE_MANAGER] });
+    gh.seed.environment(FULL_REPO, 'prod-schema', { reviewers: [RELEASE_MANAGER] });
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
     const initial = platform.commit('chore: import Connect 2.0 API', INITIAL_FILES);
@@ -99,8 +105,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     });
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
-    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, terraform: hasTerraform(), prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules];
+    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), prs: {} };
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
     for (const stage of stages) {
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;

@@ -14,7 +14,11 @@ export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 export function roles(): Record<string, RoleTrust> {
   const result: Record<string, RoleTrust> = {};
   for (const env of ENVIRONMENTS) {
-    result[roleArn(`connect2-deploy-${env.name}`)] = { subjects: [`repo:${FULL_REPO}:environment:${env.name}`], description: `deploy and apply ${env.name}` };
+    // The `<env>-schema` environment guards rollback.yml's database downgrade with its own reviewers.
+    result[roleArn(`connect2-deploy-${env.name}`)] = {
+      subjects: [`repo:${FULL_REPO}:environment:${env.name}`, `repo:${FULL_REPO}:environment:${env.name}-schema`],
+      description: `deploy, apply and downgrade ${env.name}`,
+    };
     result[roleArn(`connect2-terraform-plan-${env.name}`)] = { subjects: [`repo:${FULL_REPO}:pull_request`], description: `read-only plan of ${env.name}` };
   }
   return result;
@@ -34,11 +38,18 @@ export function repositoryVars(): Record<string, string> {
     TEST_COMMAND: 'python3 -m unittest discover -s tests -t . -q',
     // The simulator's ECS settles in seconds; poll it every second (the templates default to 5).
     ECS_POLL_INTERVAL_SECONDS: '1',
+    // A failed health check is given up on after 5 s here (the templates wait 120 s by default).
+    HEALTH_TIMEOUT_SECONDS: '5',
   };
 }
 
 export function environmentVars(healthUrl: string): Record<string, Record<string, string>> {
-  return Object.fromEntries(ENVIRONMENTS.map((env) => [env.name, { AWS_ROLE_ARN: roleArn(`connect2-deploy-${env.name}`), HEALTH_URL: healthUrl }]));
+  return Object.fromEntries(
+    ENVIRONMENTS.flatMap((env) => [
+      [env.name, { AWS_ROLE_ARN: roleArn(`connect2-deploy-${env.name}`), HEALTH_URL: healthUrl }],
+      [`${env.name}-schema`, { AWS_ROLE_ARN: roleArn(`connect2-deploy-${env.name}`) }],
+    ]),
+  );
 }
 
 /** Who approves production deployments (the `prod` environment's required reviewers). */

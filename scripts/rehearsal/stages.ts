@@ -24,6 +24,12 @@ export interface People {
   releaseManager: Developer;
 }
 
+export interface HealthEndpoint {
+  url: string;
+  /** While true the endpoint answers 503, as an app that started but cannot reach its database. */
+  failing: boolean;
+}
+
 export interface StoryContext {
   player: WorkflowPlayer;
   timeline: Timeline;
@@ -34,24 +40,42 @@ export interface StoryContext {
   badImages: Set<string>;
   /** Approvals asked for, in order (environment and job). */
   approvals: { environment: string; job: string; workflow: string }[];
+  /** The app's health endpoint behind HEALTH_URL. */
+  health: HealthEndpoint;
   terraform: boolean;
   prs: Record<string, number>;
 }
 
 /** Runs started by `act`, once every run (and what those runs set off) has finished. */
-async function play(ctx: StoryContext, act: () => Promise<unknown>): Promise<RunRecord[]> {
+export async function play(ctx: StoryContext, act: () => Promise<unknown>): Promise<RunRecord[]> {
   const before = ctx.player.runs.length;
   await act();
   await ctx.player.idle();
   return ctx.player.runs.slice(before);
 }
 
-function serviceTaskDefinition(aws: AwsSimulator, env: Environment): string {
+export function serviceTaskDefinition(aws: AwsSimulator, env: Environment): string {
   const service = aws.state.service(env.cluster, env.service) as { taskDefinition?: string } | undefined;
   return service?.taskDefinition ?? '';
 }
 
-const shortArn = (arn: string) => arn.split('/').pop() ?? arn;
+export const shortArn = (arn: string) => arn.split('/').pop() ?? arn;
+
+export type RecordedDeployment = ReturnType<GitHubSimulator['state']['deployments']>[number];
+
+/** The newest deployment deploy.yml or rollback.yml recorded for an environment (task deploy:ecs). */
+export function lastDeployment(ctx: StoryContext, environmentName: string): RecordedDeployment | undefined {
+  return ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === environmentName && d.task === 'deploy:ecs').at(-1);
+}
+
+export const deploymentState = (deployment: RecordedDeployment | undefined) => deployment?.statuses.at(-1)?.state ?? 'none';
+export const deploymentPayload = (deployment: RecordedDeployment | undefined) => (deployment?.payload ?? {}) as { image?: string; task_definition_arn?: string; rollback?: boolean };
+
+/** `dev: 1a2b3c4 success (Deployed)`, for details and problems. */
+export function deploymentLine(deployment: RecordedDeployment | undefined): string {
+  if (!deployment) return 'no deployment recorded';
+  return `${deployment.environment}: ${deployment.sha.slice(0, 7)} ${deploymentState(deployment)} (${deployment.statuses.at(-1)?.description ?? ''})`;
+}
 
 function comments(ctx: StoryContext, number: number): string[] {
   return ctx.gh.state.comments(FULL_REPO, number).map((c) => c.body);
@@ -190,6 +214,7 @@ function expectDeploy(ctx: StoryContext, { env, runs, before, migration, rollout
       ...expectThat(rollOut?.conclusion === 'failure' && rollOut.outputs.status === 'rolled-back', `Roll out is ${stepLine(rollOut)} status ${rollOut?.outputs.status}`),
       ...expectThat(/exit|Essential container/i.test(rollOut?.errors.join(' ') ?? ''), 'the error does not name the stopped tasks’ reason'),
       ...expectThat(now === before, `${env.service} runs ${shortArn(now)}, expected ${shortArn(before)}`),
+      ...expectThat(deploymentState(lastDeployment(ctx, env.name)) === 'failure', `the deployment is recorded as ${deploymentLine(lastDeployment(ctx, env.name))}`),
       ...expectThat(step(run, 'Wait for the service and the health check')?.conclusion === 'skipped', 'the health check ran after a failed rollout'),
     ], `${stepLine(rollOut)}; service on ${shortArn(now)}`, true);
     return;
@@ -202,6 +227,11 @@ function expectDeploy(ctx: StoryContext, { env, runs, before, migration, rollout
     ...expectThat(now !== before && now === rollOut?.outputs['task-definition-arn'], `${env.service} runs ${shortArn(now)}`),
     ...expectThat(step(run, 'Wait for the service and the health check')?.outputs.status === 'stable', 'wait-stable did not report stable'),
   ], `${env.service} on ${shortArn(now)}`);
+  const recorded = lastDeployment(ctx, env.name);
+  timeline.expect(`${env.name}: recorded as a GitHub deployment of the commit, ending success, naming image and revision`, [
+    ...expectThat(recorded?.sha === run?.sha && deploymentState(recorded) === 'success', `last deployment: ${deploymentLine(recorded)}; the run was on ${run?.sha.slice(0, 7)}`),
+    ...expectThat(deploymentPayload(recorded).image === image && deploymentPayload(recorded).task_definition_arn === now, `its payload is ${JSON.stringify(recorded?.payload)}`),
+  ], deploymentLine(recorded));
 }
 
 /** Stage 3: the application PR merges into development and Dev is deployed. */
@@ -270,6 +300,12 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
   const asked = ctx.approvals.slice(approvalsBefore).filter((a) => a.environment === 'prod');
   timeline.expect('the production deploy waits for a required reviewer of the prod environment', expectThat(asked.some((a) => a.workflow === 'deploy-on-merge.yml' && /Deploy to prod/.test(a.job)), `no review was asked for the prod deploy (asked: ${asked.map((a) => a.job).join(', ') || 'none'})`), asked.map((a) => a.job).join(', '));
   expectDeploy(ctx, { env: prod, runs: toMain, before: prodBefore, migration: 'success', rollout: 'success' });
+  const images = (['dev', 'staging', 'prod'] as const).map((name) => deploymentPayload(lastDeployment(ctx, name)).image ?? '');
+  const rebuilt = [...runsOf(toStaging, 'deploy-on-merge.yml'), ...runsOf(toMain, 'deploy-on-merge.yml')].map((run) => step(run, 'Build and push the image')).filter((build) => build?.conclusion !== 'skipped');
+  timeline.expect('built once: staging and prod run the very image development built and tested, by digest', [
+    ...expectThat(images[0] !== '' && images.every((image) => image === images[0]), `dev, staging, prod deployed ${images.map((image) => image.split('@')[1]?.slice(7, 19) ?? 'none').join(', ')}`),
+    ...expectThat(rebuilt.length === 0, `the image was built again: ${rebuilt.map((build) => stepLine(build)).join('; ')}`),
+  ], images[0].split('/').pop() ?? '');
   const release = step(runsOf(toMain, 'deploy-on-merge.yml')[0], 'Create the release');
   timeline.expect('release v1.0.0 with the users endpoint in its notes', [
     ...expectThat(release?.outputs.tag === 'v1.0.0', `tag is '${release?.outputs.tag}' (${stepLine(release)})`),
@@ -280,7 +316,7 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
 
 /** Stage 5: a bad image pushed straight to staging trips the circuit breaker. */
 export async function badImageIsRolledBack(ctx: StoryContext): Promise<void> {
-  ctx.timeline.stage(5, 'A bad image reaches Staging: the circuit breaker trips, the step fails fast, the service is back');
+  ctx.timeline.stage(5, 'A bad image reaches Staging: the circuit breaker trips, the service is back, its promotion is refused');
   const staging = environment('staging');
   const before = serviceTaskDefinition(ctx.aws, staging);
   const { carol } = ctx.people;
@@ -291,6 +327,17 @@ export async function badImageIsRolledBack(ctx: StoryContext): Promise<void> {
     await carol.push('staging');
   });
   expectDeploy(ctx, { env: staging, runs, before, migration: 'success', rollout: 'failure' });
+
+  // The promotion of what failed in staging: its required check fails while staging is not healthy on it.
+  const opened = await play(ctx, () => ctx.player.dispatch('promote.yml', 'main', { promotion: 'staging -> main' }, ctx.people.releaseManager.options.login));
+  const pr = (await ctx.people.releaseManager.pullRequests('main')).find((p) => p.head === 'staging');
+  const checks = pr ? runsOf(opened, 'pr-checks.yml', (run) => run.ref === prRef(pr.number))[0] : undefined;
+  const classify = step(checks, 'Classify the PR');
+  ctx.timeline.expect('the promotion of a staging that failed and rolled back is refused by its required check', [
+    ...expectThat(classify?.conclusion === 'failure' && classify.outputs['source-health'] === 'unhealthy', `Classify the PR is ${stepLine(classify)}, source-health '${classify?.outputs['source-health']}'`),
+    ...expectThat(/staging/.test(classify?.errors.join(' ') ?? '') && /fail/i.test(classify?.errors.join(' ') ?? ''), 'the error does not say staging’s deploy failed'),
+  ], stepLine(classify), true);
+  if (pr) await ctx.people.releaseManager.close(pr.number);
 }
 
 /** Stage 6: a failing migration stops the pipeline before the rollout. */

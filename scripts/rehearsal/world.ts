@@ -47,8 +47,12 @@ export function environment(name: Environment['name']): Environment {
   return found;
 }
 
+/** The repository the pipeline pushes to: one for all environments, so a promotion deploys the digest development built. */
+export const IMAGE_REPOSITORY = 'connect2-api';
+
 /** Seeds clusters, repositories, the first image, task definitions and services. */
 export function seedAws(aws: AwsSimulator, initialTag: string): void {
+  aws.seed.repository(IMAGE_REPOSITORY);
   for (const env of ENVIRONMENTS) {
     aws.seed.cluster(env.cluster);
     env.repositoryUri = aws.seed.repository(env.repository).repositoryUri;

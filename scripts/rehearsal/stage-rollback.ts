@@ -1,0 +1,120 @@
+/**
+ * Stage 9, the runbook's rollback: a rollout whose health check fails is put back by the pipeline itself;
+ * then people roll production back by dispatch (rollback.yml) to a release tag, with a database downgrade
+ * behind its own approval, and forward again with `previous`; a target that names nothing is refused.
+ */
+import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
+import {
+  deploymentLine,
+  deploymentPayload,
+  deploymentState,
+  lastDeployment,
+  play,
+  serviceTaskDefinition,
+  shortArn,
+  type StoryContext,
+} from './stages';
+import { FULL_REPO, environment } from './world';
+
+const DOWNGRADE_LOG = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Running downgrade 8b9d4e -> 3f2a1c, add users table'];
+
+/** Commands of the one-off tasks started while `act` ran. */
+async function migrationCommands(ctx: StoryContext, act: () => Promise<unknown>): Promise<{ runs: Awaited<ReturnType<typeof play>>; commands: string[] }> {
+  const before = ctx.aws.calls('RunTask').length;
+  const runs = await play(ctx, act);
+  const commands = ctx.aws.calls('RunTask').slice(before).map((call) => {
+    const overrides = (call.body?.overrides?.containerOverrides ?? []) as { command?: string[] }[];
+    return overrides.map((o) => (o.command ?? []).join(' ')).join(' ');
+  });
+  return { runs, commands };
+}
+
+/** A rollout ECS calls stable but whose app answers 503: deploy.yml puts the revision before it back. */
+async function failedHealthCheckRollsBack(ctx: StoryContext): Promise<void> {
+  const dev = environment('dev');
+  const before = serviceTaskDefinition(ctx.aws, dev);
+  const { bob } = ctx.people;
+  ctx.health.failing = true;
+  const runs = await play(ctx, async () => {
+    await bob.branch('development', 'development');
+    bob.commit('feat(api): read sessions from the new store', { 'app/api/routes/sessions.py': 'def sessions() -> list:\n    return []\n' });
+    await bob.push('development');
+  }).finally(() => {
+    ctx.health.failing = false;
+  });
+  const run = runsOf(runs, 'deploy-on-merge.yml')[0];
+  const rollOut = step(run, 'Roll out');
+  const rollback = step(run, 'Roll back after a failed health check');
+  const now = serviceTaskDefinition(ctx.aws, dev);
+  ctx.timeline.expect('dev: a rollout whose health check fails is rolled back to the revision before it', [
+    ...expectThat(rollOut?.outputs.status === 'deployed', `Roll out is ${stepLine(rollOut)} (${rollOut?.outputs.status})`),
+    ...expectThat(step(run, 'Wait for the service and the health check')?.conclusion === 'failure', `the health check is ${stepLine(step(run, 'Wait for the service and the health check'))}`),
+    ...expectThat(rollback?.conclusion === 'success' && rollback.outputs['task-definition-arn'] === before, `the rollback step is ${stepLine(rollback)} to ${shortArn(rollback?.outputs['task-definition-arn'] ?? '')}`),
+    ...expectThat(now === before, `${dev.service} runs ${shortArn(now)}, expected ${shortArn(before)}`),
+    ...expectThat(run?.conclusion === 'failure', `the pipeline run is ${run?.conclusion} (${jobsLine(run)})`),
+    ...expectThat(deploymentState(lastDeployment(ctx, 'dev')) === 'failure', `the deployment is recorded as ${deploymentLine(lastDeployment(ctx, 'dev'))}`),
+  ], `${stepLine(rollback)}; ${dev.service} on ${shortArn(now)}`, true);
+}
+
+/** A target that is neither previous, a tag nor an ARN: refused before anything changes. */
+async function unknownTargetIsRefused(ctx: StoryContext): Promise<void> {
+  const prod = environment('prod');
+  const service = serviceTaskDefinition(ctx.aws, prod);
+  const deployments = ctx.gh.state.deployments(FULL_REPO).length;
+  const mutations = ctx.aws.mutatingCalls().length;
+  const run = await ctx.player.dispatch('rollback.yml', 'main', { environment: 'prod', target: 'last-tuesday' }, ctx.people.releaseManager.options.login);
+  const resolve = step(run, 'Resolve the target');
+  ctx.timeline.expect('rollback with a target that names nothing fails in one line naming `target`; nothing changes', [
+    ...expectThat(resolve?.conclusion === 'failure' && /^target: 'last-tuesday' is not previous, a release tag/.test(resolve.errors[0] ?? ''), `Resolve the target is ${stepLine(resolve)}`),
+    ...expectThat(serviceTaskDefinition(ctx.aws, prod) === service && ctx.aws.mutatingCalls().length === mutations, 'AWS was changed'),
+    ...expectThat(ctx.gh.state.deployments(FULL_REPO).length === deployments, 'a deployment was recorded'),
+  ], stepLine(resolve), true);
+}
+
+/** Production back to v1.0.0, schema downgraded first behind prod-schema's reviewers, no upgrade run. */
+async function productionRollsBackToARelease(ctx: StoryContext): Promise<void> {
+  const prod = environment('prod');
+  const release = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod' && deploymentState(d) === 'success')[0];
+  const current = serviceTaskDefinition(ctx.aws, prod);
+  const approvalsBefore = ctx.approvals.length;
+  ctx.aws.scenarios.forCommand('alembic downgrade -1', { kind: 'exit', exitCode: 0, afterMs: 400, logLines: DOWNGRADE_LOG });
+  const { runs, commands } = await migrationCommands(ctx, () => ctx.player.dispatch('rollback.yml', 'main', { environment: 'prod', target: 'v1.0.0', 'downgrade-to': '-1' }, ctx.people.releaseManager.options.login));
+  const run = runsOf(runs, 'rollback.yml')[0];
+  const now = serviceTaskDefinition(ctx.aws, prod);
+  const recorded = lastDeployment(ctx, 'prod');
+  const asked = ctx.approvals.slice(approvalsBefore).map((a) => a.environment);
+  ctx.timeline.expect('rollback.yml puts prod back on v1.0.0’s revision, as it is, without `alembic upgrade head`', [
+    ...expectThat(run?.conclusion === 'success', `the rollback run is ${run?.conclusion} (${jobsLine(run)})`),
+    ...expectThat(now === deploymentPayload(release).task_definition_arn && now !== current, `${prod.service} runs ${shortArn(now)}; v1.0.0 ran ${shortArn(deploymentPayload(release).task_definition_arn ?? '')}`),
+    ...expectThat(step(run, 'Roll back')?.outputs.status === 'deployed', `Roll back is ${stepLine(step(run, 'Roll back'))}`),
+    ...expectThat(!commands.some((command) => command.includes('upgrade')), `tasks run: ${commands.join('; ')}`),
+    ...expectThat(recorded?.sha === release?.sha && deploymentState(recorded) === 'success' && deploymentPayload(recorded).rollback === true, `last deployment: ${deploymentLine(recorded)} ${JSON.stringify(recorded?.payload)}`),
+  ], `${shortArn(current)} -> ${shortArn(now)}; ${deploymentLine(recorded)}`);
+  ctx.timeline.expect('the database downgrade runs first, with the newer code, behind the prod-schema environment’s own approval', [
+    ...expectThat(asked.includes('prod-schema') && asked.includes('prod'), `approvals asked: ${asked.join(', ') || 'none'}`),
+    ...expectThat(commands.length === 1 && commands[0].includes('alembic downgrade -1'), `tasks run: ${commands.join('; ') || 'none'}`),
+    ...expectThat(step(run, 'Run alembic downgrade')?.log.includes('Running downgrade') ?? false, 'the downgrade’s log lines are not in the job log'),
+  ], asked.join(', '));
+}
+
+/** `previous` after a rollback: the deploy before it, so the rollback is undone. */
+async function previousUndoesTheRollback(ctx: StoryContext): Promise<void> {
+  const prod = environment('prod');
+  const successes = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod' && d.task === 'deploy:ecs' && deploymentState(d) === 'success');
+  const expected = deploymentPayload(successes.at(-2)).task_definition_arn;
+  const { runs, commands } = await migrationCommands(ctx, () => ctx.player.dispatch('rollback.yml', 'main', { environment: 'prod', target: 'previous' }, ctx.people.releaseManager.options.login));
+  const run = runsOf(runs, 'rollback.yml')[0];
+  const now = serviceTaskDefinition(ctx.aws, prod);
+  ctx.timeline.expect('`previous` rolls prod forward to the deploy that succeeded before the rollback; no downgrade job, no migration', [
+    ...expectThat(run?.conclusion === 'success' && now === expected, `${prod.service} runs ${shortArn(now)}, expected ${shortArn(expected ?? '')} (${jobsLine(run)})`),
+    ...expectThat(commands.length === 0, `tasks run: ${commands.join('; ')}`),
+  ], shortArn(now));
+}
+
+export async function rollbackByDispatch(ctx: StoryContext): Promise<void> {
+  ctx.timeline.stage(9, 'Rollback: a failed health check rolls back on its own; prod is rolled back by dispatch to a release and forward again');
+  await failedHealthCheckRollsBack(ctx);
+  await unknownTargetIsRefused(ctx);
+  await productionRollsBackToARelease(ctx);
+  await previousUndoesTheRollback(ctx);
+}
