@@ -447,6 +447,11 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "description": "Conventional lines in a commit body (a squash merge's \"* feat: ...\" list): `ignore` them (semantic-release; the default) or `split` each into a change of its own, with the commit's PR and author (release-please's multiple changes per commit).",
         "required": false,
         "default": "ignore"
+      },
+      "image": {
+        "description": "The image deployed (e.g. `registry/repo@sha256:...`, the `image` output of ecs-deploy): named in the release notes and the summary. `name@sha256:<64 hex>` or `name:tag`; empty names none.",
+        "required": false,
+        "default": ""
       }
     },
     "outputs": {
