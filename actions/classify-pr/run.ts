@@ -13,12 +13,17 @@ import {
   mixedPolicy,
   publishFeedback,
   readClassifyConfig,
+  skippedHealth,
+  sourceEnvironment,
+  sourceHealth,
   verdict,
   type Classification,
   type ClassifyConfig,
+  type PullRepositories,
   type PullTarget,
+  type SourceHealthResult,
 } from '../../packages/classify';
-import { createGitHubClient, currentRepository, GitError, gitRangeFiles, pullRequestFiles, readEvent, runUrl, type ChangedFiles, type GitCheckout } from '../../packages/github';
+import { createGitHubClient, currentRepository, GitError, gitRangeFiles, latestDeployment, pullRequestFiles, readEvent, runUrl, type ChangedFiles, type GitCheckout } from '../../packages/github';
 
 /** The parts of a pull_request event payload classify-pr reads. */
 interface PullEvent {
@@ -51,18 +56,31 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   // A fork's branch named `staging` is not this repository's staging: head and base repositories decide.
   const repositories = pull ? { headRepository: pull.head?.repo?.full_name, baseRepository: pull.base?.repo?.full_name ?? process.env.GITHUB_REPOSITORY } : undefined;
   const flow = checkBranchFlow(config.flow, pull?.head?.ref, pull?.base?.ref, repositories);
-  setOutputs(classifyOutputs(result, flow));
+  const source = await checkSourceHealth(config, target, pull, repositories);
+  setOutputs(classifyOutputs(result, flow, source));
   await logFiles(result);
   core.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
+  if (source.health !== 'skipped') core.info(`Source environment: ${source.message}`);
 
   const context = { head: pull?.head?.ref, base: pull?.base?.ref, headSha: pull?.head?.sha, runUrl: runUrl(), infrastructureGlobs: config.rules.infrastructure.globs };
   const policy = mixedPolicy(config, pull?.head?.ref, repositories);
   const feedback = target ? await publishFeedback(target, result, config, context, policy) : { rows: [], failures: [] };
-  await writeSummary(jobSummary(result, { flow, source: changes.description, mixedAllowedBecause: policy.allowedBecause, feedback: feedback.rows }));
+  await writeSummary(jobSummary(result, { flow, source: changes.description, mixedAllowedBecause: policy.allowedBecause, feedback: feedback.rows, sourceHealth: source }));
 
-  const outcome = verdict(result, flow, policy, feedback.failures);
+  const outcome = verdict(result, flow, policy, feedback.failures, source);
   for (const line of outcome.warnings) warning(line);
   if (outcome.problems.length > 0) throw new ActionError(outcome.problems[0], { details: outcome.problems.slice(1) });
+}
+
+/** require-healthy-source: a promotion PR's source environment must run its head, deployed with success. */
+async function checkSourceHealth(config: ClassifyConfig, target: PullTarget | undefined, pull: PullEvent | undefined, repositories: PullRepositories | undefined): Promise<SourceHealthResult> {
+  if (!config.requireHealthySource) return skippedHealth(`'${INPUT.requireHealthySource}' is off`);
+  const environment = sourceEnvironment(config, pull?.head?.ref, repositories);
+  const headSha = pull?.head?.sha;
+  if (!target || !pull?.head?.ref || !environment || !headSha) return skippedHealth(`not a promotion: the head is not a branch of '${INPUT.sourceEnvironments}' in this repository`);
+  const { client, owner, repo } = target;
+  const deployment = await latestDeployment(client, { owner, repo }, { environment, task: config.deploymentTask });
+  return sourceHealth(environment, pull.head.ref, headSha, deployment);
 }
 
 function requireToken(config: ClassifyConfig): string {

@@ -4,7 +4,7 @@
  */
 import { InputError, details, info, readInputs, setOutputs, table, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { createGitHubClient, currentRepository } from '../../packages/github';
-import { createRelease as runRelease, parseVersion, tagPrefixProblem, targetProblem, type ReleaseResult } from '../../packages/release';
+import { createRelease as runRelease, deployedImageProblem, parseVersion, tagPrefixProblem, targetProblem, type ReleaseResult } from '../../packages/release';
 
 export async function createRelease(_context: ActionContext): Promise<void> {
   const inputs = readInputs();
@@ -25,6 +25,9 @@ export async function createRelease(_context: ActionContext): Promise<void> {
   const dryRun = inputs.boolean('dry-run', false);
   const updateMajorTag = inputs.boolean('update-major-tag', false);
   const bodyChanges = inputs.enumeration('body-changes', ['ignore', 'split'] as const, 'ignore');
+  const image = inputs.optional('image');
+  const badImage = image === undefined ? undefined : deployedImageProblem(image);
+  if (badImage) throw new InputError('image', `'${image}' ${badImage}`, 'use the image deployed, name@sha256:<64 hex digits> (or name:tag), e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/connect2-api@sha256:<digest>');
   const repository = currentRepository();
 
   const client = createGitHubClient(token);
@@ -41,6 +44,7 @@ export async function createRelease(_context: ActionContext): Promise<void> {
       dryRun,
       updateMajorTag,
       bodyChanges,
+      image,
       workspace: process.env.GITHUB_WORKSPACE,
     },
     { client, log: info, warn: warning },
@@ -57,7 +61,7 @@ export async function createRelease(_context: ActionContext): Promise<void> {
     created: result.created,
     notes: result.notes,
   });
-  await writeSummary(summarise(result, dryRun));
+  await writeSummary(summarise(result, dryRun, image));
 }
 
 const HEADLINE: Record<ReleaseResult['outcome'], (r: ReleaseResult) => string> = {
@@ -70,7 +74,7 @@ const HEADLINE: Record<ReleaseResult['outcome'], (r: ReleaseResult) => string> =
   'dry-run': (r) => `Dry run: would release ${r.tag}`,
 };
 
-function summarise(result: ReleaseResult, dryRun: boolean): string {
+function summarise(result: ReleaseResult, dryRun: boolean, image: string | undefined): string {
   const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
   const repo = process.env.GITHUB_REPOSITORY ?? '';
   const commit = `[${result.targetSha.slice(0, 7)}](${server}/${repo}/commit/${result.targetSha})`;
@@ -79,6 +83,7 @@ function summarise(result: ReleaseResult, dryRun: boolean): string {
     ['Previous version', result.previous ? `${result.previous.version} (${result.previous.name})` : '—'],
     ['Bump', `${result.bump}: ${result.reason}`],
     ['Target', commit],
+    ...(image ? [['Deployed image', `\`${image}\``]] : []),
     ['Commits', `${result.changes.length} (+${result.merges} merge commits looked through${result.leftOut ? `; ${result.leftOut} cherry-picked copies of released changes left out` : ''}${result.duplicates ? `; ${result.duplicates} repeated in the range, listed once` : ''}${result.reverted ? `; ${result.reverted} reverted in the range, left out with their reverts` : ''})`],
   ];
   if (result.prefixHint) rows.push(['⚠️ Tag prefix', result.prefixHint]);

@@ -8,6 +8,7 @@ import type { ClassifyRules } from './classify';
 import { DEFAULT_INFRASTRUCTURE_PATHS, DEFAULT_LABELS } from './defaults';
 import { compileGlobs, type GlobSet } from './globs';
 import type { LabelNames } from './labels';
+import { DEFAULT_SOURCE_ENVIRONMENTS, parseSourceEnvironments, type SourceHealthConfig } from './source-health';
 
 /** Input names, declared once (action.yml is the public contract). */
 export const INPUT = {
@@ -24,9 +25,12 @@ export const INPUT = {
   branchFlow: 'branch-flow',
   base: 'base',
   head: 'head',
+  requireHealthySource: 'require-healthy-source',
+  sourceEnvironments: 'source-environments',
+  deploymentTask: 'deployment-task',
 } as const;
 
-export interface ClassifyConfig {
+export interface ClassifyConfig extends SourceHealthConfig {
   token?: string;
   rules: ClassifyRules;
   failOnMixed: boolean;
@@ -81,5 +85,15 @@ export function readClassifyConfig(inputs: Inputs): ClassifyConfig {
     flow: parseBranchFlow(INPUT.branchFlow, inputs.multiline(INPUT.branchFlow)),
     base: inputs.optional(INPUT.base),
     head: inputs.optional(INPUT.head),
+    ...readSourceHealthConfig(inputs),
+  };
+}
+
+function readSourceHealthConfig(inputs: Inputs): SourceHealthConfig {
+  const lines = inputs.multiline(INPUT.sourceEnvironments);
+  return {
+    requireHealthySource: inputs.boolean(INPUT.requireHealthySource, false),
+    sourceEnvironments: parseSourceEnvironments(INPUT.sourceEnvironments, lines.length > 0 ? lines : DEFAULT_SOURCE_ENVIRONMENTS),
+    deploymentTask: inputs.optional(INPUT.deploymentTask) ?? 'deploy:ecs',
   };
 }

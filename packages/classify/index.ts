@@ -20,3 +20,5 @@ export { verdict } from './verdict';
 export { mixedPolicy } from './mixed-policy';
 export type { MixedPolicy } from './mixed-policy';
 export type { Verdict } from './verdict';
+export { DEFAULT_SOURCE_ENVIRONMENTS, parseSourceEnvironments, skippedHealth, sourceEnvironment, sourceHealth } from './source-health';
+export type { DeploymentFacts, SourceHealth, SourceHealthConfig, SourceHealthResult } from './source-health';

@@ -2,6 +2,7 @@
 import type { OutputValue } from '../action-kit';
 import type { FlowResult } from './branch-flow';
 import type { Classification } from './classify';
+import type { SourceHealthResult } from './source-health';
 
 export const OUTPUT = {
   type: 'type',
@@ -9,14 +10,16 @@ export const OUTPUT = {
   applicationFiles: 'application-files',
   filesCount: 'files-count',
   flow: 'flow',
+  sourceHealth: 'source-health',
 } as const;
 
-export function classifyOutputs(result: Classification, flow: FlowResult): Record<string, OutputValue> {
+export function classifyOutputs(result: Classification, flow: FlowResult, source: SourceHealthResult): Record<string, OutputValue> {
   return {
     [OUTPUT.type]: result.type,
     [OUTPUT.infrastructureFiles]: result.infrastructure.map((file) => file.path),
     [OUTPUT.applicationFiles]: result.application.map((file) => file.path),
     [OUTPUT.filesCount]: result.infrastructure.length + result.application.length,
     [OUTPUT.flow]: flow.status,
+    [OUTPUT.sourceHealth]: source.health,
   };
 }

@@ -6,6 +6,7 @@ import { details, table } from '../action-kit';
 import type { FlowResult } from './branch-flow';
 import type { Classification, ClassifiedPath } from './classify';
 import { code } from './file-list';
+import type { SourceHealthResult } from './source-health';
 
 /**
  * Characters per file table: three tables stay under the runner's 1 MiB summary cap, so a
@@ -19,6 +20,8 @@ export interface SummaryContext {
   source: string;
   /** Why a mixed PR is tolerated (promotion, fail-on-mixed false); undefined when it fails. */
   mixedAllowedBecause?: string;
+  /** The promotion's source environment health; no row when the check was skipped. */
+  sourceHealth?: SourceHealthResult;
   /** Extra rows such as what happened to the labels and the comment. */
   feedback?: string[][];
 }
@@ -65,6 +68,7 @@ export function jobSummary(result: Classification, context: SummaryContext): str
     table(['', ''], [
       ['Type', verdict],
       ['Branch flow', flowText(context.flow)],
+      ...(context.sourceHealth && context.sourceHealth.health !== 'skipped' ? [['Source environment', `${context.sourceHealth.health}: ${context.sourceHealth.message}`]] : []),
       ['Files', counts],
       ['File list from', context.source],
       ...(context.feedback ?? []),

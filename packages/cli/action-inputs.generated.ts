@@ -69,6 +69,21 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "description": "Head ref outside pull_request events (default HEAD).",
         "required": false,
         "default": ""
+      },
+      "require-healthy-source": {
+        "description": "For a promotion PR (head branch of this repository listed in `source-environments`): fail unless the latest GitHub deployment of the head branch's environment (task `deployment-task`) is of the PR's head commit and its newest status is `success`. Needs `deployments: read`.",
+        "required": false,
+        "default": "false"
+      },
+      "source-environments": {
+        "description": "Promotion head branches and the environment each deploys to, one `branch=environment` per line (GitHub deployment environment names).",
+        "required": false,
+        "default": "development=dev\nstaging=staging\n"
+      },
+      "deployment-task": {
+        "description": "The `task` of the GitHub deployments the deploy workflow records.",
+        "required": false,
+        "default": "deploy:ecs"
       }
     },
     "outputs": {
@@ -76,7 +91,8 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       "infrastructure-files": "JSON array of the infrastructure files.",
       "application-files": "JSON array of the application files.",
       "files-count": "Number of changed files considered (after ignore-paths).",
-      "flow": "`ok`, `violation` or `skipped` (no rules, or no head/base pair)."
+      "flow": "`ok`, `violation` or `skipped` (no rules, or no head/base pair).",
+      "source-health": "`healthy`, `unhealthy` (the deploy of the head failed), `pending` (still deploying, or the head is not deployed yet), `not-deployed` (no deploy recorded) or `skipped` (not a promotion, or `require-healthy-source` is off)."
     }
   },
   "terraform-plan-comment": {
@@ -431,6 +447,11 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "description": "Conventional lines in a commit body (a squash merge's \"* feat: ...\" list): `ignore` them (semantic-release; the default) or `split` each into a change of its own, with the commit's PR and author (release-please's multiple changes per commit).",
         "required": false,
         "default": "ignore"
+      },
+      "image": {
+        "description": "The image deployed (e.g. `registry/repo@sha256:...`, the `image` output of ecs-deploy): named in the release notes and the summary. `name@sha256:<64 hex>` or `name:tag`; empty names none.",
+        "required": false,
+        "default": ""
       }
     },
     "outputs": {

@@ -16,3 +16,5 @@ export { resolveCommit, compareStatus, compareCommits, listHistory } from './com
 export type { ApiCommit, CompareStatus, Comparison } from './commits';
 export { findRelease, listRecentReleases, createRelease, publishDraft } from './releases';
 export type { Release, NewRelease, CreateReleaseResult, DraftPublication } from './releases';
+export { latestDeployment } from './deployments';
+export type { DeploymentQuery, DeploymentStatus, LatestDeployment } from './deployments';

@@ -10,6 +10,7 @@ export type { NotesContext } from './notes';
 export { nextVersion, effectiveBump, parseVersion, versionOfTag, maxBump, decideVersion } from './version';
 export type { Bump, BumpOrNone, VersionDecision, VersionInputs } from './version';
 export { tagPrefixProblem, targetProblem } from './ref-name';
+export { deployedImageProblem, deployedImageLine } from './deployed-image';
 export { findPreviousRelease } from './previous-release';
 export { readTags, tagsOn } from './tags';
 export type { ReleaseTag, TagIndex } from './tags';

@@ -5,6 +5,7 @@
  * dropping lines from the least important group first and saying how many were left out.
  */
 import type { CommitKind, ParsedCommit } from './conventional';
+import { deployedImageLine } from './deployed-image';
 
 export const RELEASE_BODY_LIMIT = 125_000;
 
@@ -27,6 +28,8 @@ export interface NotesContext {
   /** False when the history was cut (first release of a long history). */
   complete?: boolean;
   limit?: number;
+  /** The image the deploy shipped (`name@sha256:...`), named at the top of the notes. */
+  image?: string;
 }
 
 export function renderNotes(commits: readonly ParsedCommit[], context: NotesContext): string {
@@ -39,7 +42,8 @@ export function renderNotes(commits: readonly ParsedCommit[], context: NotesCont
 
   const limit = context.limit ?? RELEASE_BODY_LIMIT;
   // Room for the footer and, per section, its heading and one "… and N more" line.
-  let budget = limit - footerText.length - 2 - SECTIONS.length * 100;
+  const header = context.image ? [deployedImageLine(context.image)] : [];
+  let budget = limit - footerText.length - 2 - SECTIONS.length * 100 - header.join('').length - 2;
   const parts: string[] = [];
   for (const { kind, title } of SECTIONS) {
     const entries = commits.filter((commit) => commit.kind === kind);
@@ -56,7 +60,7 @@ export function renderNotes(commits: readonly ParsedCommit[], context: NotesCont
     parts.push(`${heading}\n\n${lines.join('\n')}`);
   }
   if (parts.length === 0) parts.push('No changes.');
-  return `${parts.join('\n\n')}\n\n${footerText}\n`;
+  return `${[...header, ...parts].join('\n\n')}\n\n${footerText}\n`;
 }
 
 function renderLine(commit: ParsedCommit, base: string): string {

@@ -43,6 +43,8 @@ export interface ReleaseOptions {
   workspace?: string;
   /** Conventional lines in commit bodies: ignored (default) or split into changes of their own. */
   bodyChanges?: BodyChanges;
+  /** The image the deploy shipped (`name@sha256:...` or `name:tag`), named in the notes. */
+  image?: string;
 }
 
 export interface ReleaseDependencies {
@@ -230,6 +232,7 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     tag,
     previousTag: previous?.name,
     complete: range.complete,
+    image: options.image,
   });
   const base = {
     targetSha,

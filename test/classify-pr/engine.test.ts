@@ -332,12 +332,13 @@ describe('outputs and verdict', () => {
 
   it('gives the path lists, the count after ignores and the flow status', () => {
     const rules = { ...defaults, ignore: compileGlobs('ignore-paths', ['*.md']) };
-    expect(classifyOutputs(classify(['a.py', 'main.tf', 'README.md'], rules), flowOk)).toEqual({
+    expect(classifyOutputs(classify(['a.py', 'main.tf', 'README.md'], rules), flowOk, { health: 'skipped', message: 'skipped' })).toEqual({
       type: 'mixed',
       'infrastructure-files': ['main.tf'],
       'application-files': ['a.py'],
       'files-count': 2,
       flow: 'ok',
+      'source-health': 'skipped',
     });
   });
 

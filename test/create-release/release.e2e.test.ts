@@ -553,6 +553,28 @@ describe('update-major-tag', () => {
   });
 });
 
+describe('the deployed image', () => {
+  const IMAGE = `123456789012.dkr.ecr.us-west-2.amazonaws.com/connect2-api-prod@sha256:${'4f'.repeat(32)}`;
+
+  it('is named in the notes (first line, as code) and the summary', async () => {
+    const { target } = featFixChore();
+    const run = await world.release(target, { image: IMAGE });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.notes).toMatch(new RegExp(`^\\*\\*Deployed image:\\*\\* \`${IMAGE.replace(/[.]/g, '\\.')}\`\n\n### Features\n`));
+    expect(world.gh.state.releases(REPO)[0]?.body).toBe(run.outputs.notes);
+    expect(run.summary).toContain(`| Deployed image | \`${IMAGE}\` |`);
+  });
+
+  it('a tag is accepted too; without the input the notes name no image', async () => {
+    const { target } = featFixChore();
+    const dry = await world.release(target, { image: 'ghcr.io/connect2/connect2-api:1.3.0', 'dry-run': 'true' });
+    expect(dry.exitCode, dry.log).toBe(0);
+    expect(dry.outputs.notes).toMatch(/^\*\*Deployed image:\*\* `ghcr\.io\/connect2\/connect2-api:1\.3\.0`\n/);
+    const plain = await world.release(target, { 'dry-run': 'true' });
+    expect(plain.outputs.notes).not.toContain('Deployed image');
+  });
+});
+
 describe('bad input fails before any call', () => {
   it.each([
     ['tag-prefix', 'release v', /^Input 'tag-prefix' 'release v' contains whitespace; use a git-ref-safe prefix/],
@@ -563,12 +585,16 @@ describe('bad input fails before any call', () => {
     ['default-bump', 'minor', /^Input 'default-bump' is 'minor'; use one of 'patch', 'none'\.$/],
     ['dry-run', 'maybe', /^Input 'dry-run' is 'maybe', not a boolean/],
     ['target', 'main~1', /^Input 'target' 'main~1' contains '~'/],
+    ['image', 'connect2-api@sha256:abc', /^Input 'image' 'connect2-api@sha256:abc' has digest 'sha256:abc', not sha256:<64 lowercase hex digits>; use the image deployed, name@sha256:<64 hex digits>/],
+    ['image', 'registry.example.com/Connect2-API', /^Input 'image' 'registry\.example\.com\/Connect2-API' is not name@sha256:<digest> or name:tag; use the image deployed/],
+    ['image', 'connect2 api:1', /^Input 'image' 'connect2 api:1' contains whitespace/],
   ])('%s = %j', async (input, value, message) => {
     const { target } = featFixChore();
     const run = await world.release(target, { [input]: value });
     expect(run.exitCode).not.toBe(0);
     expect(onlyError(run)).toMatch(message);
     expect(world.gh.requests).toEqual([]);
+    expect(world.gh.state.releases(REPO)).toEqual([]);
   });
 });
 

@@ -1,0 +1,75 @@
+/**
+ * The promotion's source environment must be healthy on the commit being promoted: a
+ * `development` -> `staging` PR waits until dev runs its head and its deploy succeeded. Pure: the
+ * latest deployment (read by packages/github) in, the verdict and one line saying what to do out.
+ */
+import { InputError } from '../action-kit/errors';
+import { branchName, forkOf, type PullRepositories } from './branch-flow';
+
+export type SourceHealth = 'healthy' | 'unhealthy' | 'pending' | 'not-deployed' | 'skipped';
+
+export interface SourceHealthResult {
+  health: SourceHealth;
+  /** The source environment, when the PR is a promotion and the check is on. */
+  environment?: string;
+  /** One line: what is wrong and what to do (or why it is healthy, or skipped). */
+  message: string;
+}
+
+/** The parts of a GitHub deployment the verdict reads. */
+export interface DeploymentFacts {
+  id: number;
+  sha: string;
+  status?: { state: string; logUrl?: string };
+}
+
+export interface SourceHealthConfig {
+  requireHealthySource: boolean;
+  /** Head branch -> the environment it deploys to. */
+  sourceEnvironments: ReadonlyMap<string, string>;
+  deploymentTask: string;
+}
+
+export const DEFAULT_SOURCE_ENVIRONMENTS: readonly string[] = ['development=dev', 'staging=staging'];
+
+/** Parses `branch=environment` lines; throws an InputError naming the first bad line. */
+export function parseSourceEnvironments(input: string, lines: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  lines.forEach((text, index) => {
+    const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(text);
+    if (!match) throw new InputError(input, `line ${index + 1} '${text}' is not 'branch=environment'`, "write one 'branch=environment' pair per line, e.g. 'development=dev'");
+    map.set(branchName(match[1]!), match[2]!);
+  });
+  return map;
+}
+
+/** The environment whose health the PR needs: its head is a source branch of this repository. */
+export function sourceEnvironment(config: SourceHealthConfig, headRef: string | undefined, repositories: PullRepositories | undefined): string | undefined {
+  if (!config.requireHealthySource || !headRef || !repositories || forkOf(repositories)) return undefined;
+  return config.sourceEnvironments.get(branchName(headRef));
+}
+
+const short = (sha: string) => sha.slice(0, 7);
+const IN_FLIGHT = new Set(['queued', 'pending', 'in_progress']);
+
+export function skippedHealth(reason: string): SourceHealthResult {
+  return { health: 'skipped', message: `skipped (${reason})` };
+}
+
+/** The verdict on `environment`, deployed from `branch`, for the promoted head `headSha`. */
+export function sourceHealth(environment: string, branch: string, headSha: string, deployment: DeploymentFacts | undefined): SourceHealthResult {
+  const prefix = `${environment} is not healthy on ${short(headSha)}`;
+  if (!deployment) {
+    return { health: 'not-deployed', environment, message: `${prefix}: no deploy of ${environment} recorded — deploy ${branch} before promoting, then re-run this check.` };
+  }
+  const state = deployment.status?.state;
+  const where = `(deployment ${deployment.id}${deployment.status?.logUrl ? `: ${deployment.status.logUrl}` : ''})`;
+  if (deployment.sha !== headSha) {
+    return { health: 'pending', environment, message: `${prefix}: ${environment} runs ${short(deployment.sha)}, not the promoted head ${short(headSha)}: wait for its deploy, then re-run this check ${where}.` };
+  }
+  if (state === 'success') return { health: 'healthy', environment, message: `${environment} is healthy on ${short(headSha)} ${where}.` };
+  if (state === undefined || IN_FLIGHT.has(state)) {
+    return { health: 'pending', environment, message: `${prefix}: its last deploy (of ${short(headSha)}) is still deploying (${state ?? 'no status yet'}): re-run this check when it ends ${where}.` };
+  }
+  return { health: 'unhealthy', environment, message: `${prefix}: its last deploy (of ${short(headSha)}) ended ${state} — fix ${branch} and redeploy before promoting ${where}.` };
+}

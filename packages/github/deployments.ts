@@ -1,0 +1,66 @@
+/**
+ * GitHub deployments, as the deploy workflow records them (one per deploy of an environment, with
+ * statuses in_progress then success | failure | error): the latest deployment of an environment for
+ * a task, and its newest status.
+ */
+import { ActionError } from '../action-kit/errors';
+import { httpStatus, type GitHubClient } from './client';
+import type { RepositoryRef } from './repository';
+
+export interface DeploymentQuery {
+  /** The environment name, e.g. `dev`. */
+  environment: string;
+  /** The deployment task, e.g. `deploy:ecs`. */
+  task: string;
+}
+
+export interface DeploymentStatus {
+  id: number;
+  /** error | failure | inactive | in_progress | queued | pending | success */
+  state: string;
+  description: string;
+  /** Where the deploy's log is (the workflow run), when the status names one. */
+  logUrl?: string;
+}
+
+export interface LatestDeployment {
+  id: number;
+  /** The commit deployed. */
+  sha: string;
+  ref: string;
+  environment: string;
+  task: string;
+  /** The newest status; undefined when none was recorded yet. */
+  status?: DeploymentStatus;
+}
+
+const highestId = <T extends { id: number }>(items: readonly T[]): T | undefined =>
+  items.reduce<T | undefined>((best, item) => (best === undefined || item.id > best.id ? item : best), undefined);
+
+/** A 403 that is not a rate limit: the token lacks the permission. Anything else passes through. */
+function readFailure(environment: string, error: unknown): unknown {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  if (httpStatus(error) !== 403 || /rate limit/i.test(message)) return error;
+  return new ActionError(
+    `Could not read the deployments of ${environment}: the token lacks the 'deployments: read' permission (GitHub answered 403: ${message}); give the job \`permissions: deployments: read\`.`,
+    { cause: error },
+  );
+}
+
+/**
+ * The latest deployment (highest id) of `query.environment` for `query.task`, with its newest
+ * status; undefined when none is recorded. Reads the newest 100 of each, which GitHub lists first.
+ */
+export async function latestDeployment(client: GitHubClient, repository: RepositoryRef, query: DeploymentQuery): Promise<LatestDeployment | undefined> {
+  try {
+    const { data: deployments } = await client.rest.repos.listDeployments({ ...repository, environment: query.environment, task: query.task, per_page: 100 });
+    const latest = highestId(deployments);
+    if (!latest) return undefined;
+    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repository, deployment_id: latest.id, per_page: 100 });
+    const newest = highestId(statuses);
+    const status = newest ? { id: newest.id, state: newest.state, description: newest.description ?? '', logUrl: newest.log_url || newest.target_url || undefined } : undefined;
+    return { id: latest.id, sha: latest.sha, ref: latest.ref, environment: latest.environment, task: latest.task, status };
+  } catch (error) {
+    throw readFailure(query.environment, error);
+  }
+}
