@@ -307,9 +307,10 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
     ...expectThat(rebuilt.length === 0, `the image was built again: ${rebuilt.map((build) => stepLine(build)).join('; ')}`),
   ], images[0].split('/').pop() ?? '');
   const release = step(runsOf(toMain, 'deploy-on-merge.yml')[0], 'Create the release');
-  timeline.expect('release v1.0.0 with the users endpoint in its notes', [
+  timeline.expect('release v1.0.0 with the users endpoint and the image it shipped in its notes', [
     ...expectThat(release?.outputs.tag === 'v1.0.0', `tag is '${release?.outputs.tag}' (${stepLine(release)})`),
     ...expectThat((release?.outputs.notes ?? '').includes('users endpoint'), 'the notes do not list the users endpoint'),
+    ...expectThat(images[0] !== '' && (release?.outputs.notes ?? '').includes(images[0]), `the notes do not name the image ${images[0]}`),
     ...expectThat(ctx.gh.state.releases(FULL_REPO).some((r) => r.tagName === 'v1.0.0' && !r.draft), 'no published v1.0.0 release'),
   ], stepLine(release));
 }
