@@ -76,6 +76,19 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
       if (uses(step).includes('/ecs-deploy@') && isMap(inputs) && !inputs.get('register-only')) inputs.set('cluster', 'connect2-api-cluster-gone');
     }),
   },
+  {
+    name: 'the image rebuilt in every environment (the build step without its if:)',
+    stage: 4,
+    edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step) => uses(step).includes('docker/build-push-action@') && step.delete('if')),
+  },
+  {
+    name: "classify-pr's require-healthy-source removed from the PR checks",
+    stage: 5,
+    edit: (file, doc) => file === 'pr-checks.yml' && forEachStep(doc, (step) => {
+      const inputs = step.get('with');
+      if (uses(step).includes('/classify-pr@') && isMap(inputs)) inputs.delete('require-healthy-source');
+    }),
+  },
 ];
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;

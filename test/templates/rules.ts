@@ -22,7 +22,7 @@ export type RuleId =
 
 export type Rule = (workflow: Workflow) => Violation[];
 
-/** Actions of this bundle, referenced by tag on purpose: the same owner ships them and the templates. */
+/** Actions of this bundle: by major tag (the convenience form) or pinned to a release commit by scripts/pin-bundle.mjs. */
 export const BUNDLE_PREFIX = 'org/connect2-actions/';
 const FULL_SHA = /^[^@\s]+@[0-9a-f]{40}$/;
 const VERSION_COMMENT = /^\s*v\d+(\.\d+)*\b/;
@@ -146,8 +146,16 @@ const pinnedActions: Rule = (workflow) => {
     Pair(_, pair) {
       if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== 'uses' || !isScalar(pair.value)) return;
       const uses = String(pair.value.value);
-      if (uses.startsWith('./') || uses.startsWith(BUNDLE_PREFIX)) return;
+      if (uses.startsWith('./')) return;
       const at = `${workflow.name} uses: ${uses}`;
+      // The bundle: its major tag (the convenience form) or a release commit (scripts/pin-bundle.mjs).
+      if (uses.startsWith(BUNDLE_PREFIX)) {
+        if (/@v\d+$/.test(uses)) return;
+        if (!FULL_SHA.test(uses) || !VERSION_COMMENT.test(pair.value.comment ?? '')) {
+          violations.push({ rule: 'pinned-actions', where: at, message: 'the bundle by its major tag (@v1) or a release commit with its version in a comment (scripts/pin-bundle.mjs)' });
+        }
+        return;
+      }
       if (uses.startsWith('docker://')) {
         if (!/@sha256:[0-9a-f]{64}$/.test(uses)) violations.push({ rule: 'pinned-actions', where: at, message: 'docker image not pinned by digest' });
         return;

@@ -61,6 +61,8 @@ const bad: Record<RuleId, [string, string][]> = {
     ['a short SHA', good.replace(`actions/checkout@${SHA}`, 'actions/checkout@11bd719')],
     ['a SHA without its version comment', good.replace(`${SHA} # v4.2.2`, SHA)],
     ['a branch of another owner\'s fork of the bundle', good.replace('org/connect2-actions/ecs-deploy@v1', 'evil/connect2-actions/ecs-deploy@main')],
+    ['the bundle by a branch', good.replace('org/connect2-actions/ecs-deploy@v1', 'org/connect2-actions/ecs-deploy@main')],
+    ['the bundle by a release commit without its version', good.replace('org/connect2-actions/ecs-deploy@v1', `org/connect2-actions/ecs-deploy@${SHA}`)],
     ['another owner\'s reusable workflow by branch', `${good}  call:\n    permissions: {}\n    uses: someone/workflows/.github/workflows/deploy.yml@main\n`],
     ['a docker image by tag', good.replace(`actions/checkout@${SHA} # v4.2.2`, 'docker://alpine:3')],
   ],
