@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderReportHtml, renderSummaryMarkdown, reportFromTimeline, type RehearsalReport } from '../../scripts/rehearsal/report-html';
+import { renderReportHtml, renderSummaryMarkdown, type RehearsalReport } from '../../scripts/rehearsal/report-html';
 
 /** The summaries below have the shapes the actions write (see the actions' summary code). */
 const deploySummary = `## ✅ ECS deploy connect2-api-service-dev: \`deployed\`
@@ -158,27 +158,6 @@ describe('renderReportHtml', () => {
     expect(hostile).toContain('<a href="https://github.com/connect2/connect2-api/actions/runs/1" rel="nofollow noopener noreferrer" target="_blank">the run</a>');
     expect(hostile).toContain('<details open><summary>Last 3 lines</summary>');
     expect(html).not.toMatch(/<script/i);
-  });
-
-  it('builds the same report from the rehearsal timeline\'s entries', () => {
-    const entries = report.stages.flatMap((stage, index) =>
-      stage.steps.map((step) => ({
-        stage: stage.number ?? index + 1,
-        stageTitle: stage.title,
-        action: step.run!,
-        label: step.name,
-        expected: step.expected,
-        actual: step.actual,
-        problems: step.problems ?? [],
-        detail: step.detail,
-        durationMs: step.durationMs,
-        summary: step.summaryMarkdown,
-      })),
-    );
-    const fromTimeline = reportFromTimeline(entries, 12_345);
-    expect(fromTimeline.headline).toBe(report.headline);
-    expect(renderReportHtml({ ...fromTimeline, generatedAt: report.generatedAt })).toBe(html);
-    expect(reportFromTimeline(entries.slice(0, 3), 9_000)).toMatchObject({ verdict: 'ok', headline: 'All 3 steps went as expected in 9.0 s.' });
   });
 
   it('the leftover-markup check catches the old rendering (summaries escaped in a <pre>)', () => {
