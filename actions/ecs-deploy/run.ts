@@ -10,6 +10,7 @@ import {
   deploy as deployService,
   summarizeStoppedTasks,
   parseImage,
+  parseTaskDefinitionSource,
   readTaskDefinitionFile,
   renderDeploySummary,
   rollback,
@@ -40,10 +41,14 @@ export async function deploy(context: ActionContext): Promise<void> {
   const intervalMs = inputs.integer(Input.PollIntervalSeconds, 5, { min: 1, max: 300 }) * 1000;
   const rollbackOnFailure = inputs.boolean(Input.RollbackOnFailure, true);
   const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
-  const taskDefinition = templatePath
-    ? await readTaskDefinitionFile(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), templatePath), Input.TaskDefinition)
-    : undefined;
-  if (!image && !taskDefinition && !forceNewDeployment) {
+  // A JSON file (the template), or an existing revision: an ARN, family:revision or `previous`.
+  const source = templatePath ? await failOnError(service, clock, () => parseTaskDefinitionSource(templatePath, Input.TaskDefinition)) : undefined;
+  const revision = source?.kind === 'revision' ? source.reference : undefined;
+  const taskDefinition =
+    source?.kind === 'file'
+      ? await readTaskDefinitionFile(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), source.path), Input.TaskDefinition)
+      : undefined;
+  if (!image && !source && !forceNewDeployment) {
     core.info(`No 'image' and no 'task-definition' given: the current revision is kept unless something else changed.`);
   }
 
@@ -52,7 +57,7 @@ export async function deploy(context: ActionContext): Promise<void> {
   const imageRegion = image ? parseImage(image, Input.Image).ecr?.region : undefined;
   const ecr = createEcrClient({ maxAttempts, region: imageRegion ?? region });
   const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts, region }), ecr, clock: systemClock, log };
-  core.info(`Deploying ${image ?? 'the current image'} to ${service} in ${cluster} (${region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
+  core.info(`Deploying ${image ?? (revision ? `revision ${revision}` : 'the current image')} to ${service} in ${cluster} (${region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 
   let result: DeployResult;
   let rollout: RolloutStarted | undefined;
@@ -63,6 +68,8 @@ export async function deploy(context: ActionContext): Promise<void> {
       image,
       container,
       taskDefinition,
+      revision,
+      revisionInput: Input.TaskDefinition,
       resolveDigest,
       forceNewDeployment,
       registerOnly,

@@ -12,12 +12,13 @@ import {
   type Service,
   type Tag,
 } from '@aws-sdk/client-ecs';
-import { CancelledError } from '../action-kit/errors';
+import { CancelledError, InputError } from '../action-kit/errors';
 import { aws, awsErrorCode } from '../aws/errors';
 import type { EcsContext } from './context';
 import { shortArn } from './context';
 import { watchDeployment, type WatchResult } from './deployment-watcher';
 import { resolveImage, type ResolvedImage } from './image';
+import { resolveRevision } from './revision';
 import { rollback, type RollbackResult } from './rollback';
 import { validateService, primaryDeployment } from './service';
 import type { StoppedTask } from './stopped-tasks';
@@ -42,6 +43,13 @@ export interface DeployOptions {
   container?: string;
   /** Template instead of the service's current task definition (already read from the file). */
   taskDefinition?: TaskDefinitionInput;
+  /**
+   * An existing revision (ARN, `family:revision` or `previous`) instead of a file: deployed as it is
+   * when `image` is empty (nothing registered), else the template of the new revision.
+   */
+  revision?: string;
+  /** The input that named `revision`, for errors (default `task-definition`). */
+  revisionInput?: string;
   resolveDigest: boolean;
   forceNewDeployment: boolean;
   registerOnly: boolean;
@@ -78,6 +86,8 @@ export interface DeployPlan {
   changed: boolean;
   changes: TaskDefinitionChange[];
   tags?: Tag[];
+  /** The existing revision deployed as it is (a `revision` without `image`): nothing is registered. */
+  revisionArn?: string;
 }
 
 export interface DeployResult {
@@ -118,7 +128,11 @@ export async function planDeployment(ctx: EcsContext, options: DeployOptions): P
   );
   if (!described.taskDefinition) throw new Error(`DescribeTaskDefinition returned nothing for ${previousTaskDefinitionArn}`);
   const current = normalizeTaskDefinition(described.taskDefinition);
-  const template = options.taskDefinition ?? current;
+  const existing = options.revision ? await resolveRevision(ctx, options.revision, previousTaskDefinitionArn, options.revisionInput) : undefined;
+  if (existing && existing.definition.family !== current.family) {
+    ctx.log.info(`${shortArn(existing.arn)} is of family ${existing.definition.family}; the service runs family ${current.family}.`);
+  }
+  const template = options.taskDefinition ?? (existing ? normalizeTaskDefinition(existing.definition) : current);
   const container = selectContainer(template, options.container);
   let next = template;
   let image: ResolvedImage | undefined;
@@ -126,6 +140,7 @@ export async function planDeployment(ctx: EcsContext, options: DeployOptions): P
     image = await resolveImage(ctx.ecr, options.image, { resolveDigest: options.resolveDigest });
     next = withContainerImage(template, container.name ?? '', image.image);
   }
+  const revisionArn = existing && !options.image ? existing.arn : undefined;
   return {
     service,
     previousTaskDefinitionArn,
@@ -133,13 +148,21 @@ export async function planDeployment(ctx: EcsContext, options: DeployOptions): P
     next,
     container: container.name ?? '',
     image,
-    changed: !sameTaskDefinition(current, next),
+    changed: revisionArn ? revisionArn !== previousTaskDefinitionArn : !sameTaskDefinition(current, next),
     changes: diffTaskDefinitions(current, next),
     tags: described.tags?.length ? described.tags : undefined,
+    revisionArn,
   };
 }
 
 export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<DeployResult> {
+  if (options.registerOnly && options.revision && !options.image) {
+    throw new InputError(
+      'register-only',
+      `is true, but '${options.revisionInput ?? 'task-definition'}' names the existing revision '${options.revision}' and 'image' is empty: there is nothing to register`,
+      'set image to register a new revision from it, or leave register-only off to deploy that revision as it is',
+    );
+  }
   const { clock } = ctx;
   const start = clock.now();
   const timeline = new Timeline(start, ctx.log);
@@ -192,17 +215,19 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
     note(`task definition unchanged: ${shortArn(plan.previousTaskDefinitionArn)} already runs this revision; nothing registered or deployed`);
     return finish({
       status: 'unchanged',
-      reason: `${shortArn(plan.previousTaskDefinitionArn)} already has this image and settings`,
+      reason: plan.revisionArn ? `the service already runs ${shortArn(plan.revisionArn)}` : `${shortArn(plan.previousTaskDefinitionArn)} already has this image and settings`,
       taskDefinitionArn: plan.previousTaskDefinitionArn,
       registered: false,
       reusedTaskDefinition: false,
     });
   }
 
-  let taskDefinitionArn = plan.previousTaskDefinitionArn;
+  let taskDefinitionArn = plan.revisionArn ?? plan.previousTaskDefinitionArn;
   let registered = false;
   let reused = false;
-  if (plan.changed) {
+  if (plan.revisionArn) {
+    note(`deploying ${shortArn(plan.revisionArn)} as it is: nothing registered`);
+  } else if (plan.changed) {
     // A re-run (or the second call after register-only) finds the revision it registered: use it, do not pile up revisions.
     const latest = await latestRevision(ctx, plan.next.family ?? '');
     if (latest && sameTaskDefinition(latest.definition, plan.next)) {

@@ -152,6 +152,18 @@ describe('ecs-deploy: every AWS call path', () => {
     expect(sim.calls('UpdateService')).toHaveLength(2);
   });
 
+  it('an existing revision deployed as it is, then task-definition: previous (a rollback)', async () => {
+    const setup = await connect2();
+    const { sim, world } = setup;
+    const second = sim.seed.taskDefinition(world.taskDefinitionInput(world.image));
+    const forward = await deploy('existing revision as it is', { 'task-definition': second }, {}, setup);
+    expect(forward.result.outputs.status).toBe('deployed');
+    const back = await deploy('task-definition: previous (rollback)', { 'task-definition': 'previous' }, {}, setup);
+    expect(back.result.outputs['task-definition-arn']).toBe(world.taskDefinitionArn);
+    expect(sim.calls('ListTaskDefinitions')).toHaveLength(1);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(0);
+  });
+
   it('force-new-deployment with the current image: no registration, a new deployment', async () => {
     const { sim, result } = await deploy('force-new-deployment', { 'force-new-deployment': 'true' });
     expect(result.errors).toEqual([]);
