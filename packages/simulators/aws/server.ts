@@ -9,6 +9,7 @@ import { AwsServiceError, unknownOperation } from './errors';
 import type { FaultInjector } from './faults';
 import type { IdSource } from './random';
 import type { AwsServiceName, RequestLog } from './request-log';
+import { readBody } from '../http-body';
 
 export type Operations = Record<string, (input: any) => unknown>;
 
@@ -149,15 +150,6 @@ function errorXml(error: AwsServiceError, requestId: string): string {
 function sendXml(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, payload: unknown, ids: IdSource): void {
