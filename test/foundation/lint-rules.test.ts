@@ -45,14 +45,13 @@ describe('another package only through its index', () => {
 
 describe('product code never imports test infrastructure', () => {
   const rule = 'import-x/no-restricted-paths';
-  const message = 'Product code (packages/*, actions/*) must not import';
 
   it.each([
-    ['the AWS simulator', "export { startAwsSimulator } from '../simulators/aws';\n"],
-    ['the workflow player', "export * from '../workflow-player';\n"],
-    ['the test harness', "export { repoRoot } from '../../test/harness/run-action';\n"],
-    ['scripts/', "export * from '../../scripts/readme-tables.mjs';\n"],
-  ])('fails on a package file importing %s', async (_what, code) => {
+    ['the AWS simulator', "export { startAwsSimulator } from '../simulators/aws';\n", 'must not import the simulators or the workflow player'],
+    ['the workflow player', "export * from '../workflow-player';\n", 'must not import the simulators or the workflow player'],
+    ['the test harness', "export { repoRoot } from '../../test/harness/run-action';\n", 'must not import test/'],
+    ['scripts/', "export * from '../../scripts/readme-tables.mjs';\n", 'must not import scripts/'],
+  ])('fails on a package file importing %s', async (_what, code, message) => {
     const found = await errorsOf('packages/ecs/lint-probe.ts', code, rule);
     expect(found.map((problem) => problem.message).join('\n')).toContain(message);
   });
@@ -61,8 +60,14 @@ describe('product code never imports test infrastructure', () => {
     expect(await errorsOf('actions/classify-pr/lint-probe.ts', "export { startGitHubSimulator } from '../../packages/simulators/github';\n", rule)).toHaveLength(1);
   });
 
-  it('lets the test infrastructure itself import product packages (through their index)', async () => {
+  it('fails on the test infrastructure importing test/ (packages never import test/)', async () => {
+    const found = await errorsOf('packages/workflow-player/lint-probe.ts', "export { runAction } from '../../test/harness/run-action';\n", rule);
+    expect(found.map((problem) => problem.message)).toEqual([expect.stringContaining('must not import test/')]);
+  });
+
+  it('lets the test infrastructure import product packages (through their index) and each other', async () => {
     expect(await errorsOf('packages/simulators/aws/lint-probe.ts', "export { parseImage } from '../../ecs';\nexport { startGitHubSimulator } from '../github';\n", rule)).toEqual([]);
+    expect(await errorsOf('packages/workflow-player/lint-probe.ts', "export { startAwsSimulator } from '../simulators/aws';\nexport { runAction } from './bundle-run';\n", rule)).toEqual([]);
   });
 });
 
