@@ -16,14 +16,15 @@ const PRODUCT_PACKAGES = readdirSync(path.join(root, 'packages'), { withFileType
 /**
  * Issue #17's boundaries, as import-x zones (paths resolved, so `../ecs/deploy` and
  * `../../packages/ecs/deploy` are the same file):
- * - another package only through its index (`../ecs`, `../../packages/ecs`), never `../ecs/deploy`;
+ * - another package only through its index (`../ecs`, `../../packages/ecs`), never `../ecs/deploy`
+ *   (the test infrastructure keeps to it too);
  * - product code never imports the test infrastructure (simulators, workflow player);
  * - no package (test infrastructure included) imports test/; product code no scripts/ either (the
  *   workflow player reads the one list of actions, scripts/actions.mjs).
  */
 const boundaryZones = [
   ...PRODUCT_PACKAGES.map((name) => ({
-    target: [...PRODUCT_PACKAGES.filter((other) => other !== name).map((other) => `packages/${other}`), 'actions'],
+    target: [...[...PRODUCT_PACKAGES, ...TEST_INFRASTRUCTURE].filter((other) => other !== name).map((other) => `packages/${other}`), 'actions'],
     from: `packages/${name}`,
     except: ['./index.ts'],
     message: `Import packages/${name} through its index ('…/packages/${name}' or '../${name}'); export what you need from packages/${name}/index.ts.`,

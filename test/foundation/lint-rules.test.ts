@@ -35,6 +35,10 @@ describe('another package only through its index', () => {
     expect(await errorsOf('actions/ecs-deploy/lint-probe.ts', "export { deploy } from '../../packages/ecs/deploy';\n", rule)).toHaveLength(1);
   });
 
+  it('holds for the test infrastructure too', async () => {
+    expect(await errorsOf('packages/simulators/aws/lint-probe.ts', "export { parseImage } from '../../ecs/image';\n", rule)).toHaveLength(1);
+  });
+
   it('accepts the index, by either path, and relative imports inside the same package', async () => {
     expect(await errorsOf('packages/github/lint-probe.ts', "export { deploy } from '../ecs';\nexport { releaseTag } from './releases';\n", rule)).toEqual([]);
     expect(await errorsOf('packages/github/lint-probe.ts', "export { deploy } from '../../packages/ecs';\n", rule)).toEqual([]);

@@ -2,7 +2,7 @@
  * ECR: repositories and images by tag and digest, and the operations the actions call
  * (DescribeImages to resolve a tag to a digest, BatchGetImage, DescribeRepositories).
  */
-import type { Clock } from '../../action-kit/clock';
+import type { Clock } from '../../action-kit';
 import { AwsServiceError, invalidParameter } from './errors';
 import { imageDigestFor } from './random';
 import { parseImage, type ImageReference } from '../../ecs';

@@ -4,7 +4,7 @@
  * XML). Any SigV4 signature accepted, faults applied before the operation runs, every request recorded.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Clock } from '../../action-kit/clock';
+import type { Clock } from '../../action-kit';
 import { AwsServiceError, unknownOperation } from './errors';
 import type { FaultInjector } from './faults';
 import type { IdSource } from './random';
