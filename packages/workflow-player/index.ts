@@ -11,3 +11,5 @@ export { expandMatrix } from './matrix';
 export { ConcurrencyGroups } from './concurrency';
 export { triggers, matchesFilter } from './triggers';
 export { loadWorkflows, WorkflowParseError } from './workflow-file';
+export { runAction, readActionMetadata, parseAnnotations, parseKeyValueFile, repoRoot, node24 } from './bundle-run';
+export type { ActionMetadata, ActionRun, Annotation, RunActionOptions, StepResult } from './bundle-run';

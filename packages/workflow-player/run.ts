@@ -173,27 +173,35 @@ async function playCall(scope: GraphScope, job: ReusableWorkflowJob, needs: Reco
     prefix: `${callerName} / `,
     keyPrefix: `${scope.keyPrefix}${job.id.value}/`,
   };
-  // A caller job's own concurrency group holds for the whole called workflow.
+  const results = await playCalledJobs(scope, job, needs, callerName, inner);
+  if (results === 'cancelled') return { result: 'cancelled', outputs: {} };
+  return { result: aggregate(Object.values(results).map((r) => r.result)), outputs: callOutputs(job, calleeContexts, results) };
+}
+
+/** The called workflow's jobs, under the caller job's own concurrency group, which holds for the whole call. */
+async function playCalledJobs(scope: GraphScope, job: ReusableWorkflowJob, needs: Record<string, NeedResult>, callerName: string, inner: GraphScope): Promise<Record<string, NeedResult> | 'cancelled'> {
+  const run = scope.run;
   const holder = { key: scope.keyPrefix + job.id.value, id: job.id.value, name: callerName, conclusion: 'skipped' as Conclusion, outputs: {}, steps: [], notes: [], durationMs: 0 };
-  const claim = await acquireConcurrency({ job: job as unknown as Job, run, inputs: scope.inputs, needs }, vars, holder);
+  const claim = await acquireConcurrency({ job: job as unknown as Job, run, inputs: scope.inputs, needs }, run.world.vars ?? {}, holder);
   if (claim === 'cancelled') {
     record(scope, { ...holder, conclusion: 'cancelled' });
-    return { result: 'cancelled', outputs: {} };
+    return 'cancelled';
   }
-  let results: Record<string, NeedResult>;
   try {
-    results = await playGraph(inner, job.jobs ?? []);
+    return await playGraph(inner, job.jobs ?? []);
   } finally {
     if (claim) run.concurrency.release(claim);
   }
-  // on.workflow_call.outputs: each output's `value` reads the called jobs.
-  const outputs = Object.fromEntries(
+}
+
+/** on.workflow_call.outputs: each output's `value` reads the called jobs. */
+function callOutputs(job: ReusableWorkflowJob, calleeContexts: Contexts, results: Record<string, NeedResult>): Record<string, string> {
+  return Object.fromEntries(
     [...((job.outputs as unknown as Iterable<{ key: TemplateToken; value: TemplateToken }>) ?? [])].map((pair) => [
       asText(evaluateToken(pair.key, { contexts: {} })),
       asText(evaluateToken(findKey(pair.value, 'value'), { contexts: { ...calleeContexts, jobs: results } })),
     ]),
   );
-  return { result: aggregate(Object.values(results).map((r) => r.result)), outputs };
 }
 
 /** `with:` of a call, checked against the callee's `inputs:` (types, defaults, required). */

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAnnotations, parseKeyValueFile } from '../../test/harness/run-action';
+import { parseAnnotations, parseKeyValueFile } from './bundle-run';
 
 export interface StepFiles {
   GITHUB_OUTPUT: string;

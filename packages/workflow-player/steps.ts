@@ -3,7 +3,7 @@
  * the runner runs it), or an outside action played by its stand-in. What a step cannot play fails
  * that step by name; nothing passes silently.
  */
-import { readActionMetadata, runAction } from '../../test/harness/run-action';
+import { readActionMetadata, runAction } from './bundle-run';
 import { ACTIONS } from '../../scripts/actions.mjs';
 import { createStepFiles, errorAnnotations, readStepFiles } from './step-files';
 import { runShell } from './run-step';

@@ -59,7 +59,7 @@ describe('default infrastructure globs', () => {
     '.github/actions/setup/action.yml',
     'app/alembic/versions/0001_init.py',
     'app/db/migrations/versions/0002_users.py',
-    // Docker and Containerfile names, whatever their case (DESIGN.md).
+    // Docker and Containerfile names are infrastructure, whatever their case (the action's default globs).
     'api.Dockerfile',
     'docker/dockerfile',
     'DOCKERFILE',

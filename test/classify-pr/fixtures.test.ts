@@ -116,7 +116,8 @@ describe.skipIf(!present)(present ? `real repositories in ${fixtures}` : `real r
     expect(result.type).toBe('mixed');
     expect(result.infrastructure.map((f) => f.path)).toEqual(expect.arrayContaining(['Dockerfile', 'docker-compose.yml', '.github/workflows/ci.yml']));
     expect(result.infrastructure.some((f) => f.path.startsWith('app/db/migrations/versions/'))).toBe(true);
-    // Alembic's env.py and script template in the migrations folder are application code (DESIGN.md).
+    // Alembic's env.py and script template in the migrations folder are application code: the default globs
+    // make only migration versions infrastructure.
     expect(result.application.map((f) => f.path)).toEqual(expect.arrayContaining(['alembic.ini', 'app/db/migrations/script.py.mako', 'app/db/migrations/env.py']));
     // So a dependency bump that touches env.py is an application change, not a mixed one.
     const bump = commit(slug, 'c1f40427');
@@ -129,7 +130,7 @@ describe.skipIf(!present)(present ? `real repositories in ${fixtures}` : `real r
   });
 
   it('i-dot-ai/caddy: everything in the root terraform/ folder is infrastructure, a diagram script included', () => {
-    // DESIGN.md's `terraform/**`: the folder is the Terraform root, whatever the file type.
+    // The default glob `terraform/**`: the folder is the Terraform root, whatever the file type.
     expect(defaults.infrastructure.matches('terraform/diagram_script.py')).toBe(true);
     expect(defaults.infrastructure.matches('terraform/main.tf')).toBe(true);
     expect(defaults.infrastructure.matches('model/alembic/versions/001_init.py')).toBe(true);
@@ -141,9 +142,9 @@ describe.skipIf(!present)(present ? `real repositories in ${fixtures}` : `real r
     expect(typeOf(defaults, diagram.files)).toBe('mixed');
   });
 
-  it('the action defaults over every commit: the figures of the DESIGN.md globs', () => {
+  it('the action defaults over every commit: the figures of the default globs', () => {
     // Measured with these defaults; they differ from SOURCES.md's reference figures only where
-    // DESIGN.md's globs legitimately do (nsidnev: env.py/script.py.mako; caddy: terraform/**).
+    // the default globs deliberately do (nsidnev: env.py/script.py.mako; caddy: terraform/**).
     const expected: Record<string, { matched: number; application: number; infrastructure: number; mixed: number }> = {
       'fastapi__full-stack-fastapi-template': { matched: 29, application: 241, infrastructure: 25, mixed: 34 },
       'nsidnev__fastapi-realworld-example-app': { matched: 8, application: 169, infrastructure: 16, mixed: 23 },

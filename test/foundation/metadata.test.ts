@@ -1,4 +1,7 @@
-/** Keeps every action.yml faithful to the contract in DESIGN.md and its README equal to it. */
+/**
+ * Keeps every action.yml faithful to the public contract (the input and output names users' workflows
+ * already use: names are added, never renamed or removed) and its README equal to it.
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +9,7 @@ import { ACTIONS } from '../../scripts/actions.mjs';
 import { renderReadme } from '../../scripts/readme-tables.mjs';
 import { readActionMetadata, repoRoot } from '../harness/run-action';
 
-/** Input and output names fixed by DESIGN.md (a public contract: never renamed). */
+/** The input and output names users' workflows rely on: a public contract, so a name is never renamed or removed. */
 const CONTRACT: Record<string, { inputs: string[]; outputs: string[] }> = {
   'classify-pr': {
     inputs: ['github-token', 'infrastructure-paths', 'ignore-paths', 'fail-on-mixed', 'labels', 'comment', 'branch-flow', 'base', 'head'],

@@ -6,7 +6,7 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DEFAULT_MAX_ATTEMPTS, type AwsClients } from '../../aws/clients';
+import { DEFAULT_MAX_ATTEMPTS, type AwsClients } from '../../aws';
 
 export interface SimulatorEnv {
   AWS_ENDPOINT_URL: string;

@@ -2,11 +2,10 @@
  * ECR: repositories and images by tag and digest, and the operations the actions call
  * (DescribeImages to resolve a tag to a digest, BatchGetImage, DescribeRepositories).
  */
-import type { Clock } from '../../action-kit/clock';
+import type { Clock } from '../../action-kit';
 import { AwsServiceError, invalidParameter } from './errors';
 import { imageDigestFor } from './random';
-import { parseImage } from './scenarios';
-import type { ImageReference } from './scenarios';
+import { parseImage, type ImageReference } from '../../ecs';
 
 interface Repository {
   name: string;
@@ -64,7 +63,8 @@ export class EcrModel {
    * so scenarios attached under any name apply. Images outside this registry only get their own name.
    */
   aliases(image: string): { aliases: string[]; digest?: string } {
-    const ref = parseImage(image);
+    const ref = imageReference(image);
+    if (!ref) return { aliases: [] };
     const stored = this.lookup(ref);
     if (!stored) return { aliases: ref.digest ? [ref.digest] : [], digest: ref.digest };
     const names = [stored.digest, `${ref.repository}@${stored.digest}`, ...stored.tags.map((t) => `${ref.repository}:${t}`)];
@@ -192,4 +192,13 @@ function manifest(image: StoredImage): string {
       { mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: Math.floor(image.sizeInBytes * 0.4), digest: `sha256:${hex.slice(16)}${hex.slice(0, 16)}` },
     ],
   });
+}
+
+/** The image as the ECS engine reads it; undefined when it is no valid reference (ECS takes any string; such an image is in no registry). */
+function imageReference(image: string): ImageReference | undefined {
+  try {
+    return parseImage(image);
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@
  * connection resets, for one operation or all, a fraction of the time (seeded, reproducible), a
  * number of times, or only after a while on the simulator's clock (credentials expiring mid-deploy).
  */
-import type { Clock } from '../../action-kit/clock';
+import type { Clock } from '../../action-kit';
 import { AwsServiceError } from './errors';
 import { seededRandom } from './random';
 import type { AwsServiceName } from './request-log';

@@ -2,9 +2,10 @@
  * The local AWS simulator (ECS, ECR, CloudWatch Logs, STS GetCallerIdentity) for tests and the rehearsal. See
  * packages/simulators/README.md for the contract.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../action-kit/clock';
-import type { AwsClients } from '../../aws/clients';
+import { systemClock, type Clock } from '../../action-kit';
+import { arnResource, type AwsClients } from '../../aws';
 import { simulatorClients, type SimulatorEnv } from './clients';
 import { EcrModel } from './ecr';
 import { EcsModel, type SeedServiceInput } from './ecs/model';
@@ -17,7 +18,8 @@ import { LogsModel } from './logs';
 import { IdSource } from './random';
 import { RequestLog, type RecordedRequest } from './request-log';
 import { ScenarioRegistry, type Scenario } from './scenarios';
-import { createAwsServer } from './server';
+import type { AwsServiceName } from './request-log';
+import { createAwsServer, type Operations } from './server';
 import { DEFAULT_TIMING, type EcsTiming } from './timing';
 
 export type { Scenario } from './scenarios';
@@ -68,57 +70,11 @@ export interface AwsSimulator {
 }
 
 export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
-  const clock = options.clock ?? systemClock;
-  const region = options.region ?? 'us-west-2';
-  const accountId = options.accountId ?? '123456789012';
-  const timing = { ...DEFAULT_TIMING, ...options.timing };
-  const seed = options.seed ?? 42;
-  const ids = new IdSource(`model:${seed}`);
-  const scenarios = new ScenarioRegistry();
-  const ecr = new EcrModel(clock, region, accountId);
-  const logs = new LogsModel(clock, region, accountId);
-  const taskDefinitions = new TaskDefinitionRegistry(clock, region, accountId);
-  const ecs = new EcsModel({ clock, region, accountId, timing, ids, taskDefinitions, ecr, logs, scenarios, requireLogGroups: options.requireLogGroups });
-  const faults = new FaultInjector(clock, accountId, seed);
-  const log = new RequestLog();
-
-  const server = createAwsServer({
-    clock,
-    faults,
-    log,
-    ids: new IdSource(`requests:${seed}`),
-    operations: {
-      ecs: ecsOperations(ecs, taskDefinitions, region),
-      ecr: {
-        DescribeImages: (input) => ecr.describeImages(input),
-        BatchGetImage: (input) => ecr.batchGetImage(input),
-        DescribeRepositories: (input) => ecr.describeRepositories(input),
-      },
-      logs: {
-        GetLogEvents: (input) => (ecs.advance(), logs.getLogEvents(input)),
-        FilterLogEvents: (input) => (ecs.advance(), logs.filterLogEvents(input)),
-        DescribeLogStreams: (input) => (ecs.advance(), logs.describeLogStreams(input)),
-        DescribeLogGroups: (input) => (ecs.advance(), logs.describeLogGroups(input)),
-      },
-      sts: {
-        // The simulator's static credentials belong to one IAM user of the account.
-        GetCallerIdentity: () => ({ UserId: 'AIDASIMULATOR0000000', Account: accountId, Arn: `arn:aws:iam::${accountId}:user/simulator` }),
-      },
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  const env: SimulatorEnv = {
-    AWS_ENDPOINT_URL: url,
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: 'AKIASIMULATOR0000000',
-    AWS_SECRET_ACCESS_KEY: 'simulator-secret-access-key',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  const models = createModels(options);
+  const { clock, region, ecs, ecr, logs, taskDefinitions, scenarios, faults, log } = models;
+  const server = createAwsServer({ clock, faults, log, ids: new IdSource(`requests:${models.seed}`), operations: operationsOf(models) });
+  const url = await listen(server);
+  const env = simulatorEnv(url, region);
 
   return {
     url,
@@ -153,17 +109,82 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     },
     calls: (operation) => log.calls(operation),
     mutatingCalls: () => log.mutating(),
-    state: {
-      service: (cluster, name) => {
-        ecs.advance();
-        const service = ecs.service(ecs.cluster(cluster), name);
-        return { ...describeService(service, ecs.describeDeployments(service), true), model: service };
-      },
-      tasks: (cluster) => {
-        ecs.advance();
-        const now = clock.now();
-        return ecs.tasks.filter((t) => !cluster || t.clusterName === cluster.split('/').pop()).map((t) => ({ ...describeTask(t, now, region), model: t }));
-      },
+    state: stateApi(models),
+  };
+}
+
+type Models = ReturnType<typeof createModels>;
+
+/** The services' models over one clock, account and seed, with the fault injector and the request log. */
+function createModels(options: AwsSimulatorOptions) {
+  const clock = options.clock ?? systemClock;
+  const region = options.region ?? 'us-west-2';
+  const accountId = options.accountId ?? '123456789012';
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const seed = options.seed ?? 42;
+  const ids = new IdSource(`model:${seed}`);
+  const scenarios = new ScenarioRegistry();
+  const ecr = new EcrModel(clock, region, accountId);
+  const logs = new LogsModel(clock, region, accountId);
+  const taskDefinitions = new TaskDefinitionRegistry(clock, region, accountId);
+  const ecs = new EcsModel({ clock, region, accountId, timing, ids, taskDefinitions, ecr, logs, scenarios, requireLogGroups: options.requireLogGroups });
+  const faults = new FaultInjector(clock, accountId, seed);
+  return { clock, region, accountId, seed, scenarios, ecr, logs, taskDefinitions, ecs, faults, log: new RequestLog() };
+}
+
+/** The operations each service answers, by service. */
+function operationsOf({ ecs, ecr, logs, taskDefinitions, region, accountId }: Models): Record<AwsServiceName, Operations> {
+  return {
+    ecs: ecsOperations(ecs, taskDefinitions, region),
+    ecr: {
+      DescribeImages: (input) => ecr.describeImages(input),
+      BatchGetImage: (input) => ecr.batchGetImage(input),
+      DescribeRepositories: (input) => ecr.describeRepositories(input),
+    },
+    logs: {
+      GetLogEvents: (input) => (ecs.advance(), logs.getLogEvents(input)),
+      FilterLogEvents: (input) => (ecs.advance(), logs.filterLogEvents(input)),
+      DescribeLogStreams: (input) => (ecs.advance(), logs.describeLogStreams(input)),
+      DescribeLogGroups: (input) => (ecs.advance(), logs.describeLogGroups(input)),
+    },
+    sts: {
+      // The simulator's static credentials belong to one IAM user of the account.
+      GetCallerIdentity: () => ({ UserId: 'AIDASIMULATOR0000000', Account: accountId, Arn: `arn:aws:iam::${accountId}:user/simulator` }),
+    },
+  };
+}
+
+/** Listens on 127.0.0.1 and answers the base URL. */
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The environment that points the AWS SDK and CLI at the simulator. */
+function simulatorEnv(url: string, region: string): SimulatorEnv {
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'AKIASIMULATOR0000000',
+    AWS_SECRET_ACCESS_KEY: 'simulator-secret-access-key',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+function stateApi({ ecs, clock, region }: Models): AwsSimulator['state'] {
+  return {
+    service: (cluster, name) => {
+      ecs.advance();
+      const service = ecs.service(ecs.cluster(cluster), name);
+      return { ...describeService(service, ecs.describeDeployments(service), true), model: service };
+    },
+    tasks: (cluster) => {
+      ecs.advance();
+      const now = clock.now();
+      return ecs.tasks.filter((t) => !cluster || t.clusterName === arnResource(cluster)).map((t) => ({ ...describeTask(t, now, region), model: t }));
     },
   };
 }

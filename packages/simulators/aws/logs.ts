@@ -3,7 +3,7 @@
  * clock time they are written at and become visible when the clock reaches it, so a tailer polling
  * GetLogEvents sees lines arrive as the task runs. Times here are epoch milliseconds, as in the API.
  */
-import type { Clock } from '../../action-kit/clock';
+import type { Clock } from '../../action-kit';
 import { AwsServiceError, invalidParameter } from './errors';
 
 interface LogEvent {

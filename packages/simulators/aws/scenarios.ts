@@ -9,36 +9,6 @@ export type Scenario =
   | { kind: 'exit'; exitCode: number; afterMs?: number; logLines?: string[]; reason?: string }
   | { kind: 'pull-failure'; reason?: string };
 
-/** An image reference split the way ECS and ECR see it. */
-export interface ImageReference {
-  /** Registry host, when the reference names one. */
-  registry?: string;
-  repository: string;
-  tag?: string;
-  digest?: string;
-}
-
-/** Parses `repo`, `repo:tag`, `repo@sha256:...` and `registry/path/repo:tag`. */
-export function parseImage(image: string): ImageReference {
-  let rest = image;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split('/');
-  // A first part with a dot or a port is a registry host (as Docker decides it).
-  const registry = parts.length > 1 && /[.:]|^localhost$/.test(parts[0]) ? parts.shift() : undefined;
-  return { registry, repository: parts.join('/'), tag, digest };
-}
-
 export class ScenarioRegistry {
   private readonly byImage = new Map<string, Scenario>();
   private readonly byCommand = new Map<string, Scenario>();

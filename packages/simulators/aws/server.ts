@@ -4,11 +4,12 @@
  * XML). Any SigV4 signature accepted, faults applied before the operation runs, every request recorded.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Clock } from '../../action-kit/clock';
+import type { Clock } from '../../action-kit';
 import { AwsServiceError, unknownOperation } from './errors';
 import type { FaultInjector } from './faults';
 import type { IdSource } from './random';
 import type { AwsServiceName, RequestLog } from './request-log';
+import { readBody } from '../http-body';
 
 export type Operations = Record<string, (input: any) => unknown>;
 
@@ -149,15 +150,6 @@ function errorXml(error: AwsServiceError, requestId: string): string {
 function sendXml(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, payload: unknown, ids: IdSource): void {

@@ -6,6 +6,7 @@
  */
 import { resolveCommitish } from './git-refs';
 import { HttpError, created, isoTime, notFound, ok, optionalString, validationFailed } from './http';
+import type { Reply } from './http';
 import type { ArtifactRecord, CheckRunRecord, DeploymentRecord, DeploymentStatusRecord, EnvironmentRecord, RepoRecord, WorkflowRunRecord } from './model';
 import { paginate } from './pagination';
 import type { RouteContext, Router } from './router';
@@ -262,148 +263,160 @@ function deploymentOr404(repo: RepoRecord, id: string): DeploymentRecord {
 }
 
 export function registerActionsRoutes(router: Router<GitHubStore>): void {
-  router.on('GET', '/repos/:owner/:repo/environments', (context) => {
-    const repo = repoOf(context);
-    return countedList(context, 'environments', [...repo.environments.values()], (environment) => renderEnvironment(context.state, repo, environment));
-  });
-
-  router.on('GET', '/repos/:owner/:repo/environments/:name', (context) => {
-    const repo = repoOf(context);
-    const environment = repo.environments.get(context.params.name!.toLowerCase());
-    if (!environment) throw notFound();
-    return ok(renderEnvironment(context.state, repo, environment));
-  });
-
-  router.on('POST', '/repos/:owner/:repo/deployments', (context) => {
-    const repo = repoOf(context);
-    const body = context.body as Record<string, unknown>;
-    const ref = optionalString(body, 'ref', 'Deployment');
-    if (!ref) throw validationFailed({ resource: 'Deployment', code: 'missing_field', field: 'ref' });
-    const sha = resolveCommitish(repo, ref);
-    if (!sha) throw new HttpError(422, `No ref found for: ${ref}`);
-    const environment = optionalString(body, 'environment', 'Deployment') ?? 'production';
-    upsertEnvironment(context.state, repo, environment);
-    const deployment: DeploymentRecord = {
-      id: context.state.nextId('deployment'),
-      sha,
-      ref,
-      task: optionalString(body, 'task', 'Deployment') ?? 'deploy',
-      payload: body.payload ?? {},
-      environment,
-      description: optionalString(body, 'description', 'Deployment') ?? null,
-      creator: context.actor,
-      createdAt: context.state.now(),
-      statuses: [],
-    };
-    repo.deployments.set(deployment.id, deployment);
-    return created(renderDeployment(context.state, repo, deployment));
-  });
-
-  router.on('GET', '/repos/:owner/:repo/deployments', (context) => {
-    const repo = repoOf(context);
-    const { query } = context;
-    const list = [...repo.deployments.values()]
-      .filter((deployment) => !query.get('environment') || deployment.environment === query.get('environment'))
-      .filter((deployment) => !query.get('sha') || deployment.sha === query.get('sha'))
-      .filter((deployment) => !query.get('ref') || deployment.ref === query.get('ref'))
-      .filter((deployment) => !query.get('task') || deployment.task === query.get('task'))
-      .reverse();
-    const { items, headers } = paginate(context.url, query, list);
-    return ok(items.map((deployment) => renderDeployment(context.state, repo, deployment)), 200, headers);
-  });
-
-  router.on('GET', '/repos/:owner/:repo/deployments/:id', (context) => {
-    const repo = repoOf(context);
-    return ok(renderDeployment(context.state, repo, deploymentOr404(repo, context.params.id!)));
-  });
-
-  router.on('POST', '/repos/:owner/:repo/deployments/:id/statuses', (context) => {
-    const repo = repoOf(context);
-    const deployment = deploymentOr404(repo, context.params.id!);
-    const body = context.body as Record<string, unknown>;
-    const state = optionalString(body, 'state', 'DeploymentStatus');
-    if (!state || !DEPLOYMENT_STATES.has(state)) throw validationFailed({ resource: 'DeploymentStatus', code: 'invalid', field: 'state' });
-    const environment = optionalString(body, 'environment', 'DeploymentStatus') ?? deployment.environment;
-    const status: DeploymentStatusRecord = {
-      id: context.state.nextId('deployment_status'),
-      state: state as DeploymentStatusRecord['state'],
-      environment,
-      description: optionalString(body, 'description', 'DeploymentStatus') ?? '',
-      logUrl: optionalString(body, 'log_url', 'DeploymentStatus') ?? optionalString(body, 'target_url', 'DeploymentStatus') ?? '',
-      environmentUrl: optionalString(body, 'environment_url', 'DeploymentStatus') ?? '',
-      creator: context.actor,
-      createdAt: context.state.now(),
-    };
-    deployment.statuses.push(status);
-    return created(renderStatus(context.state, repo, deployment, status));
-  });
-
-  router.on('GET', '/repos/:owner/:repo/deployments/:id/statuses', (context) => {
-    const repo = repoOf(context);
-    const deployment = deploymentOr404(repo, context.params.id!);
-    const { items, headers } = paginate(context.url, context.query, [...deployment.statuses].reverse());
-    return ok(items.map((status) => renderStatus(context.state, repo, deployment, status)), 200, headers);
-  });
-
-  router.on('GET', '/repos/:owner/:repo/commits/:ref/check-runs', (context) => {
-    const repo = repoOf(context);
-    const sha = resolveCommitish(repo, context.params.ref!) ?? context.params.ref!;
-    const name = context.query.get('check_name');
-    const status = context.query.get('status');
-    const runs = repo.checkRuns.filter((run) => run.headSha === sha && (!name || run.name === name) && (!status || run.status === status)).reverse();
-    return countedList(context, 'check_runs', runs, (run) => renderCheckRun(context.state, repo, run));
-  });
-
-  const listRuns = (context: RouteContext<GitHubStore>, workflow?: string) => {
-    const repo = repoOf(context);
-    const { query } = context;
-    const status = query.get('status');
-    // Newest first: by creation time, then the later seeded (stable sort over the reversed insertion order).
-    const runs = [...repo.workflowRuns.values()]
-      .reverse()
-      .filter((run) => !workflow || run.workflowFile === workflow || String(workflowId(run.workflowFile)) === workflow)
-      .filter((run) => !query.get('event') || run.event === query.get('event'))
-      .filter((run) => !query.get('head_sha') || run.headSha === query.get('head_sha'))
-      .filter((run) => !query.get('branch') || run.headBranch === query.get('branch'))
-      // GitHub's `status` filter takes a status or a conclusion.
-      .filter((run) => !status || run.status === status || (CONCLUSIONS.has(status) && run.conclusion === status))
-      .sort((a, b) => b.createdAt - a.createdAt);
-    return countedList(context, 'workflow_runs', runs, (run) => renderRun(context.state, repo, run));
-  };
-
+  router.on('GET', '/repos/:owner/:repo/environments', listEnvironments);
+  router.on('GET', '/repos/:owner/:repo/environments/:name', getEnvironment);
+  router.on('POST', '/repos/:owner/:repo/deployments', postDeployment);
+  router.on('GET', '/repos/:owner/:repo/deployments', listDeployments);
+  router.on('GET', '/repos/:owner/:repo/deployments/:id', getDeployment);
+  router.on('POST', '/repos/:owner/:repo/deployments/:id/statuses', postDeploymentStatus);
+  router.on('GET', '/repos/:owner/:repo/deployments/:id/statuses', listDeploymentStatuses);
+  router.on('GET', '/repos/:owner/:repo/commits/:ref/check-runs', listCheckRuns);
   router.on('GET', '/repos/:owner/:repo/actions/workflows/:workflow/runs', (context) => listRuns(context, context.params.workflow!));
   router.on('GET', '/repos/:owner/:repo/actions/runs', (context) => listRuns(context));
+  router.on('GET', '/repos/:owner/:repo/actions/runs/:id', getRun);
+  router.on('GET', '/repos/:owner/:repo/actions/runs/:id/artifacts', listRunArtifacts);
+  router.on('GET', '/repos/:owner/:repo/actions/artifacts/:id', getArtifact);
+  router.on('GET', '/repos/:owner/:repo/actions/artifacts/:id/zip', downloadArtifact);
+}
 
-  router.on('GET', '/repos/:owner/:repo/actions/runs/:id', (context) => {
-    const repo = repoOf(context);
-    const run = repo.workflowRuns.get(Number(context.params.id));
-    if (!run) throw notFound();
-    return ok(renderRun(context.state, repo, run));
-  });
+const listRuns = (context: RouteContext<GitHubStore>, workflow?: string) => {
+  const repo = repoOf(context);
+  const { query } = context;
+  const status = query.get('status');
+  // Newest first: by creation time, then the later seeded (stable sort over the reversed insertion order).
+  const runs = [...repo.workflowRuns.values()]
+    .reverse()
+    .filter((run) => !workflow || run.workflowFile === workflow || String(workflowId(run.workflowFile)) === workflow)
+    .filter((run) => !query.get('event') || run.event === query.get('event'))
+    .filter((run) => !query.get('head_sha') || run.headSha === query.get('head_sha'))
+    .filter((run) => !query.get('branch') || run.headBranch === query.get('branch'))
+    // GitHub's `status` filter takes a status or a conclusion.
+    .filter((run) => !status || run.status === status || (CONCLUSIONS.has(status) && run.conclusion === status))
+    .sort((a, b) => b.createdAt - a.createdAt);
+  return countedList(context, 'workflow_runs', runs, (run) => renderRun(context.state, repo, run));
+};
 
-  router.on('GET', '/repos/:owner/:repo/actions/runs/:id/artifacts', (context) => {
-    const repo = repoOf(context);
-    const runId = Number(context.params.id);
-    if (!repo.workflowRuns.has(runId)) throw notFound();
-    const name = context.query.get('name');
-    const artifacts = [...repo.artifacts.values()].filter((artifact) => artifact.runId === runId && (!name || artifact.name === name));
-    return countedList(context, 'artifacts', artifacts, (artifact) => renderArtifact(context.state, repo, artifact));
-  });
+function listEnvironments(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  return countedList(context, 'environments', [...repo.environments.values()], (environment) => renderEnvironment(context.state, repo, environment));
+}
 
-  router.on('GET', '/repos/:owner/:repo/actions/artifacts/:id', (context) => {
-    const repo = repoOf(context);
-    const artifact = repo.artifacts.get(Number(context.params.id));
-    if (!artifact) throw notFound();
-    return ok(renderArtifact(context.state, repo, artifact));
-  });
+function getEnvironment(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const environment = repo.environments.get(context.params.name!.toLowerCase());
+  if (!environment) throw notFound();
+  return ok(renderEnvironment(context.state, repo, environment));
+}
 
-  router.on('GET', '/repos/:owner/:repo/actions/artifacts/:id/zip', (context) => {
-    const repo = repoOf(context);
-    const artifact = repo.artifacts.get(Number(context.params.id));
-    if (!artifact) throw notFound();
-    // GitHub redirects to blob storage; the simulator answers the zip itself (clients follow either way).
-    return { status: 200, raw: artifact.zip, headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename=${artifact.name}.zip` } };
-  });
+function postDeployment(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const body = context.body as Record<string, unknown>;
+  const ref = optionalString(body, 'ref', 'Deployment');
+  if (!ref) throw validationFailed({ resource: 'Deployment', code: 'missing_field', field: 'ref' });
+  const sha = resolveCommitish(repo, ref);
+  if (!sha) throw new HttpError(422, `No ref found for: ${ref}`);
+  const environment = optionalString(body, 'environment', 'Deployment') ?? 'production';
+  upsertEnvironment(context.state, repo, environment);
+  const deployment: DeploymentRecord = {
+    id: context.state.nextId('deployment'),
+    sha,
+    ref,
+    task: optionalString(body, 'task', 'Deployment') ?? 'deploy',
+    payload: body.payload ?? {},
+    environment,
+    description: optionalString(body, 'description', 'Deployment') ?? null,
+    creator: context.actor,
+    createdAt: context.state.now(),
+    statuses: [],
+  };
+  repo.deployments.set(deployment.id, deployment);
+  return created(renderDeployment(context.state, repo, deployment));
+}
+
+function listDeployments(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const { query } = context;
+  const list = [...repo.deployments.values()]
+    .filter((deployment) => !query.get('environment') || deployment.environment === query.get('environment'))
+    .filter((deployment) => !query.get('sha') || deployment.sha === query.get('sha'))
+    .filter((deployment) => !query.get('ref') || deployment.ref === query.get('ref'))
+    .filter((deployment) => !query.get('task') || deployment.task === query.get('task'))
+    .reverse();
+  const { items, headers } = paginate(context.url, query, list);
+  return ok(items.map((deployment) => renderDeployment(context.state, repo, deployment)), 200, headers);
+}
+
+function getDeployment(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  return ok(renderDeployment(context.state, repo, deploymentOr404(repo, context.params.id!)));
+}
+
+function postDeploymentStatus(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const deployment = deploymentOr404(repo, context.params.id!);
+  const body = context.body as Record<string, unknown>;
+  const state = optionalString(body, 'state', 'DeploymentStatus');
+  if (!state || !DEPLOYMENT_STATES.has(state)) throw validationFailed({ resource: 'DeploymentStatus', code: 'invalid', field: 'state' });
+  const environment = optionalString(body, 'environment', 'DeploymentStatus') ?? deployment.environment;
+  const status: DeploymentStatusRecord = {
+    id: context.state.nextId('deployment_status'),
+    state: state as DeploymentStatusRecord['state'],
+    environment,
+    description: optionalString(body, 'description', 'DeploymentStatus') ?? '',
+    logUrl: optionalString(body, 'log_url', 'DeploymentStatus') ?? optionalString(body, 'target_url', 'DeploymentStatus') ?? '',
+    environmentUrl: optionalString(body, 'environment_url', 'DeploymentStatus') ?? '',
+    creator: context.actor,
+    createdAt: context.state.now(),
+  };
+  deployment.statuses.push(status);
+  return created(renderStatus(context.state, repo, deployment, status));
+}
+
+function listDeploymentStatuses(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const deployment = deploymentOr404(repo, context.params.id!);
+  const { items, headers } = paginate(context.url, context.query, [...deployment.statuses].reverse());
+  return ok(items.map((status) => renderStatus(context.state, repo, deployment, status)), 200, headers);
+}
+
+function listCheckRuns(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const sha = resolveCommitish(repo, context.params.ref!) ?? context.params.ref!;
+  const name = context.query.get('check_name');
+  const status = context.query.get('status');
+  const runs = repo.checkRuns.filter((run) => run.headSha === sha && (!name || run.name === name) && (!status || run.status === status)).reverse();
+  return countedList(context, 'check_runs', runs, (run) => renderCheckRun(context.state, repo, run));
+}
+
+function getRun(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const run = repo.workflowRuns.get(Number(context.params.id));
+  if (!run) throw notFound();
+  return ok(renderRun(context.state, repo, run));
+}
+
+function listRunArtifacts(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const runId = Number(context.params.id);
+  if (!repo.workflowRuns.has(runId)) throw notFound();
+  const name = context.query.get('name');
+  const artifacts = [...repo.artifacts.values()].filter((artifact) => artifact.runId === runId && (!name || artifact.name === name));
+  return countedList(context, 'artifacts', artifacts, (artifact) => renderArtifact(context.state, repo, artifact));
+}
+
+function getArtifact(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const artifact = repo.artifacts.get(Number(context.params.id));
+  if (!artifact) throw notFound();
+  return ok(renderArtifact(context.state, repo, artifact));
+}
+
+function downloadArtifact(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const artifact = repo.artifacts.get(Number(context.params.id));
+  if (!artifact) throw notFound();
+  // GitHub redirects to blob storage; the simulator answers the zip itself (clients follow either way).
+  return { status: 200, raw: artifact.zip, headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename=${artifact.name}.zip` } };
 }
 
 

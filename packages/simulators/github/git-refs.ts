@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HttpError, created, isoTime, noContent, notFound, ok, unprocessable, validationFailed } from './http';
+import type { Reply } from './http';
 import type { RepoRecord, TagObjectRecord } from './model';
 import { pagedReply } from './pagination';
 import { updateRef } from './ref-updates';
@@ -113,118 +114,130 @@ const repoOf = (context: RouteContext<GitHubStore>) => context.state.repo(contex
 const fullRefName = (ref: string) => (ref.startsWith('refs/') ? ref : `refs/${ref}`);
 
 export function registerGitRefRoutes(router: Router<GitHubStore>): void {
-  router.on('GET', '/repos/:owner/:repo/git/ref/*ref', (context) => {
-    const repo = repoOf(context);
-    const ref = fullRefName(context.params.ref!);
-    const sha = repo.refs.get(ref);
-    if (!sha) throw notFound();
-    return ok(renderRef(context.state, repo, ref, sha));
-  });
-
+  router.on('GET', '/repos/:owner/:repo/git/ref/*ref', getRef);
   // Deprecated but still served by GitHub: GET git/refs/{ref} answers a single ref when exact.
-  router.on('GET', '/repos/:owner/:repo/git/refs/*ref', (context) => {
-    const repo = repoOf(context);
-    const ref = fullRefName(context.params.ref!);
-    const sha = repo.refs.get(ref);
-    if (!sha) throw notFound();
-    return ok(renderRef(context.state, repo, ref, sha));
-  });
+  router.on('GET', '/repos/:owner/:repo/git/refs/*ref', listRefs);
+  router.on('GET', '/repos/:owner/:repo/git/matching-refs/*ref', listMatchingRefs);
+  router.on('POST', '/repos/:owner/:repo/git/refs', postRef);
+  router.on('PATCH', '/repos/:owner/:repo/git/refs/*ref', patchRef);
+  router.on('DELETE', '/repos/:owner/:repo/git/refs/*ref', deleteRef);
+  router.on('GET', '/repos/:owner/:repo/git/tags/:sha', getTagObject);
+  router.on('POST', '/repos/:owner/:repo/git/tags', postTagObject);
+  router.on('GET', '/repos/:owner/:repo/tags', listTags);
+  router.on('GET', '/repos/:owner/:repo/branches', listBranches);
+  router.on('GET', '/repos/:owner/:repo/branches/*branch', getBranch);
+}
 
-  router.on('GET', '/repos/:owner/:repo/git/matching-refs/*ref', (context) => {
-    const repo = repoOf(context);
-    const prefix = fullRefName(context.params.ref!);
-    const matches = [...repo.refs.entries()].filter(([ref]) => ref.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return pagedReply(context.url, context.query, matches, ([ref, sha]) => renderRef(context.state, repo, ref, sha));
-  });
+function getRef(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const ref = fullRefName(context.params.ref!);
+  const sha = repo.refs.get(ref);
+  if (!sha) throw notFound();
+  return ok(renderRef(context.state, repo, ref, sha));
+}
 
-  router.on('POST', '/repos/:owner/:repo/git/refs', (context) => {
-    const repo = repoOf(context);
-    const { ref, sha } = context.body as { ref?: unknown; sha?: unknown };
-    if (typeof ref !== 'string' || typeof sha !== 'string') throw validationFailed({ resource: 'Reference', code: 'missing_field', field: typeof ref !== 'string' ? 'ref' : 'sha' });
-    if (!/^refs\/[^/]+\/.+/.test(ref)) throw unprocessable("Reference name must start with 'refs/' and have at least two slashes.");
-    const target = sha.toLowerCase();
-    if (!objectType(repo, target)) throw unprocessable('Object does not exist');
-    if (repo.refs.has(ref)) throw unprocessable('Reference already exists');
-    updateRef(context.state, repo, ref, target, { author: context.grant });
-    return created(renderRef(context.state, repo, ref, target));
-  });
+function listRefs(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const ref = fullRefName(context.params.ref!);
+  const sha = repo.refs.get(ref);
+  if (!sha) throw notFound();
+  return ok(renderRef(context.state, repo, ref, sha));
+}
 
-  router.on('PATCH', '/repos/:owner/:repo/git/refs/*ref', (context) => {
-    const repo = repoOf(context);
-    const ref = fullRefName(context.params.ref!);
-    const { sha, force } = context.body as { sha?: unknown; force?: unknown };
-    if (typeof sha !== 'string') throw validationFailed({ resource: 'Reference', code: 'missing_field', field: 'sha' });
-    const current = repo.refs.get(ref);
-    if (!current) throw unprocessable('Reference does not exist');
-    const target = sha.toLowerCase();
-    if (!objectType(repo, target)) throw unprocessable('Object does not exist');
-    // Fast-forward is judged on the commits, annotated tags peeled.
-    if (force !== true && !repo.graph.isAncestor(peel(repo, current)!, peel(repo, target)!)) throw unprocessable('Update is not a fast forward');
-    updateRef(context.state, repo, ref, target, { author: context.grant });
-    return ok(renderRef(context.state, repo, ref, target));
-  });
+function listMatchingRefs(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const prefix = fullRefName(context.params.ref!);
+  const matches = [...repo.refs.entries()].filter(([ref]) => ref.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return pagedReply(context.url, context.query, matches, ([ref, sha]) => renderRef(context.state, repo, ref, sha));
+}
 
-  router.on('DELETE', '/repos/:owner/:repo/git/refs/*ref', (context) => {
-    const repo = repoOf(context);
-    const ref = fullRefName(context.params.ref!);
-    if (!repo.refs.has(ref)) throw unprocessable('Reference does not exist');
-    updateRef(context.state, repo, ref, null, { author: context.grant });
-    return noContent();
-  });
+function postRef(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const { ref, sha } = context.body as { ref?: unknown; sha?: unknown };
+  if (typeof ref !== 'string' || typeof sha !== 'string') throw validationFailed({ resource: 'Reference', code: 'missing_field', field: typeof ref !== 'string' ? 'ref' : 'sha' });
+  if (!/^refs\/[^/]+\/.+/.test(ref)) throw unprocessable("Reference name must start with 'refs/' and have at least two slashes.");
+  const target = sha.toLowerCase();
+  if (!objectType(repo, target)) throw unprocessable('Object does not exist');
+  if (repo.refs.has(ref)) throw unprocessable('Reference already exists');
+  updateRef(context.state, repo, ref, target, { author: context.grant });
+  return created(renderRef(context.state, repo, ref, target));
+}
 
-  router.on('GET', '/repos/:owner/:repo/git/tags/:sha', (context) => {
-    const repo = repoOf(context);
-    const tag = repo.tagObjects.get(context.params.sha!.toLowerCase());
-    if (!tag) throw notFound();
-    return ok(renderTagObject(context.state, repo, tag));
-  });
+function patchRef(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const ref = fullRefName(context.params.ref!);
+  const { sha, force } = context.body as { sha?: unknown; force?: unknown };
+  if (typeof sha !== 'string') throw validationFailed({ resource: 'Reference', code: 'missing_field', field: 'sha' });
+  const current = repo.refs.get(ref);
+  if (!current) throw unprocessable('Reference does not exist');
+  const target = sha.toLowerCase();
+  if (!objectType(repo, target)) throw unprocessable('Object does not exist');
+  // Fast-forward is judged on the commits, annotated tags peeled.
+  if (force !== true && !repo.graph.isAncestor(peel(repo, current)!, peel(repo, target)!)) throw unprocessable('Update is not a fast forward');
+  updateRef(context.state, repo, ref, target, { author: context.grant });
+  return ok(renderRef(context.state, repo, ref, target));
+}
 
-  router.on('POST', '/repos/:owner/:repo/git/tags', (context) => {
-    const repo = repoOf(context);
-    const body = context.body as Record<string, unknown>;
-    for (const field of ['tag', 'message', 'object', 'type']) {
-      if (typeof body[field] !== 'string') throw validationFailed({ resource: 'Tag', code: 'missing_field', field });
-    }
-    const tagger = body.tagger as { name?: string; email?: string; date?: string } | undefined;
-    const actor = context.actor;
-    const record = createTagObject(repo, {
-      tag: body.tag as string,
-      message: body.message as string,
-      object: (body.object as string).toLowerCase(),
-      tagger: {
-        name: tagger?.name ?? actor.login,
-        email: tagger?.email ?? `${actor.id}+${actor.login}@users.noreply.github.com`,
-        date: tagger?.date ? Date.parse(tagger.date) : context.state.now(),
-      },
-    });
-    return created(renderTagObject(context.state, repo, record));
-  });
+function deleteRef(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const ref = fullRefName(context.params.ref!);
+  if (!repo.refs.has(ref)) throw unprocessable('Reference does not exist');
+  updateRef(context.state, repo, ref, null, { author: context.grant });
+  return noContent();
+}
 
-  router.on('GET', '/repos/:owner/:repo/tags', (context) => {
-    const repo = repoOf(context);
-    const api = context.state.repoApiUrl(repo);
-    return pagedReply(context.url, context.query, sortedTags(repo), (tag) => ({
-      name: tag.name,
-      commit: { sha: tag.sha, url: `${api}/commits/${tag.sha}` },
-      zipball_url: `${api}/zipball/refs/tags/${tag.name}`,
-      tarball_url: `${api}/tarball/refs/tags/${tag.name}`,
-      node_id: `REF_kwDO${Buffer.from(`${repo.fullName}:refs/tags/${tag.name}`).toString('base64url')}`,
-    }));
-  });
+function getTagObject(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const tag = repo.tagObjects.get(context.params.sha!.toLowerCase());
+  if (!tag) throw notFound();
+  return ok(renderTagObject(context.state, repo, tag));
+}
 
-  router.on('GET', '/repos/:owner/:repo/branches', (context) => {
-    const repo = repoOf(context);
-    const branches = [...repo.refs.entries()].filter(([ref]) => ref.startsWith('refs/heads/')).sort(([a], [b]) => (a < b ? -1 : 1));
-    return pagedReply(context.url, context.query, branches, ([ref, sha]) => renderBranch(context.state, repo, ref.slice('refs/heads/'.length), sha));
+function postTagObject(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const body = context.body as Record<string, unknown>;
+  for (const field of ['tag', 'message', 'object', 'type']) {
+    if (typeof body[field] !== 'string') throw validationFailed({ resource: 'Tag', code: 'missing_field', field });
+  }
+  const tagger = body.tagger as { name?: string; email?: string; date?: string } | undefined;
+  const actor = context.actor;
+  const record = createTagObject(repo, {
+    tag: body.tag as string,
+    message: body.message as string,
+    object: (body.object as string).toLowerCase(),
+    tagger: {
+      name: tagger?.name ?? actor.login,
+      email: tagger?.email ?? `${actor.id}+${actor.login}@users.noreply.github.com`,
+      date: tagger?.date ? Date.parse(tagger.date) : context.state.now(),
+    },
   });
+  return created(renderTagObject(context.state, repo, record));
+}
 
-  router.on('GET', '/repos/:owner/:repo/branches/*branch', (context) => {
-    const repo = repoOf(context);
-    const branch = context.params.branch!;
-    const sha = branchSha(repo, branch);
-    if (!sha) throw new HttpError(404, 'Branch not found');
-    return ok(renderBranch(context.state, repo, branch, sha));
-  });
+function listTags(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const api = context.state.repoApiUrl(repo);
+  return pagedReply(context.url, context.query, sortedTags(repo), (tag) => ({
+    name: tag.name,
+    commit: { sha: tag.sha, url: `${api}/commits/${tag.sha}` },
+    zipball_url: `${api}/zipball/refs/tags/${tag.name}`,
+    tarball_url: `${api}/tarball/refs/tags/${tag.name}`,
+    node_id: `REF_kwDO${Buffer.from(`${repo.fullName}:refs/tags/${tag.name}`).toString('base64url')}`,
+  }));
+}
+
+function listBranches(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const branches = [...repo.refs.entries()].filter(([ref]) => ref.startsWith('refs/heads/')).sort(([a], [b]) => (a < b ? -1 : 1));
+  return pagedReply(context.url, context.query, branches, ([ref, sha]) => renderBranch(context.state, repo, ref.slice('refs/heads/'.length), sha));
+}
+
+function getBranch(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const branch = context.params.branch!;
+  const sha = branchSha(repo, branch);
+  if (!sha) throw new HttpError(404, 'Branch not found');
+  return ok(renderBranch(context.state, repo, branch, sha));
 }
 
 function renderBranch(store: GitHubStore, repo: RepoRecord, name: string, sha: string): Record<string, unknown> {

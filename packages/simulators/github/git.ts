@@ -7,7 +7,7 @@
  * push / pull_request synchronize events go out (ref-updates.ts). API ref writes and merges go the
  * other way: the bare repository follows them when it has the objects.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -186,20 +186,36 @@ export class GitBackend implements GitHooks {
     const push = url.searchParams.get('service') === 'git-receive-pack' || rest === '/git-receive-pack';
     const record = (status: number) =>
       log.record({ method, path: url.pathname, query: url.search.replace(/^\?/, ''), status, body: undefined, at: this.store.now(), mutating: push && method === 'POST' });
-    const refuse = (status: number, text: string, headers: Record<string, string> = {}) => {
+    const grant = tokens.check(request.headers.authorization);
+    const refused = refusal(repo, grant, push, request.headers.authorization);
+    if (refused || !repo) {
+      const { status, text, headers } = refused ?? { status: 404, text: 'Repository not found.' };
       record(status);
       request.resume();
       response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
       response.end(`${text}\n`);
-    };
-    const grant = tokens.check(request.headers.authorization);
-    if (!repo) return refuse(404, 'Repository not found.');
-    if (!grant && request.headers.authorization) return refuse(401, 'Invalid username or token. Password authentication is not supported for Git operations.', { 'www-authenticate': 'Basic realm="GitHub"' });
-    if (!grant && (push || repo.private)) return refuse(401, 'Authentication required.', { 'www-authenticate': 'Basic realm="GitHub"' });
-    const level = grant ? levelOf(grant, 'contents') : 'read';
-    if (push ? level !== 'write' : level === 'none') return refuse(403, `Permission to ${repo.fullName}.git denied to ${grant?.login ?? 'anonymous'}.`);
-
+      return;
+    }
     const before = push && method === 'POST' ? this.refs(repo) : undefined;
+    const child = this.httpBackend(request, { repo, rest, url, method, grant });
+    const answer = relayCgiAnswer(child, response);
+    child.on('close', (code) => {
+      if (!answer.started) {
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.end(`git http-backend failed (${code}): ${answer.stderr}\n`);
+        record(500);
+        return;
+      }
+      // Mirror before the client sees the end of the answer: once `git push` returns, the state and events are there.
+      if (before && code === 0 && answer.status < 400) this.mirrorPushReporting(repo, before, grant!);
+      record(answer.status);
+      response.end();
+    });
+  }
+
+  /** `git http-backend` (CGI) for one request, the request body piped into it. */
+  private httpBackend(request: IncomingMessage, target: { repo: RepoRecord; rest: string; url: URL; method: string; grant: TokenGrant | undefined }): ChildProcessWithoutNullStreams {
+    const { repo, rest, url, method, grant } = target;
     const child = spawn('git', ['http-backend'], {
       env: {
         ...process.env,
@@ -219,51 +235,60 @@ export class GitBackend implements GitHooks {
     });
     request.pipe(child.stdin);
     child.stdin.on('error', () => undefined);
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    let head = Buffer.alloc(0);
-    let status = 200;
-    let started = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (started) {
-        response.write(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n') >= 0 ? head.indexOf('\r\n\r\n') : head.indexOf('\n\n');
-      if (end < 0) return;
-      const separator = head.indexOf('\r\n\r\n') === end ? 4 : 2;
-      const headers: Record<string, string> = {};
-      for (const line of head.subarray(0, end).toString('latin1').split(/\r?\n/)) {
-        const colon = line.indexOf(':');
-        if (colon <= 0) continue;
-        const name = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        if (name === 'status') status = Number.parseInt(value, 10) || 200;
-        else headers[name] = value;
-      }
-      started = true;
-      response.writeHead(status, headers);
-      response.write(head.subarray(end + separator));
-    });
-    child.on('close', (code) => {
-      if (!started) {
-        response.writeHead(500, { 'content-type': 'text/plain' });
-        response.end(`git http-backend failed (${code}): ${stderr}\n`);
-        record(500);
-        return;
-      }
-      // Mirror before the client sees the end of the answer: once `git push` returns, the state and events are there.
-      if (before && code === 0 && status < 400) {
-        try {
-          this.mirrorPush(repo, before, grant!);
-        } catch (error) {
-          stderr += String(error);
-          process.stderr.write(`GitHub simulator: mirroring a push into ${repo.fullName} failed: ${String(error)}\n`);
-        }
-      }
-      record(status);
-      response.end();
-    });
+    return child;
   }
+
+  /** A failed mirror is the simulator's fault, not the client's: the push stands, the failure is told on stderr. */
+  private mirrorPushReporting(repo: RepoRecord, before: Map<string, string>, grant: TokenGrant): void {
+    try {
+      this.mirrorPush(repo, before, grant);
+    } catch (error) {
+      process.stderr.write(`GitHub simulator: mirroring a push into ${repo.fullName} failed: ${String(error)}\n`);
+    }
+  }
+}
+
+const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="GitHub"' };
+
+/** Why GitHub would refuse this git request (404, 401 asking for credentials, 403), or undefined when allowed. */
+function refusal(repo: RepoRecord | undefined, grant: TokenGrant | undefined, push: boolean, authorization: string | undefined): { status: number; text: string; headers?: Record<string, string> } | undefined {
+  if (!repo) return { status: 404, text: 'Repository not found.' };
+  if (!grant && authorization) return { status: 401, text: 'Invalid username or token. Password authentication is not supported for Git operations.', headers: BASIC_CHALLENGE };
+  if (!grant && (push || repo.private)) return { status: 401, text: 'Authentication required.', headers: BASIC_CHALLENGE };
+  const level = grant ? levelOf(grant, 'contents') : 'read';
+  if (push ? level !== 'write' : level === 'none') return { status: 403, text: `Permission to ${repo.fullName}.git denied to ${grant?.login ?? 'anonymous'}.` };
+  return undefined;
+}
+
+/**
+ * Relays the CGI answer: reads the header block (a `Status:` line sets the status), then streams the
+ * body. The returned object fills in as the child writes: `started` once the headers went out.
+ */
+function relayCgiAnswer(child: ChildProcessWithoutNullStreams, response: ServerResponse): { started: boolean; status: number; stderr: string } {
+  const answer = { started: false, status: 200, stderr: '' };
+  child.stderr.on('data', (chunk: Buffer) => (answer.stderr += chunk.toString('utf8')));
+  let head = Buffer.alloc(0);
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (answer.started) {
+      response.write(chunk);
+      return;
+    }
+    head = Buffer.concat([head, chunk]);
+    const end = head.indexOf('\r\n\r\n') >= 0 ? head.indexOf('\r\n\r\n') : head.indexOf('\n\n');
+    if (end < 0) return;
+    const separator = head.indexOf('\r\n\r\n') === end ? 4 : 2;
+    const headers: Record<string, string> = {};
+    for (const line of head.subarray(0, end).toString('latin1').split(/\r?\n/)) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (name === 'status') answer.status = Number.parseInt(value, 10) || 200;
+      else headers[name] = value;
+    }
+    answer.started = true;
+    response.writeHead(answer.status, headers);
+    response.write(head.subarray(end + separator));
+  });
+  return answer;
 }

@@ -3,8 +3,9 @@
  * (with its retry and throttling plugins) runs unchanged, in process or inside a bundle in a child
  * process. See packages/simulators/README.md for the contract.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../action-kit/clock';
+import { systemClock, type Clock } from '../../action-kit';
 import { RateBudget, Tokens } from './auth';
 import { registerCommentRoutes, commentsOf } from './comments';
 import { addArtifact, addCheckRun, addWorkflowRun, updateWorkflowRun, registerActionsRoutes, renderEnvironment, upsertEnvironment, type CheckRunInput, type EnvironmentInput, type WorkflowRunInput } from './actions';
@@ -163,28 +164,11 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   store.git = git;
   store.ensureRepo(repository);
 
-  const router = new Router<GitHubStore>();
-  // Comment routes first: /issues/comments/{id} must not be read as /issues/{number}.
-  registerActionsRoutes(router);
-  registerCommentRoutes(router);
-  registerLabelRoutes(router);
-  registerIssueRoutes(router);
-  registerPullRoutes(router);
-  registerCommitRoutes(router);
-  registerGitRefRoutes(router);
-  registerReleaseRoutes(router);
-  registerRepoRoutes(router);
-
   const log = new RequestLog();
   const faults = new Faults();
   const tokens = new Tokens(token, readOnlyToken, store.actor.login);
-  const server = createGitHubServer({ store, router, tokens, budget: new RateBudget(), faults, log, git });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const server = createGitHubServer({ store, router: allRoutes(), tokens, budget: new RateBudget(), faults, log, git });
+  const url = await listen(server, options.port ?? 0);
   store.apiUrl = url;
 
   return {
@@ -199,22 +183,9 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
       grantOf: (issued) => tokens.grantOf(issued),
     },
     clock,
-    seed: {
-      ...createSeeder(store),
-      environment: (repo, name, input) => void upsertEnvironment(store, store.ensureRepo(repo), name, input),
-      checkRun: (repo, input) => addCheckRun(store, store.ensureRepo(repo), input).id,
-      workflowRun: (repo, input) => addWorkflowRun(store, store.ensureRepo(repo), input).id,
-      workflowRunStatus: (repo, id, update) => updateWorkflowRun(store.existingRepo(repo), id, update as Parameters<typeof updateWorkflowRun>[2]),
-      artifact: (repo, runId, name, files) => addArtifact(store, store.ensureRepo(repo), runId, name, files).id,
-    },
+    seed: seedApi(store),
     onEvent: (listener) => store.events.on(listener),
-    git: {
-      url: (repo) => `${url}/${store.existingRepo(repo).fullName}.git`,
-      dir: (repo) => {
-        if (!git) throw new Error('The GitHub simulator serves git only when started with { gitRoot }.');
-        return git.dir(store.existingRepo(repo));
-      },
-    },
+    git: gitApi(store, url, git),
     faults: {
       rateLimit: (fault) => faults.rateLimit(fault),
       serverError: (fault) => faults.serverError(fault),
@@ -224,72 +195,137 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
     mutatingCalls: () => log.mutating(),
     calls: (method, path) => log.calls(method, path),
     clearRequests: () => log.clear(),
-    state: {
-      comments: (repo, number) =>
-        commentsOf(store.existingRepo(repo), number).map((comment) => ({
-          id: comment.id,
-          nodeId: comment.nodeId,
-          body: comment.body,
-          user: comment.user.login,
-          createdAt: isoTime(comment.createdAt),
-          updatedAt: isoTime(comment.updatedAt),
-          minimized: comment.minimized,
-          minimizedReason: comment.minimizedReason,
-        })),
-      labels: (repo, number) => [...(store.existingRepo(repo).issues.get(number)?.labels ?? [])],
-      releases: (repo) =>
-        releasesOf(store.existingRepo(repo)).map((release) => ({
-          id: release.id,
-          tagName: release.tagName,
-          targetCommitish: release.targetCommitish,
-          name: release.name,
-          body: release.body,
-          draft: release.draft,
-          prerelease: release.prerelease,
-        })),
-      refs: (repo) => Object.fromEntries(store.existingRepo(repo).refs),
-      tags: (repo) => sortedTags(store.existingRepo(repo)),
-      pull: (repo, number) => {
-        const record = store.existingRepo(repo);
-        const issue = record.issues.get(number);
-        if (!issue?.pull) throw new Error(`No pull #${number} in ${record.fullName}.`);
-        return renderPull(store, record, issue, true);
-      },
-      repository: (repo) => renderRepo(store, store.existingRepo(repo)),
-      environments: (repo) => {
-        const record = store.existingRepo(repo);
-        return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], rendered: renderEnvironment(store, record, environment) }));
-      },
-      checkRuns: (repo, sha) => store.existingRepo(repo).checkRuns.filter((run) => !sha || run.headSha === sha).map((run) => ({ ...run })),
-      deployments: (repo) =>
-        [...store.existingRepo(repo).deployments.values()].map((deployment) => ({
-          id: deployment.id,
-          sha: deployment.sha,
-          ref: deployment.ref,
-          environment: deployment.environment,
-          task: deployment.task,
-          payload: deployment.payload,
-          statuses: deployment.statuses.map((status) => ({ state: status.state, environment: status.environment, description: status.description, logUrl: status.logUrl })),
-        })),
-      pulls: (repo) =>
-        [...store.existingRepo(repo).issues.values()]
-          .filter((issue) => issue.pull)
-          .map((issue) => ({
-            number: issue.number,
-            title: issue.title,
-            state: issue.state,
-            head: { ...issue.pull!.head },
-            base: { ...issue.pull!.base },
-            merged: issue.pull!.merged,
-            mergeCommitSha: issue.pull!.mergeCommitSha,
-            changedFiles: issue.pull!.files.length,
-            labels: [...issue.labels],
-          })),
-    },
+    state: stateApi(store),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
+  };
+}
+
+/** Every REST route, in matching order. */
+function allRoutes(): Router<GitHubStore> {
+  const router = new Router<GitHubStore>();
+  // Comment routes first: /issues/comments/{id} must not be read as /issues/{number}.
+  registerActionsRoutes(router);
+  registerCommentRoutes(router);
+  registerLabelRoutes(router);
+  registerIssueRoutes(router);
+  registerPullRoutes(router);
+  registerCommitRoutes(router);
+  registerGitRefRoutes(router);
+  registerReleaseRoutes(router);
+  registerRepoRoutes(router);
+  return router;
+}
+
+/** Listens on 127.0.0.1 and answers the base URL. */
+async function listen(server: Server, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function seedApi(store: GitHubStore): GitHubSimulator['seed'] {
+  return {
+    ...createSeeder(store),
+    environment: (repo, name, input) => void upsertEnvironment(store, store.ensureRepo(repo), name, input),
+    checkRun: (repo, input) => addCheckRun(store, store.ensureRepo(repo), input).id,
+    workflowRun: (repo, input) => addWorkflowRun(store, store.ensureRepo(repo), input).id,
+    workflowRunStatus: (repo, id, update) => updateWorkflowRun(store.existingRepo(repo), id, update as Parameters<typeof updateWorkflowRun>[2]),
+    artifact: (repo, runId, name, files) => addArtifact(store, store.ensureRepo(repo), runId, name, files).id,
+  };
+}
+
+function gitApi(store: GitHubStore, url: string, git: GitBackend | undefined): GitHubSimulator['git'] {
+  return {
+    url: (repo) => `${url}/${store.existingRepo(repo).fullName}.git`,
+    dir: (repo) => {
+      if (!git) throw new Error('The GitHub simulator serves git only when started with { gitRoot }.');
+      return git.dir(store.existingRepo(repo));
+    },
+  };
+}
+
+/** What tests read of the model, rendered as the API (or the webhook payloads) show it. */
+function stateApi(store: GitHubStore): GitHubSimulator['state'] {
+  return {
+    ...issueState(store),
+    ...repositoryState(store),
+  };
+}
+
+/** Comments, labels and pulls. */
+function issueState(store: GitHubStore): Pick<GitHubSimulator['state'], 'comments' | 'labels' | 'pull' | 'pulls'> {
+  return {
+    comments: (repo, number) =>
+      commentsOf(store.existingRepo(repo), number).map((comment) => ({
+        id: comment.id,
+        nodeId: comment.nodeId,
+        body: comment.body,
+        user: comment.user.login,
+        createdAt: isoTime(comment.createdAt),
+        updatedAt: isoTime(comment.updatedAt),
+        minimized: comment.minimized,
+        minimizedReason: comment.minimizedReason,
+      })),
+    labels: (repo, number) => [...(store.existingRepo(repo).issues.get(number)?.labels ?? [])],
+    pull: (repo, number) => {
+      const record = store.existingRepo(repo);
+      const issue = record.issues.get(number);
+      if (!issue?.pull) throw new Error(`No pull #${number} in ${record.fullName}.`);
+      return renderPull(store, record, issue, true);
+    },
+    pulls: (repo) =>
+      [...store.existingRepo(repo).issues.values()]
+        .filter((issue) => issue.pull)
+        .map((issue) => ({
+          number: issue.number,
+          title: issue.title,
+          state: issue.state,
+          head: { ...issue.pull!.head },
+          base: { ...issue.pull!.base },
+          merged: issue.pull!.merged,
+          mergeCommitSha: issue.pull!.mergeCommitSha,
+          changedFiles: issue.pull!.files.length,
+          labels: [...issue.labels],
+        })),
+  };
+}
+
+/** Releases, refs, environments, check runs and deployments. */
+function repositoryState(store: GitHubStore): Pick<GitHubSimulator['state'], 'releases' | 'refs' | 'tags' | 'repository' | 'environments' | 'checkRuns' | 'deployments'> {
+  return {
+    releases: (repo) =>
+      releasesOf(store.existingRepo(repo)).map((release) => ({
+        id: release.id,
+        tagName: release.tagName,
+        targetCommitish: release.targetCommitish,
+        name: release.name,
+        body: release.body,
+        draft: release.draft,
+        prerelease: release.prerelease,
+      })),
+    refs: (repo) => Object.fromEntries(store.existingRepo(repo).refs),
+    tags: (repo) => sortedTags(store.existingRepo(repo)),
+    repository: (repo) => renderRepo(store, store.existingRepo(repo)),
+    environments: (repo) => {
+      const record = store.existingRepo(repo);
+      return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], rendered: renderEnvironment(store, record, environment) }));
+    },
+    checkRuns: (repo, sha) => store.existingRepo(repo).checkRuns.filter((run) => !sha || run.headSha === sha).map((run) => ({ ...run })),
+    deployments: (repo) =>
+      [...store.existingRepo(repo).deployments.values()].map((deployment) => ({
+        id: deployment.id,
+        sha: deployment.sha,
+        ref: deployment.ref,
+        environment: deployment.environment,
+        task: deployment.task,
+        payload: deployment.payload,
+        statuses: deployment.statuses.map((status) => ({ state: status.state, environment: status.environment, description: status.description, logUrl: status.logUrl })),
+      })),
   };
 }

@@ -3,6 +3,7 @@
  * does), attached to issues and pulls by name, matched case-insensitively.
  */
 import { created, HttpError, noContent, notFound, ok, optionalString, requireString, validationFailed } from './http';
+import type { Reply } from './http';
 import { issueOr404 } from './issues';
 import type { IssueRecord, LabelRecord, RepoRecord } from './model';
 import { pagedReply } from './pagination';
@@ -62,94 +63,105 @@ function labelNames(body: unknown): string[] {
 const repoOf = (context: RouteContext<GitHubStore>) => context.state.repo(context.params.owner!, context.params.repo!);
 
 export function registerLabelRoutes(router: Router<GitHubStore>): void {
-  const issueLabelsReply = (context: RouteContext<GitHubStore>, repo: RepoRecord, issue: IssueRecord) =>
-    pagedReply(context.url, context.query, issue.labels, (name) => renderLabel(context.state, repo, ensureLabel(context.state, repo, name)));
+  router.on('GET', '/repos/:owner/:repo/issues/:number/labels', listIssueLabels);
+  router.on('POST', '/repos/:owner/:repo/issues/:number/labels', addIssueLabels);
+  router.on('PUT', '/repos/:owner/:repo/issues/:number/labels', setIssueLabels);
+  router.on('DELETE', '/repos/:owner/:repo/issues/:number/labels', removeAllIssueLabels);
+  router.on('DELETE', '/repos/:owner/:repo/issues/:number/labels/*name', removeIssueLabel);
+  router.on('GET', '/repos/:owner/:repo/labels', listLabels);
+  router.on('POST', '/repos/:owner/:repo/labels', createLabelRoute);
+  router.on('GET', '/repos/:owner/:repo/labels/*name', getLabel);
+  router.on('PATCH', '/repos/:owner/:repo/labels/*name', updateLabel);
+  router.on('DELETE', '/repos/:owner/:repo/labels/*name', deleteLabel);
+}
 
-  router.on('GET', '/repos/:owner/:repo/issues/:number/labels', (context) => {
-    const repo = repoOf(context);
-    return issueLabelsReply(context, repo, issueOr404(repo, context.params.number!));
-  });
+const issueLabelsReply = (context: RouteContext<GitHubStore>, repo: RepoRecord, issue: IssueRecord) =>
+  pagedReply(context.url, context.query, issue.labels, (name) => renderLabel(context.state, repo, ensureLabel(context.state, repo, name)));
 
-  router.on('POST', '/repos/:owner/:repo/issues/:number/labels', (context) => {
-    const repo = repoOf(context);
-    const issue = issueOr404(repo, context.params.number!);
-    addLabels(context.state, repo, issue, labelNames(context.body));
-    return ok(issueLabels(context.state, repo, issue));
-  });
+function listIssueLabels(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  return issueLabelsReply(context, repo, issueOr404(repo, context.params.number!));
+}
 
-  router.on('PUT', '/repos/:owner/:repo/issues/:number/labels', (context) => {
-    const repo = repoOf(context);
-    const issue = issueOr404(repo, context.params.number!);
-    const names = labelNames(context.body);
-    issue.labels = [];
-    addLabels(context.state, repo, issue, names);
-    return ok(issueLabels(context.state, repo, issue));
-  });
+function addIssueLabels(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const issue = issueOr404(repo, context.params.number!);
+  addLabels(context.state, repo, issue, labelNames(context.body));
+  return ok(issueLabels(context.state, repo, issue));
+}
 
-  router.on('DELETE', '/repos/:owner/:repo/issues/:number/labels', (context) => {
-    const repo = repoOf(context);
-    const issue = issueOr404(repo, context.params.number!);
-    issue.labels = [];
-    issue.updatedAt = context.state.now();
-    return noContent();
-  });
+function setIssueLabels(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const issue = issueOr404(repo, context.params.number!);
+  const names = labelNames(context.body);
+  issue.labels = [];
+  addLabels(context.state, repo, issue, names);
+  return ok(issueLabels(context.state, repo, issue));
+}
 
-  router.on('DELETE', '/repos/:owner/:repo/issues/:number/labels/*name', (context) => {
-    const repo = repoOf(context);
-    const issue = issueOr404(repo, context.params.number!);
-    const wanted = context.params.name!.toLowerCase();
-    const before = issue.labels.length;
-    issue.labels = issue.labels.filter((name) => name.toLowerCase() !== wanted);
-    if (issue.labels.length === before) throw new HttpError(404, 'Label does not exist');
-    issue.updatedAt = context.state.now();
-    return ok(issueLabels(context.state, repo, issue));
-  });
+function removeAllIssueLabels(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const issue = issueOr404(repo, context.params.number!);
+  issue.labels = [];
+  issue.updatedAt = context.state.now();
+  return noContent();
+}
 
-  router.on('GET', '/repos/:owner/:repo/labels', (context) => {
-    const repo = repoOf(context);
-    return pagedReply(context.url, context.query, [...repo.labels.values()], (label) => renderLabel(context.state, repo, label));
-  });
+function removeIssueLabel(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const issue = issueOr404(repo, context.params.number!);
+  const wanted = context.params.name!.toLowerCase();
+  const before = issue.labels.length;
+  issue.labels = issue.labels.filter((name) => name.toLowerCase() !== wanted);
+  if (issue.labels.length === before) throw new HttpError(404, 'Label does not exist');
+  issue.updatedAt = context.state.now();
+  return ok(issueLabels(context.state, repo, issue));
+}
 
-  router.on('POST', '/repos/:owner/:repo/labels', (context) => {
-    const repo = repoOf(context);
-    const body = context.body as Record<string, unknown>;
-    const name = requireString(body, 'name', 'Label');
-    if (repo.labels.has(name.toLowerCase())) throw validationFailed({ resource: 'Label', code: 'already_exists', field: 'name' });
-    const label = createLabel(context.state, repo, name, optionalString(body, 'color', 'Label'), optionalString(body, 'description', 'Label') ?? null);
-    return created(renderLabel(context.state, repo, label));
-  });
+function listLabels(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  return pagedReply(context.url, context.query, [...repo.labels.values()], (label) => renderLabel(context.state, repo, label));
+}
 
-  router.on('GET', '/repos/:owner/:repo/labels/*name', (context) => {
-    const repo = repoOf(context);
-    const label = repo.labels.get(context.params.name!.toLowerCase());
-    if (!label) throw notFound();
-    return ok(renderLabel(context.state, repo, label));
-  });
+function createLabelRoute(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const body = context.body as Record<string, unknown>;
+  const name = requireString(body, 'name', 'Label');
+  if (repo.labels.has(name.toLowerCase())) throw validationFailed({ resource: 'Label', code: 'already_exists', field: 'name' });
+  const label = createLabel(context.state, repo, name, optionalString(body, 'color', 'Label'), optionalString(body, 'description', 'Label') ?? null);
+  return created(renderLabel(context.state, repo, label));
+}
 
-  router.on('PATCH', '/repos/:owner/:repo/labels/*name', (context) => {
-    const repo = repoOf(context);
-    const label = repo.labels.get(context.params.name!.toLowerCase());
-    if (!label) throw notFound();
-    const body = context.body as Record<string, unknown>;
-    const newName = optionalString(body, 'new_name', 'Label');
-    const color = optionalString(body, 'color', 'Label');
-    const description = optionalString(body, 'description', 'Label');
-    if (color) label.color = color.replace(/^#/, '');
-    if (description !== undefined) label.description = description;
-    if (newName && newName !== label.name) {
-      repo.labels.delete(label.name.toLowerCase());
-      for (const issue of repo.issues.values()) issue.labels = issue.labels.map((name) => (name.toLowerCase() === label.name.toLowerCase() ? newName : name));
-      label.name = newName;
-      repo.labels.set(newName.toLowerCase(), label);
-    }
-    return ok(renderLabel(context.state, repo, label));
-  });
+function getLabel(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const label = repo.labels.get(context.params.name!.toLowerCase());
+  if (!label) throw notFound();
+  return ok(renderLabel(context.state, repo, label));
+}
 
-  router.on('DELETE', '/repos/:owner/:repo/labels/*name', (context) => {
-    const repo = repoOf(context);
-    const key = context.params.name!.toLowerCase();
-    if (!repo.labels.delete(key)) throw notFound();
-    for (const issue of repo.issues.values()) issue.labels = issue.labels.filter((name) => name.toLowerCase() !== key);
-    return noContent();
-  });
+function updateLabel(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const label = repo.labels.get(context.params.name!.toLowerCase());
+  if (!label) throw notFound();
+  const body = context.body as Record<string, unknown>;
+  const newName = optionalString(body, 'new_name', 'Label');
+  const color = optionalString(body, 'color', 'Label');
+  const description = optionalString(body, 'description', 'Label');
+  if (color) label.color = color.replace(/^#/, '');
+  if (description !== undefined) label.description = description;
+  if (newName && newName !== label.name) {
+    repo.labels.delete(label.name.toLowerCase());
+    for (const issue of repo.issues.values()) issue.labels = issue.labels.map((name) => (name.toLowerCase() === label.name.toLowerCase() ? newName : name));
+    label.name = newName;
+    repo.labels.set(newName.toLowerCase(), label);
+  }
+  return ok(renderLabel(context.state, repo, label));
+}
+
+function deleteLabel(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const key = context.params.name!.toLowerCase();
+  if (!repo.labels.delete(key)) throw notFound();
+  for (const issue of repo.issues.values()) issue.labels = issue.labels.filter((name) => name.toLowerCase() !== key);
+  return noContent();
 }

@@ -9,6 +9,7 @@ import type { CommitRecord } from './commit-graph';
 import { filesOf, renderCommit, renderFile } from './commits';
 import { branchSha, resolveCommitish } from './git-refs';
 import { HttpError, created, isoTime, notFound, ok, optionalBoolean, optionalString, requireString, validationFailed } from './http';
+import type { Reply } from './http';
 import { createIssue, issueOr404, issueHtmlUrl } from './issues';
 import { issueLabels } from './labels';
 import type { Actor, FileChange, IssueRecord, PullRecord, RepoRecord } from './model';
@@ -192,129 +193,138 @@ function branchName(repo: RepoRecord, value: string): string {
 const repoOf = (context: RouteContext<GitHubStore>) => context.state.repo(context.params.owner!, context.params.repo!);
 
 export function registerPullRoutes(router: Router<GitHubStore>): void {
-  router.on('GET', '/repos/:owner/:repo/pulls', (context) => {
-    const repo = repoOf(context);
-    const state = context.query.get('state') ?? 'open';
-    const head = context.query.get('head');
-    const base = context.query.get('base');
-    const direction = context.query.get('direction') ?? 'desc';
-    const pulls = [...repo.issues.values()]
-      .filter((issue) => issue.pull)
-      .filter((issue) => state === 'all' || issue.state === state)
-      .filter((issue) => !head || (head.includes(':') ? `${repo.owner}:${issue.pull!.head.ref}`.toLowerCase() === head.toLowerCase() : issue.pull!.head.ref === head))
-      .filter((issue) => !base || issue.pull!.base.ref === base)
-      .sort((a, b) => (direction === 'asc' ? a.number - b.number : b.number - a.number));
-    return pagedReply(context.url, context.query, pulls, (issue) => renderPull(context.state, repo, issue));
-  });
+  router.on('GET', '/repos/:owner/:repo/pulls', listPulls);
+  router.on('POST', '/repos/:owner/:repo/pulls', postPull);
+  router.on('GET', '/repos/:owner/:repo/pulls/:number', getPull);
+  router.on('PATCH', '/repos/:owner/:repo/pulls/:number', patchPull);
+  router.on('PUT', '/repos/:owner/:repo/pulls/:number/merge', putMerge);
+  router.on('GET', '/repos/:owner/:repo/pulls/:number/merge', getMerged);
+  router.on('GET', '/repos/:owner/:repo/pulls/:number/files', listPullFiles);
+  router.on('GET', '/repos/:owner/:repo/pulls/:number/commits', listPullCommits);
+}
 
-  router.on('POST', '/repos/:owner/:repo/pulls', (context) => {
-    const repo = repoOf(context);
-    if (context.grant.kind === 'github-token' && !repo.settings.actionsCanCreatePullRequests) {
-      throw new HttpError(403, 'GitHub Actions is not permitted to create or approve pull requests.');
-    }
-    const body = context.body as Record<string, unknown>;
-    const title = requireString(body, 'title', 'PullRequest');
-    const head = branchName(repo, requireString(body, 'head', 'PullRequest'));
-    const base = requireString(body, 'base', 'PullRequest');
-    const baseSha = branchSha(repo, base);
-    const headSha = branchSha(repo, head) ?? resolveCommitish(repo, head);
-    if (!baseSha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'base' });
-    if (!headSha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'head' });
-    const existing = [...repo.issues.values()].find((issue) => issue.pull && issue.state === 'open' && issue.pull.head.ref === head && issue.pull.base.ref === base);
-    if (existing) throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` });
-    const ahead = repo.graph.compare(baseSha, headSha).ahead;
-    if (ahead.length === 0) throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` });
-    const issue = createPull(context.state, repo, {
-      title,
-      body: optionalString(body, 'body', 'PullRequest') ?? null,
-      user: context.actor,
-      head: { ref: head, sha: headSha },
-      base: { ref: base, sha: baseSha },
-      draft: optionalBoolean(body, 'draft', 'PullRequest'),
-      files: filesOf(ahead),
-    });
-    context.state.events.emit({ name: 'pull_request', action: 'opened', repo: repo.fullName, number: issue.number, author: context.grant });
-    return created(renderPull(context.state, repo, issue, true));
-  });
+function listPulls(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const state = context.query.get('state') ?? 'open';
+  const head = context.query.get('head');
+  const base = context.query.get('base');
+  const direction = context.query.get('direction') ?? 'desc';
+  const pulls = [...repo.issues.values()]
+    .filter((issue) => issue.pull)
+    .filter((issue) => state === 'all' || issue.state === state)
+    .filter((issue) => !head || (head.includes(':') ? `${repo.owner}:${issue.pull!.head.ref}`.toLowerCase() === head.toLowerCase() : issue.pull!.head.ref === head))
+    .filter((issue) => !base || issue.pull!.base.ref === base)
+    .sort((a, b) => (direction === 'asc' ? a.number - b.number : b.number - a.number));
+  return pagedReply(context.url, context.query, pulls, (issue) => renderPull(context.state, repo, issue));
+}
 
-  router.on('GET', '/repos/:owner/:repo/pulls/:number', (context) => {
-    const repo = repoOf(context);
-    return ok(renderPull(context.state, repo, pullOr404(repo, context.params.number!), true));
+function postPull(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  if (context.grant.kind === 'github-token' && !repo.settings.actionsCanCreatePullRequests) {
+    throw new HttpError(403, 'GitHub Actions is not permitted to create or approve pull requests.');
+  }
+  const body = context.body as Record<string, unknown>;
+  const title = requireString(body, 'title', 'PullRequest');
+  const head = branchName(repo, requireString(body, 'head', 'PullRequest'));
+  const base = requireString(body, 'base', 'PullRequest');
+  const baseSha = branchSha(repo, base);
+  const headSha = branchSha(repo, head) ?? resolveCommitish(repo, head);
+  if (!baseSha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'base' });
+  if (!headSha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'head' });
+  const existing = [...repo.issues.values()].find((issue) => issue.pull && issue.state === 'open' && issue.pull.head.ref === head && issue.pull.base.ref === base);
+  if (existing) throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` });
+  const ahead = repo.graph.compare(baseSha, headSha).ahead;
+  if (ahead.length === 0) throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` });
+  const issue = createPull(context.state, repo, {
+    title,
+    body: optionalString(body, 'body', 'PullRequest') ?? null,
+    user: context.actor,
+    head: { ref: head, sha: headSha },
+    base: { ref: base, sha: baseSha },
+    draft: optionalBoolean(body, 'draft', 'PullRequest'),
+    files: filesOf(ahead),
   });
+  context.state.events.emit({ name: 'pull_request', action: 'opened', repo: repo.fullName, number: issue.number, author: context.grant });
+  return created(renderPull(context.state, repo, issue, true));
+}
 
-  router.on('PATCH', '/repos/:owner/:repo/pulls/:number', (context) => {
-    const repo = repoOf(context);
-    const issue = pullOr404(repo, context.params.number!);
-    const body = context.body as Record<string, unknown>;
-    const title = optionalString(body, 'title', 'PullRequest');
-    const text = optionalString(body, 'body', 'PullRequest');
-    const state = optionalString(body, 'state', 'PullRequest');
-    const base = optionalString(body, 'base', 'PullRequest');
-    if (state !== undefined && state !== 'open' && state !== 'closed') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'state' });
-    const changes: NonNullable<PullRequestEvent['changes']> = {};
-    if (base !== undefined && base !== issue.pull!.base.ref) {
-      const sha = branchSha(repo, base);
-      if (!sha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'base' });
-      changes.base = { ref: { from: issue.pull!.base.ref }, sha: { from: issue.pull!.base.sha } };
-      issue.pull!.base = { ref: base, sha };
-      if (repo.graph.get(sha) && repo.graph.get(issue.pull!.head.sha)) issue.pull!.files = filesOf(repo.graph.compare(sha, issue.pull!.head.sha).ahead);
-    }
-    if (title !== undefined && title !== issue.title) {
-      changes.title = { from: issue.title };
-      issue.title = title;
-    }
-    if (text !== undefined && text !== issue.body) {
-      changes.body = { from: issue.body };
-      issue.body = text;
-    }
-    let action: 'closed' | 'reopened' | undefined;
-    if (state && state !== issue.state) {
-      if (issue.pull!.merged) throw validationFailed({ resource: 'PullRequest', code: 'custom', field: 'state', message: 'Cannot change the state of a merged pull request.' });
-      issue.state = state;
-      issue.closedAt = state === 'closed' ? context.state.now() : null;
-      action = state === 'closed' ? 'closed' : 'reopened';
-    }
-    issue.updatedAt = context.state.now();
-    const event = { name: 'pull_request', repo: repo.fullName, number: issue.number, author: context.grant } as const;
-    if (Object.keys(changes).length > 0) context.state.events.emit({ ...event, action: 'edited', changes });
-    if (action) context.state.events.emit({ ...event, action });
-    return ok(renderPull(context.state, repo, issue, true));
-  });
+function getPull(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  return ok(renderPull(context.state, repo, pullOr404(repo, context.params.number!), true));
+}
 
-  router.on('PUT', '/repos/:owner/:repo/pulls/:number/merge', (context) => {
-    const repo = repoOf(context);
-    const issue = pullOr404(repo, context.params.number!);
-    if (issue.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
-    const expected = optionalString(context.body as Record<string, unknown>, 'sha', 'PullRequest');
-    if (expected && expected !== issue.pull!.head.sha) throw new HttpError(409, 'Head branch was modified. Review and try the merge again.');
-    const body = context.body as Record<string, unknown>;
-    const method = optionalString(body, 'merge_method', 'PullRequest') ?? 'merge';
-    if (method === 'rebase') throw new HttpError(405, 'Rebase merges are not supported by the simulator; use merge_method merge or squash.');
-    if (method !== 'merge' && method !== 'squash') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'merge_method' });
-    const title = optionalString(body, 'commit_title', 'PullRequest');
-    const extra = optionalString(body, 'commit_message', 'PullRequest');
-    const message = title !== undefined ? (extra ? `${title}\n\n${extra}` : title) : undefined;
-    const sha = mergePull(context.state, repo, issue, { message, method, author: context.grant, merger: context.actor });
-    return ok({ sha, merged: true, message: 'Pull Request successfully merged' });
-  });
+function patchPull(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const issue = pullOr404(repo, context.params.number!);
+  const body = context.body as Record<string, unknown>;
+  const title = optionalString(body, 'title', 'PullRequest');
+  const text = optionalString(body, 'body', 'PullRequest');
+  const state = optionalString(body, 'state', 'PullRequest');
+  const base = optionalString(body, 'base', 'PullRequest');
+  if (state !== undefined && state !== 'open' && state !== 'closed') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'state' });
+  const changes: NonNullable<PullRequestEvent['changes']> = {};
+  if (base !== undefined && base !== issue.pull!.base.ref) {
+    const sha = branchSha(repo, base);
+    if (!sha) throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'base' });
+    changes.base = { ref: { from: issue.pull!.base.ref }, sha: { from: issue.pull!.base.sha } };
+    issue.pull!.base = { ref: base, sha };
+    if (repo.graph.get(sha) && repo.graph.get(issue.pull!.head.sha)) issue.pull!.files = filesOf(repo.graph.compare(sha, issue.pull!.head.sha).ahead);
+  }
+  if (title !== undefined && title !== issue.title) {
+    changes.title = { from: issue.title };
+    issue.title = title;
+  }
+  if (text !== undefined && text !== issue.body) {
+    changes.body = { from: issue.body };
+    issue.body = text;
+  }
+  let action: 'closed' | 'reopened' | undefined;
+  if (state && state !== issue.state) {
+    if (issue.pull!.merged) throw validationFailed({ resource: 'PullRequest', code: 'custom', field: 'state', message: 'Cannot change the state of a merged pull request.' });
+    issue.state = state;
+    issue.closedAt = state === 'closed' ? context.state.now() : null;
+    action = state === 'closed' ? 'closed' : 'reopened';
+  }
+  issue.updatedAt = context.state.now();
+  const event = { name: 'pull_request', repo: repo.fullName, number: issue.number, author: context.grant } as const;
+  if (Object.keys(changes).length > 0) context.state.events.emit({ ...event, action: 'edited', changes });
+  if (action) context.state.events.emit({ ...event, action });
+  return ok(renderPull(context.state, repo, issue, true));
+}
 
-  router.on('GET', '/repos/:owner/:repo/pulls/:number/merge', (context) => {
-    const repo = repoOf(context);
-    if (!pullOr404(repo, context.params.number!).pull!.merged) throw notFound();
-    return { status: 204 };
-  });
+function putMerge(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const issue = pullOr404(repo, context.params.number!);
+  if (issue.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
+  const expected = optionalString(context.body as Record<string, unknown>, 'sha', 'PullRequest');
+  if (expected && expected !== issue.pull!.head.sha) throw new HttpError(409, 'Head branch was modified. Review and try the merge again.');
+  const body = context.body as Record<string, unknown>;
+  const method = optionalString(body, 'merge_method', 'PullRequest') ?? 'merge';
+  if (method === 'rebase') throw new HttpError(405, 'Rebase merges are not supported by the simulator; use merge_method merge or squash.');
+  if (method !== 'merge' && method !== 'squash') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'merge_method' });
+  const title = optionalString(body, 'commit_title', 'PullRequest');
+  const extra = optionalString(body, 'commit_message', 'PullRequest');
+  const message = title !== undefined ? (extra ? `${title}\n\n${extra}` : title) : undefined;
+  const sha = mergePull(context.state, repo, issue, { message, method, author: context.grant, merger: context.actor });
+  return ok({ sha, merged: true, message: 'Pull Request successfully merged' });
+}
 
-  router.on('GET', '/repos/:owner/:repo/pulls/:number/files', (context) => {
-    const repo = repoOf(context);
-    const pull = pullOr404(repo, context.params.number!).pull!;
-    return pagedReply(context.url, context.query, pull.files, (file) => renderFile(context.state, repo, pull.head.sha, file), { cap: PULL_FILES_LIMIT });
-  });
+function getMerged(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  if (!pullOr404(repo, context.params.number!).pull!.merged) throw notFound();
+  return { status: 204 };
+}
 
-  router.on('GET', '/repos/:owner/:repo/pulls/:number/commits', (context) => {
-    const repo = repoOf(context);
-    const pull = pullOr404(repo, context.params.number!).pull!;
-    // GitHub lists at most 250 commits of a pull.
-    return pagedReply(context.url, context.query, commitsBetween(repo, pull), (commit) => renderCommit(context.state, repo, commit), { cap: 250 });
-  });
+function listPullFiles(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const pull = pullOr404(repo, context.params.number!).pull!;
+  return pagedReply(context.url, context.query, pull.files, (file) => renderFile(context.state, repo, pull.head.sha, file), { cap: PULL_FILES_LIMIT });
+}
+
+function listPullCommits(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const pull = pullOr404(repo, context.params.number!).pull!;
+  // GitHub lists at most 250 commits of a pull.
+  return pagedReply(context.url, context.query, commitsBetween(repo, pull), (commit) => renderCommit(context.state, repo, commit), { cap: 250 });
 }
 

@@ -6,6 +6,7 @@
  */
 import { resolveCommitish } from './git-refs';
 import { created, isoTime, noContent, notFound, ok, optionalBoolean, optionalString, requireString, validationFailed } from './http';
+import type { Reply } from './http';
 import type { Actor, ReleaseRecord, RepoRecord } from './model';
 import { pagedReply } from './pagination';
 import type { TokenGrant } from './permissions';
@@ -95,87 +96,95 @@ function releaseOr404(repo: RepoRecord, id: string): ReleaseRecord {
 }
 
 export function registerReleaseRoutes(router: Router<GitHubStore>): void {
-  router.on('GET', '/repos/:owner/:repo/releases', (context) => {
-    const repo = repoOf(context);
-    return pagedReply(context.url, context.query, releasesOf(repo), (release) => renderRelease(context.state, repo, release));
-  });
+  router.on('GET', '/repos/:owner/:repo/releases', listReleases);
+  router.on('GET', '/repos/:owner/:repo/releases/latest', getLatestRelease);
+  router.on('GET', '/repos/:owner/:repo/releases/tags/*tag', getReleaseByTag);
+  router.on('GET', '/repos/:owner/:repo/releases/:id', getRelease);
+  router.on('POST', '/repos/:owner/:repo/releases', postRelease);
+  router.on('PATCH', '/repos/:owner/:repo/releases/:id', patchRelease);
+  router.on('DELETE', '/repos/:owner/:repo/releases/:id', deleteRelease);
+}
 
-  router.on('GET', '/repos/:owner/:repo/releases/latest', (context) => {
-    const repo = repoOf(context);
-    const latest = releasesOf(repo).find((release) => !release.draft && !release.prerelease);
-    if (!latest) throw notFound();
-    return ok(renderRelease(context.state, repo, latest));
-  });
+function listReleases(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  return pagedReply(context.url, context.query, releasesOf(repo), (release) => renderRelease(context.state, repo, release));
+}
 
-  router.on('GET', '/repos/:owner/:repo/releases/tags/*tag', (context) => {
-    const repo = repoOf(context);
-    const release = releasesOf(repo).find((candidate) => !candidate.draft && candidate.tagName === context.params.tag);
-    if (!release) throw notFound();
-    return ok(renderRelease(context.state, repo, release));
-  });
+function getLatestRelease(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const latest = releasesOf(repo).find((release) => !release.draft && !release.prerelease);
+  if (!latest) throw notFound();
+  return ok(renderRelease(context.state, repo, latest));
+}
 
-  router.on('GET', '/repos/:owner/:repo/releases/:id', (context) => {
-    const repo = repoOf(context);
-    return ok(renderRelease(context.state, repo, releaseOr404(repo, context.params.id!)));
-  });
+function getReleaseByTag(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const release = releasesOf(repo).find((candidate) => !candidate.draft && candidate.tagName === context.params.tag);
+  if (!release) throw notFound();
+  return ok(renderRelease(context.state, repo, release));
+}
 
-  router.on('POST', '/repos/:owner/:repo/releases', (context) => {
-    const repo = repoOf(context);
-    const body = context.body as Record<string, unknown>;
-    const release = createRelease(
-      context.state,
-      repo,
-      {
-        tag_name: requireString(body, 'tag_name', 'Release'),
-        target_commitish: optionalString(body, 'target_commitish', 'Release'),
-        name: optionalString(body, 'name', 'Release'),
-        body: optionalString(body, 'body', 'Release'),
-        draft: optionalBoolean(body, 'draft', 'Release'),
-        prerelease: optionalBoolean(body, 'prerelease', 'Release'),
-      },
-      context.actor,
-      context.grant,
-    );
-    return created(renderRelease(context.state, repo, release));
-  });
+function getRelease(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  return ok(renderRelease(context.state, repo, releaseOr404(repo, context.params.id!)));
+}
 
-  router.on('PATCH', '/repos/:owner/:repo/releases/:id', (context) => {
-    const repo = repoOf(context);
-    const release = releaseOr404(repo, context.params.id!);
-    const body = context.body as Record<string, unknown>;
-    const tag = optionalString(body, 'tag_name', 'Release');
-    const target = optionalString(body, 'target_commitish', 'Release');
-    const name = optionalString(body, 'name', 'Release');
-    const text = optionalString(body, 'body', 'Release');
-    const draft = optionalBoolean(body, 'draft', 'Release');
-    const prerelease = optionalBoolean(body, 'prerelease', 'Release');
-    if (tag !== undefined && tag !== release.tagName) {
-      if ([...repo.releases.values()].some((other) => other.tagName === tag)) throw validationFailed({ resource: 'Release', code: 'already_exists', field: 'tag_name' });
-      release.tagName = tag;
+function postRelease(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const body = context.body as Record<string, unknown>;
+  const release = createRelease(
+    context.state,
+    repo,
+    {
+      tag_name: requireString(body, 'tag_name', 'Release'),
+      target_commitish: optionalString(body, 'target_commitish', 'Release'),
+      name: optionalString(body, 'name', 'Release'),
+      body: optionalString(body, 'body', 'Release'),
+      draft: optionalBoolean(body, 'draft', 'Release'),
+      prerelease: optionalBoolean(body, 'prerelease', 'Release'),
+    },
+    context.actor,
+    context.grant,
+  );
+  return created(renderRelease(context.state, repo, release));
+}
+
+function patchRelease(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const release = releaseOr404(repo, context.params.id!);
+  const body = context.body as Record<string, unknown>;
+  const tag = optionalString(body, 'tag_name', 'Release');
+  const target = optionalString(body, 'target_commitish', 'Release');
+  const name = optionalString(body, 'name', 'Release');
+  const text = optionalString(body, 'body', 'Release');
+  const draft = optionalBoolean(body, 'draft', 'Release');
+  const prerelease = optionalBoolean(body, 'prerelease', 'Release');
+  if (tag !== undefined && tag !== release.tagName) {
+    if ([...repo.releases.values()].some((other) => other.tagName === tag)) throw validationFailed({ resource: 'Release', code: 'already_exists', field: 'tag_name' });
+    release.tagName = tag;
+  }
+  if (target !== undefined) release.targetCommitish = target;
+  if (name !== undefined) release.name = name;
+  if (text !== undefined) release.body = text;
+  if (prerelease !== undefined) release.prerelease = prerelease;
+  if (draft === false && release.draft) {
+    const tagRef = `refs/tags/${release.tagName}`;
+    if (!repo.refs.has(tagRef)) {
+      const sha = resolveCommitish(repo, release.targetCommitish);
+      if (!sha) throw validationFailed({ resource: 'Release', code: 'invalid', field: 'target_commitish' });
+      updateRef(context.state, repo, tagRef, sha, { author: context.grant });
     }
-    if (target !== undefined) release.targetCommitish = target;
-    if (name !== undefined) release.name = name;
-    if (text !== undefined) release.body = text;
-    if (prerelease !== undefined) release.prerelease = prerelease;
-    if (draft === false && release.draft) {
-      const tagRef = `refs/tags/${release.tagName}`;
-      if (!repo.refs.has(tagRef)) {
-        const sha = resolveCommitish(repo, release.targetCommitish);
-        if (!sha) throw validationFailed({ resource: 'Release', code: 'invalid', field: 'target_commitish' });
-        updateRef(context.state, repo, tagRef, sha, { author: context.grant });
-      }
-      release.draft = false;
-      release.publishedAt = context.state.now();
-    } else if (draft === true) {
-      release.draft = true;
-    }
-    return ok(renderRelease(context.state, repo, release));
-  });
+    release.draft = false;
+    release.publishedAt = context.state.now();
+  } else if (draft === true) {
+    release.draft = true;
+  }
+  return ok(renderRelease(context.state, repo, release));
+}
 
-  router.on('DELETE', '/repos/:owner/:repo/releases/:id', (context) => {
-    const repo = repoOf(context);
-    const release = releaseOr404(repo, context.params.id!);
-    repo.releases.delete(release.id);
-    return noContent();
-  });
+function deleteRelease(context: RouteContext<GitHubStore>): Reply {
+  const repo = repoOf(context);
+  const release = releaseOr404(repo, context.params.id!);
+  repo.releases.delete(release.id);
+  return noContent();
 }

@@ -97,27 +97,6 @@ export function normaliseFile(input: FileInput): FileChange {
 
 export function createSeeder(store: GitHubStore): GitHubSeed {
   const repoOf = (name: string): RepoRecord => store.ensureRepo(name);
-
-  const commit = (repoName: string, input: CommitInput): string => {
-    const repo = repoOf(repoName);
-    const branchTip = input.branch ? repo.refs.get(`refs/heads/${input.branch}`) : undefined;
-    const parents = input.parents ?? (branchTip ? [branchTip] : []);
-    const login = input.author === undefined ? DEFAULT_AUTHOR : input.author;
-    const user = login ? store.user(login) : undefined;
-    const date = input.date ?? store.now();
-    const record = repo.graph.add({
-      message: input.message,
-      parents,
-      author: { name: login ?? 'Someone', email: user ? `${user.id}+${user.login}@users.noreply.github.com` : 'someone@example.com', date },
-      committer: { name: 'GitHub', email: 'noreply@github.com', date },
-      login,
-      sha: input.sha,
-      files: (input.files ?? []).map(normaliseFile),
-    });
-    if (input.branch) repo.refs.set(`refs/heads/${input.branch}`, record.sha);
-    return record.sha;
-  };
-
   return {
     repo(owner, name, options) {
       const [o, n] = name === undefined ? owner.split('/') : [owner, name];
@@ -125,73 +104,13 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
       const repo = store.createRepo(o, n, options);
       return { id: repo.id, fullName: repo.fullName };
     },
-
-    commit,
-
-    commits(repoName, count, options = {}) {
-      const shas: string[] = [];
-      let parent = options.parent ?? (options.branch ? repoOf(repoName).refs.get(`refs/heads/${options.branch}`) : undefined);
-      for (let i = 0; i < count; i++) {
-        parent = commit(repoName, { message: options.message?.(i) ?? `chore: commit ${i + 1}`, parents: parent ? [parent] : [] });
-        shas.push(parent);
-      }
-      if (options.branch && parent) repoOf(repoName).refs.set(`refs/heads/${options.branch}`, parent);
-      return shas;
-    },
-
+    commit: (repoName, input) => seedCommit(store, repoName, input),
+    commits: (repoName, count, options = {}) => seedCommits(store, repoName, count, options),
     branch(repoName, name, sha) {
       setRef(store, repoOf(repoName), `refs/heads/${name}`, sha);
     },
-
-    tag(repoName, name, sha, options = {}) {
-      const repo = repoOf(repoName);
-      let target = sha;
-      if (options.annotated) {
-        const tagger = store.user(options.tagger ?? DEFAULT_AUTHOR);
-        target = createTagObject(repo, {
-          tag: name,
-          message: options.message ?? name,
-          object: sha,
-          tagger: { name: tagger.login, email: `${tagger.id}+${tagger.login}@users.noreply.github.com`, date: store.now() },
-        }).sha;
-      }
-      setRef(store, repo, `refs/tags/${name}`, target);
-      return target;
-    },
-
-    pull(repoName, input) {
-      const repo = repoOf(repoName);
-      const title = input.title ?? `Merge ${input.head} into ${input.base}`;
-      // Base: the given sha, the branch tip, or a fresh root commit on a new branch.
-      let baseSha = input.baseSha ?? repo.refs.get(`refs/heads/${input.base}`);
-      if (!baseSha) baseSha = commit(repoName, { message: 'Initial commit', parents: [] });
-      if (!repo.refs.has(`refs/heads/${input.base}`)) repo.refs.set(`refs/heads/${input.base}`, baseSha);
-      // Head: the given sha, the branch tip, or one commit on top of base carrying the pull's files.
-      let headSha = input.headSha ?? repo.refs.get(`refs/heads/${input.head}`);
-      if (!headSha) headSha = commit(repoName, { message: title, parents: [baseSha], author: input.user ?? DEFAULT_AUTHOR, files: input.files });
-      if (!repo.refs.has(`refs/heads/${input.head}`)) repo.refs.set(`refs/heads/${input.head}`, headSha);
-      // Without a file list the pull changes what its commits change, as a pull opened over HTTP does.
-      const files = input.files ? input.files.map(normaliseFile) : filesOf(repo.graph.compare(baseSha, headSha).ahead);
-
-      const issue = createPull(store, repo, {
-        number: input.number,
-        title,
-        body: input.body,
-        user: store.user(input.user ?? DEFAULT_AUTHOR),
-        head: { ref: input.head, sha: headSha },
-        base: { ref: input.base, sha: baseSha },
-        draft: input.draft,
-        files,
-      });
-      if (input.labels) addLabels(store, repo, issue, input.labels);
-      if (input.merged || input.mergeCommitSha) mergePull(store, repo, issue, { mergeCommitSha: input.mergeCommitSha });
-      else if (input.state === 'closed') {
-        issue.state = 'closed';
-        issue.closedAt = store.now();
-      }
-      return issue.number;
-    },
-
+    tag: (repoName, name, sha, options = {}) => seedTag(store, repoName, name, sha, options),
+    pull: (repoName, input) => seedPull(store, repoName, input),
     issue(repoName, input) {
       const repo = repoOf(repoName);
       const issue = createIssue(store, repo, { number: input.number, title: input.title, body: input.body, user: store.user(input.user ?? DEFAULT_AUTHOR) });
@@ -223,4 +142,85 @@ export function createSeeder(store: GitHubStore): GitHubSeed {
       if (settings.actionsCanCreatePullRequests !== undefined) repo.settings.actionsCanCreatePullRequests = settings.actionsCanCreatePullRequests;
     },
   };
+}
+
+function seedCommit(store: GitHubStore, repoName: string, input: CommitInput): string {
+  const repo = store.ensureRepo(repoName);
+  const branchTip = input.branch ? repo.refs.get(`refs/heads/${input.branch}`) : undefined;
+  const parents = input.parents ?? (branchTip ? [branchTip] : []);
+  const login = input.author === undefined ? DEFAULT_AUTHOR : input.author;
+  const user = login ? store.user(login) : undefined;
+  const date = input.date ?? store.now();
+  const record = repo.graph.add({
+    message: input.message,
+    parents,
+    author: { name: login ?? 'Someone', email: user ? `${user.id}+${user.login}@users.noreply.github.com` : 'someone@example.com', date },
+    committer: { name: 'GitHub', email: 'noreply@github.com', date },
+    login,
+    sha: input.sha,
+    files: (input.files ?? []).map(normaliseFile),
+  });
+  if (input.branch) repo.refs.set(`refs/heads/${input.branch}`, record.sha);
+  return record.sha;
+}
+
+function seedCommits(store: GitHubStore, repoName: string, count: number, options: NonNullable<Parameters<GitHubSeed['commits']>[2]>): string[] {
+  const shas: string[] = [];
+  let parent = options.parent ?? (options.branch ? store.ensureRepo(repoName).refs.get(`refs/heads/${options.branch}`) : undefined);
+  for (let i = 0; i < count; i++) {
+    parent = seedCommit(store, repoName, { message: options.message?.(i) ?? `chore: commit ${i + 1}`, parents: parent ? [parent] : [] });
+    shas.push(parent);
+  }
+  if (options.branch && parent) store.ensureRepo(repoName).refs.set(`refs/heads/${options.branch}`, parent);
+  return shas;
+}
+
+function seedTag(store: GitHubStore, repoName: string, name: string, sha: string, options: NonNullable<Parameters<GitHubSeed['tag']>[3]>): string {
+  const repo = store.ensureRepo(repoName);
+  let target = sha;
+  if (options.annotated) {
+    const tagger = store.user(options.tagger ?? DEFAULT_AUTHOR);
+    target = createTagObject(repo, {
+      tag: name,
+      message: options.message ?? name,
+      object: sha,
+      tagger: { name: tagger.login, email: `${tagger.id}+${tagger.login}@users.noreply.github.com`, date: store.now() },
+    }).sha;
+  }
+  setRef(store, repo, `refs/tags/${name}`, target);
+  return target;
+}
+
+/** A pull as over HTTP: base and head branches made when missing, the files of its commits unless given. */
+function seedPull(store: GitHubStore, repoName: string, input: PullInput): number {
+  const repo = store.ensureRepo(repoName);
+  const title = input.title ?? `Merge ${input.head} into ${input.base}`;
+  // Base: the given sha, the branch tip, or a fresh root commit on a new branch.
+  let baseSha = input.baseSha ?? repo.refs.get(`refs/heads/${input.base}`);
+  if (!baseSha) baseSha = seedCommit(store, repoName, { message: 'Initial commit', parents: [] });
+  if (!repo.refs.has(`refs/heads/${input.base}`)) repo.refs.set(`refs/heads/${input.base}`, baseSha);
+  // Head: the given sha, the branch tip, or one commit on top of base carrying the pull's files.
+  let headSha = input.headSha ?? repo.refs.get(`refs/heads/${input.head}`);
+  if (!headSha) headSha = seedCommit(store, repoName, { message: title, parents: [baseSha], author: input.user ?? DEFAULT_AUTHOR, files: input.files });
+  if (!repo.refs.has(`refs/heads/${input.head}`)) repo.refs.set(`refs/heads/${input.head}`, headSha);
+  // Without a file list the pull changes what its commits change, as a pull opened over HTTP does.
+  const files = input.files ? input.files.map(normaliseFile) : filesOf(repo.graph.compare(baseSha, headSha).ahead);
+
+  const issue = createPull(store, repo, {
+    number: input.number,
+    title,
+    body: input.body,
+    user: store.user(input.user ?? DEFAULT_AUTHOR),
+    head: { ref: input.head, sha: headSha },
+    base: { ref: input.base, sha: baseSha },
+    draft: input.draft,
+    files,
+  });
+  if (input.labels) addLabels(store, repo, issue, input.labels);
+  if (input.merged || input.mergeCommitSha) mergePull(store, repo, issue, { mergeCommitSha: input.mergeCommitSha });
+  else if (input.state === 'closed') {
+    issue.state = 'closed';
+    issue.closedAt = store.now();
+  }
+  return issue.number;
 }

@@ -14,6 +14,7 @@ import { allows, forbiddenMessage, type TokenGrant } from './permissions';
 import type { RequestLog } from './request-log';
 import type { Router } from './router';
 import type { GitHubStore } from './store';
+import { readBody } from '../http-body';
 
 export interface ServerParts {
   store: GitHubStore;
@@ -40,15 +41,6 @@ export function createGitHubServer(parts: ServerParts): Server {
       .catch((error: unknown) => {
         if (!response.headersSent) send(response, { status: 500, body: { message: `Simulator error: ${String(error)}` } }, {});
       });
-  });
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
   });
 }
 

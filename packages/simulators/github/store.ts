@@ -3,7 +3,7 @@
  * all of them (GitHub ids are global, and GraphQL finds a comment by node id alone), the clock every
  * timestamp comes from, and the URLs objects link to.
  */
-import type { Clock } from '../../action-kit/clock';
+import type { Clock } from '../../action-kit';
 import { CommitGraph, type Signature } from './commit-graph';
 import { EventBus } from './events';
 import { notFound } from './http';

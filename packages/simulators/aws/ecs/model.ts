@@ -5,7 +5,8 @@
  * scheduler does what ECS does: launch missing tasks, stop old ones as new ones become healthy,
  * complete or fail the rollout, roll back. No timers run, so a virtual clock can jump 10 minutes.
  */
-import type { Clock } from '../../../action-kit/clock';
+import type { Clock } from '../../../action-kit';
+import { arnResource } from '../../../aws';
 import type { EcrModel } from '../ecr';
 import { AwsServiceError, clientException, clusterNotFound, invalidParameter, serviceNotFound } from '../errors';
 import type { LogsModel } from '../logs';
@@ -98,14 +99,14 @@ export class EcsModel {
   }
 
   cluster(reference: unknown): Cluster {
-    const name = typeof reference === 'string' && reference ? reference.split('/').pop()! : 'default';
+    const name = typeof reference === 'string' && reference ? arnResource(reference) : 'default';
     const cluster = this.clusters.get(name);
     if (!cluster) throw clusterNotFound();
     return cluster;
   }
 
   findCluster(reference: string): Cluster | undefined {
-    return this.clusters.get(reference.split('/').pop()!);
+    return this.clusters.get(arnResource(reference));
   }
 
   service(cluster: Cluster, reference: unknown): Service {
@@ -115,7 +116,7 @@ export class EcsModel {
   }
 
   findService(cluster: Cluster, reference: string): Service | undefined {
-    return this.services.get(`${cluster.name}/${reference.split('/').pop()}`);
+    return this.services.get(`${cluster.name}/${arnResource(reference)}`);
   }
 
   tasksOf(deployment: Deployment): Task[] {
@@ -569,7 +570,7 @@ export class EcsModel {
   }
 
   findTask(cluster: Cluster, reference: string): Task | undefined {
-    const id = reference.split('/').pop();
+    const id = arnResource(reference);
     return this.tasks.find((t) => t.clusterName === cluster.name && t.id === id);
   }
 }

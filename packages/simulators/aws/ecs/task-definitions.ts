@@ -3,7 +3,7 @@
  * deregister, list. Descriptions carry the fields ECS adds (revision, status, compatibilities,
  * registeredAt/By) so a normaliser sees what it sees against AWS.
  */
-import type { Clock } from '../../../action-kit/clock';
+import type { Clock } from '../../../action-kit';
 import { clientException } from '../errors';
 
 export interface ContainerDefinition {
