@@ -29,7 +29,9 @@ describe('runbook defaults', () => {
     ['CLUSTER', "format('connect2-api-cluster-{0}', inputs.environment)"],
     ['SERVICE', "format('connect2-api-service-{0}', inputs.environment)"],
     ['CONTAINER', "'connect2-api'"],
-    ['ECR_REPOSITORY', "format('connect2-api-{0}', inputs.environment)"],
+    // One repository for every environment (the runbook pushes to connect2-api-<env>): an image is built
+    // once per tree and staging and prod deploy its digest; separate repositories would need a registry copy.
+    ['ECR_REPOSITORY', "'connect2-api'"],
   ])('%s falls back to %s, after an input or variable override', (name, fallback) => {
     const value = String(env[name]);
     expect(value.endsWith(`|| ${fallback} }}`)).toBe(true);
