@@ -3,6 +3,7 @@
  * merge and approve; the player starts the workflows GitHub would start and plays them; each stage
  * then checks what a user would see: check conclusions, PR comments, services in ECS, releases.
  */
+import { shortArn } from '../../packages/aws';
 import type { Scenario } from '../../packages/simulators/aws';
 import type { RunRecord, WorkflowPlayer } from '../../packages/workflow-player';
 import { PLAN_SECRETS, redisFiles, scaleDevFiles, usersEndpointFiles } from './app-files';
@@ -59,7 +60,7 @@ export function serviceTaskDefinition(aws: AwsSimulator, env: Environment): stri
   return service?.taskDefinition ?? '';
 }
 
-export const shortArn = (arn: string) => arn.split('/').pop() ?? arn;
+export { shortArn };
 
 export type RecordedDeployment = ReturnType<GitHubSimulator['state']['deployments']>[number];
 
