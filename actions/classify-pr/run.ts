@@ -3,7 +3,7 @@
  * classify engine -> labels, sticky comment, outputs and job summary -> the step's verdict.
  */
 import * as core from '@actions/core';
-import { ActionError, InputError, readInputs, setOutputs, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { ActionError, InputError, actionsLogger, readInputs, setOutputs, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
 import {
   INPUT,
   checkBranchFlow,
@@ -43,7 +43,7 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   let target: PullTarget | undefined;
   let changes: ChangedFiles;
   if (pull) {
-    target = { client: createGitHubClient(requireToken(config)), ...currentRepository(), number: Number(pull.number) };
+    target = { client: createGitHubClient(requireToken(config)), ...currentRepository(), number: Number(pull.number), log: actionsLogger() };
     const { client, owner, repo, number } = target;
     const changedFiles = typeof pull.changed_files === 'number' ? pull.changed_files : undefined;
     changes = await pullRequestFiles(client, { owner, repo, number, changedFiles, baseSha: pull.base?.sha, headSha: pull.head?.sha }, checkout);

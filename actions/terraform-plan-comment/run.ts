@@ -4,19 +4,8 @@
  * wires it to the runner and GitHub, and decides when the step fails.
  */
 import * as core from '@actions/core';
-import {
-  ActionError,
-  COMMENT_LIMIT,
-  errorMessage,
-  InputError,
-  SUMMARY_LIMIT,
-  setOutputs,
-  stickyMarker,
-  upsertStickyComment,
-  writeSummary,
-  type ActionContext,
-} from '../../packages/action-kit';
-import { createGitHubClient, currentRepository, httpStatus, readEvent, runUrl } from '../../packages/github';
+import { ActionError, actionsLogger, errorMessage, InputError, SUMMARY_LIMIT, setOutputs, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { COMMENT_LIMIT, createGitHubClient, currentRepository, httpStatus, readEvent, runUrl, stickyMarker, upsertStickyComment } from '../../packages/github';
 import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView } from '../../packages/terraform-plan';
 import { Input, readSettings, type Settings } from './settings';
 
@@ -164,7 +153,7 @@ async function post(settings: Settings, target: Target | undefined, identity: st
   const client = createGitHubClient(settings.token);
   let result;
   try {
-    result = await upsertStickyComment({ client, ...target, identity }, body, { mode: settings.mode });
+    result = await upsertStickyComment({ client, ...target, identity, log: actionsLogger() }, body, { mode: settings.mode });
   } catch (error) {
     const status = httpStatus(error);
     const why = status === 403 || status === 404

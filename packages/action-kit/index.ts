@@ -9,8 +9,6 @@ export { SUMMARY_LIMIT, cell, table, details, codeBlock, truncate, writeSummary 
 export { group, info, warning, debug, notice, errorAnnotation, progress } from './log';
 export { setOutputs } from './outputs';
 export type { OutputValue } from './outputs';
-export { COMMENT_LIMIT, stickyMarker, findStickyComments, upsertStickyComment, minimizeComment } from './sticky-comment';
-export type { StickyCommentTarget, StickyComment, StickyResult, StickyMode } from './sticky-comment';
 export { pollUntil, PollTimeoutError } from './poll';
 export type { PollOptions, PollStep } from './poll';
 export { actionsLogger, recordingLogger, silentLogger } from './logger';

@@ -4,7 +4,7 @@
  * anything.
  */
 import * as core from '@actions/core';
-import { InputError } from './errors';
+import { InputError, errorMessage } from './errors';
 
 /** Reads the raw value of an input ('' when unset). Injected so engines and tests need no env. */
 export type InputSource = (name: string) => string;
@@ -109,7 +109,7 @@ export function readInputs(source: InputSource = runnerInputs): Inputs {
       try {
         return JSON.parse(raw) as T;
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         throw new InputError(name, `is not valid JSON (${reason})`, `use ${describe}`);
       }
     },

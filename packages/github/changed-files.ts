@@ -5,7 +5,7 @@
  * checkout instead, and when git cannot give it either, the caller gets an error saying so.
  */
 import * as core from '@actions/core';
-import { ActionError } from '../action-kit/errors';
+import { ActionError, errorMessage } from '../action-kit';
 import { httpStatus, type GitHubClient } from './client';
 import { GitError } from './git-command';
 import { gitDiffFiles } from './git-diff';
@@ -67,7 +67,7 @@ export async function pullRequestFiles(client: GitHubClient, pull: PullRequestRe
   } catch (error) {
     const status = httpStatus(error);
     if (status === undefined) throw error;
-    const said = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const said = errorMessage(error).split('\n')[0];
     throw new ActionError(`Could not list the files of pull request #${pull.number} in ${pull.owner}/${pull.repo}: GitHub answered HTTP ${status} (${said}).`, { cause: error });
   }
 }

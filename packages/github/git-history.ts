@@ -4,6 +4,7 @@
  * and a shallow history is deepened step by step (then unshallowed) until the two sides meet.
  */
 import * as core from '@actions/core';
+import { errorMessage } from '../action-kit';
 import { fetchAuthArgs, type FetchAuth } from './git-auth';
 import { git, GitError } from './git-command';
 
@@ -76,7 +77,7 @@ export async function ensureMergeBase(cwd: string, baseRev: string, headRev: str
       await fetch(cwd, shallow ? ['--depth=1', remote, rev] : [remote, rev], auth);
       return (await git(cwd, ['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).stdout.trim();
     } catch (error) {
-      throw new GitError(`'${rev}' is not in the checkout and could not be fetched from '${remote}' (${error instanceof Error ? error.message : String(error)})`);
+      throw new GitError(`'${rev}' is not in the checkout and could not be fetched from '${remote}' (${errorMessage(error)})`);
     }
   };
   const base = await resolve(baseRev);

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMENT_LIMIT, InputError, recordInputs, readInputs, stickyMarker } from '../../packages/action-kit';
+import { InputError, recordInputs, readInputs } from '../../packages/action-kit';
+import { COMMENT_LIMIT, stickyMarker } from '../../packages/github';
 import {
   DEFAULT_BRANCH_FLOW,
   DEFAULT_INFRASTRUCTURE_PATHS,
