@@ -8,7 +8,6 @@ import { httpStatus, upsertStickyComment, type GitHubClient, type StickyCommentT
 import type { Classification } from './classify';
 import { COMMENT_IDENTITY, mixedComment, resolvedComment, type CommentContext } from './comment';
 import { planLabels, type LabelNames } from './labels';
-import type { ClassifyConfig } from './config';
 import type { MixedPolicy } from './mixed-policy';
 
 export interface PullTarget {
@@ -102,7 +101,7 @@ export interface Feedback {
 export async function publishFeedback(
   target: PullTarget,
   result: Classification,
-  config: Pick<ClassifyConfig, 'labels' | 'comment' | 'labelNames'>,
+  config: { labels: boolean; comment: boolean; labelNames: LabelNames },
   context: CommentContext,
   policy: MixedPolicy,
 ): Promise<Feedback> {
