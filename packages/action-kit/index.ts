@@ -1,12 +1,12 @@
-export { ActionError, InputError, NotImplementedError, CancelledError, errorMessage } from './errors';
-export { readInputs, runnerInputs, recordInputs, parseDuration } from './inputs';
+export { ActionError, InputError, CancelledError, errorMessage } from './errors';
+export { readInputs, recordInputs, parseDuration } from './inputs';
 export type { Inputs, InputSource } from './inputs';
 export { runAction, fail } from './run';
 export type { ActionContext, ActionDefinition } from './run';
 export { systemClock, VirtualClock, stopwatch } from './clock';
 export type { Clock } from './clock';
-export { SUMMARY_LIMIT, cell, table, details, codeBlock, truncate, writeSummary } from './summary';
-export { group, info, warning, debug, notice, errorAnnotation, progress } from './log';
+export { SUMMARY_LIMIT, table, details, codeBlock, writeSummary } from './summary';
+export { group, info, warning, progress } from './log';
 export { setOutputs } from './outputs';
 export type { OutputValue } from './outputs';
 export { pollUntil, PollTimeoutError } from './poll';
