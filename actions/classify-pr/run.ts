@@ -37,7 +37,7 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   const config = readClassifyConfig(readInputs());
   const pull = readEvent().pull_request as PullEvent | undefined;
   // The token also authenticates git fetches when the checkout kept no credentials.
-  const checkout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), auth: config.token ? { serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com', token: config.token } : undefined };
+  const checkout: GitCheckout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), log: actionsLogger(), auth: config.token ? { serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com', token: config.token } : undefined };
 
   let target: PullTarget | undefined;
   let changes: ChangedFiles;
