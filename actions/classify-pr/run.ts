@@ -3,26 +3,25 @@
  * classify engine -> labels, sticky comment, outputs and job summary -> the step's verdict.
  */
 import * as core from '@actions/core';
-import { ActionError, InputError, readInputs, setOutputs, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { ActionError, InputError, actionsLogger, readInputs, setOutputs, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
 import {
-  INPUT,
   checkBranchFlow,
   classifyChanges,
-  classifyOutputs,
   jobSummary,
   mixedPolicy,
   publishFeedback,
-  readClassifyConfig,
   skippedHealth,
   sourceEnvironment,
   sourceHealth,
   verdict,
   type Classification,
-  type ClassifyConfig,
   type PullRepositories,
   type PullTarget,
   type SourceHealthResult,
 } from '../../packages/classify';
+import { readClassifyConfig, type ClassifyConfig } from './config';
+import { Input } from './names';
+import { classifyOutputs } from './outputs';
 import { createGitHubClient, currentRepository, GitError, gitRangeFiles, latestDeployment, pullRequestFiles, readEvent, runUrl, type ChangedFiles, type GitCheckout } from '../../packages/github';
 
 /** The parts of a pull_request event payload classify-pr reads. */
@@ -38,12 +37,12 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   const config = readClassifyConfig(readInputs());
   const pull = readEvent().pull_request as PullEvent | undefined;
   // The token also authenticates git fetches when the checkout kept no credentials.
-  const checkout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), auth: config.token ? { serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com', token: config.token } : undefined };
+  const checkout: GitCheckout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), log: actionsLogger(), auth: config.token ? { serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com', token: config.token } : undefined };
 
   let target: PullTarget | undefined;
   let changes: ChangedFiles;
   if (pull) {
-    target = { client: createGitHubClient(requireToken(config)), ...currentRepository(), number: Number(pull.number) };
+    target = { client: createGitHubClient(requireToken(config)), ...currentRepository(), number: Number(pull.number), log: actionsLogger() };
     const { client, owner, repo, number } = target;
     const changedFiles = typeof pull.changed_files === 'number' ? pull.changed_files : undefined;
     changes = await pullRequestFiles(client, { owner, repo, number, changedFiles, baseSha: pull.base?.sha, headSha: pull.head?.sha }, checkout);
@@ -74,10 +73,10 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
 
 /** require-healthy-source: a promotion PR's source environment must run its head, deployed with success. */
 async function checkSourceHealth(config: ClassifyConfig, target: PullTarget | undefined, pull: PullEvent | undefined, repositories: PullRepositories | undefined): Promise<SourceHealthResult> {
-  if (!config.requireHealthySource) return skippedHealth(`'${INPUT.requireHealthySource}' is off`);
+  if (!config.requireHealthySource) return skippedHealth(`'${Input.RequireHealthySource}' is off`);
   const environment = sourceEnvironment(config, pull?.head?.ref, repositories);
   const headSha = pull?.head?.sha;
-  if (!target || !pull?.head?.ref || !environment || !headSha) return skippedHealth(`not a promotion: the head is not a branch of '${INPUT.sourceEnvironments}' in this repository`);
+  if (!target || !pull?.head?.ref || !environment || !headSha) return skippedHealth(`not a promotion: the head is not a branch of '${Input.SourceEnvironments}' in this repository`);
   const { client, owner, repo } = target;
   const deployment = await latestDeployment(client, { owner, repo }, { environment, task: config.deploymentTask });
   return sourceHealth(environment, pull.head.ref, headSha, deployment);
@@ -85,14 +84,14 @@ async function checkSourceHealth(config: ClassifyConfig, target: PullTarget | un
 
 function requireToken(config: ClassifyConfig): string {
   if (config.token) return config.token;
-  throw new InputError(INPUT.token, 'is empty', 'leave it unset (the default is the job token) or pass a token that can read pull requests');
+  throw new InputError(Input.GitHubToken, 'is empty', 'leave it unset (the default is the job token) or pass a token that can read pull requests');
 }
 
 /** Outside pull requests: the `base`/`head` inputs, compared with git. */
 async function rangeFiles(config: ClassifyConfig, checkout: GitCheckout): Promise<ChangedFiles> {
   const { base, head = 'HEAD' } = config;
   if (!base) {
-    throw new InputError(INPUT.base, `is empty and the '${process.env.GITHUB_EVENT_NAME ?? 'current'}' event is not a pull request`, "set 'base' (and 'head', default HEAD) to the refs to compare");
+    throw new InputError(Input.Base, `is empty and the '${process.env.GITHUB_EVENT_NAME ?? 'current'}' event is not a pull request`, "set 'base' (and 'head', default HEAD) to the refs to compare");
   }
   try {
     return await core.group(`git diff ${base}...${head}`, () => gitRangeFiles(checkout, base, head));

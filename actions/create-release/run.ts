@@ -2,66 +2,67 @@
  * create-release glue: inputs (all validated before the first call), the release engine, outputs
  * and the job summary.
  */
-import { InputError, details, info, readInputs, setOutputs, table, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { InputError, actionsLogger, details, readInputs, setOutputs, table, writeSummary, type ActionContext, type Inputs } from '../../packages/action-kit';
 import { createGitHubClient, currentRepository } from '../../packages/github';
-import { createRelease as runRelease, deployedImageProblem, parseVersion, tagPrefixProblem, targetProblem, type ReleaseResult } from '../../packages/release';
+import { createRelease as runRelease, deployedImageProblem, parseVersion, tagPrefixProblem, targetProblem, type ReleaseOptions, type ReleaseResult } from '../../packages/release';
+import { Input, Output } from './names';
 
 export async function createRelease(_context: ActionContext): Promise<void> {
-  const inputs = readInputs();
-  const token = inputs.required('github-token');
-  const tagPrefix = inputs.optional('tag-prefix') ?? '';
-  const prefixProblem = tagPrefixProblem(tagPrefix);
-  if (prefixProblem) throw new InputError('tag-prefix', `'${tagPrefix}' ${prefixProblem}`, `use a git-ref-safe prefix such as 'v' or 'release/'`);
-  const initialRaw = inputs.optional('initial-version') ?? '1.0.0';
-  const initialVersion = parseVersion(initialRaw);
-  if (!initialVersion) throw new InputError('initial-version', `is '${initialRaw}', not a semver version`, `use MAJOR.MINOR.PATCH without the prefix, e.g. '1.0.0' or '0.1.0'`);
-  const target = inputs.optional('target') ?? process.env.GITHUB_SHA ?? '';
-  if (target === '') throw new InputError('target', 'is empty and GITHUB_SHA is not set', 'set it to the commit SHA or ref to release');
-  const badTarget = targetProblem(target);
-  if (badTarget) throw new InputError('target', `'${target}' ${badTarget}`, 'use a commit SHA, branch or tag name');
-  const defaultBump = inputs.enumeration('default-bump', ['patch', 'none'] as const, 'patch');
-  const draft = inputs.boolean('draft', false);
-  const prerelease = inputs.boolean('prerelease', false);
-  const dryRun = inputs.boolean('dry-run', false);
-  const updateMajorTag = inputs.boolean('update-major-tag', false);
-  const bodyChanges = inputs.enumeration('body-changes', ['ignore', 'split'] as const, 'ignore');
-  const image = inputs.optional('image');
-  const badImage = image === undefined ? undefined : deployedImageProblem(image);
-  if (badImage) throw new InputError('image', `'${image}' ${badImage}`, 'use the image deployed, name@sha256:<64 hex digits> (or name:tag), e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/connect2-api@sha256:<digest>');
-  const repository = currentRepository();
-
+  const { token, options } = readReleaseInputs(readInputs());
   const client = createGitHubClient(token);
-  const result = await runRelease(
-    {
-      repository,
-      serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
-      tagPrefix,
-      initialVersion,
-      target,
-      defaultBump,
-      draft,
-      prerelease,
-      dryRun,
-      updateMajorTag,
-      bodyChanges,
-      image,
-      workspace: process.env.GITHUB_WORKSPACE,
-    },
-    { client, log: info, warn: warning },
-  );
-
+  const result = await runRelease({ client, log: actionsLogger() }, options);
   setOutputs({
-    version: result.version ?? '',
-    tag: result.tag ?? '',
-    'previous-tag': result.previous?.name ?? '',
-    'previous-version': result.previous?.version ?? '',
-    bump: result.bump,
-    'release-id': result.releaseId ?? '',
-    'release-url': result.releaseUrl ?? '',
-    created: result.created,
-    notes: result.notes,
+    [Output.Version]: result.version ?? '',
+    [Output.Tag]: result.tag ?? '',
+    [Output.PreviousTag]: result.previous?.name ?? '',
+    [Output.PreviousVersion]: result.previous?.version ?? '',
+    [Output.Bump]: result.bump,
+    [Output.ReleaseId]: result.releaseId ?? '',
+    [Output.ReleaseUrl]: result.releaseUrl ?? '',
+    [Output.Created]: result.created,
+    [Output.Notes]: result.notes,
   });
-  await writeSummary(summarise(result, dryRun, image));
+  await writeSummary(summarise(result, options.dryRun, options.image));
+}
+
+/** Every input, checked before the first call: a bad one fails with one line naming it. */
+function readReleaseInputs(inputs: Inputs): { token: string; options: ReleaseOptions } {
+  const token = inputs.required(Input.GitHubToken);
+  const tagPrefix = inputs.optional(Input.TagPrefix) ?? '';
+  const prefixProblem = tagPrefixProblem(tagPrefix);
+  if (prefixProblem) throw new InputError(Input.TagPrefix, `'${tagPrefix}' ${prefixProblem}`, `use a git-ref-safe prefix such as 'v' or 'release/'`);
+  const initialRaw = inputs.optional(Input.InitialVersion) ?? '1.0.0';
+  const initialVersion = parseVersion(initialRaw);
+  if (!initialVersion) throw new InputError(Input.InitialVersion, `is '${initialRaw}', not a semver version`, `use MAJOR.MINOR.PATCH without the prefix, e.g. '1.0.0' or '0.1.0'`);
+  const target = inputs.optional(Input.Target) ?? process.env.GITHUB_SHA ?? '';
+  if (target === '') throw new InputError(Input.Target, 'is empty and GITHUB_SHA is not set', 'set it to the commit SHA or ref to release');
+  const badTarget = targetProblem(target);
+  if (badTarget) throw new InputError(Input.Target, `'${target}' ${badTarget}`, 'use a commit SHA, branch or tag name');
+  const defaultBump = inputs.enumeration(Input.DefaultBump, ['patch', 'none'] as const, 'patch');
+  const draft = inputs.boolean(Input.Draft, false);
+  const prerelease = inputs.boolean(Input.Prerelease, false);
+  const dryRun = inputs.boolean(Input.DryRun, false);
+  const updateMajorTag = inputs.boolean(Input.UpdateMajorTag, false);
+  const bodyChanges = inputs.enumeration(Input.BodyChanges, ['ignore', 'split'] as const, 'ignore');
+  const image = inputs.optional(Input.Image);
+  const badImage = image === undefined ? undefined : deployedImageProblem(image);
+  if (badImage) throw new InputError(Input.Image, `'${image}' ${badImage}`, 'use the image deployed, name@sha256:<64 hex digits> (or name:tag), e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/connect2-api@sha256:<digest>');
+  const options: ReleaseOptions = {
+    repository: currentRepository(),
+    serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+    tagPrefix,
+    initialVersion,
+    target,
+    defaultBump,
+    draft,
+    prerelease,
+    dryRun,
+    updateMajorTag,
+    bodyChanges,
+    image,
+    workspace: process.env.GITHUB_WORKSPACE,
+  };
+  return { token, options };
 }
 
 const HEADLINE: Record<ReleaseResult['outcome'], (r: ReleaseResult) => string> = {

@@ -4,21 +4,11 @@
  * wires it to the runner and GitHub, and decides when the step fails.
  */
 import * as core from '@actions/core';
-import {
-  ActionError,
-  COMMENT_LIMIT,
-  errorMessage,
-  InputError,
-  SUMMARY_LIMIT,
-  setOutputs,
-  stickyMarker,
-  upsertStickyComment,
-  writeSummary,
-  type ActionContext,
-} from '../../packages/action-kit';
-import { createGitHubClient, currentRepository, httpStatus, readEvent, runUrl } from '../../packages/github';
-import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView } from '../../packages/terraform-plan';
-import { Input, readSettings, type Settings } from './settings';
+import { ActionError, actionsLogger, errorMessage, InputError, SUMMARY_LIMIT, setOutputs, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { COMMENT_LIMIT, createGitHubClient, currentRepository, httpStatus, readEvent, runUrl, stickyMarker, upsertStickyComment } from '../../packages/github';
+import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView, type PreparedPlan } from '../../packages/terraform-plan';
+import { Input, Output } from './names';
+import { readSettings, type Settings } from './settings';
 
 /** The summary cap is in bytes; leave room for what other steps of the job append. */
 const SUMMARY_BUDGET = SUMMARY_LIMIT - 64 * 1024;
@@ -36,48 +26,83 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     return;
   }
   const identity = `terraform-plan:${settings.name}`;
-  const prefix = stickyMarker(identity);
   const event = readEvent();
-  const target = commentTarget(settings, event);
+  const run = { settings, identity, prefix: stickyMarker(identity), target: commentTarget(settings, event), ...whereFrom(event) };
+  if (!settings.prepared) return commentFailedPlan(run);
+  return commentPreparedPlan(run, settings.prepared);
+}
+
+/** What one run comments: the settings, the comment's identity and target, and the links it shows. */
+interface PlanRun {
+  settings: Settings;
+  identity: string;
+  prefix: string;
+  target?: Target;
+  sha?: string;
+  commitUrl?: string;
+  runUrl?: string;
+  /** Where the full render is, for a shortened comment. */
+  where: string;
+}
+
+/** The commit and run links the comment shows. */
+function whereFrom(event: Record<string, any>): Pick<PlanRun, 'sha' | 'commitUrl' | 'runUrl' | 'where'> {
   const env = process.env;
   const link = runUrl(env);
   // On pull_request events GITHUB_SHA is the test merge commit; reviewers know the head commit.
   const sha: string | undefined = event.pull_request?.head?.sha ?? env.GITHUB_SHA;
   const commitUrl = sha && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${sha}` : undefined;
-  const where = `the job summary${link ? ` of [this run](${link})` : ''}`;
+  return { sha, commitUrl, runUrl: link, where: `the job summary${link ? ` of [this run](${link})` : ''}` };
+}
 
-  if (!settings.prepared) {
-    // The plan failed: an error comment, then the step fails.
-    const failed = parsePlanLog(settings.planLog ?? '');
-    const view = { failed, name: settings.name, tool: settings.tool, logMissing: settings.planLog === undefined, sha, commitUrl, runUrl: link };
-    const comment = renderFailedPlan(view, { limit: COMMENT_LIMIT, measure: commentSize, prefix });
-    const summary = renderFailedPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
-    await writeSummary(summary.markdown);
-    setOutputs({ 'has-changes': false, summary: 'Plan failed.' });
-    await post(settings, target, identity, comment.markdown);
-    throw new ActionError(failureMessage(view));
-  }
+/** The plan failed: an error comment, then the step fails. */
+async function commentFailedPlan(run: PlanRun): Promise<void> {
+  const { settings } = run;
+  const failed = parsePlanLog(settings.planLog ?? '');
+  const view = { failed, name: settings.name, tool: settings.tool, logMissing: settings.planLog === undefined, sha: run.sha, commitUrl: run.commitUrl, runUrl: run.runUrl };
+  const comment = renderFailedPlan(view, { limit: COMMENT_LIMIT, measure: commentSize, prefix: run.prefix });
+  const summary = renderFailedPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
+  await writeSummary(summary.markdown);
+  setOutputs({ [Output.HasChanges]: false, [Output.Summary]: 'Plan failed.' });
+  await post(settings, run.target, run.identity, comment.markdown);
+  throw new ActionError(failureMessage(view));
+}
 
-  const { plan, counts, summary: line, digest, text, textIgnored } = settings.prepared;
+async function commentPreparedPlan(run: PlanRun, prepared: PreparedPlan): Promise<void> {
+  const { settings } = run;
+  const { plan, counts, summary: line, digest, text, textIgnored } = prepared;
   if (textIgnored) core.warning(`plan-text was not used: ${textIgnored}. Diffs are rendered from the JSON plan.`);
-  const view: PlanView = {
-    plan,
-    counts,
-    digest,
-    name: settings.name,
-    tool: settings.tool,
-    text,
-    sha,
-    commitUrl,
-    runUrl: link,
-    expectedDigest: settings.expectedDigest,
-  };
-  const comment = renderPlan(view, { limit: COMMENT_LIMIT, measure: commentSize, prefix, fullRenderAt: where });
+  const view: PlanView = { plan, counts, digest, name: settings.name, tool: settings.tool, text, sha: run.sha, commitUrl: run.commitUrl, runUrl: run.runUrl, expectedDigest: settings.expectedDigest };
+  const comment = renderPlan(view, { limit: COMMENT_LIMIT, measure: commentSize, prefix: run.prefix, fullRenderAt: run.where });
   const summary = renderPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
 
   core.info(`${settings.tool} plan for '${settings.name}': ${line}`);
   core.info(`Digest: ${digest}`);
   logChanges(plan);
+  warnAboutPlan(settings, prepared);
+  if (comment.cut) core.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
+
+  // Summary and outputs first: they stand even when commenting fails (a fork's read-only token).
+  await writeSummary(summary.markdown);
+  setOutputs({
+    [Output.HasChanges]: hasChanges(counts),
+    [Output.Add]: counts.add,
+    [Output.Change]: counts.change,
+    [Output.Destroy]: counts.destroy,
+    [Output.Replace]: counts.replace,
+    [Output.Import]: counts.import,
+    [Output.Move]: counts.move,
+    [Output.Deferred]: counts.deferred,
+    [Output.Summary]: line,
+    [Output.Digest]: digest,
+  });
+  await post(settings, run.target, run.identity, comment.markdown);
+  // Failures come last, after the comment and outputs, so reviewers see what failed.
+  failIfRefused(settings, prepared);
+}
+
+/** An incomplete plan and failed checks are warnings, as Terraform reports them. */
+function warnAboutPlan(settings: Settings, { plan, counts }: PreparedPlan): void {
   if (counts.deferred > 0 || plan.complete === false) {
     core.warning(
       counts.deferred > 0
@@ -90,25 +115,10 @@ export async function commentPlan(_context: ActionContext): Promise<void> {
     core.warning(`Check ${check.address} ${check.status === 'error' ? 'could not be evaluated' : 'failed'}${check.messages.length > 0 ? `: ${check.messages.join(' ').replace(/\s+/g, ' ').slice(0, 300)}` : ''}`);
   }
   if (plan.failedChecks.length > 10) core.warning(`… and ${plan.failedChecks.length - 10} more failed checks (see the job summary).`);
-  if (comment.cut) core.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
+}
 
-  // Summary and outputs first: they stand even when commenting fails (a fork's read-only token).
-  await writeSummary(summary.markdown);
-  setOutputs({
-    'has-changes': hasChanges(counts),
-    add: counts.add,
-    change: counts.change,
-    destroy: counts.destroy,
-    replace: counts.replace,
-    import: counts.import,
-    move: counts.move,
-    deferred: counts.deferred,
-    summary: line,
-    digest,
-  });
-  await post(settings, target, identity, comment.markdown);
-
-  // Failures come last, after the comment and outputs, so reviewers see what failed.
+/** An errored plan, a plan other than the reviewed one, or a destroy with fail-on-destroy fails the step. */
+function failIfRefused(settings: Settings, { plan, digest, counts }: PreparedPlan): void {
   if (plan.errored) throw new ActionError(`The ${settings.tool} plan for '${settings.name}' reported errors (errored: true); its changes are partial and must not be applied.`);
   if (settings.expectedDigest && settings.expectedDigest !== digest) {
     throw new ActionError(`The plan for '${settings.name}' differs from the reviewed plan: digest ${digest}, expected ${settings.expectedDigest}.`, {
@@ -164,7 +174,7 @@ async function post(settings: Settings, target: Target | undefined, identity: st
   const client = createGitHubClient(settings.token);
   let result;
   try {
-    result = await upsertStickyComment({ client, ...target, identity }, body, { mode: settings.mode });
+    result = await upsertStickyComment({ client, ...target, identity, log: actionsLogger() }, body, { mode: settings.mode });
   } catch (error) {
     const status = httpStatus(error);
     const why = status === 403 || status === 404
@@ -174,5 +184,5 @@ async function post(settings: Settings, target: Target | undefined, identity: st
   }
   if (!result) return;
   core.info(`Comment ${result.action}: ${result.url}`);
-  setOutputs({ 'comment-id': result.id, 'comment-url': result.url });
+  setOutputs({ [Output.CommentId]: result.id, [Output.CommentUrl]: result.url });
 }

@@ -5,28 +5,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, readInputs, type InputSource } from '../../packages/action-kit';
+import { InputError, readInputs, type InputSource, type Inputs } from '../../packages/action-kit';
+import { Input, MODES, OUTCOMES } from './names';
 import { binaryKind, decodeText, normaliseDigest, PlanFormatError, PlanVersionError, preparePlan, showPlanFile, TerraformShowError, type PreparedPlan } from '../../packages/terraform-plan';
-
-/** Input names, declared once. */
-export const Input = {
-  PlanJson: 'plan-json',
-  PlanFile: 'plan-file',
-  WorkingDirectory: 'working-directory',
-  TerraformCommand: 'terraform-command',
-  PlanText: 'plan-text',
-  PlanOutcome: 'plan-outcome',
-  PlanLog: 'plan-log',
-  Name: 'name',
-  Mode: 'mode',
-  FailOnDestroy: 'fail-on-destroy',
-  ExpectedDigest: 'expected-digest',
-  PrNumber: 'pr-number',
-  GitHubToken: 'github-token',
-} as const;
-
-export const OUTCOMES = ['success', 'failure', 'cancelled', 'skipped'] as const;
-export const MODES = ['update', 'recreate', 'off'] as const;
 
 export interface Settings {
   name: string;
@@ -45,6 +26,23 @@ export interface Settings {
 
 export async function readSettings(source?: InputSource): Promise<Settings> {
   const inputs = readInputs(source);
+  const command = inputs.optional(Input.TerraformCommand) ?? 'terraform';
+  const workingDirectory = inputs.optional(Input.WorkingDirectory) ?? '.';
+  const settings = readCommon(inputs, command);
+  if (settings.outcome === 'skipped') return settings;
+  if (settings.outcome === 'failure' || settings.outcome === 'cancelled') {
+    const logPath = inputs.optional(Input.PlanLog);
+    if (logPath !== undefined) settings.planLog = readInputFile(Input.PlanLog, logPath, workingDirectory, 'the file the plan step wrote its output to (e.g. `terraform plan -no-color 2>&1 | tee plan.log`)');
+    return settings;
+  }
+  const { json, jsonInput, text } = await readPlanInputs(inputs, command, workingDirectory);
+  settings.prepared = prepare(json, text, jsonInput);
+  if (text !== undefined && /OpenTofu (used|will perform)/.test(text)) settings.tool = 'OpenTofu';
+  return settings;
+}
+
+/** The inputs every outcome reads. */
+function readCommon(inputs: Inputs, command: string): Settings {
   const outcome = inputs.enumeration(Input.PlanOutcome, OUTCOMES, 'success');
   const mode = inputs.enumeration(Input.Mode, MODES, 'update');
   const name = inputs.optional(Input.Name) ?? 'default';
@@ -63,50 +61,41 @@ export async function readSettings(source?: InputSource): Promise<Settings> {
     }
   }
   const token = inputs.optional(Input.GitHubToken);
-  const command = inputs.optional(Input.TerraformCommand) ?? 'terraform';
-  const workingDirectory = inputs.optional(Input.WorkingDirectory) ?? '.';
-  const settings: Settings = { name, mode, outcome, failOnDestroy, expectedDigest, prNumberInput, token, tool: toolName(command) };
+  return { name, mode, outcome, failOnDestroy, expectedDigest, prNumberInput, token, tool: toolName(command) };
+}
 
-  if (outcome === 'skipped') return settings;
-  if (outcome === 'failure' || outcome === 'cancelled') {
-    const logPath = inputs.optional(Input.PlanLog);
-    if (logPath !== undefined) settings.planLog = readInputFile(Input.PlanLog, logPath, workingDirectory, 'the file the plan step wrote its output to (e.g. `terraform plan -no-color 2>&1 | tee plan.log`)');
-    return settings;
-  }
-
+/** The JSON plan (plan-json, or plan-file shown with terraform) and the optional text plan. */
+async function readPlanInputs(inputs: Inputs, command: string, workingDirectory: string): Promise<{ json: string; jsonInput: string; text?: string }> {
   const jsonPath = inputs.optional(Input.PlanJson);
   const planFile = inputs.optional(Input.PlanFile);
   if (jsonPath !== undefined && planFile !== undefined) {
     throw new InputError(Input.PlanJson, 'and plan-file are both set', 'set only one: plan-json for `terraform show -json` output, or plan-file for a saved plan');
   }
   const textPath = inputs.optional(Input.PlanText);
-  let text = textPath !== undefined ? readInputFile(Input.PlanText, textPath, workingDirectory, 'the output of `terraform show -no-color <planfile>`') : undefined;
-
-  let json: string;
-  let jsonInput: string;
+  const text = textPath !== undefined ? readInputFile(Input.PlanText, textPath, workingDirectory, 'the output of `terraform show -no-color <planfile>`') : undefined;
   if (jsonPath !== undefined) {
-    jsonInput = Input.PlanJson;
-    json = readInputFile(Input.PlanJson, jsonPath, workingDirectory, 'the output of `terraform show -json <planfile>`');
-  } else if (planFile !== undefined) {
-    jsonInput = Input.PlanFile;
-    if (!isDirectory(workingDirectory)) {
-      throw new InputError(Input.WorkingDirectory, `is '${workingDirectory}', which is not a directory`, 'use the directory of the Terraform root that wrote the plan');
-    }
-    const planPath = resolveInputFile(Input.PlanFile, planFile, workingDirectory, 'the file `terraform plan -out=<file>` wrote');
-    try {
-      const shown = await showPlanFile(command, planPath, workingDirectory);
-      json = shown.json;
-      text ??= shown.text;
-    } catch (error) {
-      if (!(error instanceof TerraformShowError)) throw error;
-      throw new InputError(Input.PlanFile, `could not be read: ${error.message}`, `give a plan saved by \`${command} plan -out=<file>\` in working-directory, with ${command} on PATH (terraform-command)`);
-    }
-  } else {
+    return { json: readInputFile(Input.PlanJson, jsonPath, workingDirectory, 'the output of `terraform show -json <planfile>`'), jsonInput: Input.PlanJson, text };
+  }
+  if (planFile === undefined) {
     throw new InputError(Input.PlanJson, 'and plan-file are both empty', 'set plan-json to the output of `terraform show -json`, or plan-file to a saved plan');
   }
-
+  if (!isDirectory(workingDirectory)) {
+    throw new InputError(Input.WorkingDirectory, `is '${workingDirectory}', which is not a directory`, 'use the directory of the Terraform root that wrote the plan');
+  }
+  const planPath = resolveInputFile(Input.PlanFile, planFile, workingDirectory, 'the file `terraform plan -out=<file>` wrote');
   try {
-    settings.prepared = preparePlan(json, text);
+    const shown = await showPlanFile(command, planPath, workingDirectory);
+    return { json: shown.json, jsonInput: Input.PlanFile, text: text ?? shown.text };
+  } catch (error) {
+    if (!(error instanceof TerraformShowError)) throw error;
+    throw new InputError(Input.PlanFile, `could not be read: ${error.message}`, `give a plan saved by \`${command} plan -out=<file>\` in working-directory, with ${command} on PATH (terraform-command)`);
+  }
+}
+
+/** The plan parsed and redacted; a malformed or unknown-format plan is a bad input. */
+function prepare(json: string, text: string | undefined, jsonInput: string): PreparedPlan {
+  try {
+    return preparePlan(json, text);
   } catch (error) {
     if (error instanceof PlanVersionError) {
       throw new InputError(jsonInput, `is a plan of format_version ${error.formatVersion}, which this action does not read (it reads 0.1 to 1.x, written by Terraform 0.12 and later)`, 'use a release of this action that reads it, or plan with a Terraform that writes format 1.x');
@@ -114,8 +103,6 @@ export async function readSettings(source?: InputSource): Promise<Settings> {
     if (!(error instanceof PlanFormatError)) throw error;
     throw new InputError(jsonInput, `is not a Terraform JSON plan: ${error.message}`, 'give the output of `terraform show -json <planfile>`');
   }
-  if (text !== undefined && /OpenTofu (used|will perform)/.test(text)) settings.tool = 'OpenTofu';
-  return settings;
 }
 
 function toolName(command: string): string {

@@ -25,13 +25,6 @@ export class InputError extends ActionError {
   }
 }
 
-/** An action (or mode) whose engine is not built yet: never pretend to succeed. */
-export class NotImplementedError extends ActionError {
-  constructor(what: string) {
-    super(`${what} is not implemented yet.`);
-  }
-}
-
 /** The job was cancelled (SIGINT/SIGTERM) while the action worked. */
 export class CancelledError extends ActionError {
   constructor(signal: string) {

@@ -4,7 +4,7 @@
  * anything.
  */
 import * as core from '@actions/core';
-import { InputError } from './errors';
+import { InputError, errorMessage } from './errors';
 
 /** Reads the raw value of an input ('' when unset). Injected so engines and tests need no env. */
 export type InputSource = (name: string) => string;
@@ -48,86 +48,82 @@ export function readInputs(source: InputSource = runnerInputs): Inputs {
     const raw = source(name).trim();
     return raw === '' ? undefined : raw;
   };
-
-  const inputs: Inputs = {
+  const optionalInteger = (name: string, range: IntegerRange = {}) => parseInteger(name, value(name), range);
+  return {
     optional: value,
-
-    required(name) {
-      const raw = value(name);
-      if (raw === undefined) throw new InputError(name, 'is required but was empty', `set '${name}' in the step's 'with:'`);
-      return raw;
-    },
-
-    boolean(name, fallback) {
-      const raw = value(name);
-      if (raw === undefined) return fallback;
-      if (TRUE.includes(raw)) return true;
-      if (FALSE.includes(raw)) return false;
-      throw new InputError(name, `is '${raw}', not a boolean`, `use 'true' or 'false'`);
-    },
-
-    integer(name, fallback, range = {}) {
-      return inputs.optionalInteger(name, range) ?? fallback;
-    },
-
-    optionalInteger(name, range = {}) {
-      const raw = value(name);
-      if (raw === undefined) return undefined;
-      const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-      const bounds = describeRange(min, max);
-      if (!/^-?\d+$/.test(raw)) throw new InputError(name, `is '${raw}', not a whole number`, `use a whole number ${bounds}`);
-      const parsed = Number(raw);
-      if (parsed < min || parsed > max) throw new InputError(name, `is ${parsed}, out of range`, `use a whole number ${bounds}`);
-      return parsed;
-    },
-
-    enumeration(name, allowed, fallback) {
-      const raw = value(name);
-      if (raw === undefined) return fallback;
-      const match = allowed.find((candidate) => candidate === raw);
-      if (match === undefined) throw new InputError(name, `is '${raw}'`, `use one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
-      return match;
-    },
-
-    multiline(name) {
-      return source(name)
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-    },
-
-    list(name) {
-      return source(name)
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-    },
-
-    json<T>(name: string, describe = 'valid JSON') {
-      const raw = value(name);
-      if (raw === undefined) return undefined;
-      try {
-        return JSON.parse(raw) as T;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new InputError(name, `is not valid JSON (${reason})`, `use ${describe}`);
-      }
-    },
-
-    duration(name, fallbackMs, unit = 'seconds', range = {}) {
-      const raw = value(name);
-      if (raw === undefined) return fallbackMs;
-      const parsed = parseDuration(raw, unit);
-      const example = unit === 'minutes' ? `'30' (minutes), '90s' or '1h30m'` : `'30' (seconds), '90s' or '15m'`;
-      if (parsed === undefined) throw new InputError(name, `is '${raw}', not a duration`, `use a number like ${example}`);
-      const { minMs = 0, maxMs = Number.MAX_SAFE_INTEGER } = range;
-      if (parsed < minMs || parsed > maxMs) {
-        throw new InputError(name, `is ${raw}, out of range`, `use a duration ${describeRange(minMs / 1000, maxMs / 1000)} seconds`);
-      }
-      return parsed;
-    },
+    required: (name) => requiredValue(name, value(name)),
+    boolean: (name, fallback) => parseBoolean(name, value(name), fallback),
+    integer: (name, fallback, range) => optionalInteger(name, range) ?? fallback,
+    optionalInteger,
+    enumeration: (name, allowed, fallback) => parseEnumeration(name, value(name), allowed, fallback),
+    multiline: (name) => splitItems(source(name), /\r?\n/).filter((line) => !line.startsWith('#')),
+    list: (name) => splitItems(source(name), /[\n,]/),
+    json: (name, describe) => parseJson(name, value(name), describe),
+    duration: (name, fallbackMs, unit, range) => parseDurationInput(name, value(name), fallbackMs, unit, range),
   };
-  return inputs;
+}
+
+interface IntegerRange {
+  min?: number;
+  max?: number;
+}
+
+function requiredValue(name: string, raw: string | undefined): string {
+  if (raw === undefined) throw new InputError(name, 'is required but was empty', `set '${name}' in the step's 'with:'`);
+  return raw;
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (TRUE.includes(raw)) return true;
+  if (FALSE.includes(raw)) return false;
+  throw new InputError(name, `is '${raw}', not a boolean`, `use 'true' or 'false'`);
+}
+
+function parseInteger(name: string, raw: string | undefined, range: IntegerRange): number | undefined {
+  if (raw === undefined) return undefined;
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+  const bounds = describeRange(min, max);
+  if (!/^-?\d+$/.test(raw)) throw new InputError(name, `is '${raw}', not a whole number`, `use a whole number ${bounds}`);
+  const parsed = Number(raw);
+  if (parsed < min || parsed > max) throw new InputError(name, `is ${parsed}, out of range`, `use a whole number ${bounds}`);
+  return parsed;
+}
+
+function parseEnumeration<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  const match = allowed.find((candidate) => candidate === raw);
+  if (match === undefined) throw new InputError(name, `is '${raw}'`, `use one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  return match;
+}
+
+/** Items split by `separator`, trimmed, without blanks. */
+function splitItems(raw: string, separator: RegExp): string[] {
+  return raw
+    .split(separator)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function parseJson<T>(name: string, raw: string | undefined, describe = 'valid JSON'): T | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch (error) {
+    throw new InputError(name, `is not valid JSON (${errorMessage(error)})`, `use ${describe}`);
+  }
+}
+
+function parseDurationInput(name: string, raw: string | undefined, fallbackMs: number, unit: 'seconds' | 'minutes' = 'seconds', range: { minMs?: number; maxMs?: number } = {}): number {
+  if (raw === undefined) return fallbackMs;
+  const parsed = parseDuration(raw, unit);
+  const example = unit === 'minutes' ? `'30' (minutes), '90s' or '1h30m'` : `'30' (seconds), '90s' or '15m'`;
+  if (parsed === undefined) throw new InputError(name, `is '${raw}', not a duration`, `use a number like ${example}`);
+  const { minMs = 0, maxMs = Number.MAX_SAFE_INTEGER } = range;
+  if (parsed < minMs || parsed > maxMs) {
+    throw new InputError(name, `is ${raw}, out of range`, `use a duration ${describeRange(minMs / 1000, maxMs / 1000)} seconds`);
+  }
+  return parsed;
 }
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;

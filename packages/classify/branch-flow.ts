@@ -4,7 +4,7 @@
  * GitHub matches branch filters: `*` stops at `/`, `**` crosses it.
  */
 import picomatch from 'picomatch';
-import { InputError } from '../action-kit/errors';
+import { InputError } from '../action-kit';
 import { branchName, isPromotionBranch, revertedBranch } from '../branches';
 import { globProblem } from './globs';
 

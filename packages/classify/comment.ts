@@ -2,7 +2,7 @@
  * The sticky PR comment: for a mixed PR it explains the runbook's rule, lists the files of each
  * kind and suggests the split (infrastructure first); once the PR is fixed the same comment says so.
  */
-import { COMMENT_LIMIT, stickyMarker } from '../action-kit';
+import { COMMENT_LIMIT, stickyMarker } from '../github';
 import type { Classification } from './classify';
 import { code, fitList, listLength, shareBudget } from './file-list';
 

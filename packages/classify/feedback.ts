@@ -3,12 +3,11 @@
  * comment. A fork's token cannot write; then the check still decides, and the log says why the PR
  * was not labelled or commented on, instead of failing a PR for its author's permissions.
  */
-import { ActionError, upsertStickyComment, warning, type StickyCommentTarget } from '../action-kit';
-import { httpStatus, type GitHubClient } from '../github';
+import { ActionError, errorMessage, type Logger } from '../action-kit';
+import { httpStatus, upsertStickyComment, type GitHubClient, type StickyCommentTarget } from '../github';
 import type { Classification } from './classify';
 import { COMMENT_IDENTITY, mixedComment, resolvedComment, type CommentContext } from './comment';
 import { planLabels, type LabelNames } from './labels';
-import type { ClassifyConfig } from './config';
 import type { MixedPolicy } from './mixed-policy';
 
 export interface PullTarget {
@@ -16,6 +15,8 @@ export interface PullTarget {
   owner: string;
   repo: string;
   number: number;
+  /** Where a refusal to write (a fork's token) is reported as a warning. */
+  log: Logger;
 }
 
 /** True for answers that mean "this token may not write here" (a fork's read-only token). */
@@ -26,7 +27,7 @@ function writeDenied(error: unknown): boolean {
 }
 
 function denial(what: string, error: unknown, type: string): string {
-  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const reason = errorMessage(error).split('\n')[0];
   return `Could not ${what}: the token has no write access to this PR (HTTP ${httpStatus(error)}: ${reason}), as for pull requests from forks. The check still decided: ${type}.`;
 }
 
@@ -34,7 +35,7 @@ function denial(what: string, error: unknown, type: string): string {
 function failure(what: string, error: unknown): unknown {
   const status = httpStatus(error);
   if (status === undefined) return error;
-  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const reason = errorMessage(error).split('\n')[0];
   return new ActionError(`Could not ${what}: GitHub answered HTTP ${status} (${reason}).`, { cause: error });
 }
 
@@ -61,7 +62,7 @@ export async function applyLabels(target: PullTarget, result: Classification, na
   } catch (error) {
     if (!writeDenied(error)) throw failure(`update the labels of PR #${number}`, error);
     const line = denial(`label the PR '${plan.wanted ?? '(none)'}'`, error, result.type);
-    warning(line);
+    target.log.warning(line);
     return `not set: ${line}`;
   }
   const changes = [...plan.add.map((name) => `added '${name}'`), ...plan.remove.map((name) => `removed '${name}'`)];
@@ -73,7 +74,7 @@ export async function applyLabels(target: PullTarget, result: Classification, na
  * (never a new comment on a PR that was never mixed).
  */
 export async function updateComment(target: PullTarget, result: Classification, context: CommentContext): Promise<string> {
-  const sticky: StickyCommentTarget = { client: target.client, owner: target.owner, repo: target.repo, issueNumber: target.number, identity: COMMENT_IDENTITY };
+  const sticky: StickyCommentTarget = { client: target.client, owner: target.owner, repo: target.repo, issueNumber: target.number, identity: COMMENT_IDENTITY, log: target.log };
   try {
     if (result.type === 'mixed') {
       const posted = await upsertStickyComment(sticky, mixedComment(result, context));
@@ -84,7 +85,7 @@ export async function updateComment(target: PullTarget, result: Classification, 
   } catch (error) {
     if (!writeDenied(error)) throw failure(`comment on PR #${target.number}`, error);
     const line = denial('comment on the PR', error, result.type);
-    warning(line);
+    target.log.warning(line);
     return `not posted: ${line}`;
   }
 }
@@ -100,7 +101,7 @@ export interface Feedback {
 export async function publishFeedback(
   target: PullTarget,
   result: Classification,
-  config: Pick<ClassifyConfig, 'labels' | 'comment' | 'labelNames'>,
+  config: { labels: boolean; comment: boolean; labelNames: LabelNames },
   context: CommentContext,
   policy: MixedPolicy,
 ): Promise<Feedback> {
@@ -110,7 +111,7 @@ export async function publishFeedback(
     try {
       feedback.rows.push([name, await work()]);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       feedback.failures.push(message);
       feedback.rows.push([name, `failed: ${message}`]);
     }

@@ -4,7 +4,7 @@
  * because `infrastructure/[**` never matched. We reject those up front, naming the input.
  */
 import picomatch from 'picomatch';
-import { InputError } from '../action-kit/errors';
+import { InputError, errorMessage } from '../action-kit';
 
 export interface GlobOptions {
   /** Whether a leading `!` (negation) is allowed; it is not in lists where it would be ambiguous. */
@@ -50,7 +50,7 @@ export function globProblem(glob: string, options: GlobOptions = {}): GlobProble
     // `$^` is picomatch's "matches nothing" for input it cannot make sense of.
     if (source === '$^') return { wrong: 'it can never match anything', right: 'check its brackets and braces' };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     const missing = /Missing (opening|closing): "(.)"/.exec(reason);
     const wrong = missing ? `a bracket is never ${missing[1] === 'closing' ? 'closed' : 'opened'} (no '${missing[2]}')` : reason;
     return { wrong, right: `close the group, or escape a literal character with '\\' (e.g. '\\[')` };

@@ -3,7 +3,7 @@
  * `development` -> `staging` PR waits until dev runs its head and its deploy succeeded. Pure: the
  * latest deployment (read by packages/github) in, the verdict and one line saying what to do out.
  */
-import { InputError } from '../action-kit/errors';
+import { InputError } from '../action-kit';
 import { branchName, forkOf, type PullRepositories } from './branch-flow';
 
 export type SourceHealth = 'healthy' | 'unhealthy' | 'pending' | 'not-deployed' | 'skipped';

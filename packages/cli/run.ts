@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { CancelledError, InputError, errorMessage, ActionError } from '../action-kit';
-import { parseArgs, renderHelp, specOf } from './args';
+import { parseArgs, renderHelp, specOf, type ParsedArgs } from './args';
 import { UsageError } from './errors';
 import { COMMANDS, findCommand, type Command } from './commands';
-import { captureActionLog } from './terminal';
+import { captureActionLog, type Terminal } from './terminal';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -88,31 +88,53 @@ function cliMessage(error: unknown): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  const invocation = parseInvocation(argv);
+  if ('exit' in invocation) return invocation.exit;
+  const { command, parsed } = invocation;
+  const dir = mkdtempSync(path.join(tmpdir(), 'connect2-'));
+  const terminal = captureActionLog({ debug: Boolean(process.env.CONNECT2_DEBUG), live: Boolean(process.stderr.isTTY) && !parsed.json });
+  const controller = new AbortController();
+  const stopListening = cancelOnSignals(command, terminal, controller);
+  const { failure, files } = await runStep(command, parsed, dir, controller.signal, terminal);
+  stopListening();
+  terminal.restore();
+
+  const outputs = files ? parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) : {};
+  const summary = files ? readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') : '';
+  rmSync(dir, { recursive: true, force: true });
+  const exitCode = exitCodeOf(failure, controller.signal.aborted);
+  report(command, parsed, terminal, { exitCode, failure, outputs, summary });
+  return exitCode;
+}
+
+/** The command and its flags, or the exit code of help and usage errors (printed here). */
+function parseInvocation(argv: string[]): { exit: number } | { command: Command; parsed: ParsedArgs } {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(`${topHelp()}\n`);
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return { exit: name === undefined ? EXIT.usage : EXIT.ok };
   }
   const command = findCommand(name);
   if (!command) {
     process.stderr.write(`connect2: unknown command '${name}'; use one of ${COMMANDS.map((c) => c.name).join(', ')} (connect2 --help).\n`);
-    return EXIT.usage;
+    return { exit: EXIT.usage };
   }
-  let parsed;
+  let parsed: ParsedArgs;
   try {
     parsed = parseArgs(command, rest);
   } catch (error) {
     process.stderr.write(`connect2 ${command.name}: ${errorMessage(error)}\n`);
-    return EXIT.usage;
+    return { exit: EXIT.usage };
   }
   if (parsed.help) {
     process.stdout.write(`${renderHelp(command)}\n`);
-    return EXIT.ok;
+    return { exit: EXIT.ok };
   }
+  return { command, parsed };
+}
 
-  const dir = mkdtempSync(path.join(tmpdir(), 'connect2-'));
-  const terminal = captureActionLog({ debug: Boolean(process.env.CONNECT2_DEBUG), live: Boolean(process.stderr.isTTY) && !parsed.json });
-  const controller = new AbortController();
+/** What Ctrl-C does: cancel as a cancelled job does; a second one exits at once. Returns the unsubscribe. */
+function cancelOnSignals(command: Command, terminal: Terminal, controller: AbortController): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       terminal.log(`${signal} again: exiting without waiting for the cleanup.`);
@@ -124,43 +146,48 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
 
+/** The action's main, then its post step with main's saved state, as on a runner. */
+async function runStep(command: Command, parsed: ParsedArgs, dir: string, signal: AbortSignal, terminal: Terminal): Promise<{ failure: unknown; files?: StepFiles }> {
   let failure: unknown;
-  let files: ReturnType<typeof stepEnvironment> | undefined;
+  let files: StepFiles | undefined;
   try {
     files = stepEnvironment(command, parsed.inputs, dir);
     command.prepare?.(parsed.inputs);
     if (command.aws) await resolveRegion();
-    await command.main({ signal: controller.signal });
+    await command.main({ signal });
   } catch (error) {
     failure = error;
   }
   try {
     if (files && command.post) {
       for (const [key, value] of Object.entries(parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8')))) process.env[`STATE_${key}`] = value;
-      await command.post({ signal: controller.signal });
+      await command.post({ signal });
     }
   } catch (error) {
     terminal.log(`warning: the cleanup failed: ${errorMessage(error)}`);
   }
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  terminal.restore();
+  return { failure, files };
+}
 
-  const outputs = files ? parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')) : {};
-  const summary = files ? readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') : '';
-  rmSync(dir, { recursive: true, force: true });
+type StepFiles = ReturnType<typeof stepEnvironment>;
 
-  const exitCode = failure === undefined
-    ? EXIT.ok
-    : failure instanceof UsageError || failure instanceof InputError
-      ? EXIT.usage
-      : controller.signal.aborted
-        ? EXIT.interrupted
-        : EXIT.failed;
+function exitCodeOf(failure: unknown, aborted: boolean): number {
+  if (failure === undefined) return EXIT.ok;
+  if (failure instanceof UsageError || failure instanceof InputError) return EXIT.usage;
+  return aborted ? EXIT.interrupted : EXIT.failed;
+}
+
+/** The outputs (or JSON, or the summary as Markdown) on stdout, the error on stderr. */
+function report(command: Command, parsed: ParsedArgs, terminal: Terminal, result: { exitCode: number; failure: unknown; outputs: Record<string, string>; summary: string }): void {
+  const { exitCode, failure, outputs, summary } = result;
   const message = failure === undefined ? undefined : cliMessage(failure);
   const details = failure instanceof ActionError ? failure.details : [];
-
   if (parsed.json) {
     terminal.result(`${JSON.stringify({ command: command.name, exitCode, ok: exitCode === 0, outputs, ...(message ? { error: message, details } : {}) })}\n`);
   } else if (parsed.extra.has('markdown') && failure === undefined) {
@@ -170,5 +197,4 @@ export async function run(argv: string[]): Promise<number> {
     for (const [key, value] of shown) terminal.result(value.includes('\n') ? `${key}:\n${value}\n` : `${key}: ${value}\n`);
   }
   if (message) process.stderr.write([`connect2 ${command.name}: ${message}`, ...details].join('\n') + '\n');
-  return exitCode;
 }

@@ -4,8 +4,7 @@
  * list is short of the pull's `changed_files`, the list comes from `git diff base...head` in the
  * checkout instead, and when git cannot give it either, the caller gets an error saying so.
  */
-import * as core from '@actions/core';
-import { ActionError } from '../action-kit/errors';
+import { ActionError, errorMessage } from '../action-kit';
 import { httpStatus, type GitHubClient } from './client';
 import { GitError } from './git-command';
 import { gitDiffFiles } from './git-diff';
@@ -67,7 +66,7 @@ export async function pullRequestFiles(client: GitHubClient, pull: PullRequestRe
   } catch (error) {
     const status = httpStatus(error);
     if (status === undefined) throw error;
-    const said = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const said = errorMessage(error).split('\n')[0];
     throw new ActionError(`Could not list the files of pull request #${pull.number} in ${pull.owner}/${pull.repo}: GitHub answered HTTP ${status} (${said}).`, { cause: error });
   }
 }
@@ -99,9 +98,9 @@ async function completeFiles(client: GitHubClient, pull: PullRequestRef, checkou
 
 /** The list from git, or an error saying the list is incomplete and why. */
 async function gitFallback(checkout: GitCheckout, baseSha: string, headSha: string, expected: number, why: string): Promise<ChangedFiles> {
-  core.info(`The PR changes ${expected} files and ${why}: listing them with git instead.`);
+  checkout.log.info(`The PR changes ${expected} files and ${why}: listing them with git instead.`);
   try {
-    const fromGit = await core.group('git history for the file list', () => gitRangeFiles(checkout, baseSha, headSha));
+    const fromGit = await checkout.log.group('git history for the file list', () => gitRangeFiles(checkout, baseSha, headSha));
     return { ...fromGit, description: `${fromGit.description}, because ${why}` };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;

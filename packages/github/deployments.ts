@@ -3,7 +3,7 @@
  * statuses in_progress then success | failure | error): the latest deployment of an environment for
  * a task, and its newest status.
  */
-import { ActionError } from '../action-kit/errors';
+import { ActionError, errorMessage } from '../action-kit';
 import { httpStatus, type GitHubClient } from './client';
 import type { RepositoryRef } from './repository';
 
@@ -39,7 +39,7 @@ const highestId = <T extends { id: number }>(items: readonly T[]): T | undefined
 
 /** A 403 that is not a rate limit: the token lacks the permission. Anything else passes through. */
 function readFailure(environment: string, error: unknown): unknown {
-  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const message = errorMessage(error).split('\n')[0]!;
   if (httpStatus(error) !== 403 || /rate limit/i.test(message)) return error;
   return new ActionError(
     `Could not read the deployments of ${environment}: the token lacks the 'deployments: read' permission (GitHub answered 403: ${message}); give the job \`permissions: deployments: read\`.`,

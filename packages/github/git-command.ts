@@ -4,6 +4,7 @@
  * GitError carrying git's own words.
  */
 import { getExecOutput } from '@actions/exec';
+import { errorMessage } from '../action-kit';
 
 export class GitError extends Error {
   constructor(message: string, readonly exitCode?: number) {
@@ -25,7 +26,7 @@ export async function git(cwd: string, args: string[], options: { allowFailure?:
     // core.quotePath=false keeps non-ASCII paths literal (GitHub's API reports them as UTF-8).
     output = await getExecOutput('git', ['-c', 'core.quotePath=false', ...args], { cwd, silent: true, ignoreReturnCode: true });
   } catch (error) {
-    throw new GitError(`could not run git in ${cwd}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new GitError(`could not run git in ${cwd}: ${errorMessage(error)}`);
   }
   if (output.exitCode !== 0 && !options.allowFailure) {
     const said = output.stderr.trim().split('\n').at(-1) || `exit code ${output.exitCode}`;

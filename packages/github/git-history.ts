@@ -3,7 +3,7 @@
  * merge base. actions/checkout fetches one commit by default, so the commits are fetched by SHA
  * and a shallow history is deepened step by step (then unshallowed) until the two sides meet.
  */
-import * as core from '@actions/core';
+import { errorMessage, type Logger } from '../action-kit';
 import { fetchAuthArgs, type FetchAuth } from './git-auth';
 import { git, GitError } from './git-command';
 
@@ -14,6 +14,8 @@ export interface HistoryOptions {
   deepenSteps?: readonly number[];
   /** The token for fetches, when the checkout did not persist credentials. */
   auth?: FetchAuth;
+  /** Where each fetch is logged. */
+  log: Logger;
 }
 
 const DEFAULT_DEEPEN_STEPS = [100, 1000];
@@ -45,8 +47,8 @@ async function mergeBase(cwd: string, base: string, head: string): Promise<strin
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
-async function fetch(cwd: string, args: string[], auth: string[]): Promise<void> {
-  core.info(`git fetch ${args.join(' ')}`);
+async function fetch(cwd: string, args: string[], auth: string[], log: Logger): Promise<void> {
+  log.info(`git fetch ${args.join(' ')}`);
   await git(cwd, [...auth, 'fetch', '--no-tags', '--no-recurse-submodules', '--quiet', ...args]);
 }
 
@@ -61,7 +63,7 @@ export interface CommitRange {
  * revision; a branch only the remote has is fetched) and their merge base. Throws a GitError saying
  * what could not be had (not a checkout, a commit the remote does not give, no common history).
  */
-export async function ensureMergeBase(cwd: string, baseRev: string, headRev: string, options: HistoryOptions = {}): Promise<CommitRange> {
+export async function ensureMergeBase(cwd: string, baseRev: string, headRev: string, options: HistoryOptions): Promise<CommitRange> {
   const remote = options.remote ?? 'origin';
   if (!(await isGitCheckout(cwd))) {
     throw new GitError(`${cwd} is not a git checkout (add actions/checkout with fetch-depth: 0 before this step)`);
@@ -73,10 +75,10 @@ export async function ensureMergeBase(cwd: string, baseRev: string, headRev: str
     if (local) return local;
     try {
       // Fetching by SHA works on GitHub; a full clone is not made shallow by it.
-      await fetch(cwd, shallow ? ['--depth=1', remote, rev] : [remote, rev], auth);
+      await fetch(cwd, shallow ? ['--depth=1', remote, rev] : [remote, rev], auth, options.log);
       return (await git(cwd, ['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).stdout.trim();
     } catch (error) {
-      throw new GitError(`'${rev}' is not in the checkout and could not be fetched from '${remote}' (${error instanceof Error ? error.message : String(error)})`);
+      throw new GitError(`'${rev}' is not in the checkout and could not be fetched from '${remote}' (${errorMessage(error)})`);
     }
   };
   const base = await resolve(baseRev);
@@ -87,7 +89,7 @@ export async function ensureMergeBase(cwd: string, baseRev: string, headRev: str
     if (found) return { base, head, mergeBase: found };
     if (!shallow) break;
     const step = steps[attempt];
-    await fetch(cwd, step !== undefined ? [`--deepen=${step}`, remote, base, head] : ['--unshallow', remote, base, head], auth);
+    await fetch(cwd, step !== undefined ? [`--deepen=${step}`, remote, base, head] : ['--unshallow', remote, base, head], auth, options.log);
     if (step === undefined) shallow = await isShallow(cwd);
   }
   throw new GitError(`'${baseRev}' and '${headRev}' have no common history in the checkout, so 'git diff ${baseRev}...${headRev}' cannot list the changed files`);

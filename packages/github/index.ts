@@ -18,3 +18,5 @@ export { findRelease, listRecentReleases, createRelease, publishDraft } from './
 export type { Release, NewRelease, CreateReleaseResult, DraftPublication } from './releases';
 export { latestDeployment } from './deployments';
 export type { DeploymentQuery, DeploymentStatus, LatestDeployment } from './deployments';
+export { COMMENT_LIMIT, stickyMarker, findStickyComments, upsertStickyComment, minimizeComment } from './sticky-comment';
+export type { StickyCommentTarget, StickyComment, StickyResult, StickyMode } from './sticky-comment';

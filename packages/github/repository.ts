@@ -1,6 +1,6 @@
 /** Where the workflow runs: owner/repo and the pull request, from the runner's environment and event. */
 import { readFileSync } from 'node:fs';
-import { ActionError } from '../action-kit/errors';
+import { ActionError } from '../action-kit';
 
 export interface RepositoryRef {
   owner: string;

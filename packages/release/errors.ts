@@ -2,7 +2,7 @@
  * GitHub failures in words a release manager can act on: which step failed, the status and
  * GitHub's message, and the usual cause (a token without `contents: write`, a bad token).
  */
-import { ActionError } from '../action-kit';
+import { ActionError, errorMessage } from '../action-kit';
 import { httpStatus } from '../github';
 
 const HINTS: Record<number, { read: string; write: string }> = {
@@ -21,7 +21,7 @@ export async function inStep<T>(step: string, kind: 'read' | 'write', action: ()
   } catch (error) {
     const status = httpStatus(error);
     if (status === undefined || error instanceof ActionError) throw error;
-    const message = error instanceof Error ? error.message.replace(/ - https:\/\/docs\.github\.com\S*$/, '') : String(error);
+    const message = errorMessage(error).replace(/ - https:\/\/docs\.github\.com\S*$/, '');
     const hint = HINTS[status]?.[kind];
     throw new ActionError(`${step} failed: GitHub answered ${status} ${message}${hint ? ` (${hint})` : ''}.`, { cause: error });
   }

@@ -1,6 +1,6 @@
 /** The release engine: versions from conventional commits, notes, idempotent tag and release. */
 export { createRelease, FIRST_RELEASE_COMMIT_LIMIT } from './release';
-export type { ReleaseOptions, ReleaseDependencies, ReleaseResult, ReleaseOutcome } from './release';
+export type { ReleaseOptions, ReleaseContext, ReleaseResult, ReleaseOutcome } from './release';
 export { parseCommit, releaseLevel, bumpOf } from './conventional';
 export type { ParsedCommit, CommitKind, RawCommit } from './conventional';
 export { changesOf } from './commits';

@@ -7,7 +7,7 @@
  * that a concurrent run made first is read back; when a concurrent run released another commit
  * under the version computed here, the plan is made again from the tags as they are now.
  */
-import { ActionError } from '../action-kit';
+import { ActionError, type Logger } from '../action-kit';
 import { resolveCommit, findRelease, type GitHubClient, type Release, type RepositoryRef } from '../github';
 import { findAlreadyReleased } from './already-released';
 import { changesOf } from './commits';
@@ -47,10 +47,10 @@ export interface ReleaseOptions {
   image?: string;
 }
 
-export interface ReleaseDependencies {
+/** The engine's context: the GitHub client and where progress lines and warnings go. */
+export interface ReleaseContext {
   client: GitHubClient;
-  log?: (line: string) => void;
-  warn?: (line: string) => void;
+  log: Logger;
 }
 
 export type ReleaseOutcome = 'created' | 'published-draft' | 'existing' | 'concurrent' | 'nothing-to-release' | 'included' | 'dry-run';
@@ -88,170 +88,183 @@ export interface ReleaseResult {
 
 const MAX_PLANS = 3;
 
-export async function createRelease(options: ReleaseOptions, deps: ReleaseDependencies): Promise<ReleaseResult> {
-  const { client } = deps;
-  const log = deps.log ?? (() => undefined);
+export async function createRelease(ctx: ReleaseContext, options: ReleaseOptions): Promise<ReleaseResult> {
+  const { client, log } = ctx;
   const { repository } = options;
 
   const targetSha = await inStep(`Resolving target '${options.target}'`, 'read', () => resolveCommit(client, repository, options.target));
   if (!targetSha) {
     throw new ActionError(`Target '${options.target}' is not a commit of ${repository.owner}/${repository.repo}: give a commit SHA, branch or tag that exists there.`);
   }
-  log(`Target: ${options.target === targetSha ? targetSha : `${options.target} = ${targetSha}`}`);
+  log.info(`Target: ${options.target === targetSha ? targetSha : `${options.target} = ${targetSha}`}`);
 
-  for (let plan = 1; ; plan++) {
+  for (let attempt = 1; ; attempt++) {
     const tags = await inStep(`Listing tags with prefix '${options.tagPrefix}'`, 'read', () => readTags(client, repository, options.tagPrefix));
-    log(`Release tags with prefix '${options.tagPrefix}': ${tags.releases.length}`);
-    const result = await planAndPublish(options, deps, targetSha, tags);
+    log.info(`Release tags with prefix '${options.tagPrefix}': ${tags.releases.length}`);
+    const result = await planAndPublish(ctx, options, targetSha, tags);
     if (result !== 'replan') return result;
-    if (plan >= MAX_PLANS) {
+    if (attempt >= MAX_PLANS) {
       throw new ActionError(`Releases of other commits kept taking the computed tag (${MAX_PLANS} attempts): run again when the other release pipelines are done.`);
     }
-    log('Another run released a different commit under the same version meanwhile: planning again from the current tags.');
+    log.info('Another run released a different commit under the same version meanwhile: planning again from the current tags.');
   }
 }
 
-async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies, targetSha: string, tags: TagIndex): Promise<ReleaseResult | 'replan'> {
-  const { client } = deps;
-  const log = deps.log ?? (() => undefined);
-  const warn = deps.warn ?? log;
-  const { repository } = options;
-  const history = (options.workspace ? await localHistory(options.workspace, targetSha) : undefined) ?? apiHistory(client, repository, log);
-  log(`History from ${history.kind === 'git' ? 'the local checkout' : 'the GitHub API'}`);
+/** What one plan knows once the history and the previous release are read. */
+interface Plan {
+  ctx: ReleaseContext;
+  options: ReleaseOptions;
+  targetSha: string;
+  tags: TagIndex;
+  history: History;
+  previous?: ReleaseTag;
+}
 
-  const previous = await inStep('Finding the previous release', 'read', () => findPreviousRelease(tags.releases, targetSha, history));
-  log(`Previous release: ${previous ? `${previous.name} (${previous.sha.slice(0, 7)})` : 'none'}`);
+/** What the range since the previous release holds, reported whether or not a release is made. */
+type RangeFacts = Pick<ReleaseResult, 'changes' | 'merges' | 'leftOut' | 'duplicates' | 'reverted' | 'prefixHint'> & { complete: boolean };
 
-  // Already released: the highest release tag on the target is the release of this commit.
-  const existingTag = tagsOn(tags, targetSha)[0];
-  let existingDraft: Release | undefined;
-  if (existingTag) {
-    const release = await inStep(`Reading the release of ${existingTag.name}`, 'read', () => findRelease(client, repository, existingTag.name));
-    if (release?.draft && !options.draft) {
-      existingDraft = release;
-      // A draft is not a release anyone can see: publish it with the notes computed below.
-      log(`${existingTag.name} is on the target but its release ${release.url} is a draft: publishing it with the computed notes.`);
-    } else if (release) {
-      log(`${existingTag.name} is already on ${targetSha.slice(0, 7)} with release ${release.url}: nothing to create.`);
-      const majorTag = await maybeMajorTag(options, deps, existingTag.version, targetSha, tags, history);
-      return {
-        outcome: 'existing',
-        targetSha,
-        version: existingTag.version,
-        tag: existingTag.name,
-        previous,
-        bump: 'none',
-        reason: `${existingTag.name} already released this commit`,
-        releaseId: release.id,
-        releaseUrl: release.url,
-        created: false,
-        notes: release.body,
-        changes: [],
-        merges: 0,
-        historySource: history.kind,
-        majorTag,
-      };
-    } else {
-      // The tag without its release: an earlier run stopped between the two writes. Finish its job.
-      log(`${existingTag.name} is on the target but has no release (an earlier run was interrupted): creating the release.`);
-    }
+/** The fields that differ between outcomes; the rest comes from the plan. */
+type ResultFields = Omit<ReleaseResult, 'targetSha' | 'previous' | 'historySource' | 'changes' | 'merges' | 'created' | 'notes'> &
+  Partial<Pick<ReleaseResult, 'changes' | 'merges' | 'created' | 'notes'>>;
+
+/** Every result is built here: the plan's facts, then the outcome's. */
+function result(plan: Plan, fields: ResultFields): ReleaseResult {
+  return { targetSha: plan.targetSha, previous: plan.previous, historySource: plan.history.kind, changes: [], merges: 0, created: false, notes: '', ...fields };
+}
+
+/** The steps of one plan; 'replan' when another run took the computed tag for another commit. */
+async function planAndPublish(ctx: ReleaseContext, options: ReleaseOptions, targetSha: string, tags: TagIndex): Promise<ReleaseResult | 'replan'> {
+  const plan = await startPlan(ctx, options, targetSha, tags);
+  const existing = await existingRelease(plan);
+  if (existing.done) return existing.done;
+  if (!existing.tag) {
+    const included = await includedRelease(plan);
+    if (included) return included;
   }
-
-  // A later release that already contains the target (a slow or rerun pipeline of an older push):
-  // its changes are released, and a new, lower version on top of an older commit would only confuse.
-  if (!existingTag) {
-    const including = await inStep('Checking later releases', 'read', () => findIncludingRelease(tags, previous, targetSha, history));
-    if (including) {
-      log(`${targetSha.slice(0, 7)} is already part of ${including.name} (${including.sha.slice(0, 7)}): nothing to release.`);
-      return {
-        outcome: 'included',
-        targetSha,
-        previous,
-        bump: 'none',
-        reason: `already released as part of ${including.name}`,
-        created: false,
-        notes: '',
-        changes: [],
-        merges: 0,
-        historySource: history.kind,
-        includedIn: including,
-      };
-    }
-  }
-
-  const range = await inStep(`Reading the commits since ${previous?.name ?? 'the start'}`, 'read', () => history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT));
-  const { commits: all, merges, duplicates, reverted } = changesOf(range.commits, { bodyChanges: options.bodyChanges });
-  log(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(all)}`);
-  const subjectOf = new Map(range.commits.map((commit) => [commit.sha, commit.message.split('\n', 1)[0]]));
-  for (const [copy, original] of duplicates) log(`Listed once: ${subjectOf.get(copy)} (${copy.slice(0, 7)} repeats ${original.slice(0, 7)}, a cherry-pick or backport in the same range)`);
-  for (const [revert, original] of reverted) log(`Cancelled out: ${subjectOf.get(revert) ?? revert.slice(0, 7)} reverts ${subjectOf.get(original) ?? original.slice(0, 7)} (${original.slice(0, 7)}), both in this range`);
-  const prefixHint = previous || existingTag ? undefined : await inStep('Looking for release tags with another prefix', 'read', () => otherPrefixBase(client, repository, options.tagPrefix, targetSha, history));
-  if (prefixHint) warn(`${prefixHint.message} Releasing from initial-version ${options.initialVersion} as if there were no earlier release.`);
-  const copies = previous
-    ? await inStep('Looking for changes released before', 'read', () =>
-        findAlreadyReleased(client, repository, { changes: all, rangeShas: new Set(range.commits.map((c) => c.sha)), previous, releases: tags.releases, history }),
-      )
-    : new Map<string, string>();
-  const changes = all.filter((change) => !copies.has(change.sha));
-  for (const change of all) {
-    const where = copies.get(change.sha);
-    if (where) log(`Left out, already released in ${where}: ${change.subject}${change.pullRequest ? ` (#${change.pullRequest})` : ''} (${change.sha.slice(0, 7)}, a cherry-picked copy)`);
-  }
-  const level = releaseLevel(changes);
-
-  // What the range held, reported whether or not a release is made.
-  const rangeFacts = { changes, merges, leftOut: copies.size, duplicates: duplicates.size, reverted: reverted.size, prefixHint: prefixHint?.message, historySource: history.kind };
-  const decision = decideVersion({ level, previous, existing: existingTag, initialVersion: options.initialVersion, defaultBump: options.defaultBump, tagPrefix: options.tagPrefix });
+  const facts = await readRange(plan, existing.tag);
+  const decision = decideVersion({ level: releaseLevel(facts.changes), previous: plan.previous, existing: existing.tag, initialVersion: options.initialVersion, defaultBump: options.defaultBump, tagPrefix: options.tagPrefix });
+  const { complete, ...rangeFacts } = facts;
   if (!decision.release) {
-    log(`Nothing to release: ${decision.reason}.`);
-    return {
-      outcome: 'nothing-to-release',
-      targetSha,
-      previous,
-      bump: 'none',
-      reason: decision.reason,
-      created: false,
-      notes: '',
-      ...rangeFacts,
-    };
+    ctx.log.info(`Nothing to release: ${decision.reason}.`);
+    return result(plan, { outcome: 'nothing-to-release', bump: 'none', reason: decision.reason, ...rangeFacts });
   }
   const { version, bump, reason } = decision;
   const tag = `${options.tagPrefix}${version}`;
-  log(`Version: ${version} (${bump}: ${reason})`);
-
-  const taken = tags.releases.find((release) => release.name === tag && release.sha !== targetSha)?.sha ?? otherTag(tags, tag, targetSha);
-  if (taken) {
-    throw new ActionError(
-      `Tag '${tag}' already exists on ${taken.slice(0, 7)}, which is not in the history of ${targetSha.slice(0, 7)}: the version computed from ${previous?.name ?? 'initial-version'} collides with a release made on another branch. Merge that branch into the target first, or release this commit by hand.`,
-    );
-  }
-
-  const notes = renderNotes(changes, {
-    serverUrl: options.serverUrl,
-    repository: `${repository.owner}/${repository.repo}`,
-    tag,
-    previousTag: previous?.name,
-    complete: range.complete,
-    image: options.image,
-  });
-  const base = {
-    targetSha,
-    version,
-    tag,
-    previous,
-    bump,
-    reason,
-    notes,
-    ...rangeFacts,
-  } as const;
-
+  ctx.log.info(`Version: ${version} (${bump}: ${reason})`);
+  checkTagFree(plan, tag);
+  const notes = renderNotes(rangeFacts.changes, { serverUrl: options.serverUrl, repository: `${options.repository.owner}/${options.repository.repo}`, tag, previousTag: plan.previous?.name, complete, image: options.image });
+  const planned = { version, tag, bump, reason, notes, ...rangeFacts } as const;
   if (options.dryRun) {
-    const majorTag = await maybeMajorTag(options, deps, version, targetSha, tags, history);
-    log('Dry run: nothing was written.');
-    return { ...base, outcome: 'dry-run', created: false, majorTag };
+    const majorTag = await maybeMajorTag(plan, version);
+    ctx.log.info('Dry run: nothing was written.');
+    return result(plan, { ...planned, outcome: 'dry-run', majorTag });
   }
+  return publish(plan, planned, existing.draft);
+}
 
-  const published = await inStep(`Creating tag and release ${tag}`, 'write', () => publishRelease(client, repository, {
+/** The history to read (the checkout's when it holds the target) and the previous release in it. */
+async function startPlan(ctx: ReleaseContext, options: ReleaseOptions, targetSha: string, tags: TagIndex): Promise<Plan> {
+  const { client, log } = ctx;
+  const history = (options.workspace ? await localHistory(options.workspace, targetSha) : undefined) ?? apiHistory(client, options.repository, (line) => log.info(line));
+  log.info(`History from ${history.kind === 'git' ? 'the local checkout' : 'the GitHub API'}`);
+  const previous = await inStep('Finding the previous release', 'read', () => findPreviousRelease(tags.releases, targetSha, history));
+  log.info(`Previous release: ${previous ? `${previous.name} (${previous.sha.slice(0, 7)})` : 'none'}`);
+  return { ctx, options, targetSha, tags, history, previous };
+}
+
+/**
+ * Already released: the highest release tag on the target is the release of this commit. `done`
+ * when it has its release; a draft is published below with the computed notes; a tag without its
+ * release (an earlier run stopped between the two writes) gets its release.
+ */
+async function existingRelease(plan: Plan): Promise<{ done?: ReleaseResult; tag?: ReleaseTag; draft?: Release }> {
+  const { ctx, options, targetSha } = plan;
+  const tag = tagsOn(plan.tags, targetSha)[0];
+  if (!tag) return {};
+  const release = await inStep(`Reading the release of ${tag.name}`, 'read', () => findRelease(ctx.client, options.repository, tag.name));
+  if (release?.draft && !options.draft) {
+    // A draft is not a release anyone can see: publish it with the notes computed below.
+    ctx.log.info(`${tag.name} is on the target but its release ${release.url} is a draft: publishing it with the computed notes.`);
+    return { tag, draft: release };
+  }
+  if (!release) {
+    ctx.log.info(`${tag.name} is on the target but has no release (an earlier run was interrupted): creating the release.`);
+    return { tag };
+  }
+  ctx.log.info(`${tag.name} is already on ${targetSha.slice(0, 7)} with release ${release.url}: nothing to create.`);
+  const majorTag = await maybeMajorTag(plan, tag.version);
+  const done = result(plan, {
+    outcome: 'existing',
+    version: tag.version,
+    tag: tag.name,
+    bump: 'none',
+    reason: `${tag.name} already released this commit`,
+    releaseId: release.id,
+    releaseUrl: release.url,
+    notes: release.body,
+    majorTag,
+  });
+  return { done, tag };
+}
+
+/**
+ * A later release that already contains the target (a slow or rerun pipeline of an older push):
+ * its changes are released, and a new, lower version on top of an older commit would only confuse.
+ */
+async function includedRelease(plan: Plan): Promise<ReleaseResult | undefined> {
+  const { targetSha } = plan;
+  const including = await inStep('Checking later releases', 'read', () => findIncludingRelease(plan.tags, plan.previous, targetSha, plan.history));
+  if (!including) return undefined;
+  plan.ctx.log.info(`${targetSha.slice(0, 7)} is already part of ${including.name} (${including.sha.slice(0, 7)}): nothing to release.`);
+  return result(plan, { outcome: 'included', bump: 'none', reason: `already released as part of ${including.name}`, includedIn: including });
+}
+
+/** The changes since the previous release: repeats, reverts and copies of released changes left out. */
+async function readRange(plan: Plan, existingTag: ReleaseTag | undefined): Promise<RangeFacts> {
+  const { ctx, options, targetSha, previous, history } = plan;
+  const { log } = ctx;
+  const range = await inStep(`Reading the commits since ${previous?.name ?? 'the start'}`, 'read', () => history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT));
+  const { commits: all, merges, duplicates, reverted } = changesOf(range.commits, { bodyChanges: options.bodyChanges });
+  log.info(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(all)}`);
+  const subjectOf = new Map(range.commits.map((commit) => [commit.sha, commit.message.split('\n', 1)[0]]));
+  for (const [copy, original] of duplicates) log.info(`Listed once: ${subjectOf.get(copy)} (${copy.slice(0, 7)} repeats ${original.slice(0, 7)}, a cherry-pick or backport in the same range)`);
+  for (const [revert, original] of reverted) log.info(`Cancelled out: ${subjectOf.get(revert) ?? revert.slice(0, 7)} reverts ${subjectOf.get(original) ?? original.slice(0, 7)} (${original.slice(0, 7)}), both in this range`);
+  const prefixHint = previous || existingTag ? undefined : await inStep('Looking for release tags with another prefix', 'read', () => otherPrefixBase(ctx.client, options.repository, options.tagPrefix, targetSha, history));
+  if (prefixHint) log.warning(`${prefixHint.message} Releasing from initial-version ${options.initialVersion} as if there were no earlier release.`);
+  const copies = await releasedCopies(plan, all, range.commits);
+  for (const change of all) {
+    const where = copies.get(change.sha);
+    if (where) log.info(`Left out, already released in ${where}: ${change.subject}${change.pullRequest ? ` (#${change.pullRequest})` : ''} (${change.sha.slice(0, 7)}, a cherry-picked copy)`);
+  }
+  const changes = all.filter((change) => !copies.has(change.sha));
+  return { changes, merges, leftOut: copies.size, duplicates: duplicates.size, reverted: reverted.size, prefixHint: prefixHint?.message, complete: range.complete };
+}
+
+/** Changes whose copies were released before (cherry-picks onto a release line): sha -> that release. */
+async function releasedCopies(plan: Plan, changes: ParsedCommit[], commits: readonly { sha: string }[]): Promise<Map<string, string>> {
+  const { previous } = plan;
+  if (!previous) return new Map();
+  const query = { changes, rangeShas: new Set(commits.map((c) => c.sha)), previous, releases: plan.tags.releases, history: plan.history };
+  return inStep('Looking for changes released before', 'read', () => findAlreadyReleased(plan.ctx.client, plan.options.repository, query));
+}
+
+/** A tag of this name on another commit: the version collides with a release made on another branch. */
+function checkTagFree(plan: Plan, tag: string): void {
+  const { targetSha, tags, previous } = plan;
+  const taken = tags.releases.find((release) => release.name === tag && release.sha !== targetSha)?.sha ?? otherTag(tags, tag, targetSha);
+  if (!taken) return;
+  throw new ActionError(
+    `Tag '${tag}' already exists on ${taken.slice(0, 7)}, which is not in the history of ${targetSha.slice(0, 7)}: the version computed from ${previous?.name ?? 'initial-version'} collides with a release made on another branch. Merge that branch into the target first, or release this commit by hand.`,
+  );
+}
+
+type Planned = Pick<ReleaseResult, 'changes' | 'merges' | 'leftOut' | 'duplicates' | 'reverted' | 'prefixHint' | 'bump'> & { version: string; tag: string; reason: string; notes: string };
+
+/** The tag and release written (or a concurrent run's read back, or a draft published); then the major tag. */
+async function publish(plan: Plan, planned: Planned, existingDraft: Release | undefined): Promise<ReleaseResult | 'replan'> {
+  const { ctx, options, targetSha, tags } = plan;
+  const { tag, version, notes } = planned;
+  const published = await inStep(`Creating tag and release ${tag}`, 'write', () => publishRelease(ctx.client, options.repository, {
     tag,
     targetSha,
     name: tag,
@@ -263,29 +276,22 @@ async function planAndPublish(options: ReleaseOptions, deps: ReleaseDependencies
     makeLatest: !options.draft && !options.prerelease && !isPrerelease(version) && !tags.releases.some((release) => greaterThan(release.version, version)),
   }));
   if (published.outcome === 'tag-taken') {
-    warn(`Tag ${tag} was created on ${published.existingSha.slice(0, 7)} by another run while this one planned.`);
+    ctx.log.warning(`Tag ${tag} was created on ${published.existingSha.slice(0, 7)} by another run while this one planned.`);
     return 'replan';
   }
   const { release, created } = published;
-  log(
-    published.publishedDraft
-      ? `Published the draft release of ${tag} with the computed notes: ${release.url}`
-      : created
-        ? `Created release ${tag}: ${release.url}`
-        : `Release ${tag} was created by a concurrent run: ${release.url}`,
-  );
-  const majorTag = await maybeMajorTag(options, deps, version, targetSha, tags, history);
-  return {
-    ...base,
-    outcome: published.publishedDraft ? 'published-draft' : created ? 'created' : 'concurrent',
-    releaseId: release.id,
-    releaseUrl: release.url,
-    created,
-    // A concurrent run's notes are the release's; ours were computed from the same commits.
-    notes: created ? notes : release.body,
-    majorTag,
-  };
+  const outcome = published.publishedDraft ? 'published-draft' : created ? 'created' : 'concurrent';
+  ctx.log.info(PUBLISHED[outcome](tag, release.url));
+  const majorTag = await maybeMajorTag(plan, version);
+  // A concurrent run's notes are the release's; ours were computed from the same commits.
+  return result(plan, { ...planned, outcome, releaseId: release.id, releaseUrl: release.url, created, notes: created ? notes : release.body, majorTag });
 }
+
+const PUBLISHED: Record<'published-draft' | 'created' | 'concurrent', (tag: string, url: string) => string> = {
+  'published-draft': (tag, url) => `Published the draft release of ${tag} with the computed notes: ${url}`,
+  created: (tag, url) => `Created release ${tag}: ${url}`,
+  concurrent: (tag, url) => `Release ${tag} was created by a concurrent run: ${url}`,
+};
 
 /** A release newer than the previous one whose commit has the target in its history, if any. */
 async function findIncludingRelease(tags: TagIndex, previous: ReleaseTag | undefined, targetSha: string, history: History): Promise<ReleaseTag | undefined> {
@@ -310,11 +316,12 @@ function otherTag(tags: TagIndex, name: string, targetSha: string): string | und
   return ref.objectSha === targetSha ? undefined : ref.objectSha;
 }
 
-async function maybeMajorTag(options: ReleaseOptions, deps: ReleaseDependencies, version: string, targetSha: string, tags: TagIndex, history: History): Promise<MajorTagResult | undefined> {
+async function maybeMajorTag(plan: Plan, version: string): Promise<MajorTagResult | undefined> {
+  const { ctx, options, targetSha, tags, history } = plan;
   if (!options.updateMajorTag) return undefined;
   const skipReason = options.draft ? 'the release is a draft' : options.prerelease ? 'the release is marked pre-release' : undefined;
   const major = `${options.tagPrefix}${version.split('.')[0]}`;
-  const result = await inStep(`Updating the major tag ${major}`, 'write', () => updateMajorTag(deps.client, options.repository, {
+  const result = await inStep(`Updating the major tag ${major}`, 'write', () => updateMajorTag(ctx.client, options.repository, {
     prefix: options.tagPrefix,
     version,
     targetSha,
@@ -324,8 +331,8 @@ async function maybeMajorTag(options: ReleaseOptions, deps: ReleaseDependencies,
     skipReason,
   }));
   const line = `Major tag: ${result.reason}`;
-  if (result.action === 'kept-newer' || result.action === 'kept-unknown') (deps.warn ?? deps.log)?.(line);
-  else deps.log?.(line);
+  if (result.action === 'kept-newer' || result.action === 'kept-unknown') ctx.log.warning(line);
+  else ctx.log.info(line);
   return result;
 }
 

@@ -4,6 +4,7 @@
  * material (the JSON holds sensitive values in clear text).
  */
 import { getExecOutput } from '@actions/exec';
+import { errorMessage } from '../action-kit';
 
 export interface ShownPlan {
   json: string;
@@ -29,7 +30,7 @@ async function run(command: string, args: string[], cwd: string) {
     return await getExecOutput(command, args, { cwd, silent: true, ignoreReturnCode: true });
   } catch (error) {
     // Spawn errors (binary not found): @actions/exec says "Unable to locate executable file".
-    throw new TerraformShowError(`could not run \`${command}\` (${error instanceof Error ? error.message : String(error)})`);
+    throw new TerraformShowError(`could not run \`${command}\` (${errorMessage(error)})`);
   }
 }
 

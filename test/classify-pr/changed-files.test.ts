@@ -3,7 +3,7 @@
  * when git takes over, and what GitHub's refusals become.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ActionError } from '../../packages/action-kit';
+import { ActionError, silentLogger } from '../../packages/action-kit';
 import { createGitHubClient, pullRequestFiles, type GitHubClient } from '../../packages/github';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
 import { removeTempDirs, tempDir } from './git-fixtures';
@@ -11,7 +11,7 @@ import { removeTempDirs, tempDir } from './git-fixtures';
 const REPO = 'connect2/connect2-api';
 let gh: GitHubSimulator;
 let client: GitHubClient;
-const noCheckout = { cwd: tempDir('classify-files-') };
+const noCheckout = { cwd: tempDir('classify-files-'), log: silentLogger };
 
 beforeEach(async () => {
   gh = await startGitHubSimulator();

@@ -1,6 +1,7 @@
 /** Labels and the sticky comment in process, against the GitHub simulator: refusals and failures. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileGlobs, classifyChanges, applyLabels, updateComment, DEFAULT_INFRASTRUCTURE_PATHS, type PullTarget } from '../../packages/classify';
+import { recordingLogger } from '../../packages/action-kit';
 import { createGitHubClient } from '../../packages/github';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
 
@@ -12,9 +13,11 @@ const context = { head: 'feature/x', base: 'development', infrastructureGlobs: D
 
 let gh: GitHubSimulator;
 let number: number;
-const target = (token: string): PullTarget => ({ client: createGitHubClient(token, { baseUrl: gh.url, retries: 0 }), owner: 'connect2', repo: 'connect2-api', number });
+let log = recordingLogger();
+const target = (token: string): PullTarget => ({ client: createGitHubClient(token, { baseUrl: gh.url, retries: 0 }), owner: 'connect2', repo: 'connect2-api', number, log });
 
 beforeEach(async () => {
+  log = recordingLogger();
   gh = await startGitHubSimulator();
   number = gh.seed.pull(REPO, { head: 'feature/x', base: 'development', files: ['app/main.py', 'infrastructure/main.tf'] });
 });
@@ -30,6 +33,8 @@ describe('labels and comment', () => {
     expect(comment).toMatch(/^not posted: Could not comment on the PR: .*The check still decided: mixed\.$/);
     expect(gh.state.labels(REPO, number)).toEqual([]);
     expect(gh.state.comments(REPO, number)).toEqual([]);
+    // Each refusal is also a warning annotation, not an error.
+    expect(log.lines.map((line) => line.level)).toEqual(['warning', 'warning']);
   });
 
   it('a server error that outlasts the retries fails with what could not be done', async () => {

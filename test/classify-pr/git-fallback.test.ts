@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordingLogger, silentLogger } from '../../packages/action-kit';
 import { ensureMergeBase, fetchAuthArgs, gitRangeFiles, parseNameStatus, GitError } from '../../packages/github';
 import { displayArgs } from '../../packages/github/git-command';
 import { commitAll, git, removeTempDirs, tempDir, tempRepo, writeFiles } from './git-fixtures';
@@ -51,7 +52,7 @@ function historyRepo() {
 describe('gitRangeFiles', () => {
   it('lists base...head against the merge base, renames with both paths', async () => {
     const repo = historyRepo();
-    const { files, source } = await gitRangeFiles({ cwd: repo.dir }, 'main', repo.head);
+    const { files, source } = await gitRangeFiles({ cwd: repo.dir, log: silentLogger }, 'main', repo.head);
     expect(source).toBe('git');
     const byPath = Object.fromEntries(files.map((f) => [f.path, f]));
     expect(byPath['alembic/renamed.py.mako']).toEqual({ path: 'alembic/renamed.py.mako', status: 'renamed', previousPath: 'alembic/script.py.mako' });
@@ -66,9 +67,12 @@ describe('gitRangeFiles', () => {
     const clone = tempDir('classify-shallow-');
     git(clone, 'clone', '-q', '--depth=1', '--branch', 'feature/x', `file://${repo.dir}`, '.');
     expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true');
-    const range = await ensureMergeBase(clone, repo.base, repo.head, { deepenSteps: [2] });
+    const log = recordingLogger();
+    const range = await ensureMergeBase(clone, repo.base, repo.head, { deepenSteps: [2], log });
     expect(range).toEqual({ base: repo.base, head: repo.head, mergeBase: repo.base });
-    const { files } = await gitRangeFiles({ cwd: clone }, repo.base, repo.head);
+    // Each fetch goes to the engine's logger (the job log in the action), not straight to the runner.
+    expect(log.lines.filter((line) => line.level === 'info').length).toBeGreaterThan(0);
+    const { files } = await gitRangeFiles({ cwd: clone, log: silentLogger }, repo.base, repo.head);
     expect(files.map((f) => f.path)).toContain('infrastructure/main.tf');
     expect(files).toHaveLength(9);
   });
@@ -77,19 +81,19 @@ describe('gitRangeFiles', () => {
     const repo = historyRepo();
     const clone = tempDir('classify-branch-');
     git(clone, 'clone', '-q', '--depth=1', '--single-branch', '--branch', 'feature/x', `file://${repo.dir}`, '.');
-    const { files } = await gitRangeFiles({ cwd: clone }, 'main', 'HEAD');
+    const { files } = await gitRangeFiles({ cwd: clone, log: silentLogger }, 'main', 'HEAD');
     expect(files).toHaveLength(9);
   });
 
   it('says so when the directory is not a checkout', async () => {
     const dir = tempDir('classify-nogit-');
-    await expect(gitRangeFiles({ cwd: dir }, 'a', 'b')).rejects.toThrow(GitError);
-    await expect(gitRangeFiles({ cwd: dir }, 'a', 'b')).rejects.toThrow(/is not a git checkout/);
+    await expect(gitRangeFiles({ cwd: dir, log: silentLogger }, 'a', 'b')).rejects.toThrow(GitError);
+    await expect(gitRangeFiles({ cwd: dir, log: silentLogger }, 'a', 'b')).rejects.toThrow(/is not a git checkout/);
   });
 
   it('says so when a commit cannot be had', async () => {
     const repo = historyRepo();
-    await expect(gitRangeFiles({ cwd: repo.dir }, 'f'.repeat(40), repo.head)).rejects.toThrow(/is not in the checkout and could not be fetched from 'origin'/);
+    await expect(gitRangeFiles({ cwd: repo.dir, log: silentLogger }, 'f'.repeat(40), repo.head)).rejects.toThrow(/is not in the checkout and could not be fetched from 'origin'/);
   });
 });
 
@@ -103,7 +107,7 @@ describe('moves in git', () => {
     git(dir, 'mv', 'alembic/b.py', 'migrations/b.py');
     writeFiles(dir, { 'migrations/b.py': 'b\n'.repeat(29) + 'changed\n' });
     const head = commitAll(dir, 'move');
-    const { files } = await gitRangeFiles({ cwd: dir }, base, head);
+    const { files } = await gitRangeFiles({ cwd: dir, log: silentLogger }, base, head);
     expect(files).toEqual([
       { path: 'alembic/b.py', status: 'removed' },
       { path: 'migrations/a.py', status: 'renamed', previousPath: 'alembic/a.py' },
@@ -142,7 +146,7 @@ describe('fetch credentials', () => {
       writeFiles(dir, { 'a.py': 'a\n' });
       const head = commitAll(dir, 'a');
       git(dir, 'remote', 'add', 'origin', `${serverUrl}/connect2/connect2-api.git`);
-      const failure = ensureMergeBase(dir, 'f'.repeat(40), head, { auth: { serverUrl, token: 'ghs_secret' } });
+      const failure = ensureMergeBase(dir, 'f'.repeat(40), head, { auth: { serverUrl, token: 'ghs_secret' }, log: silentLogger });
       await expect(failure).rejects.toThrow(GitError);
       await expect(failure).rejects.not.toThrow(/ghs_secret|basic /);
       expect(seen[0]).toBe(`basic ${Buffer.from('x-access-token:ghs_secret').toString('base64')}`);

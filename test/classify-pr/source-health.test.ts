@@ -5,8 +5,9 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError, readInputs, recordInputs } from '../../packages/action-kit';
-import { readClassifyConfig, sourceEnvironment, sourceHealth, verdict, type SourceHealthResult } from '../../packages/classify';
+import { sourceEnvironment, sourceHealth, verdict, type SourceHealthResult } from '../../packages/classify';
 import { checkBranchFlow } from '../../packages/classify';
+import { readClassifyConfig } from '../../actions/classify-pr/config';
 import { createGitHubClient, latestDeployment } from '../../packages/github';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
 import { pullRequestEvent, runAction } from '../harness/run-action';

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../packages/action-kit';
 import { createGitHubClient } from '../../packages/github';
 import { createRelease, type ReleaseResult } from '../../packages/release';
 import { repoRoot } from '../harness/run-action';
@@ -40,8 +41,8 @@ async function replay(slug: string): Promise<ReleaseResult> {
   const target = world.chain(subjects(slug), 'dev');
   const client = createGitHubClient(world.gh.token, { baseUrl: world.gh.url });
   return createRelease(
+    { client, log: silentLogger },
     { repository: { owner: 'connect2', repo: 'connect2-api' }, serverUrl: 'https://github.com', tagPrefix: 'v', initialVersion: '1.0.0', target, defaultBump: 'patch', draft: false, prerelease: false, dryRun: true, updateMajorTag: false },
-    { client },
   );
 }
 

@@ -1,7 +1,7 @@
 /** The shared GitHub client and sticky comments, against the GitHub simulator over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertStickyComment } from '../../packages/action-kit';
-import { createGitHubClient } from '../../packages/github';
+import { recordingLogger } from '../../packages/action-kit';
+import { createGitHubClient, upsertStickyComment } from '../../packages/github';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
 
 const REPO = 'connect2/connect2-api';
@@ -41,7 +41,7 @@ describe('sticky comments', () => {
   it('updates in place, then recreates and minimizes the old one as OUTDATED', async () => {
     const client = createGitHubClient(gh.token, { baseUrl: gh.url });
     const number = gh.seed.pull(REPO, { head: 'feature/b', base: 'development', files: ['app/main.py'] });
-    const target = { client, owner: 'connect2', repo: 'connect2-api', issueNumber: number, identity: 'test:dev' };
+    const target = { client, owner: 'connect2', repo: 'connect2-api', issueNumber: number, identity: 'test:dev', log: recordingLogger() };
     const first = await upsertStickyComment(target, 'first');
     const second = await upsertStickyComment(target, 'second');
     expect(first?.action).toBe('created');

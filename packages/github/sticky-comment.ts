@@ -3,9 +3,8 @@
  * replaced (the old one minimized as OUTDATED). Matrix jobs give each environment its own identity,
  * so they never edit each other's comment.
  */
-import { graphqlUrl, type GitHubClient } from '../github';
-import * as core from '@actions/core';
-import { ActionError, errorMessage } from './errors';
+import { ActionError, errorMessage, type Logger } from '../action-kit';
+import { graphqlUrl, type GitHubClient } from './client';
 
 /** GitHub refuses comment bodies longer than this. */
 export const COMMENT_LIMIT = 65_536;
@@ -19,6 +18,8 @@ export interface StickyCommentTarget {
   issueNumber: number;
   /** Identity of the comment, e.g. `classify-pr` or `terraform-plan:dev`. */
   identity: string;
+  /** Where a previous comment that could not be minimized is reported. */
+  log: Logger;
 }
 
 export interface StickyComment {
@@ -82,7 +83,7 @@ export async function upsertStickyComment(
       await minimizeComment(client, old.nodeId);
     } catch (error) {
       // The new comment is up; an old one left visible is untidy, not wrong.
-      core.warning(`Could not minimize the previous comment ${old.url}: ${errorMessage(error)}`);
+      target.log.warning(`Could not minimize the previous comment ${old.url}: ${errorMessage(error)}`);
     }
   }
   return {
