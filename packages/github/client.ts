@@ -7,6 +7,7 @@ import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import * as core from '@actions/core';
+import { actionsLogger, type Logger } from '../action-kit';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -18,15 +19,19 @@ export interface GitHubClientOptions {
   /** Retries for 5xx and network errors (plugin-retry). */
   retries?: number;
   env?: NodeJS.ProcessEnv;
+  /** Where rate-limit waits are reported; default the job log. */
+  log?: Logger;
 }
 
 export function createGitHubClient(token: string, options: GitHubClientOptions = {}): GitHubClient {
   const env = options.env ?? process.env;
   const rateLimitRetries = options.rateLimitRetries ?? 3;
+  const log = options.log ?? actionsLogger();
+  // The token is a secret of the job: the runner masks it in every later log line.
   core.setSecret(token);
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
     const again = retryCount < rateLimitRetries;
-    core.warning(`GitHub ${kind} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter}s` : 'giving up'}.`);
+    log.warning(`GitHub ${kind} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter}s` : 'giving up'}.`);
     return again;
   };
   return getOctokit(

@@ -3,6 +3,7 @@
  * (when it holds the history: no network, no rate limit). Both answer the same two questions.
  */
 import { compareCommits, compareStatus, listHistory, type GitHubClient, type RepositoryRef } from '../github';
+import { silentLogger, type Logger } from '../action-kit';
 
 export interface SourceCommit {
   sha: string;
@@ -28,7 +29,7 @@ export interface History {
 }
 
 /** History through the compare and commits APIs. */
-export function apiHistory(client: GitHubClient, repository: RepositoryRef, onProgress?: (line: string) => void): History {
+export function apiHistory(client: GitHubClient, repository: RepositoryRef, log: Logger = silentLogger): History {
   return {
     kind: 'api',
     async isAncestor(ancestor, descendant) {
@@ -48,7 +49,7 @@ export function apiHistory(client: GitHubClient, repository: RepositoryRef, onPr
           // One progress line per 1,000 commits keeps long comparisons visible without noise.
           if (received - lastReport >= 1000 || (received >= total && lastReport > 0)) {
             lastReport = received;
-            onProgress?.(`read ${received}/${total} commits`);
+            log.info(`read ${received}/${total} commits`);
           }
         },
       });

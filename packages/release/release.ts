@@ -165,7 +165,7 @@ async function planAndPublish(ctx: ReleaseContext, options: ReleaseOptions, targ
 /** The history to read (the checkout's when it holds the target) and the previous release in it. */
 async function startPlan(ctx: ReleaseContext, options: ReleaseOptions, targetSha: string, tags: TagIndex): Promise<Plan> {
   const { client, log } = ctx;
-  const history = (options.workspace ? await localHistory(options.workspace, targetSha) : undefined) ?? apiHistory(client, options.repository, (line) => log.info(line));
+  const history = (options.workspace ? await localHistory(options.workspace, targetSha) : undefined) ?? apiHistory(client, options.repository, log);
   log.info(`History from ${history.kind === 'git' ? 'the local checkout' : 'the GitHub API'}`);
   const previous = await inStep('Finding the previous release', 'read', () => findPreviousRelease(tags.releases, targetSha, history));
   log.info(`Previous release: ${previous ? `${previous.name} (${previous.sha.slice(0, 7)})` : 'none'}`);
