@@ -5,7 +5,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
-import { awsRegion, createEcrClient, createEcsClient } from '../../packages/aws';
+import { arnResource, awsRegion, createEcrClient, createEcsClient, shortArn } from '../../packages/aws';
 import {
   deploy as deployService,
   summarizeStoppedTasks,
@@ -14,7 +14,6 @@ import {
   readTaskDefinitionFile,
   renderDeploySummary,
   rollback,
-  shortArn,
   type DeployResult,
   type EcsContext,
   type RolloutStarted,
@@ -147,7 +146,7 @@ async function failOnError<T>(service: string, clock: { elapsedSeconds(): number
 
 /** The service's deployments page in the ECS console (names, not ARNs, in the path). */
 function consoleUrl(region: string, cluster: string, service: string): string {
-  const name = (value: string) => encodeURIComponent(value.slice(value.lastIndexOf('/') + 1));
+  const name = (value: string) => encodeURIComponent(arnResource(value));
   const host = region.startsWith('cn-') ? 'console.amazonaws.cn' : 'console.aws.amazon.com';
   return `https://${region}.${host}/ecs/v2/clusters/${name(cluster)}/services/${name(service)}/deployments?region=${region}`;
 }

@@ -4,8 +4,8 @@
 import * as core from '@actions/core';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ActionError, InputError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
-import { aws, awsErrorCode, createEcsClient } from '../../packages/aws';
-import { summarizeStoppedTasks, renderWaitSummary, shortArn, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
+import { aws, AwsCallError, createEcsClient, shortArn } from '../../packages/aws';
+import { summarizeStoppedTasks, renderWaitSummary, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
 import { Input, Output } from './names';
 
 const log = { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) };
@@ -99,8 +99,7 @@ async function fullTaskDefinitionArn(ctx: EcsContext, given: string): Promise<st
     const answer = await aws('ecs:DescribeTaskDefinition', ctx.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: given })));
     return answer.taskDefinition?.taskDefinitionArn ?? given;
   } catch (error) {
-    const code = awsErrorCode((error as { cause?: unknown }).cause);
-    if (code === 'ClientException') throw new InputError(Input.TaskDefinition, `is '${given}', which does not exist`, 'use an existing task definition revision');
+    if (error instanceof AwsCallError && error.code === 'ClientException') throw new InputError(Input.TaskDefinition, `is '${given}', which does not exist`, 'use an existing task definition revision');
     throw error;
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { Clock } from '../action-kit/clock';
+import type { Clock } from '../action-kit';
 
 export interface EngineLog {
   info(line: string): void;
@@ -23,14 +23,7 @@ export interface EcsContext {
   log: EngineLog;
 }
 
-/** Seconds with one decimal, for progress lines. */
+/** Whole seconds, padded to four places, for progress lines (`  12s`). */
 export function formatElapsed(ms: number): string {
   return `${String(Math.round(ms / 1000)).padStart(4)}s`;
-}
-
-/** The last path part of an ARN, e.g. `family:12` of a task definition ARN. */
-export function shortArn(arn: string | undefined): string {
-  if (!arn) return '(none)';
-  const slash = arn.lastIndexOf('/');
-  return slash >= 0 ? arn.slice(slash + 1) : arn;
 }

@@ -12,10 +12,9 @@ import {
   type Service,
   type Tag,
 } from '@aws-sdk/client-ecs';
-import { CancelledError, InputError } from '../action-kit/errors';
-import { aws, awsErrorCode } from '../aws/errors';
+import { CancelledError, InputError, errorMessage } from '../action-kit';
+import { aws, shortArn, AwsCallError } from '../aws';
 import type { EcsContext } from './context';
-import { shortArn } from './context';
 import { watchDeployment, type WatchResult } from './deployment-watcher';
 import { resolveImage, type ResolvedImage } from './image';
 import { resolveRevision } from './revision';
@@ -338,7 +337,7 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
       timeline,
     });
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     return finish({ ...common, status: failedStatus, reason: `${failure}; the rollback to ${shortArn(plan.previousTaskDefinitionArn)} failed: ${why}`, watch, stoppedTasks, cancelled });
   }
   // After a cancellation the rollback is started but may still be rolling when the runner stops us: say so.
@@ -364,9 +363,8 @@ async function latestRevision(ctx: EcsContext, family: string): Promise<{ arn: s
     if (!found?.taskDefinitionArn || found.status !== 'ACTIVE') return undefined;
     return { arn: found.taskDefinitionArn, definition: normalizeTaskDefinition(found) };
   } catch (error) {
-    const code = awsErrorCode((error as { cause?: unknown }).cause ?? error);
     // A new family (template file) has no revision yet.
-    if (code === 'ClientException' || code === 'InvalidParameterException') return undefined;
+    if (error instanceof AwsCallError && (error.code === 'ClientException' || error.code === 'InvalidParameterException')) return undefined;
     throw error;
   }
 }

@@ -10,11 +10,9 @@
  * Each poll prints new service events once (oldest first) and the counts when they change.
  */
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
-import { ActionError } from '../action-kit/errors';
-import { pollUntil, PollTimeoutError, type PollStep } from '../action-kit/poll';
-import { AwsCallError, isThrottling } from '../aws/errors';
+import { ActionError, pollUntil, PollTimeoutError, type PollStep } from '../action-kit';
+import { AwsCallError, isThrottling, arnResource, shortArn } from '../aws';
 import type { EcsContext } from './context';
-import { shortArn } from './context';
 import { primaryDeployment, describeService } from './service';
 import { describeStoppedTasks, type StoppedTask } from './stopped-tasks';
 import { Timeline } from './timeline';
@@ -319,7 +317,7 @@ async function stoppedTasksOf(ctx: EcsContext, options: WatchOptions, taskDefini
   if (!taskDefinitionArn) return [];
   try {
     // ListTasks filters by service name; the input may be an ARN.
-    const serviceName = options.service.includes('/') ? options.service.slice(options.service.lastIndexOf('/') + 1) : options.service;
+    const serviceName = arnResource(options.service);
     return await describeStoppedTasks(ctx.ecs, { cluster: options.cluster, serviceName, taskDefinitionArn, sinceMs: sinceMs - 1000 });
   } catch (error) {
     ctx.log.warning(`${label ? `${label}: ` : ''}could not describe the stopped tasks: ${(error as Error).message}`);

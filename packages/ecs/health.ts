@@ -5,9 +5,7 @@
  * not retried (no retry can fix it): the step fails at once with the reason and the fix. Only the
  * status is reported, never the body.
  */
-import { ActionError } from '../action-kit/errors';
-import { pollUntil, PollTimeoutError } from '../action-kit/poll';
-import type { Clock } from '../action-kit/clock';
+import { ActionError, pollUntil, PollTimeoutError, type Clock } from '../action-kit';
 import type { EngineLog } from './context';
 import { formatElapsed } from './context';
 

@@ -1,8 +1,7 @@
 // Public surface of the ECS engine shared by ecs-deploy, wait-stable and run-migration.
 // Other packages and actions import from here only, never from the files directly.
-export const ECS_ENGINE = 'ecs' as const;
 // Context, task definitions, images, services (ecs-deploy, wait-stable).
-export { silentLog, shortArn, formatElapsed } from './context';
+export { silentLog, formatElapsed } from './context';
 export type { EcsContext, EngineLog } from './context';
 export {
   READ_ONLY_FIELDS,
@@ -13,7 +12,6 @@ export {
   canonicalTaskDefinition,
   sameTaskDefinition,
   diffTaskDefinitions,
-  taskDefinitionName,
 } from './task-definition';
 export type { TaskDefinitionInput, TaskDefinitionChange } from './task-definition';
 export { PREVIOUS_REVISION, parseTaskDefinitionArn, parseTaskDefinitionSource, resolveRevision } from './revision';
@@ -53,6 +51,6 @@ export { classifyStoppedTask, resultError } from './run-task-result';
 export type { RunTaskOutcome, RunTaskResult } from './run-task-result';
 export { resolvePlacement, describePlacement } from './task-network';
 export type { AssignPublicIp, NetworkOverrides, TaskPlacement } from './task-network';
-export { logStreamTarget, logsConsoleUrl, taskId } from './log-stream';
+export { logStreamTarget, logsConsoleUrl } from './log-stream';
 export type { LogStreamTarget } from './log-stream';
 export { LogTail } from './log-tail';

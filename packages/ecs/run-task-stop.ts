@@ -4,9 +4,8 @@
  * watched for a short while only, because a cancelled job has seconds before the runner kills it.
  */
 import { DescribeTasksCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import type { Clock } from '../action-kit/clock';
-import { pollUntil, PollTimeoutError } from '../action-kit/poll';
-import { aws, AwsCallError } from '../aws/errors';
+import { type Clock, pollUntil, PollTimeoutError } from '../action-kit';
+import { aws, AwsCallError } from '../aws';
 
 /** ECS keeps at most 255 characters of a stop reason. */
 const REASON_LIMIT = 255;

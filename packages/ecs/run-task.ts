@@ -9,10 +9,9 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
-import type { Clock } from '../action-kit/clock';
-import { stopwatch } from '../action-kit/clock';
-import { PollTimeoutError } from '../action-kit/poll';
-import { logStreamTarget, taskId, type LogStreamTarget } from './log-stream';
+import { type Clock, stopwatch, PollTimeoutError, errorMessage } from '../action-kit';
+import { arnResource } from '../aws';
+import { logStreamTarget, type LogStreamTarget } from './log-stream';
 import { LogTail } from './log-tail';
 import type { RunTaskPlan } from './run-task-plan';
 import { classifyStoppedTask, type RunTaskResult } from './run-task-result';
@@ -20,9 +19,10 @@ import { startTask } from './run-task-start';
 import { stopTask, waitForStopped } from './run-task-stop';
 import { watchTask } from './run-task-watch';
 
-/** Where the runner's messages go (the job log in the bundle, an array in tests). */
+/** How long a quiet task goes without a progress line (one heartbeat a minute). */
 const HEARTBEAT_MS = 60_000;
 
+/** Where the runner's messages go (the job log in the bundle, an array in tests). */
 export interface RunTaskLog {
   info(message: string): void;
   warning(message: string): void;
@@ -81,7 +81,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
   const started = await startTask(ecs, plan, { startedBy: options.startedBy, clientToken: options.clientToken });
   const taskArn = started.taskArn as string;
   deps.onStarted?.(started);
-  log.progress(watch.elapsedMs(), `Started task ${taskId(taskArn)} (${plan.taskDefinitionName}, container ${containerName}).`);
+  log.progress(watch.elapsedMs(), `Started task ${arnResource(taskArn)} (${plan.taskDefinitionName}, container ${containerName}).`);
 
   const { tail, target } = openLogs(options.logs ?? true, plan, taskArn, deps);
   const drain = async (containerRan: boolean) => {
@@ -110,7 +110,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
   const heartbeat = (task: Task) => {
     if (clock.now() - lastProgressAt < HEARTBEAT_MS) return;
     lastProgressAt = clock.now();
-    log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)} still ${task.lastStatus}${tail ? ` (${tail.lineCount} log line(s) so far)` : ''}`);
+    log.progress(watch.elapsedMs(), `Task ${arnResource(taskArn)} still ${task.lastStatus}${tail ? ` (${tail.lineCount} log line(s) so far)` : ''}`);
   };
 
   let stopped: Task;
@@ -127,7 +127,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
       container: containerName,
       onStatus: (task, previous) => {
         lastProgressAt = clock.now();
-        log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)}: ${previous ? `${previous} -> ` : ''}${task.lastStatus}`);
+        log.progress(watch.elapsedMs(), `Task ${arnResource(taskArn)}: ${previous ? `${previous} -> ` : ''}${task.lastStatus}`);
       },
       onTick: async (task) => {
         await tail?.poll();
@@ -144,7 +144,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     const why = timedOut
       ? `run-migration timed out after ${formatMinutes(options.timeoutMs)}`
       : cancelled
-        ? `run-migration was cancelled (${error instanceof Error ? error.message : String(error)})`
+        ? `run-migration was cancelled (${errorMessage(error)})`
         : `run-migration failed while watching the task`;
     const last = await stopAndWait(deps, plan.cluster, taskArn, why, cancelled ? cancelStopWaitMs : stopWaitMs, options.intervalMs);
     if (!timedOut && !cancelled) {
@@ -160,7 +160,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
     // outcome; the rest of the task (the app it was started next to) is stopped, not waited for.
     const exited = classifyStoppedTask(stopped, containerName);
     const why = `container ${containerName} exited with code ${exited.exitCode}; the rest of the task is stopped`;
-    log.progress(watch.elapsedMs(), `Container ${containerName} of task ${taskId(taskArn)} exited with code ${exited.exitCode} while the task is still ${stopped.lastStatus} (it is not essential).`);
+    log.progress(watch.elapsedMs(), `Container ${containerName} of task ${arnResource(taskArn)} exited with code ${exited.exitCode} while the task is still ${stopped.lastStatus} (it is not essential).`);
     const last = await stopAndWait(deps, plan.cluster, taskArn, why, stopWaitMs, options.intervalMs);
     await drain(true);
     const final = last ?? stopped;
@@ -169,7 +169,7 @@ export async function runTask(options: RunTaskOptions, deps: RunTaskDeps): Promi
 
   const classified = classifyStoppedTask(stopped, containerName);
   await drain(classified.exitCode !== undefined);
-  log.progress(watch.elapsedMs(), `Task ${taskId(taskArn)} stopped: ${describeStop(classified)}`);
+  log.progress(watch.elapsedMs(), `Task ${arnResource(taskArn)} stopped: ${describeStop(classified)}`);
   return result(stopped, classified);
 }
 
@@ -193,17 +193,17 @@ function openLogs(enabled: boolean, plan: RunTaskPlan, taskArn: string, deps: Ru
 
 /** Best effort: the original error or outcome matters more than a failed StopTask, which is logged. */
 async function stopAndWait(deps: RunTaskDeps, cluster: string, taskArn: string, reason: string, waitMs: number, intervalMs: number): Promise<Task | undefined> {
-  deps.log.warning(`Stopping task ${taskId(taskArn)}: ${reason}.`);
+  deps.log.warning(`Stopping task ${arnResource(taskArn)}: ${reason}.`);
   try {
     await stopTask(deps.ecs, cluster, taskArn, reason);
   } catch (error) {
-    deps.log.warning(`Could not stop task ${taskArn}: ${error instanceof Error ? error.message : String(error)}`);
+    deps.log.warning(`Could not stop task ${taskArn}: ${errorMessage(error)}`);
     return undefined;
   }
   try {
     return await waitForStopped(deps.ecs, cluster, taskArn, { clock: deps.clock, intervalMs: Math.min(intervalMs, 1000), timeoutMs: waitMs });
   } catch (error) {
-    deps.log.warning(`ECS was asked to stop task ${taskArn}, but whether it stopped is unknown: ${error instanceof Error ? error.message : String(error)}`);
+    deps.log.warning(`ECS was asked to stop task ${taskArn}, but whether it stopped is unknown: ${errorMessage(error)}`);
     return undefined;
   }
 }
