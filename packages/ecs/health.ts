@@ -5,14 +5,13 @@
  * not retried (no retry can fix it): the step fails at once with the reason and the fix. Only the
  * status is reported, never the body.
  */
-import { ActionError, pollUntil, PollTimeoutError, type Clock } from '../action-kit';
-import type { EngineLog } from './context';
+import { ActionError, pollUntil, PollTimeoutError, type Clock, type Logger } from '../action-kit';
 import { formatElapsed } from './context';
 
 export interface HealthOptions {
   url: string;
   clock: Clock;
-  log: EngineLog;
+  log: Logger;
   intervalMs: number;
   timeoutMs: number;
   /** Per request (default 10 s). */
