@@ -1,4 +1,6 @@
 // Names of ecs-deploy's inputs, outputs and saved state, declared once (action.yml is the contract).
+import { stateField } from '../../packages/action-kit';
+
 export const Input = {
   Cluster: 'cluster',
   Service: 'service',
@@ -24,13 +26,14 @@ export const Output = {
   DurationSeconds: 'duration-seconds',
 } as const;
 
+/** What main leaves for the post step: the rollout to roll back if main is killed before it finishes. */
 export const State = {
-  Cluster: 'cluster',
-  Service: 'service',
-  PreviousTaskDefinition: 'previous-task-definition',
-  TaskDefinition: 'task-definition',
-  DeploymentId: 'deployment-id',
-  Rollback: 'rollback',
-  PollInterval: 'poll-interval-ms',
-  Finished: 'finished',
-} as const;
+  Cluster: stateField.string('cluster'),
+  Service: stateField.string('service'),
+  PreviousTaskDefinition: stateField.string('previous-task-definition'),
+  TaskDefinition: stateField.string('task-definition'),
+  DeploymentId: stateField.string('deployment-id'),
+  Rollback: stateField.boolean('rollback'),
+  PollIntervalMs: stateField.number('poll-interval-ms'),
+  Finished: stateField.boolean('finished'),
+};

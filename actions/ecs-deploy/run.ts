@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import * as core from '@actions/core';
-import { ActionError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
-import { awsRegion, createEcrClient, createEcsClient } from '../../packages/aws';
+import { ActionError, actionsLogger, errorMessage, stateStore, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { arnResource, awsRegion, createEcrClient, createEcsClient, shortArn } from '../../packages/aws';
 import {
   deploy as deployService,
   summarizeStoppedTasks,
@@ -14,14 +14,13 @@ import {
   readTaskDefinitionFile,
   renderDeploySummary,
   rollback,
-  shortArn,
   type DeployResult,
   type EcsContext,
   type RolloutStarted,
 } from '../../packages/ecs';
 import { Input, Output, State } from './names';
 
-const log = { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) };
+const log = actionsLogger();
 
 export async function deploy(context: ActionContext): Promise<void> {
   const clock = stopwatch(systemClock);
@@ -38,7 +37,7 @@ export async function deploy(context: ActionContext): Promise<void> {
   const registerOnly = inputs.boolean(Input.RegisterOnly, false);
   const wait = inputs.boolean(Input.Wait, true);
   const timeoutMs = inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 });
-  const intervalMs = inputs.integer(Input.PollIntervalSeconds, 5, { min: 1, max: 300 }) * 1000;
+  const intervalMs = inputs.duration(Input.PollIntervalSeconds, 5000, 'seconds', { minMs: 1000, maxMs: 300_000 });
   const rollbackOnFailure = inputs.boolean(Input.RollbackOnFailure, true);
   const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
   // A JSON file (the template), or an existing revision: an ARN, family:revision or `previous`.
@@ -61,6 +60,7 @@ export async function deploy(context: ActionContext): Promise<void> {
 
   let result: DeployResult;
   let rollout: RolloutStarted | undefined;
+  const state = stateStore(State);
   try {
     result = await deployService(ctx, {
       cluster,
@@ -81,13 +81,15 @@ export async function deploy(context: ActionContext): Promise<void> {
       onRolloutStarted: (started) => {
         rollout = started;
         // For the post step: what to roll back if this process is killed before it finishes.
-        core.saveState(State.Cluster, started.cluster);
-        core.saveState(State.Service, started.service);
-        core.saveState(State.PreviousTaskDefinition, started.previousTaskDefinitionArn);
-        core.saveState(State.TaskDefinition, started.taskDefinitionArn);
-        core.saveState(State.DeploymentId, started.deploymentId ?? '');
-        core.saveState(State.Rollback, String(rollbackOnFailure && wait));
-        core.saveState(State.PollInterval, String(intervalMs));
+        state.save({
+          Cluster: started.cluster,
+          Service: started.service,
+          PreviousTaskDefinition: started.previousTaskDefinitionArn,
+          TaskDefinition: started.taskDefinitionArn,
+          DeploymentId: started.deploymentId ?? '',
+          Rollback: rollbackOnFailure && wait,
+          PollIntervalMs: intervalMs,
+        });
       },
     });
   } catch (error) {
@@ -111,7 +113,7 @@ export async function deploy(context: ActionContext): Promise<void> {
     await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}${started}\n`);
     throw error;
   } finally {
-    core.saveState(State.Finished, 'true');
+    state.save({ Finished: true });
   }
 
   setOutputs({
@@ -147,7 +149,7 @@ async function failOnError<T>(service: string, clock: { elapsedSeconds(): number
 
 /** The service's deployments page in the ECS console (names, not ARNs, in the path). */
 function consoleUrl(region: string, cluster: string, service: string): string {
-  const name = (value: string) => encodeURIComponent(value.slice(value.lastIndexOf('/') + 1));
+  const name = (value: string) => encodeURIComponent(arnResource(value));
   const host = region.startsWith('cn-') ? 'console.amazonaws.cn' : 'console.aws.amazon.com';
   return `https://${region}.${host}/ecs/v2/clusters/${name(cluster)}/services/${name(service)}/deployments?region=${region}`;
 }
@@ -168,21 +170,22 @@ function failureDetails(result: DeployResult): string[] {
 
 /** The post step: roll back a rollout main started but never finished watching (it was killed). */
 export async function post(_context: ActionContext): Promise<void> {
-  const previous = core.getState(State.PreviousTaskDefinition);
-  if (!previous || core.getState(State.Finished) === 'true') return;
-  if (core.getState(State.Rollback) !== 'true') {
-    core.warning(`The deploy step did not finish and rollback-on-failure is off: the service may still be rolling out ${shortArn(core.getState(State.TaskDefinition))}.`);
+  const saved = stateStore(State).load();
+  const previous = saved.PreviousTaskDefinition;
+  if (!previous || saved.Finished) return;
+  if (!saved.Rollback) {
+    core.warning(`The deploy step did not finish and rollback-on-failure is off: the service may still be rolling out ${shortArn(saved.TaskDefinition)}.`);
     return;
   }
-  const cluster = core.getState(State.Cluster);
-  const service = core.getState(State.Service);
+  const cluster = saved.Cluster ?? '';
+  const service = saved.Service ?? '';
   core.warning(`The deploy step did not finish (killed or cancelled): rolling ${service} back to ${shortArn(previous)}.`);
   const ctx: EcsContext = { ecs: createEcsClient(), clock: systemClock, log };
   const back = await rollback(ctx, {
     cluster,
     service,
     previousTaskDefinitionArn: previous,
-    intervalMs: Number(core.getState(State.PollInterval)) || 5000,
+    intervalMs: saved.PollIntervalMs || 5000,
     timeoutMs: 60_000,
   });
   core.info(back.reason);

@@ -4,6 +4,7 @@
  */
 import type { Inputs } from '../../packages/action-kit';
 import { InputError } from '../../packages/action-kit';
+import { Input } from './names';
 import { parseTaskCommand, validateStartedBy, type AssignPublicIp, type RunTaskRequest } from '../../packages/ecs';
 
 /** action.yml's default, also used when the input is set to '' (an empty command cannot be meant). */
@@ -22,41 +23,41 @@ export interface MigrationInputs {
 }
 
 export function readMigrationInputs(inputs: Inputs): MigrationInputs {
-  const cluster = inputs.required('cluster');
-  const service = inputs.optional('service');
-  const taskDefinition = inputs.optional('task-definition');
+  const cluster = inputs.required(Input.Cluster);
+  const service = inputs.optional(Input.Service);
+  const taskDefinition = inputs.optional(Input.TaskDefinition);
   if (!service && !taskDefinition) {
-    throw new InputError('task-definition', 'is empty and so is service', `set 'service' (its task definition and network are copied) or 'task-definition'`);
+    throw new InputError(Input.TaskDefinition, 'is empty and so is service', `set 'service' (its task definition and network are copied) or 'task-definition'`);
   }
-  const subnets = inputs.list('subnets');
-  const securityGroups = inputs.list('security-groups');
+  const subnets = inputs.list(Input.Subnets);
+  const securityGroups = inputs.list(Input.SecurityGroups);
   return {
     request: {
       cluster,
       service,
       taskDefinition,
-      container: inputs.optional('container'),
-      command: parseTaskCommand(inputs.optional('command') ?? DEFAULT_COMMAND),
+      container: inputs.optional(Input.Container),
+      command: parseTaskCommand(inputs.optional(Input.Command) ?? DEFAULT_COMMAND),
       network: {
         subnets: subnets.length > 0 ? subnets : undefined,
         securityGroups: securityGroups.length > 0 ? securityGroups : undefined,
         assignPublicIp: readAssignPublicIp(inputs),
-        launchType: inputs.optional('launch-type') === undefined ? undefined : inputs.enumeration('launch-type', LAUNCH_TYPES, 'FARGATE'),
+        launchType: inputs.optional(Input.LaunchType) === undefined ? undefined : inputs.enumeration(Input.LaunchType, LAUNCH_TYPES, 'FARGATE'),
       },
     },
-    startedBy: validateStartedBy(inputs.optional('started-by') ?? DEFAULT_STARTED_BY),
-    timeoutMs: inputs.duration('timeout-minutes', 20 * 60_000, 'minutes', { minMs: 1000 }),
-    intervalMs: inputs.duration('poll-interval-seconds', 5000, 'seconds', { minMs: 1000, maxMs: 300_000 }),
-    stopOnCancel: inputs.boolean('stop-on-cancel', true),
-    logs: inputs.boolean('logs', true),
-    maxAttempts: inputs.integer('max-attempts', 10, { min: 1, max: 50 }),
+    startedBy: validateStartedBy(inputs.optional(Input.StartedBy) ?? DEFAULT_STARTED_BY),
+    timeoutMs: inputs.duration(Input.TimeoutMinutes, 20 * 60_000, 'minutes', { minMs: 1000 }),
+    intervalMs: inputs.duration(Input.PollIntervalSeconds, 5000, 'seconds', { minMs: 1000, maxMs: 300_000 }),
+    stopOnCancel: inputs.boolean(Input.StopOnCancel, true),
+    logs: inputs.boolean(Input.Logs, true),
+    maxAttempts: inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 }),
   };
 }
 
 function readAssignPublicIp(inputs: Inputs): AssignPublicIp | undefined {
-  const raw = inputs.optional('assign-public-ip');
+  const raw = inputs.optional(Input.AssignPublicIp);
   if (raw === undefined) return undefined;
   const upper = raw.toUpperCase();
   if (upper === 'ENABLED' || upper === 'DISABLED') return upper;
-  throw new InputError('assign-public-ip', `is '${raw}'`, `use 'ENABLED' or 'DISABLED' (or leave it empty to copy the service's)`);
+  throw new InputError(Input.AssignPublicIp, `is '${raw}'`, `use 'ENABLED' or 'DISABLED' (or leave it empty to copy the service's)`);
 }

@@ -4,13 +4,13 @@
  * written, and a failed outcome fails the step. The post step stops a task main could not see to its
  * end (job cancelled or timed out before main's own handler ran).
  */
-import * as core from '@actions/core';
 import {
+  actionsLogger,
   group,
   info,
-  progress,
   readInputs,
   setOutputs,
+  stateStore,
   stopwatch,
   systemClock,
   warning,
@@ -19,19 +19,11 @@ import {
 } from '../../packages/action-kit';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { awsRegion, createEcsClient, createLogsClient } from '../../packages/aws';
-import { describePlacement, formatTaskCommand, planRunTask, resultError, runTask, stopIfRunning, type RunTaskLog } from '../../packages/ecs';
+import { describePlacement, formatTaskCommand, planRunTask, resultError, runTask, stopIfRunning } from '../../packages/ecs';
 import { readMigrationInputs } from './inputs';
-import { State } from './state';
+import { Input, Output, State } from './names';
 import { renderErrorSummary, renderSummary } from './summary';
 
-const log: RunTaskLog = {
-  info: (message) => info(message),
-  warning: (message) => warning(message),
-  progress: (elapsedMs, message) => progress(elapsedMs, message),
-  // The prefix also keeps container output from being read as workflow commands (`::set-env`,
-  // `::add-mask`, `::error`): the runner only parses lines that start with `::`.
-  line: (text) => info(`| ${text}`),
-};
 
 export async function runMigration({ signal }: ActionContext): Promise<void> {
   const step = stopwatch();
@@ -51,43 +43,44 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
   // Logs are read in the region the container's awslogs options name, which may differ.
   const logsClients = new Map<string, CloudWatchLogsClient>();
   let startedArn: string | undefined;
+  const state = stateStore(State);
+  const logsFor = (logsRegion: string) => {
+    const client = logsClients.get(logsRegion) ?? createLogsClient({ maxAttempts: inputs.maxAttempts, region: logsRegion });
+    logsClients.set(logsRegion, client);
+    return client;
+  };
   const result = await runTask(
-    { plan, startedBy: inputs.startedBy, timeoutMs: inputs.timeoutMs, intervalMs: inputs.intervalMs, stopOnCancel: inputs.stopOnCancel, logs: inputs.logs },
+    { ecs, region, logsFor, clock: systemClock, log: actionsLogger(), signal },
     {
-      ecs,
-      region,
-      logsFor: (region) => {
-        const client = logsClients.get(region) ?? createLogsClient({ maxAttempts: inputs.maxAttempts, region });
-        logsClients.set(region, client);
-        return client;
-      },
-      clock: systemClock,
-      log,
-      signal,
+      plan,
+      startedBy: inputs.startedBy,
+      timeoutMs: inputs.timeoutMs,
+      intervalMs: inputs.intervalMs,
+      stopOnCancel: inputs.stopOnCancel,
+      logs: inputs.logs,
       onStarted: (task) => {
         // Written at once (appendFileSync), so the post step finds the task even if main is killed.
-        core.saveState(State.TaskArn, task.taskArn);
-        core.saveState(State.Cluster, plan.cluster);
+        state.save({ TaskArn: task.taskArn, Cluster: plan.cluster });
         startedArn = task.taskArn;
       },
     },
   ).catch(async (error: unknown) => {
     // Failed after the start (e.g. DescribeTasks denied): still say which task, and where it ran.
     if (startedArn) {
-      setOutputs({ 'task-arn': startedArn, 'duration-seconds': step.elapsedSeconds() });
+      setOutputs({ [Output.TaskArn]: startedArn, [Output.DurationSeconds]: step.elapsedSeconds() });
       await writeSummary(renderErrorSummary(plan, startedArn, error));
     }
     throw error;
   });
-  if (result.task?.lastStatus === 'STOPPED') core.saveState(State.Finished, 'true');
+  if (result.task?.lastStatus === 'STOPPED') state.save({ Finished: true });
 
   setOutputs({
-    'task-arn': result.taskArn,
-    'exit-code': result.exitCode,
-    'stop-code': result.stopCode,
-    'stopped-reason': result.stoppedReason,
-    'duration-seconds': step.elapsedSeconds(),
-    'logs-url': result.logs?.url,
+    [Output.TaskArn]: result.taskArn,
+    [Output.ExitCode]: result.exitCode,
+    [Output.StopCode]: result.stopCode,
+    [Output.StoppedReason]: result.stoppedReason,
+    [Output.DurationSeconds]: step.elapsedSeconds(),
+    [Output.LogsUrl]: result.logs?.url,
   });
   await writeSummary(renderSummary(plan, result));
   const error = resultError(result);
@@ -97,20 +90,18 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
 
 /** The post step: stop the task when main did not see it stopped and stop-on-cancel allows it. */
 export async function stopUnfinishedMigration(_context: ActionContext): Promise<void> {
-  const taskArn = core.getState(State.TaskArn);
-  const cluster = core.getState(State.Cluster);
-  if (!taskArn || !cluster || core.getState(State.Finished) === 'true') return;
+  const { TaskArn: taskArn, Cluster: cluster, Finished: finished } = stateStore(State).load();
+  if (!taskArn || !cluster || finished) return;
   const inputs = readInputs();
-  if (!inputs.boolean('stop-on-cancel', true)) {
+  if (!inputs.boolean(Input.StopOnCancel, true)) {
     warning(`Task ${taskArn} may still be running: main did not finish and stop-on-cancel is false.`);
     return;
   }
-  const ecs = createEcsClient({ maxAttempts: inputs.integer('max-attempts', 10, { min: 1, max: 50 }) });
-  const { outcome, task } = await stopIfRunning(ecs, cluster, taskArn, 'run-migration post step: the job ended before the migration finished', {
-    clock: systemClock,
-    intervalMs: 1000,
-    timeoutMs: 30_000,
-  });
+  const ecs = createEcsClient({ maxAttempts: inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 }) });
+  const { outcome, task } = await stopIfRunning(
+    { ecs, clock: systemClock },
+    { cluster, taskArn, reason: 'run-migration post step: the job ended before the migration finished', intervalMs: 1000, timeoutMs: 30_000 },
+  );
   const state = task?.lastStatus ?? 'unknown';
   if (outcome === 'stopped') warning(`Stopped task ${taskArn}: the job ended before the migration finished (now ${state}).`);
   else if (outcome === 'stop-requested') warning(`Asked ECS to stop task ${taskArn} without seeing its state (ecs:DescribeTasks was denied).`);

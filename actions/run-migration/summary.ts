@@ -1,5 +1,6 @@
 /** The job summary of a migration: what ran, where, how it ended, and its last log lines. */
-import { codeBlock, details, table } from '../../packages/action-kit';
+import { codeBlock, details, errorMessage, table } from '../../packages/action-kit';
+import { arnResource } from '../../packages/aws';
 import { describePlacement, formatTaskCommand, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
 
 const HEADLINE: Record<RunTaskResult['outcome'], string> = {
@@ -32,14 +33,14 @@ export function renderSummary(plan: RunTaskPlan, result: RunTaskResult): string 
 
 /** The summary when the step failed after the task started but before its outcome was known. */
 export function renderErrorSummary(plan: RunTaskPlan, taskArn: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return [`## ❌ run-migration failed while following the task`, table(['', ''], [...whatAndWhere(plan, taskArn), ['Error', message]])].join('\n\n') + '\n';
 }
 
 function whatAndWhere(plan: RunTaskPlan, taskArn: string): unknown[][] {
   const region = taskArn.split(':')[3];
-  const taskId = taskArn.slice(taskArn.lastIndexOf('/') + 1);
-  const clusterName = plan.cluster.slice(plan.cluster.lastIndexOf('/') + 1);
+  const taskId = arnResource(taskArn);
+  const clusterName = arnResource(plan.cluster);
   const taskLink = region
     ? `[${taskId}](https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(clusterName)}/tasks/${taskId}/configuration?region=${region})`
     : taskId;

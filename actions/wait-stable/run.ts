@@ -3,12 +3,12 @@
  */
 import * as core from '@actions/core';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { ActionError, InputError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
-import { aws, awsErrorCode, createEcsClient } from '../../packages/aws';
-import { summarizeStoppedTasks, renderWaitSummary, shortArn, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
+import { ActionError, actionsLogger, InputError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { aws, AwsCallError, createEcsClient, shortArn } from '../../packages/aws';
+import { summarizeStoppedTasks, renderWaitSummary, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
 import { Input, Output } from './names';
 
-const log = { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) };
+const log = actionsLogger();
 
 export async function waitStable(context: ActionContext): Promise<void> {
   const clock = stopwatch(systemClock);
@@ -18,7 +18,7 @@ export async function waitStable(context: ActionContext): Promise<void> {
   const services = [...new Set(inputs.list(Input.Services))];
   const expected = inputs.optional(Input.TaskDefinition);
   const timeoutMs = inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 });
-  const intervalMs = inputs.integer(Input.PollIntervalSeconds, 5, { min: 1, max: 300 }) * 1000;
+  const intervalMs = inputs.duration(Input.PollIntervalSeconds, 5000, 'seconds', { minMs: 1000, maxMs: 300_000 });
   const healthUrl = inputs.optional(Input.HealthUrl);
   if (healthUrl) checkUrl(healthUrl);
   const healthTimeoutMs = inputs.duration(Input.HealthTimeoutSeconds, 300_000, 'seconds', { minMs: 1000 });
@@ -99,8 +99,7 @@ async function fullTaskDefinitionArn(ctx: EcsContext, given: string): Promise<st
     const answer = await aws('ecs:DescribeTaskDefinition', ctx.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: given })));
     return answer.taskDefinition?.taskDefinitionArn ?? given;
   } catch (error) {
-    const code = awsErrorCode((error as { cause?: unknown }).cause);
-    if (code === 'ClientException') throw new InputError(Input.TaskDefinition, `is '${given}', which does not exist`, 'use an existing task definition revision');
+    if (error instanceof AwsCallError && error.code === 'ClientException') throw new InputError(Input.TaskDefinition, `is '${given}', which does not exist`, 'use an existing task definition revision');
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  * e.g. at the local simulator. Each service has its own factory module so that a bundle carries
  * only the SDK clients its action uses.
  */
-import { ActionError } from '../action-kit/errors';
+import { ActionError } from '../action-kit';
 
 export type AwsService = 'ECS' | 'ECR' | 'CLOUDWATCH_LOGS';
 

@@ -1,6 +1,6 @@
 /**
- * All three clients at once, for code that needs them all (tests, the simulator). An action builds
- * only the clients it uses with the per-service factories, so its bundle stays small.
+ * All three clients at once, for the simulator's tests (not exported by the package index: product code
+ * builds only the clients it uses with the per-service factories, so its bundle stays small).
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECRClient } from '@aws-sdk/client-ecr';

@@ -2,7 +2,7 @@
  * AWS errors with their real cause. An AccessDenied or an expired credential is said as such, naming
  * the permission, and is never retried into a "timed out".
  */
-import { ActionError } from '../action-kit/errors';
+import { ActionError } from '../action-kit';
 
 const ACCESS_DENIED = ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnrecognizedClientException'];
 const EXPIRED = ['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'InvalidClientTokenId', 'TokenRefreshRequired'];

@@ -3,7 +3,5 @@ export type { AwsClientOptions, AwsService } from './client-config';
 export { createEcsClient } from './ecs-client';
 export { createEcrClient } from './ecr-client';
 export { createLogsClient } from './logs-client';
-export { createAwsClients } from './clients';
-export type { AwsClients } from './clients';
 export { aws, AwsCallError, awsErrorCode, isAccessDenied, isExpiredCredentials, isThrottling } from './errors';
 export { arnResource, shortArn } from './arn';

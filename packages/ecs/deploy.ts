@@ -12,11 +12,10 @@ import {
   type Service,
   type Tag,
 } from '@aws-sdk/client-ecs';
-import { CancelledError, InputError } from '../action-kit/errors';
-import { aws, awsErrorCode } from '../aws/errors';
+import { CancelledError, InputError, errorMessage } from '../action-kit';
+import { aws, shortArn, AwsCallError } from '../aws';
 import type { EcsContext } from './context';
-import { shortArn } from './context';
-import { watchDeployment, type WatchResult } from './deployment-watcher';
+import { watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
 import { resolveImage, type ResolvedImage } from './image';
 import { resolveRevision } from './revision';
 import { rollback, type RollbackResult } from './rollback';
@@ -34,6 +33,12 @@ import {
 import { Timeline } from './timeline';
 
 export type DeployStatus = 'deployed' | 'unchanged' | 'registered' | 'failed' | 'rolled-back' | 'timed-out';
+
+/** The status of a re-run that found its revision still rolling out and watched that rollout (not its own to roll back). */
+const RERUN_STATUS: Record<WatchOutcome, DeployStatus> = { completed: 'unchanged', 'rolled-back': 'rolled-back', 'timed-out': 'timed-out', failed: 'failed' };
+
+/** The status of a rollout that did not complete, before any rollback. */
+const FAILED_STATUS: Record<WatchOutcome, DeployStatus> = { completed: 'failed', 'rolled-back': 'failed', 'timed-out': 'timed-out', failed: 'failed' };
 
 export interface DeployOptions {
   cluster: string;
@@ -200,7 +205,7 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
         signal: options.signal,
         timeline,
       });
-      const status: DeployStatus = watch.outcome === 'completed' ? 'unchanged' : watch.outcome === 'rolled-back' ? 'rolled-back' : watch.outcome === 'timed-out' ? 'timed-out' : 'failed';
+      const status = RERUN_STATUS[watch.outcome];
       return finish({
         status,
         reason: watch.outcome === 'completed' ? `${shortArn(plan.previousTaskDefinitionArn)} already had this image; its rollout in progress completed` : watch.reason,
@@ -314,7 +319,7 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
 
   const stoppedTasks = watch?.stoppedTasks ?? [];
   const failure = cancelled ? cancelReason : (watch?.reason ?? 'rollout did not complete');
-  const failedStatus: DeployStatus = watch?.outcome === 'timed-out' ? 'timed-out' : 'failed';
+  const failedStatus = FAILED_STATUS[watch?.outcome ?? 'failed'];
 
   // Another revision than ours and the previous one won: someone else deployed; rolling back would undo their work.
   if (watch?.outcome === 'rolled-back' && watch.winnerTaskDefinitionArn && watch.winnerTaskDefinitionArn !== plan.previousTaskDefinitionArn) {
@@ -338,7 +343,7 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
       timeline,
     });
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     return finish({ ...common, status: failedStatus, reason: `${failure}; the rollback to ${shortArn(plan.previousTaskDefinitionArn)} failed: ${why}`, watch, stoppedTasks, cancelled });
   }
   // After a cancellation the rollback is started but may still be rolling when the runner stops us: say so.
@@ -364,9 +369,8 @@ async function latestRevision(ctx: EcsContext, family: string): Promise<{ arn: s
     if (!found?.taskDefinitionArn || found.status !== 'ACTIVE') return undefined;
     return { arn: found.taskDefinitionArn, definition: normalizeTaskDefinition(found) };
   } catch (error) {
-    const code = awsErrorCode((error as { cause?: unknown }).cause ?? error);
     // A new family (template file) has no revision yet.
-    if (code === 'ClientException' || code === 'InvalidParameterException') return undefined;
+    if (error instanceof AwsCallError && (error.code === 'ClientException' || error.code === 'InvalidParameterException')) return undefined;
     throw error;
   }
 }

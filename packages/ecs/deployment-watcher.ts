@@ -10,11 +10,9 @@
  * Each poll prints new service events once (oldest first) and the counts when they change.
  */
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
-import { ActionError } from '../action-kit/errors';
-import { pollUntil, PollTimeoutError, type PollStep } from '../action-kit/poll';
-import { AwsCallError, isThrottling } from '../aws/errors';
+import { ActionError, errorMessage, pollUntil, PollTimeoutError, type PollStep } from '../action-kit';
+import { AwsCallError, isThrottling, arnResource, shortArn } from '../aws';
 import type { EcsContext } from './context';
-import { shortArn } from './context';
 import { primaryDeployment, describeService } from './service';
 import { describeStoppedTasks, type StoppedTask } from './stopped-tasks';
 import { Timeline } from './timeline';
@@ -40,64 +38,77 @@ export interface Tracked {
 
 /** Pure verdict on one DescribeServices answer: every transition the watcher knows is decided here. */
 export function evaluateDeployment(service: Service, tracked: Tracked): Verdict {
-  const deployments = service.deployments ?? [];
+  const mine = (service.deployments ?? []).find((d) => d.id === tracked.deploymentId);
   const primary = primaryDeployment(service);
-  const mine = deployments.find((d) => d.id === tracked.deploymentId);
   const expected = tracked.taskDefinitionArn ?? mine?.taskDefinition;
-  const name = service.serviceName ?? 'service';
-
   if (service.status && service.status !== 'ACTIVE') {
-    return { state: 'failed', deployment: mine, reason: `service ${name} is ${service.status} (being deleted)` };
+    return { state: 'failed', deployment: mine, reason: `service ${service.serviceName ?? 'service'} is ${service.status} (being deleted)` };
   }
-  if (!mine) {
-    // A failed deployment is drained and dropped once the rollback replaced its tasks; between two
-    // polls that can all happen, so the service events tell what became of it.
-    const failedEvent = (service.events ?? []).find((e) => e.message?.includes(tracked.deploymentId) && /deployment failed/i.test(e.message));
-    if (primary && expected && primary.taskDefinition !== expected) {
-      const rolledBackEvent = (service.events ?? []).some((e) => /rolling back/i.test(e.message ?? ''));
-      return {
-        state: 'rolled-back',
-        winner: primary,
-        byCircuitBreaker: Boolean(failedEvent && rolledBackEvent),
-        reason: failedEvent
-          ? `rollout of ${shortArn(expected)} FAILED (${eventText(failedEvent.message)}); the circuit breaker rolled back to ${shortArn(primary.taskDefinition)}`
-          : `another task definition became PRIMARY: ${shortArn(primary.taskDefinition)} replaced ${shortArn(expected)} (deployment ${tracked.deploymentId} is gone)`,
-      };
-    }
-    if (failedEvent) return { state: 'failed', reason: `rollout of ${shortArn(expected)} FAILED (${eventText(failedEvent.message)})` };
-    if (primary && primary.id !== tracked.deploymentId && expected && primary.taskDefinition === expected) {
-      return { state: 'retarget', deployment: primary, reason: `deployment ${tracked.deploymentId} was replaced by ${primary.id} of the same revision` };
-    }
-    return { state: 'failed', reason: `deployment ${tracked.deploymentId} is no longer listed by the service` };
+  if (!mine) return verdictWithoutTheDeployment(service, tracked, primary, expected);
+  if (mine.rolloutState === 'FAILED') return verdictOfFailedRollout(mine, primary);
+  if (mine.status !== 'PRIMARY' && primary && primary.id !== mine.id) return verdictOfReplacedDeployment(mine, primary);
+  if (expected && mine.taskDefinition !== expected) {
+    return { state: 'rolled-back', deployment: mine, byCircuitBreaker: false, reason: `the service runs ${shortArn(mine.taskDefinition)}, not ${shortArn(expected)}` };
   }
-  if (mine.rolloutState === 'FAILED') {
-    const why = mine.rolloutStateReason ?? 'rollout failed';
-    if (primary && primary.id !== mine.id && primary.taskDefinition !== mine.taskDefinition) {
-      return {
-        state: 'rolled-back',
-        deployment: mine,
-        winner: primary,
-        byCircuitBreaker: true,
-        reason: `rollout of ${shortArn(mine.taskDefinition)} FAILED (${why}); the circuit breaker rolled back to ${shortArn(primary.taskDefinition)}`,
-      };
-    }
-    return { state: 'failed', deployment: mine, reason: `rollout of ${shortArn(mine.taskDefinition)} FAILED (${why})` };
+  return verdictOfRunningDeployment(mine, service.deployments?.length ?? 0);
+}
+
+/**
+ * The tracked deployment is no longer listed. A failed deployment is drained and dropped once the
+ * rollback replaced its tasks; between two polls that can all happen, so the service events tell what
+ * became of it.
+ */
+function verdictWithoutTheDeployment(service: Service, tracked: Tracked, primary: Deployment | undefined, expected: string | undefined): Verdict {
+  const failedEvent = (service.events ?? []).find((e) => e.message?.includes(tracked.deploymentId) && /deployment failed/i.test(e.message));
+  if (primary && expected && primary.taskDefinition !== expected) {
+    const rolledBackEvent = (service.events ?? []).some((e) => /rolling back/i.test(e.message ?? ''));
+    return {
+      state: 'rolled-back',
+      winner: primary,
+      byCircuitBreaker: Boolean(failedEvent && rolledBackEvent),
+      reason: failedEvent
+        ? `rollout of ${shortArn(expected)} FAILED (${eventText(failedEvent.message)}); the circuit breaker rolled back to ${shortArn(primary.taskDefinition)}`
+        : `another task definition became PRIMARY: ${shortArn(primary.taskDefinition)} replaced ${shortArn(expected)} (deployment ${tracked.deploymentId} is gone)`,
+    };
   }
-  if (mine.status !== 'PRIMARY' && primary && primary.id !== mine.id) {
-    if (primary.taskDefinition === mine.taskDefinition) {
-      return { state: 'retarget', deployment: primary, reason: `deployment ${mine.id} was replaced by ${primary.id} of the same revision` };
-    }
+  if (failedEvent) return { state: 'failed', reason: `rollout of ${shortArn(expected)} FAILED (${eventText(failedEvent.message)})` };
+  if (primary && primary.id !== tracked.deploymentId && expected && primary.taskDefinition === expected) {
+    return { state: 'retarget', deployment: primary, reason: `deployment ${tracked.deploymentId} was replaced by ${primary.id} of the same revision` };
+  }
+  return { state: 'failed', reason: `deployment ${tracked.deploymentId} is no longer listed by the service` };
+}
+
+/** rolloutState FAILED: rolled back when another revision took over, failed otherwise. */
+function verdictOfFailedRollout(mine: Deployment, primary: Deployment | undefined): Verdict {
+  const why = mine.rolloutStateReason ?? 'rollout failed';
+  if (primary && primary.id !== mine.id && primary.taskDefinition !== mine.taskDefinition) {
     return {
       state: 'rolled-back',
       deployment: mine,
       winner: primary,
-      byCircuitBreaker: false,
-      reason: `another task definition became PRIMARY: ${shortArn(primary.taskDefinition)} replaced ${shortArn(mine.taskDefinition)}`,
+      byCircuitBreaker: true,
+      reason: `rollout of ${shortArn(mine.taskDefinition)} FAILED (${why}); the circuit breaker rolled back to ${shortArn(primary.taskDefinition)}`,
     };
   }
-  if (expected && mine.taskDefinition !== expected) {
-    return { state: 'rolled-back', deployment: mine, byCircuitBreaker: false, reason: `the service runs ${shortArn(mine.taskDefinition)}, not ${shortArn(expected)}` };
+  return { state: 'failed', deployment: mine, reason: `rollout of ${shortArn(mine.taskDefinition)} FAILED (${why})` };
+}
+
+/** Another deployment is PRIMARY: the same revision redeployed (follow it), or a rollback by a person. */
+function verdictOfReplacedDeployment(mine: Deployment, primary: Deployment): Verdict {
+  if (primary.taskDefinition === mine.taskDefinition) {
+    return { state: 'retarget', deployment: primary, reason: `deployment ${mine.id} was replaced by ${primary.id} of the same revision` };
   }
+  return {
+    state: 'rolled-back',
+    deployment: mine,
+    winner: primary,
+    byCircuitBreaker: false,
+    reason: `another task definition became PRIMARY: ${shortArn(primary.taskDefinition)} replaced ${shortArn(mine.taskDefinition)}`,
+  };
+}
+
+/** The tracked deployment is PRIMARY with the expected revision: completed, or still rolling out. */
+function verdictOfRunningDeployment(mine: Deployment, deploymentCount: number): Verdict {
   if (mine.rolloutState === 'COMPLETED') {
     // ECS keeps COMPLETED when tasks crash after the rollout; a service short of its desired count is not
     // stable (wait-stable is often asked long after the rollout), so keep watching until it is full again.
@@ -106,9 +117,8 @@ export function evaluateDeployment(service: Service, tracked: Tracked): Verdict 
   }
   if (mine.rolloutState === undefined) {
     // No rolloutState (older services, or without the circuit breaker): steady means alone and full.
-    const alone = deployments.length === 1;
     const full = (mine.runningCount ?? 0) === (mine.desiredCount ?? 0) && (mine.pendingCount ?? 0) === 0;
-    if (alone && full) {
+    if (deploymentCount === 1 && full) {
       return { state: 'completed', deployment: mine, reason: `${shortArn(mine.taskDefinition)} is the only deployment with ${mine.runningCount}/${mine.desiredCount} running` };
     }
   }
@@ -173,131 +183,190 @@ export interface WatchResult {
  * credentials) and a service that disappears reject at once with their real cause.
  */
 export async function watchDeployment(ctx: EcsContext, options: WatchOptions): Promise<WatchResult> {
-  const { clock } = ctx;
-  const start = clock.now();
-  const timeline = options.timeline ?? new Timeline(start, ctx.log);
-  const label = options.label ? options.service : undefined;
-  const seenEvents = new Set<string>();
-  let tracked: Tracked | undefined = options.deploymentId ? { deploymentId: options.deploymentId, taskDefinitionArn: options.taskDefinitionArn } : undefined;
-  let since = options.sinceMs;
-  let lastCounts = '';
-  let lastService: Service | undefined;
-  let pollErrors = 0;
-  let polls = 0;
-
-  const check = async (): Promise<PollStep<{ verdict: Verdict; service: Service }>> => {
-    polls++;
-    let service: Service | undefined;
-    try {
-      service = await describeService(ctx.ecs, options.cluster, options.service);
-      pollErrors = 0;
-    } catch (error) {
-      if (error instanceof AwsCallError && isTransient(error) && pollErrors < (options.maxPollErrors ?? 3)) {
-        // The client already retried with backoff; one more poll later costs nothing, failing a deploy over a blip does.
-        pollErrors++;
-        ctx.log.warning(`${label ? `${label}: ` : ''}${error.message} (poll ${polls}; retrying at the next poll)`);
-        return { done: false as const };
-      }
-      throw error;
-    }
-    if (!service) {
-      throw new ActionError(`Service '${options.service}' no longer exists in cluster '${options.cluster}' (ServiceNotFound while watching).`);
-    }
-    lastService = service;
-    if (!tracked) {
-      const chosen = chooseDeployment(service, options.taskDefinitionArn);
-      if (!chosen?.id) {
-        const primary = primaryDeployment(service);
-        return {
-          done: true as const,
-          value: {
-            verdict: {
-              state: 'rolled-back',
-              winner: primary,
-              byCircuitBreaker: false,
-              reason: `no deployment of ${shortArn(options.taskDefinitionArn)} is listed; ${shortArn(primary?.taskDefinition)} is PRIMARY`,
-            },
-            service,
-          },
-        };
-      }
-      tracked = { deploymentId: chosen.id, taskDefinitionArn: options.taskDefinitionArn ?? chosen.taskDefinition };
-    }
-    if (since === undefined) {
-      const created = service.deployments?.find((d) => d.id === tracked?.deploymentId)?.createdAt;
-      since = created ? created.getTime() : start;
-    }
-    // Events come newest first; print the unseen ones oldest first.
-    let fresh = (service.events ?? []).filter((e) => e.id && !seenEvents.has(e.id) && (e.createdAt?.getTime() ?? 0) >= (since ?? 0) - 1000).reverse();
-    const firstPoll = seenEvents.size === 0;
-    for (const event of service.events ?? []) if (event.id) seenEvents.add(event.id);
-    // Waiting on a deployment that started long ago (wait-stable) would replay its whole history.
-    if (firstPoll && fresh.length > MAX_FIRST_EVENTS) {
-      timeline.add({ now: clock.now(), at: clock.now(), kind: 'action', service: label, message: `${fresh.length - MAX_FIRST_EVENTS} earlier service events not shown` });
-      fresh = fresh.slice(-MAX_FIRST_EVENTS);
-    }
-    for (const event of fresh) timeline.add({ now: clock.now(), at: event.createdAt?.getTime() ?? clock.now(), kind: 'event', service: label, message: event.message ?? '' });
-    const counts = describeCounts(service, tracked.deploymentId);
-    if (counts !== lastCounts) {
-      lastCounts = counts;
-      timeline.add({ now: clock.now(), at: clock.now(), kind: 'counts', service: label, message: counts });
-    }
-    let verdict = evaluateDeployment(service, tracked);
-    // Follow a replacement of the same revision and judge it on this same answer (bounded: ids only move forward).
-    for (let hops = 0; verdict.state === 'retarget' && hops < 3; hops++) {
-      timeline.add({ now: clock.now(), at: clock.now(), kind: 'action', service: label, message: `${verdict.reason}: following ${verdict.deployment.id}` });
-      tracked = { deploymentId: verdict.deployment.id ?? '', taskDefinitionArn: tracked.taskDefinitionArn };
-      verdict = evaluateDeployment(service, tracked);
-    }
-    if (verdict.state === 'in-progress' || verdict.state === 'retarget') return { done: false as const };
-    return { done: true as const, value: { verdict, service } };
-  };
-
-  let verdict: Verdict;
+  const watch = new DeploymentWatch(ctx, options);
   try {
-    ({ verdict } = await pollUntil({ clock, intervalMs: options.intervalMs, timeoutMs: options.timeoutMs, signal: options.signal }, check));
+    const { verdict } = await pollUntil({ clock: ctx.clock, intervalMs: options.intervalMs, timeoutMs: options.timeoutMs, signal: options.signal }, () => watch.poll());
+    return await watch.resultOf(verdict);
   } catch (error) {
     if (!(error instanceof PollTimeoutError)) throw error;
-    const deployment = lastService?.deployments?.find((d) => d.id === tracked?.deploymentId);
-    const reason = `timed out after ${Math.round(error.elapsedMs / 1000)}s waiting for ${tracked?.deploymentId ?? 'the deployment'}${lastCounts ? ` (${lastCounts})` : ''}`;
-    timeline.add({ now: clock.now(), at: clock.now(), kind: 'result', service: label, message: reason });
+    return watch.timedOut(error.elapsedMs);
+  }
+}
+
+type PollAnswer = PollStep<{ verdict: Verdict; service: Service }>;
+
+/** One watch: what it tracks, what it has printed, the last answer; each poll is a list of named steps. */
+class DeploymentWatch {
+  private readonly start: number;
+  private readonly timeline: Timeline;
+  private readonly label: string | undefined;
+  private readonly seenEvents = new Set<string>();
+  private tracked: Tracked | undefined;
+  private since: number | undefined;
+  private lastCounts = '';
+  private lastService: Service | undefined;
+  private pollErrors = 0;
+  private polls = 0;
+
+  constructor(
+    private readonly ctx: EcsContext,
+    private readonly options: WatchOptions,
+  ) {
+    this.start = ctx.clock.now();
+    this.timeline = options.timeline ?? new Timeline(this.start, ctx.log);
+    this.label = options.label ? options.service : undefined;
+    this.tracked = options.deploymentId ? { deploymentId: options.deploymentId, taskDefinitionArn: options.taskDefinitionArn } : undefined;
+    this.since = options.sinceMs;
+  }
+
+  async poll(): Promise<PollAnswer> {
+    this.polls++;
+    const service = await this.describe();
+    if (!service) return { done: false };
+    this.lastService = service;
+    const tracked = this.track(service);
+    if (!tracked) return { done: true, value: { verdict: this.nothingToTrack(service), service } };
+    this.printNewEvents(service);
+    this.printCounts(service, tracked);
+    const verdict = this.judge(service, tracked);
+    if (verdict.state === 'in-progress' || verdict.state === 'retarget') return { done: false };
+    return { done: true, value: { verdict, service } };
+  }
+
+  /** The service now; undefined for a transient error worth another poll (the client already retried with backoff). */
+  private async describe(): Promise<Service | undefined> {
+    let service: Service | undefined;
+    try {
+      service = await describeService(this.ctx.ecs, this.options.cluster, this.options.service);
+      this.pollErrors = 0;
+    } catch (error) {
+      if (!(error instanceof AwsCallError && isTransient(error) && this.pollErrors < (this.options.maxPollErrors ?? 3))) throw error;
+      // One more poll later costs nothing; failing a deploy over a blip does.
+      this.pollErrors++;
+      this.ctx.log.warning(`${this.prefix()}${error.message} (poll ${this.polls}; retrying at the next poll)`);
+      return undefined;
+    }
+    if (!service) throw new ActionError(`Service '${this.options.service}' no longer exists in cluster '${this.options.cluster}' (ServiceNotFound while watching).`);
+    return service;
+  }
+
+  /** The deployment to follow: given by the caller, or chosen at the first poll (wait-stable). */
+  private track(service: Service): Tracked | undefined {
+    if (!this.tracked) {
+      const chosen = chooseDeployment(service, this.options.taskDefinitionArn);
+      if (!chosen?.id) return undefined;
+      this.tracked = { deploymentId: chosen.id, taskDefinitionArn: this.options.taskDefinitionArn ?? chosen.taskDefinition };
+    }
+    if (this.since === undefined) {
+      const created = service.deployments?.find((d) => d.id === this.tracked?.deploymentId)?.createdAt;
+      this.since = created ? created.getTime() : this.start;
+    }
+    return this.tracked;
+  }
+
+  /** No deployment of the expected revision is listed: another one won before the watch began. */
+  private nothingToTrack(service: Service): Verdict {
+    const primary = primaryDeployment(service);
     return {
-      outcome: 'timed-out',
-      reason,
-      deploymentId: tracked?.deploymentId,
-      taskDefinitionArn: deployment?.taskDefinition ?? tracked?.taskDefinitionArn,
-      service: lastService,
-      deployment,
-      stoppedTasks: await stoppedTasksOf(ctx, options, deployment?.taskDefinition ?? tracked?.taskDefinitionArn, since ?? start, label),
-      polls,
-      elapsedMs: clock.now() - start,
-      endedAt: clock.now(),
+      state: 'rolled-back',
+      winner: primary,
+      byCircuitBreaker: false,
+      reason: `no deployment of ${shortArn(this.options.taskDefinitionArn)} is listed; ${shortArn(primary?.taskDefinition)} is PRIMARY`,
     };
   }
 
-  const endedAt = clock.now();
-  const deployment = 'deployment' in verdict ? verdict.deployment : undefined;
-  const outcome: WatchOutcome = verdict.state === 'completed' ? 'completed' : verdict.state === 'rolled-back' ? 'rolled-back' : 'failed';
-  const result: WatchResult = {
-    outcome,
-    reason: verdict.state === 'in-progress' || verdict.state === 'retarget' ? '' : verdict.reason,
-    deploymentId: tracked?.deploymentId,
-    taskDefinitionArn: deployment?.taskDefinition ?? tracked?.taskDefinitionArn ?? options.taskDefinitionArn,
-    winnerTaskDefinitionArn: verdict.state === 'rolled-back' ? verdict.winner?.taskDefinition : undefined,
-    byCircuitBreaker: verdict.state === 'rolled-back' ? verdict.byCircuitBreaker : undefined,
-    service: lastService,
-    deployment,
-    stoppedTasks: [],
-    polls,
-    elapsedMs: endedAt - start,
-    endedAt,
-  };
-  timeline.add({ now: endedAt, at: endedAt, kind: 'result', service: label, message: result.reason });
-  if (outcome !== 'completed') {
-    // With no deployment of the expected revision left to date it, look back a quarter of an hour.
-    result.stoppedTasks = await stoppedTasksOf(ctx, options, result.taskDefinitionArn, since ?? start - 15 * 60_000, label);
+  /** Service events not printed yet, oldest first (events come newest first). */
+  private printNewEvents(service: Service): void {
+    const now = this.ctx.clock.now();
+    let fresh = (service.events ?? []).filter((e) => e.id && !this.seenEvents.has(e.id) && (e.createdAt?.getTime() ?? 0) >= (this.since ?? 0) - 1000).reverse();
+    const firstPoll = this.seenEvents.size === 0;
+    for (const event of service.events ?? []) if (event.id) this.seenEvents.add(event.id);
+    // Waiting on a deployment that started long ago (wait-stable) would replay its whole history.
+    if (firstPoll && fresh.length > MAX_FIRST_EVENTS) {
+      this.timeline.add({ now, at: now, kind: 'action', service: this.label, message: `${fresh.length - MAX_FIRST_EVENTS} earlier service events not shown` });
+      fresh = fresh.slice(-MAX_FIRST_EVENTS);
+    }
+    for (const event of fresh) this.timeline.add({ now, at: event.createdAt?.getTime() ?? now, kind: 'event', service: this.label, message: event.message ?? '' });
   }
-  return result;
+
+  /** The deployments' counts, when they changed since the last poll. */
+  private printCounts(service: Service, tracked: Tracked): void {
+    const counts = describeCounts(service, tracked.deploymentId);
+    if (counts === this.lastCounts) return;
+    this.lastCounts = counts;
+    const now = this.ctx.clock.now();
+    this.timeline.add({ now, at: now, kind: 'counts', service: this.label, message: counts });
+  }
+
+  /** The verdict on this answer, following a replacement of the same revision (bounded: ids only move forward). */
+  private judge(service: Service, tracked: Tracked): Verdict {
+    let verdict = evaluateDeployment(service, tracked);
+    for (let hops = 0; verdict.state === 'retarget' && hops < 3; hops++) {
+      const now = this.ctx.clock.now();
+      this.timeline.add({ now, at: now, kind: 'action', service: this.label, message: `${verdict.reason}: following ${verdict.deployment.id}` });
+      this.tracked = { deploymentId: verdict.deployment.id ?? '', taskDefinitionArn: tracked.taskDefinitionArn };
+      verdict = evaluateDeployment(service, this.tracked);
+    }
+    return verdict;
+  }
+
+  async resultOf(verdict: Verdict): Promise<WatchResult> {
+    const endedAt = this.ctx.clock.now();
+    const deployment = 'deployment' in verdict ? verdict.deployment : undefined;
+    const outcome: WatchOutcome = verdict.state === 'completed' ? 'completed' : verdict.state === 'rolled-back' ? 'rolled-back' : 'failed';
+    const taskDefinitionArn = deployment?.taskDefinition ?? this.tracked?.taskDefinitionArn ?? this.options.taskDefinitionArn;
+    const reason = verdict.state === 'in-progress' || verdict.state === 'retarget' ? '' : verdict.reason;
+    this.timeline.add({ now: endedAt, at: endedAt, kind: 'result', service: this.label, message: reason });
+    // With no deployment of the expected revision left to date it, look back a quarter of an hour.
+    const stoppedTasks = outcome === 'completed' ? [] : await this.stoppedTasks(taskDefinitionArn, this.since ?? this.start - 15 * 60_000);
+    return {
+      ...this.result(outcome, reason, endedAt, deployment, taskDefinitionArn, stoppedTasks),
+      winnerTaskDefinitionArn: verdict.state === 'rolled-back' ? verdict.winner?.taskDefinition : undefined,
+      byCircuitBreaker: verdict.state === 'rolled-back' ? verdict.byCircuitBreaker : undefined,
+    };
+  }
+
+  async timedOut(elapsedMs: number): Promise<WatchResult> {
+    const now = this.ctx.clock.now();
+    const deployment = this.lastService?.deployments?.find((d) => d.id === this.tracked?.deploymentId);
+    const reason = `timed out after ${Math.round(elapsedMs / 1000)}s waiting for ${this.tracked?.deploymentId ?? 'the deployment'}${this.lastCounts ? ` (${this.lastCounts})` : ''}`;
+    this.timeline.add({ now, at: now, kind: 'result', service: this.label, message: reason });
+    const taskDefinitionArn = deployment?.taskDefinition ?? this.tracked?.taskDefinitionArn;
+    const stoppedTasks = await this.stoppedTasks(taskDefinitionArn, this.since ?? this.start);
+    return this.result('timed-out', reason, this.ctx.clock.now(), deployment, taskDefinitionArn, stoppedTasks);
+  }
+
+  /** The one place a WatchResult is built. */
+  private result(outcome: WatchOutcome, reason: string, endedAt: number, deployment: Deployment | undefined, taskDefinitionArn: string | undefined, stoppedTasks: StoppedTask[]): WatchResult {
+    return {
+      outcome,
+      reason,
+      deploymentId: this.tracked?.deploymentId,
+      taskDefinitionArn,
+      service: this.lastService,
+      deployment,
+      stoppedTasks,
+      polls: this.polls,
+      elapsedMs: endedAt - this.start,
+      endedAt,
+    };
+  }
+
+  /** Stopped tasks of the revision that failed; a failure to describe them is a warning, not a second error. */
+  private async stoppedTasks(taskDefinitionArn: string | undefined, sinceMs: number): Promise<StoppedTask[]> {
+    if (!taskDefinitionArn) return [];
+    try {
+      // ListTasks filters by service name; the input may be an ARN.
+      return await describeStoppedTasks(this.ctx.ecs, { cluster: this.options.cluster, serviceName: arnResource(this.options.service), taskDefinitionArn, sinceMs: sinceMs - 1000 });
+    } catch (error) {
+      this.ctx.log.warning(`${this.prefix()}could not describe the stopped tasks: ${errorMessage(error)}`);
+      return [];
+    }
+  }
+
+  private prefix(): string {
+    return this.label ? `${this.label}: ` : '';
+  }
 }
 
 /**
@@ -312,19 +381,6 @@ function isTransient(error: AwsCallError): boolean {
   if (status !== undefined) return status >= 500 || cause?.$fault === 'server';
   // No HTTP answer at all: connection reset, timeout, DNS.
   return true;
-}
-
-/** Stopped tasks of the revision that failed; a failure to describe them is a warning, not a second error. */
-async function stoppedTasksOf(ctx: EcsContext, options: WatchOptions, taskDefinitionArn: string | undefined, sinceMs: number, label?: string): Promise<StoppedTask[]> {
-  if (!taskDefinitionArn) return [];
-  try {
-    // ListTasks filters by service name; the input may be an ARN.
-    const serviceName = options.service.includes('/') ? options.service.slice(options.service.lastIndexOf('/') + 1) : options.service;
-    return await describeStoppedTasks(ctx.ecs, { cluster: options.cluster, serviceName, taskDefinitionArn, sinceMs: sinceMs - 1000 });
-  } catch (error) {
-    ctx.log.warning(`${label ? `${label}: ` : ''}could not describe the stopped tasks: ${(error as Error).message}`);
-    return [];
-  }
 }
 
 /** `deployment ecs-svc/1 (api:3) IN_PROGRESS 1/2 running, 1 pending; ACTIVE api:2 2/2` */

@@ -5,16 +5,13 @@
  * not retried (no retry can fix it): the step fails at once with the reason and the fix. Only the
  * status is reported, never the body.
  */
-import { ActionError } from '../action-kit/errors';
-import { pollUntil, PollTimeoutError } from '../action-kit/poll';
-import type { Clock } from '../action-kit/clock';
-import type { EngineLog } from './context';
+import { ActionError, pollUntil, PollTimeoutError, type Clock, type Logger } from '../action-kit';
 import { formatElapsed } from './context';
 
 export interface HealthOptions {
   url: string;
   clock: Clock;
-  log: EngineLog;
+  log: Logger;
   intervalMs: number;
   timeoutMs: number;
   /** Per request (default 10 s). */

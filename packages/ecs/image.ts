@@ -4,8 +4,8 @@
  * reported before anything changes. Images outside ECR are deployed as given.
  */
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { InputError } from '../action-kit/errors';
-import { aws, awsErrorCode } from '../aws/errors';
+import { InputError } from '../action-kit';
+import { aws, AwsCallError } from '../aws';
 
 export interface ImageReference {
   /** The reference as given. */
@@ -146,7 +146,7 @@ export async function resolveImage(
     );
     digest = answer.imageDetails?.[0]?.imageDigest;
   } catch (error) {
-    const code = awsErrorCode((error as { cause?: unknown }).cause ?? error);
+    const code = error instanceof AwsCallError ? error.code : undefined;
     if (code === 'ImageNotFoundException') {
       const what = reference.digest ? `digest ${reference.digest}` : `tag '${reference.tag}'`;
       throw new InputError(inputName, `is '${raw}', but ECR repository '${reference.repository}' has no image with ${what}`, 'push the image first or fix the tag (a missing image is refused before anything changes)');

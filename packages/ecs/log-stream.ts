@@ -5,6 +5,7 @@
  * in advance, so such logs cannot be followed.
  */
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { arnResource } from '../aws';
 
 export interface LogStreamTarget {
   group: string;
@@ -27,13 +28,8 @@ export function logStreamTarget(container: ContainerDefinition, taskArn: string,
   if (!group) return { reason: `container ${container.name} has no awslogs-group` };
   if (!prefix) return { reason: `container ${container.name} has no awslogs-stream-prefix, so its stream is named after the Docker container ID` };
   const region = options['awslogs-region'] || defaultRegion;
-  const stream = `${prefix}/${container.name}/${taskId(taskArn)}`;
+  const stream = `${prefix}/${container.name}/${arnResource(taskArn)}`;
   return { target: { group, region, stream, url: logsConsoleUrl(region, group, stream) } };
-}
-
-/** The task ID: the last part of `arn:aws:ecs:region:account:task/cluster/ID` (or of the old format). */
-export function taskId(taskArn: string): string {
-  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
 }
 
 /**

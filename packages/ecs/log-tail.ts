@@ -12,8 +12,8 @@
  * warning and never fails or orphans the task.
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { Clock } from '../action-kit/clock';
-import { aws, AwsCallError, awsErrorCode } from '../aws/errors';
+import { type Clock, errorMessage } from '../action-kit';
+import { aws, AwsCallError } from '../aws';
 
 export interface LogTailOptions {
   logs: CloudWatchLogsClient;
@@ -113,7 +113,7 @@ export class LogTail {
           ),
         );
       } catch (error) {
-        if (error instanceof AwsCallError && awsErrorCode(error.cause) === 'ResourceNotFoundException') {
+        if (error instanceof AwsCallError && error.code === 'ResourceNotFoundException') {
           this.missingGroup = /log group/i.test(error.cause instanceof Error ? error.cause.message : '');
           return false;
         }
@@ -123,7 +123,7 @@ export class LogTail {
           return false;
         }
         // Throttling and 5xx were already retried by the client; try again at the next poll.
-        this.warnOnce(`Could not read the task's logs (retrying at the next poll): ${error instanceof Error ? error.message : String(error)}`);
+        this.warnOnce(`Could not read the task's logs (retrying at the next poll): ${errorMessage(error)}`);
         return false;
       }
       this.streamSeen = true;

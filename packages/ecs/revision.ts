@@ -6,8 +6,8 @@
  * deregistered, no older revision) is reported before anything changes.
  */
 import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand, type Tag, type TaskDefinition } from '@aws-sdk/client-ecs';
-import { InputError } from '../action-kit/errors';
-import { aws, AwsCallError } from '../aws/errors';
+import { InputError } from '../action-kit';
+import { aws, AwsCallError } from '../aws';
 import type { EcsContext } from './context';
 
 /** What the `task-definition` input names: a JSON file, or an existing revision (ARN, family:revision, `previous`). */

@@ -5,9 +5,8 @@
  * never mistaken for the success of the deployment it replaces.
  */
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { aws } from '../aws/errors';
+import { aws, shortArn } from '../aws';
 import type { EcsContext } from './context';
-import { shortArn } from './context';
 import { watchDeployment, type WatchResult } from './deployment-watcher';
 import { describeService, primaryDeployment } from './service';
 import type { Timeline } from './timeline';
@@ -49,7 +48,8 @@ export async function rollback(ctx: EcsContext, options: RollbackOptions): Promi
     action = 'already';
     deploymentId = primary.id;
     if (!options.watchWhenAlready) {
-      // ECS drives this rollback itself; waiting for it would only delay the failure (the anchor's #494).
+      // ECS drives this rollback itself: waiting for it to settle would only hold the step's failure back
+      // for minutes while nothing is left for this step to do (a second UpdateService would just start another rollout).
       const reason = `${target} is already PRIMARY again (deployment ${deploymentId}, the circuit breaker's rollback): no second rollback`;
       note(reason);
       return { action, deploymentId, settled: true, reason };

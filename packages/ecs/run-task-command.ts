@@ -11,7 +11,7 @@
  * and variables are kept as written. Shell syntax outside that script is still refused.
  */
 import { parse, quote, type ParseEntry } from 'shell-quote';
-import { InputError } from '../action-kit/errors';
+import { InputError, errorMessage } from '../action-kit';
 
 /** Parses the command; throws an InputError naming `input` when it is malformed. */
 export function parseTaskCommand(raw: string, input = 'command'): string[] {
@@ -96,7 +96,7 @@ function parseJsonCommand(text: string, input: string): string[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new InputError(input, `starts with '[' but is not valid JSON (${reason})`, `use a JSON array of strings, e.g. ["alembic","upgrade","head"]`);
   }
   if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((word) => typeof word === 'string')) {

@@ -12,8 +12,8 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { InputError } from '../action-kit/errors';
-import { aws, AwsCallError } from '../aws/errors';
+import { InputError } from '../action-kit';
+import { aws, AwsCallError } from '../aws';
 import { resolvePlacement, type NetworkOverrides, type TaskPlacement } from './task-network';
 
 export interface RunTaskRequest {

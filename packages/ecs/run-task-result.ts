@@ -5,8 +5,9 @@
  * an exit code never ran, which is a failure too, never a success.
  */
 import type { Task } from '@aws-sdk/client-ecs';
-import { ActionError } from '../action-kit/errors';
+import { ActionError } from '../action-kit';
 import type { LogStreamTarget } from './log-stream';
+import { arnResource } from '../aws';
 
 export type RunTaskOutcome = 'succeeded' | 'failed' | 'failed-to-start' | 'never-ran' | 'timed-out' | 'cancelled';
 
@@ -52,7 +53,7 @@ const ERROR_LINES = 10;
 /** The error a result fails the step with, or undefined when it succeeded. */
 export function resultError(result: RunTaskResult): ActionError | undefined {
   if (result.outcome === 'succeeded') return undefined;
-  const id = result.taskArn.slice(result.taskArn.lastIndexOf('/') + 1);
+  const id = arnResource(result.taskArn);
   const reasons = [
     result.containerReason ? `container reason: ${result.containerReason}` : undefined,
     result.stoppedReason ? `stopped reason: ${result.stoppedReason}` : undefined,

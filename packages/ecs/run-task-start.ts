@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RunTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { ActionError } from '../action-kit/errors';
-import { InputError } from '../action-kit/errors';
-import { aws } from '../aws/errors';
+import { ActionError, InputError } from '../action-kit';
+import { aws } from '../aws';
 import { clusterInputError, type RunTaskPlan } from './run-task-plan';
 
 /** ECS limits startedBy to 36 letters, digits, hyphens, underscores and slashes. */

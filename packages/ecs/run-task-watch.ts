@@ -12,10 +12,8 @@
  *   and cancellation the signal's reason, so the caller can stop the task.
  */
 import { DescribeTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import type { Clock } from '../action-kit/clock';
-import { ActionError } from '../action-kit/errors';
-import { pollUntil } from '../action-kit/poll';
-import { aws } from '../aws/errors';
+import { type Clock, ActionError, pollUntil } from '../action-kit';
+import { aws } from '../aws';
 
 export interface WatchTaskOptions {
   ecs: ECSClient;

@@ -4,8 +4,8 @@
  * the first change (a CODE_DEPLOY service is rolled out by CodeDeploy, which this engine does not drive).
  */
 import { DescribeClustersCommand, DescribeServicesCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import { ActionError, InputError } from '../action-kit/errors';
-import { aws } from '../aws/errors';
+import { ActionError, InputError } from '../action-kit';
+import { aws } from '../aws';
 
 export interface ServiceTarget {
   cluster: string;

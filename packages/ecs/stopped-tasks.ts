@@ -5,8 +5,7 @@
  * Shared with run-migration (a one-off task's failure is described the same way).
  */
 import { DescribeTasksCommand, ListTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { aws } from '../aws/errors';
-import { shortArn } from './context';
+import { aws, shortArn } from '../aws';
 
 export interface StoppedContainer {
   name: string;

@@ -2,8 +2,8 @@
  * Job summaries a person would rather read than the log: result first, then the task definition
  * diff, why tasks stopped, and the timeline of events and counts.
  */
-import { codeBlock, details, table } from '../action-kit/summary';
-import { shortArn } from './context';
+import { codeBlock, details, table } from '../action-kit';
+import { shortArn } from '../aws';
 import type { DeployResult } from './deploy';
 import { summarizeStoppedTasks, type StoppedTask } from './stopped-tasks';
 import type { TaskDefinitionChange } from './task-definition';

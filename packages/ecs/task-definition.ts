@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput, TaskDefinition } from '@aws-sdk/client-ecs';
-import { ActionError, InputError } from '../action-kit/errors';
+import { ActionError, InputError } from '../action-kit';
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
 export const READ_ONLY_FIELDS = [
@@ -170,13 +170,6 @@ export function diffTaskDefinitions(before: TaskDefinitionInput, after: TaskDefi
     changes.push({ scope: 'task', field: 'other', before: '', after: `changed: ${keys.join(', ')}` });
   }
   return changes;
-}
-
-/** Task definition family and revision from an ARN, e.g. `connect2-api-dev:12`. */
-export function taskDefinitionName(arn: string | undefined): string {
-  if (!arn) return '(none)';
-  const slash = arn.lastIndexOf('/');
-  return slash >= 0 ? arn.slice(slash + 1) : arn;
 }
 
 function byName(a: { name?: string }, b: { name?: string }): number {

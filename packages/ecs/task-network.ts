@@ -17,7 +17,7 @@ import type {
   PlacementStrategy,
   Service,
 } from '@aws-sdk/client-ecs';
-import { InputError } from '../action-kit/errors';
+import { InputError } from '../action-kit';
 
 export type AssignPublicIp = 'ENABLED' | 'DISABLED';
 

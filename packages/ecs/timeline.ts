@@ -3,7 +3,7 @@
  * count changes, and what the engine did (registered, updated, rolled back). One list per run, so a
  * rollback's events follow the failed rollout's in the summary.
  */
-import type { EngineLog } from './context';
+import type { Logger } from '../action-kit';
 import { formatElapsed } from './context';
 
 export interface TimelineEntry {
@@ -22,7 +22,7 @@ export class Timeline {
 
   constructor(
     private readonly startedAt: number,
-    private readonly log: EngineLog,
+    private readonly log: Logger,
   ) {}
 
   /** Records an entry and prints it as a progress line: `[  12s] service: message`. */

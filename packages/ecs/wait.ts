@@ -5,7 +5,7 @@
  * fails as soon as the answer is known rather than when the slowest service settles.
  */
 import type { Service } from '@aws-sdk/client-ecs';
-import { InputError } from '../action-kit/errors';
+import { InputError, errorMessage } from '../action-kit';
 import type { EcsContext } from './context';
 import { chooseDeployment, describeCounts, evaluateDeployment, watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
 import { checkServiceSupported, describeServices, validateCluster } from './service';
@@ -118,7 +118,7 @@ async function lastLook(ctx: EcsContext, options: WaitOptions, interrupted: Serv
   try {
     described = await describeServices(ctx.ecs, options.cluster, interrupted.map((r) => r.name));
   } catch (error) {
-    for (const r of interrupted) r.reason = `state unknown when the wait ended (${error instanceof Error ? error.message : String(error)})`;
+    for (const r of interrupted) r.reason = `state unknown when the wait ended (${errorMessage(error)})`;
     return;
   }
   for (const r of interrupted) {

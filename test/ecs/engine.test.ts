@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { VirtualClock } from '../../packages/action-kit';
+import { silentLogger, VirtualClock } from '../../packages/action-kit';
 import { AwsCallError } from '../../packages/aws';
 import { deploy, waitForServices, type DeployOptions, type EcsContext } from '../../packages/ecs';
 import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
@@ -22,7 +22,7 @@ async function setup(options: Connect2Options = {}) {
   const world = seedConnect2(sim, options);
   const clients = sim.clients({ maxAttempts: 3 });
   const lines: string[] = [];
-  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock, log: { info: (l) => lines.push(l), warning: (l) => lines.push(`WARN ${l}`) } };
+  const ctx: EcsContext = { ecs: clients.ecs, ecr: clients.ecr, clock, log: { ...silentLogger, info: (l) => lines.push(l), warning: (l) => lines.push(`WARN ${l}`) } };
   return { sim, world, ctx, lines, clock };
 }
 
@@ -187,6 +187,7 @@ describe('deploy (engine, virtual clock)', () => {
     const intruder = sim.clients().ecs;
     let sent: Promise<unknown> | undefined;
     ctx.log = {
+      ...silentLogger,
       info: (l) => {
         lines.push(l);
         if (!sent && / IN_PROGRESS /.test(l)) sent = intruder.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: other }));
@@ -207,6 +208,7 @@ describe('deploy (engine, virtual clock)', () => {
     const other = sim.clients().ecs;
     let sent: Promise<unknown> | undefined;
     ctx.log = {
+      ...silentLogger,
       info: (l) => {
         lines.push(l);
         if (!sent && / IN_PROGRESS /.test(l)) sent = other.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, forceNewDeployment: true }));
@@ -229,6 +231,7 @@ describe('deploy (engine, virtual clock)', () => {
     sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 120_000 } });
     const controller = new AbortController();
     ctx.log = {
+      ...silentLogger,
       info: (l) => {
         lines.push(l);
         if (/IN_PROGRESS/.test(l)) controller.abort(new Error('cancelled by test'));
@@ -270,6 +273,7 @@ describe('deploy (engine, virtual clock)', () => {
     sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 20_000 } });
     let injected = false;
     ctx.log = {
+      ...silentLogger,
       info: (l) => {
         lines.push(l);
         if (!injected && /IN_PROGRESS/.test(l)) {
@@ -299,6 +303,7 @@ describe('deploy (engine, virtual clock)', () => {
     sim.seed.image(world.repository, 'slow', { scenario: { kind: 'slow-start', startMs: 20_000 } });
     let injected = false;
     ctx.log = {
+      ...silentLogger,
       info: (l) => {
         lines.push(l);
         if (!injected && /IN_PROGRESS/.test(l)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { systemClock, VirtualClock } from '../../packages/action-kit';
-import { silentLog, waitForHealth } from '../../packages/ecs';
+import { silentLogger, systemClock, VirtualClock } from '../../packages/action-kit';
+import { waitForHealth } from '../../packages/ecs';
 import { hasOpenssl, startSelfSignedServer } from '../wait-stable/tls';
 
 const answering = (statuses: number[]) => {
@@ -13,13 +13,13 @@ const answering = (statuses: number[]) => {
 
 describe('waitForHealth', () => {
   it('polls until 2xx', async () => {
-    const result = await waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: silentLog, intervalMs: 5000, timeoutMs: 60_000, fetch: answering([502, 503, 204]) });
+    const result = await waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: silentLogger, intervalMs: 5000, timeoutMs: 60_000, fetch: answering([502, 503, 204]) });
     expect(result).toMatchObject({ status: 204, attempts: 3, elapsedMs: 10_000 });
   });
 
   it('fails at the deadline with the last answer', async () => {
     const lines: string[] = [];
-    const failing = waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: { info: (l) => lines.push(l), warning: () => undefined }, intervalMs: 5000, timeoutMs: 20_000, fetch: answering([500]) });
+    const failing = waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: { ...silentLogger, info: (l) => lines.push(l), warning: () => undefined }, intervalMs: 5000, timeoutMs: 20_000, fetch: answering([500]) });
     // At 0, 5, 10 and 15 s; none at the deadline itself, which leaves no time for a request.
     await expect(failing).rejects.toThrow(/^Health check failed: http:\/\/app\/health did not answer 2xx within 20s \(last: HTTP 500, 4 attempts\)\.$/);
     // The same answer is logged once, not at every poll; the body never.
@@ -31,7 +31,7 @@ describe('waitForHealth', () => {
     const refusing = (async () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     }) as typeof fetch;
-    await expect(waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: silentLog, intervalMs: 5000, timeoutMs: 10_000, fetch: refusing })).rejects.toThrow(/last: ECONNREFUSED/);
+    await expect(waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: silentLogger, intervalMs: 5000, timeoutMs: 10_000, fetch: refusing })).rejects.toThrow(/last: ECONNREFUSED/);
   });
 
   it('keeps the budget hard: a hanging URL gets only the time left, not 10 s per request', async () => {
@@ -43,7 +43,7 @@ describe('waitForHealth', () => {
       return new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
     }) as typeof fetch;
     const start = clock.now();
-    await expect(waitForHealth({ url: 'http://app/health', clock, log: silentLog, intervalMs: 2000, timeoutMs: 15_000, requestTimeoutMs: 10_000, fetch: hanging })).rejects.toThrow(
+    await expect(waitForHealth({ url: 'http://app/health', clock, log: silentLogger, intervalMs: 2000, timeoutMs: 15_000, requestTimeoutMs: 10_000, fetch: hanging })).rejects.toThrow(
       /did not answer 2xx within 15s \(last: TimeoutError, 2 attempts\)/,
     );
     // The first request gets its 10 s, the second (at 12 s) only the 3 s left: the step ends at the
@@ -58,7 +58,7 @@ describe('waitForHealth', () => {
     try {
       // The real clock: a TLS handshake takes real time, which a VirtualClock would count as timed out.
       const start = Date.now();
-      const failing = waitForHealth({ url: server.url, clock: systemClock, log: silentLog, intervalMs: 1000, timeoutMs: 20_000 });
+      const failing = waitForHealth({ url: server.url, clock: systemClock, log: silentLogger, intervalMs: 1000, timeoutMs: 20_000 });
       await expect(failing).rejects.toThrow(
         new RegExp(`^Health check failed: ${server.url.replace(/[.]/g, '\\.')} presented a certificate Node does not trust \\(DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate.*\\); retrying cannot fix that\\. .*NODE_EXTRA_CA_CERTS`),
       );

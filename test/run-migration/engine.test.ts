@@ -5,8 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { VirtualClock } from '../../packages/action-kit';
-import { CancelledError } from '../../packages/action-kit';
-import { planRunTask, runTask, resultError, startTask, watchTask, type RunTaskLog, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
+import { CancelledError, silentLogger, type Logger } from '../../packages/action-kit';
+import { planRunTask, runTask, resultError, startTask, watchTask, type RunTaskContext, type RunTaskPlan, type RunTaskResult } from '../../packages/ecs';
 import { CLUSTER, CONTAINER, LOG_GROUP, MIGRATOR, SERVICE, startWorld, taskDefinition, type Simulator } from './world';
 
 const ALEMBIC = ['alembic', 'upgrade', 'head'];
@@ -17,11 +17,11 @@ let image: string;
 let lines: string[];
 let messages: string[];
 
-const log: RunTaskLog = {
-  info: (m) => messages.push(m),
-  warning: (m) => messages.push(`warning: ${m}`),
-  progress: (_ms, m) => messages.push(m),
-  line: (text) => lines.push(text),
+// Container output comes as `| line` (containerLine); everything else is a message.
+const log: Logger = {
+  ...silentLogger,
+  info: (m) => void (m.startsWith('| ') ? lines.push(m.slice(2)) : messages.push(m)),
+  warning: (m) => void messages.push(`warning: ${m}`),
 };
 
 beforeEach(async () => {
@@ -34,7 +34,7 @@ afterEach(async () => {
   await aws.close();
 });
 
-function deps(signal?: AbortSignal) {
+function context(signal?: AbortSignal): RunTaskContext {
   const clients = aws.clients({ maxAttempts: 3 });
   return { ecs: clients.ecs, logsFor: () => clients.logs, region: 'us-west-2', clock, log, signal };
 }
@@ -44,10 +44,7 @@ async function plan(overrides: Partial<Parameters<typeof planRunTask>[1]> = {}):
 }
 
 function run(p: RunTaskPlan, options: { timeoutMs?: number; signal?: AbortSignal; intervalMs?: number } = {}): Promise<RunTaskResult> {
-  return runTask(
-    { plan: p, startedBy: 'test', timeoutMs: options.timeoutMs ?? 20 * 60_000, intervalMs: options.intervalMs ?? 5000 },
-    deps(options.signal),
-  );
+  return runTask(context(options.signal), { plan: p, startedBy: 'test', timeoutMs: options.timeoutMs ?? 20 * 60_000, intervalMs: options.intervalMs ?? 5000 });
 }
 
 describe('runTask on a virtual clock', () => {
@@ -156,7 +153,7 @@ describe('runTask on a virtual clock', () => {
   it('leaves the task running when stop-on-cancel is false, and says so', async () => {
     aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 60 * 60_000 });
     const controller = new AbortController();
-    const running = runTask({ plan: await plan(), startedBy: 'test', timeoutMs: 60_000, intervalMs: 5000, stopOnCancel: false }, deps(controller.signal));
+    const running = runTask(context(controller.signal), { plan: await plan(), startedBy: 'test', timeoutMs: 60_000, intervalMs: 5000, stopOnCancel: false });
     while (!messages.some((m) => m.includes('Started task'))) await new Promise((resolve) => setImmediate(resolve));
     controller.abort(new CancelledError('SIGINT'));
     await expect(running).rejects.toBeInstanceOf(CancelledError);
@@ -207,7 +204,7 @@ describe('runTask on a virtual clock', () => {
 
   it('reads no logs with logs: false but still gives the console link', async () => {
     aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 30_000, logLines: ['not streamed'] });
-    const result = await runTask({ plan: await plan(), startedBy: 'test', timeoutMs: 60_000, intervalMs: 5000, logs: false }, deps());
+    const result = await runTask(context(), { plan: await plan(), startedBy: 'test', timeoutMs: 60_000, intervalMs: 5000, logs: false });
     expect(result.outcome).toBe('succeeded');
     expect(aws.calls('GetLogEvents')).toEqual([]);
     expect(lines).toEqual([]);

@@ -166,6 +166,6 @@ describe('wait-stable bundle', () => {
 
   it('poll-interval-seconds below 1 is refused naming the input', async () => {
     const result = await runAction('wait-stable', { inputs: { cluster: 'c', services: 's', 'poll-interval-seconds': '0' }, env: { AWS_REGION: 'us-west-2' } });
-    expect(result.errors).toEqual([expect.stringMatching(/^Input 'poll-interval-seconds' is 0, out of range; use a whole number from 1 to 300\.$/)]);
+    expect(result.errors).toEqual([expect.stringMatching(/^Input 'poll-interval-seconds' is 0, out of range; use a duration from 1 to 300 seconds\.$/)]);
   });
 });
