@@ -6,7 +6,15 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DEFAULT_MAX_ATTEMPTS, type AwsClients } from '../../aws';
+import { DEFAULT_MAX_ATTEMPTS } from '../../aws';
+
+/** The three clients the tests talk to the simulator with. */
+export interface AwsClients {
+  region: string;
+  ecs: ECSClient;
+  ecr: ECRClient;
+  logs: CloudWatchLogsClient;
+}
 
 export interface SimulatorEnv {
   AWS_ENDPOINT_URL: string;

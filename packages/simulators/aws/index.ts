@@ -5,8 +5,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../action-kit';
-import { arnResource, type AwsClients } from '../../aws';
-import { simulatorClients, type SimulatorEnv } from './clients';
+import { arnResource } from '../../aws';
+import { simulatorClients, type AwsClients, type SimulatorEnv } from './clients';
 import { EcrModel } from './ecr';
 import { EcsModel, type SeedServiceInput } from './ecs/model';
 import { ecsOperations } from './ecs/operations';
@@ -26,7 +26,7 @@ export type { Scenario } from './scenarios';
 export type { EcsTiming } from './timing';
 export type { FaultSpec, FaultKind, FaultHandle } from './faults';
 export type { RecordedRequest } from './request-log';
-export type { SimulatorEnv } from './clients';
+export type { AwsClients, SimulatorEnv } from './clients';
 
 export interface AwsSimulatorOptions {
   clock?: Clock;
