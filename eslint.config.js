@@ -46,44 +46,6 @@ const boundaryZones = [
   },
 ];
 
-/**
- * TEMPORARY (issue #17): product files that still break `max-lines-per-function` or the index-only
- * import rule because their refactor is on another branch not merged yet. They get those two rules
- * at 'warn' instead of 'error'. Whoever merges a refactor branch deletes its files here; the list
- * must end empty.
- */
-const PENDING_REFACTOR = [
-  'packages/action-kit/inputs.ts',
-  'packages/aws/client-config.ts',
-  'packages/aws/errors.ts',
-  'packages/classify/branch-flow.ts',
-  'packages/classify/globs.ts',
-  'packages/cli/run.ts',
-  'packages/ecs/context.ts',
-  'packages/ecs/deploy.ts',
-  'packages/ecs/deployment-watcher.ts',
-  'packages/ecs/health.ts',
-  'packages/ecs/image.ts',
-  'packages/ecs/log-tail.ts',
-  'packages/ecs/rollback.ts',
-  'packages/ecs/run-task-command.ts',
-  'packages/ecs/run-task-plan.ts',
-  'packages/ecs/run-task-result.ts',
-  'packages/ecs/run-task-start.ts',
-  'packages/ecs/run-task-stop.ts',
-  'packages/ecs/run-task-watch.ts',
-  'packages/ecs/run-task.ts',
-  'packages/ecs/service.ts',
-  'packages/ecs/stopped-tasks.ts',
-  'packages/ecs/summary.ts',
-  'packages/ecs/task-definition.ts',
-  'packages/ecs/task-network.ts',
-  'packages/ecs/wait.ts',
-  'packages/github/changed-files.ts',
-  'packages/github/repository.ts',
-  'packages/release/release.ts',
-];
-
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.rehearsal/**', '.bench/**'] },
   js.configs.recommended,
@@ -120,12 +82,5 @@ export default tseslint.config(
   {
     files: ['packages/**/*.ts', 'actions/**/*.ts'],
     rules: { 'import-x/no-restricted-paths': ['error', { basePath: root, zones: boundaryZones }] },
-  },
-  {
-    files: PENDING_REFACTOR,
-    rules: {
-      'max-lines-per-function': ['warn', { max: 60 }],
-      'import-x/no-restricted-paths': ['warn', { basePath: root, zones: boundaryZones }],
-    },
   },
 );

@@ -160,54 +160,103 @@ export async function planDeployment(ctx: EcsContext, options: DeployOptions): P
   };
 }
 
+/**
+ * Deploys as ecspresso's Deploy reads: plan (no change) -> unchanged? -> register -> register-only? ->
+ * UpdateService -> wait? -> watch -> roll back when the rollout did not win.
+ */
 export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<DeployResult> {
-  if (options.registerOnly && options.revision && !options.image) {
-    throw new InputError(
-      'register-only',
-      `is true, but '${options.revisionInput ?? 'task-definition'}' names the existing revision '${options.revision}' and 'image' is empty: there is nothing to register`,
-      'set image to register a new revision from it, or leave register-only off to deploy that revision as it is',
-    );
+  refuseRegisterOnlyOfAnExistingRevision(options);
+  const run = new DeployRun(ctx, options, await planDeployment(ctx, options));
+  if (!run.plan.changed && !options.forceNewDeployment) return run.unchanged();
+  const revision = await run.register();
+  if (options.registerOnly) return run.registered(revision);
+  const rollout = await run.startRollout(revision);
+  if (!options.wait) return run.finish({ ...rollout.common, status: 'deployed', reason: `rollout of ${shortArn(revision.taskDefinitionArn)} started; not watched (wait: false)` });
+  const watched = await run.watchRollout(rollout);
+  if (watched.watch?.outcome === 'completed') {
+    return run.finish({ ...rollout.common, deploymentId: watched.watch.deploymentId, status: 'deployed', reason: watched.watch.reason, watch: watched.watch });
   }
-  const { clock } = ctx;
-  const start = clock.now();
-  const timeline = new Timeline(start, ctx.log);
-  const note = (message: string) => timeline.add({ now: clock.now(), at: clock.now(), kind: 'action', message });
-  const plan = await planDeployment(ctx, options);
-  const base = {
-    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
-    image: plan.image?.image ?? plan.next.containerDefinitions?.find((c) => c.name === plan.container)?.image,
-    changes: plan.changes,
-    plan,
-    cancelled: false,
-    stoppedTasks: [] as StoppedTask[],
-    timeline,
-  };
-  const finish = (result: Omit<DeployResult, keyof typeof base | 'elapsedMs'> & Partial<typeof base>): DeployResult => ({
-    ...base,
-    ...result,
-    elapsedMs: clock.now() - start,
-  });
-  if (plan.image) note(`image ${plan.image.image} (${plan.image.note})`);
+  return run.afterFailedRollout(rollout, watched);
+}
 
-  if (!plan.changed && !options.forceNewDeployment) {
+function refuseRegisterOnlyOfAnExistingRevision(options: DeployOptions): void {
+  if (!(options.registerOnly && options.revision && !options.image)) return;
+  throw new InputError(
+    'register-only',
+    `is true, but '${options.revisionInput ?? 'task-definition'}' names the existing revision '${options.revision}' and 'image' is empty: there is nothing to register`,
+    'set image to register a new revision from it, or leave register-only off to deploy that revision as it is',
+  );
+}
+
+interface Revision {
+  taskDefinitionArn: string;
+  registered: boolean;
+  reused: boolean;
+}
+
+interface Rollout {
+  /** The fields every result after UpdateService shares. */
+  common: Pick<DeployResult, 'taskDefinitionArn' | 'registered' | 'reusedTaskDefinition' | 'deploymentId'>;
+  started?: { createdAt?: Date };
+  updateAt: number;
+}
+
+interface Watched {
+  watch?: WatchResult;
+  cancelled: boolean;
+  cancelReason: string;
+}
+
+type ResultFields = Omit<DeployResult, 'previousTaskDefinitionArn' | 'image' | 'changes' | 'plan' | 'cancelled' | 'stoppedTasks' | 'timeline' | 'elapsedMs'> &
+  Partial<Pick<DeployResult, 'cancelled' | 'stoppedTasks'>>;
+
+/** One deploy's steps over its plan and timeline; `finish` is the one place a DeployResult is built. */
+class DeployRun {
+  private readonly start: number;
+  private readonly timeline: Timeline;
+  /** The image the new revision runs. */
+  private readonly image: string | undefined;
+
+  constructor(
+    private readonly ctx: EcsContext,
+    private readonly options: DeployOptions,
+    readonly plan: DeployPlan,
+  ) {
+    this.start = ctx.clock.now();
+    this.timeline = new Timeline(this.start, ctx.log);
+    this.image = plan.image?.image ?? plan.next.containerDefinitions?.find((c) => c.name === plan.container)?.image;
+    if (plan.image) this.note(`image ${plan.image.image} (${plan.image.note})`);
+  }
+
+  finish(result: ResultFields): DeployResult {
+    return {
+      previousTaskDefinitionArn: this.plan.previousTaskDefinitionArn,
+      image: this.image,
+      changes: this.plan.changes,
+      plan: this.plan,
+      cancelled: false,
+      stoppedTasks: [],
+      timeline: this.timeline,
+      ...result,
+      elapsedMs: this.ctx.clock.now() - this.start,
+    };
+  }
+
+  private note(message: string): void {
+    const now = this.ctx.clock.now();
+    this.timeline.add({ now, at: now, kind: 'action', message });
+  }
+
+  /** Nothing to change; but a re-run while this revision is still rolling out watches that rollout. */
+  async unchanged(): Promise<DeployResult> {
+    const { plan, options } = this;
     const inFlight = primaryDeployment(plan.service);
     if (options.wait && inFlight?.id && inFlight.taskDefinition === plan.previousTaskDefinitionArn && inFlight.rolloutState === 'IN_PROGRESS') {
-      // A re-run while this revision is still rolling out (e.g. an earlier run with wait: false): nothing to
-      // change, but "unchanged" must not hide a rollout that is about to fail. Watch it; it is not ours to roll back.
-      note(`task definition unchanged, but its rollout ${inFlight.id} is still in progress: watching it`);
-      const watch = await watchDeployment(ctx, {
-        cluster: options.cluster,
-        service: options.service,
-        deploymentId: inFlight.id,
-        taskDefinitionArn: plan.previousTaskDefinitionArn,
-        intervalMs: options.intervalMs,
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        timeline,
-      });
-      const status = RERUN_STATUS[watch.outcome];
-      return finish({
-        status,
+      // E.g. an earlier run with wait: false: "unchanged" must not hide a rollout that is about to fail. It is not ours to roll back.
+      this.note(`task definition unchanged, but its rollout ${inFlight.id} is still in progress: watching it`);
+      const watch = await watchDeployment(this.ctx, { ...this.watchTarget(), deploymentId: inFlight.id, taskDefinitionArn: plan.previousTaskDefinitionArn });
+      return this.finish({
+        status: RERUN_STATUS[watch.outcome],
         reason: watch.outcome === 'completed' ? `${shortArn(plan.previousTaskDefinitionArn)} already had this image; its rollout in progress completed` : watch.reason,
         taskDefinitionArn: plan.previousTaskDefinitionArn,
         deploymentId: watch.deploymentId,
@@ -217,8 +266,8 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
         stoppedTasks: watch.stoppedTasks,
       });
     }
-    note(`task definition unchanged: ${shortArn(plan.previousTaskDefinitionArn)} already runs this revision; nothing registered or deployed`);
-    return finish({
+    this.note(`task definition unchanged: ${shortArn(plan.previousTaskDefinitionArn)} already runs this revision; nothing registered or deployed`);
+    return this.finish({
       status: 'unchanged',
       reason: plan.revisionArn ? `the service already runs ${shortArn(plan.revisionArn)}` : `${shortArn(plan.previousTaskDefinitionArn)} already has this image and settings`,
       taskDefinitionArn: plan.previousTaskDefinitionArn,
@@ -227,137 +276,104 @@ export async function deploy(ctx: EcsContext, options: DeployOptions): Promise<D
     });
   }
 
-  let taskDefinitionArn = plan.revisionArn ?? plan.previousTaskDefinitionArn;
-  let registered = false;
-  let reused = false;
-  if (plan.revisionArn) {
-    note(`deploying ${shortArn(plan.revisionArn)} as it is: nothing registered`);
-  } else if (plan.changed) {
+  /** The revision to roll out: the existing one named, the latest identical one, or a new registration. */
+  async register(): Promise<Revision> {
+    const { plan } = this;
+    if (plan.revisionArn) {
+      this.note(`deploying ${shortArn(plan.revisionArn)} as it is: nothing registered`);
+      return { taskDefinitionArn: plan.revisionArn, registered: false, reused: false };
+    }
+    if (!plan.changed) return { taskDefinitionArn: plan.previousTaskDefinitionArn, registered: false, reused: false };
     // A re-run (or the second call after register-only) finds the revision it registered: use it, do not pile up revisions.
-    const latest = await latestRevision(ctx, plan.next.family ?? '');
+    const latest = await latestRevision(this.ctx, plan.next.family ?? '');
     if (latest && sameTaskDefinition(latest.definition, plan.next)) {
-      taskDefinitionArn = latest.arn;
-      reused = true;
-      note(`reusing ${shortArn(taskDefinitionArn)}: the latest revision of ${plan.next.family} is identical`);
-    } else {
-      const answer = await aws(
-        'ecs:RegisterTaskDefinition',
-        ctx.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.next, ...(plan.tags && !plan.next.tags ? { tags: plan.tags } : {}) })),
-      );
-      taskDefinitionArn = answer.taskDefinition?.taskDefinitionArn ?? '';
-      registered = true;
-      note(`registered ${shortArn(taskDefinitionArn)}`);
+      this.note(`reusing ${shortArn(latest.arn)}: the latest revision of ${plan.next.family} is identical`);
+      return { taskDefinitionArn: latest.arn, registered: false, reused: true };
+    }
+    const answer = await aws(
+      'ecs:RegisterTaskDefinition',
+      this.ctx.ecs.send(new RegisterTaskDefinitionCommand({ ...plan.next, ...(plan.tags && !plan.next.tags ? { tags: plan.tags } : {}) })),
+    );
+    const taskDefinitionArn = answer.taskDefinition?.taskDefinitionArn ?? '';
+    this.note(`registered ${shortArn(taskDefinitionArn)}`);
+    return { taskDefinitionArn, registered: true, reused: false };
+  }
+
+  registered(revision: Revision): DeployResult {
+    return this.finish({
+      status: 'registered',
+      reason: `${shortArn(revision.taskDefinitionArn)} is ${revision.reused ? 'the latest identical revision' : 'registered'}; the service still runs ${shortArn(this.plan.previousTaskDefinitionArn)}`,
+      taskDefinitionArn: revision.taskDefinitionArn,
+      registered: revision.registered,
+      reusedTaskDefinition: revision.reused,
+    });
+  }
+
+  /** UpdateService, then the deployment ECS started, told to the action before any wait (its post step needs it). */
+  async startRollout(revision: Revision): Promise<Rollout> {
+    const { options, plan } = this;
+    const { taskDefinitionArn } = revision;
+    const updated = await aws(
+      'ecs:UpdateService',
+      this.ctx.ecs.send(new UpdateServiceCommand({ cluster: options.cluster, service: options.service, taskDefinition: taskDefinitionArn, forceNewDeployment: options.forceNewDeployment || undefined })),
+    );
+    const updateAt = this.ctx.clock.now();
+    const started = updated.service?.deployments?.find((d) => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn);
+    const deploymentId = started?.id;
+    this.note(`UpdateService: ${shortArn(plan.previousTaskDefinitionArn)} -> ${shortArn(taskDefinitionArn)}, deployment ${deploymentId ?? '(not in the answer)'}`);
+    options.onRolloutStarted?.({ cluster: options.cluster, service: options.service, taskDefinitionArn, previousTaskDefinitionArn: plan.previousTaskDefinitionArn, deploymentId, image: this.image });
+    return { common: { taskDefinitionArn, registered: revision.registered, reusedTaskDefinition: revision.reused, deploymentId }, started, updateAt };
+  }
+
+  /** Watches the deployment by id; a cancellation is noted and returned, not thrown. */
+  async watchRollout(rollout: Rollout): Promise<Watched> {
+    const { options } = this;
+    const { taskDefinitionArn, deploymentId } = rollout.common;
+    try {
+      // ECS's own timestamp of the new deployment, so a runner clock ahead of AWS hides no event.
+      const sinceMs = rollout.started?.createdAt ? rollout.started.createdAt.getTime() : rollout.updateAt - 1000;
+      const watch = await watchDeployment(this.ctx, { ...this.watchTarget(), deploymentId, taskDefinitionArn, sinceMs });
+      return { watch, cancelled: false, cancelReason: '' };
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
+      const reason = options.signal.reason;
+      const cancelReason = reason instanceof CancelledError ? reason.message : 'Cancelled.';
+      this.note(`${cancelReason} Stopped waiting for ${deploymentId ?? shortArn(taskDefinitionArn)}`);
+      return { cancelled: true, cancelReason };
     }
   }
 
-  if (options.registerOnly) {
-    return finish({
-      status: 'registered',
-      reason: `${shortArn(taskDefinitionArn)} is ${reused ? 'the latest identical revision' : 'registered'}; the service still runs ${shortArn(plan.previousTaskDefinitionArn)}`,
-      taskDefinitionArn,
-      registered,
-      reusedTaskDefinition: reused,
-    });
+  private watchTarget() {
+    const { options } = this;
+    return { cluster: options.cluster, service: options.service, intervalMs: options.intervalMs, timeoutMs: options.timeoutMs, signal: options.signal, timeline: this.timeline };
   }
 
-  const updated = await aws(
-    'ecs:UpdateService',
-    ctx.ecs.send(
-      new UpdateServiceCommand({
-        cluster: options.cluster,
-        service: options.service,
-        taskDefinition: taskDefinitionArn,
-        forceNewDeployment: options.forceNewDeployment || undefined,
-      }),
-    ),
-  );
-  const updateAt = clock.now();
-  const started = updated.service?.deployments?.find((d) => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn);
-  const deploymentId = started?.id;
-  note(`UpdateService: ${shortArn(plan.previousTaskDefinitionArn)} -> ${shortArn(taskDefinitionArn)}, deployment ${deploymentId ?? '(not in the answer)'}`);
-  options.onRolloutStarted?.({
-    cluster: options.cluster,
-    service: options.service,
-    taskDefinitionArn,
-    previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
-    deploymentId,
-    image: base.image,
-  });
-  const common = { taskDefinitionArn, registered, reusedTaskDefinition: reused, deploymentId };
-
-  if (!options.wait) {
-    return finish({ ...common, status: 'deployed', reason: `rollout of ${shortArn(taskDefinitionArn)} started; not watched (wait: false)` });
+  /** The rollout did not win: leave another person's revision alone, respect rollback-on-failure, else roll back. */
+  async afterFailedRollout(rollout: Rollout, { watch, cancelled, cancelReason }: Watched): Promise<DeployResult> {
+    const { plan, options } = this;
+    const stoppedTasks = watch?.stoppedTasks ?? [];
+    const failure = cancelled ? cancelReason : (watch?.reason ?? 'rollout did not complete');
+    const failedStatus = FAILED_STATUS[watch?.outcome ?? 'failed'];
+    const failed = (reason: string, extra: Partial<DeployResult> = {}) => this.finish({ ...rollout.common, status: failedStatus, reason, watch, stoppedTasks, cancelled, ...extra });
+    // Another revision than ours and the previous one won: someone else deployed; rolling back would undo their work.
+    if (watch?.outcome === 'rolled-back' && watch.winnerTaskDefinitionArn && watch.winnerTaskDefinitionArn !== plan.previousTaskDefinitionArn) {
+      return failed(`${failure}; not rolling back over a revision this step did not deploy`, { status: 'failed' });
+    }
+    if (!options.rollbackOnFailure && watch?.outcome !== 'rolled-back') return failed(`${failure}; not rolled back (rollback-on-failure: false)`);
+    let back: RollbackResult;
+    try {
+      const timeoutMs = cancelled ? (options.cancelRollbackTimeoutMs ?? 5_000) : (options.rollbackTimeoutMs ?? options.timeoutMs);
+      back = await rollback(this.ctx, { cluster: options.cluster, service: options.service, previousTaskDefinitionArn: plan.previousTaskDefinitionArn, intervalMs: options.intervalMs, timeoutMs, timeline: this.timeline });
+    } catch (error) {
+      return failed(`${failure}; the rollback to ${shortArn(plan.previousTaskDefinitionArn)} failed: ${errorMessage(error)}`);
+    }
+    // After a cancellation the rollback is started but may still be rolling when the runner stops us: say so.
+    const stillRolling = cancelled && back.watch?.outcome === 'timed-out';
+    const rolledBack = back.settled || stillRolling;
+    const settledNote = !back.settled && stillRolling ? ' (rollback started, still rolling out)' : '';
+    const what = rolledBack ? `rolled back to ${shortArn(plan.previousTaskDefinitionArn)}${back.action === 'already' ? ' (it was already PRIMARY again)' : ''}${settledNote}` : back.reason;
+    return failed(watch?.byCircuitBreaker && back.action === 'already' ? failure : `${failure}; ${what}`, { status: rolledBack ? 'rolled-back' : failedStatus, rollback: back });
   }
-
-  let watch: WatchResult | undefined;
-  let cancelled = false;
-  let cancelReason = '';
-  try {
-    watch = await watchDeployment(ctx, {
-      cluster: options.cluster,
-      service: options.service,
-      deploymentId,
-      taskDefinitionArn,
-      intervalMs: options.intervalMs,
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-      // ECS's own timestamp of the new deployment, so a runner clock ahead of AWS hides no event.
-      sinceMs: started?.createdAt ? started.createdAt.getTime() : updateAt - 1000,
-      timeline,
-    });
-  } catch (error) {
-    if (!options.signal?.aborted) throw error;
-    cancelled = true;
-    const reason = options.signal.reason;
-    cancelReason = reason instanceof CancelledError ? reason.message : 'Cancelled.';
-    note(`${cancelReason} Stopped waiting for ${deploymentId ?? shortArn(taskDefinitionArn)}`);
-  }
-
-  if (watch?.outcome === 'completed') {
-    return finish({ ...common, deploymentId: watch.deploymentId, status: 'deployed', reason: watch.reason, watch });
-  }
-
-  const stoppedTasks = watch?.stoppedTasks ?? [];
-  const failure = cancelled ? cancelReason : (watch?.reason ?? 'rollout did not complete');
-  const failedStatus = FAILED_STATUS[watch?.outcome ?? 'failed'];
-
-  // Another revision than ours and the previous one won: someone else deployed; rolling back would undo their work.
-  if (watch?.outcome === 'rolled-back' && watch.winnerTaskDefinitionArn && watch.winnerTaskDefinitionArn !== plan.previousTaskDefinitionArn) {
-    return finish({ ...common, status: 'failed', reason: `${failure}; not rolling back over a revision this step did not deploy`, watch, stoppedTasks, cancelled });
-  }
-
-  const alreadyRolledBack = watch?.outcome === 'rolled-back';
-  if (!options.rollbackOnFailure && !alreadyRolledBack) {
-    return finish({ ...common, status: failedStatus, reason: `${failure}; not rolled back (rollback-on-failure: false)`, watch, stoppedTasks, cancelled });
-  }
-
-  const rollbackTimeoutMs = cancelled ? (options.cancelRollbackTimeoutMs ?? 5_000) : (options.rollbackTimeoutMs ?? options.timeoutMs);
-  let back: RollbackResult;
-  try {
-    back = await rollback(ctx, {
-      cluster: options.cluster,
-      service: options.service,
-      previousTaskDefinitionArn: plan.previousTaskDefinitionArn,
-      intervalMs: options.intervalMs,
-      timeoutMs: rollbackTimeoutMs,
-      timeline,
-    });
-  } catch (error) {
-    const why = errorMessage(error);
-    return finish({ ...common, status: failedStatus, reason: `${failure}; the rollback to ${shortArn(plan.previousTaskDefinitionArn)} failed: ${why}`, watch, stoppedTasks, cancelled });
-  }
-  // After a cancellation the rollback is started but may still be rolling when the runner stops us: say so.
-  const settledNote = back.settled ? '' : cancelled && back.watch?.outcome === 'timed-out' ? ' (rollback started, still rolling out)' : '';
-  const rolledBack = back.settled || (cancelled && back.watch?.outcome === 'timed-out');
-  return finish({
-    ...common,
-    status: rolledBack ? 'rolled-back' : failedStatus,
-    reason: watch?.byCircuitBreaker && back.action === 'already' ? failure : `${failure}; ${rolledBack ? `rolled back to ${shortArn(plan.previousTaskDefinitionArn)}${back.action === 'already' ? ' (it was already PRIMARY again)' : ''}${settledNote}` : back.reason}`,
-    watch,
-    rollback: back,
-    stoppedTasks,
-    cancelled,
-  });
 }
 
 /** The latest ACTIVE revision of a family, normalised; undefined when the family has none. */
