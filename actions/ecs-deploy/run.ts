@@ -14,6 +14,7 @@ import {
   readTaskDefinitionFile,
   renderDeploySummary,
   rollback,
+  type DeployOptions,
   type DeployResult,
   type EcsContext,
   type RolloutStarted,
@@ -22,100 +23,112 @@ import { Input, Output, State } from './names';
 
 const log = actionsLogger();
 
+/** Inputs -> checks -> the engine -> outputs, changes, summary; one failure line when the rollout did not win. */
 export async function deploy(context: ActionContext): Promise<void> {
   const clock = stopwatch(systemClock);
+  const settings = await readSettings(clock);
+  const region = awsRegion();
+  const ctx = engineContext(settings, region);
+  core.info(`Deploying ${settings.image ?? (settings.revision ? `revision ${settings.revision}` : 'the current image')} to ${settings.service} in ${settings.cluster} (${region}); polling every ${settings.intervalMs / 1000}s, timeout ${Math.round(settings.timeoutMs / 60_000)} min.`);
+  const result = await deployWithState(ctx, settings, context.signal, clock);
+  await report(result, settings, region, clock);
+  if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
+    throw new ActionError(`ECS deploy of ${shortArn(result.taskDefinitionArn)} to ${settings.service} ${result.status}: ${result.reason}.`, { details: failureDetails(result) });
+  }
+}
+
+type Settings = Omit<DeployOptions, 'signal' | 'onRolloutStarted' | 'revisionInput'> & { maxAttempts: number };
+
+/** Every input, checked before any AWS call; a bad one is reported like every other failure. */
+async function readSettings(clock: { elapsedSeconds(): number }): Promise<Settings> {
   const inputs = readInputs();
   const cluster = inputs.required(Input.Cluster);
   const service = inputs.required(Input.Service);
   const image = inputs.optional(Input.Image);
-  // Checked against the registry grammar before any AWS call; reported like every other failure.
   if (image) await failOnError(service, clock, () => parseImage(image, Input.Image));
   const container = inputs.optional(Input.Container);
   const templatePath = inputs.optional(Input.TaskDefinition);
-  const resolveDigest = inputs.boolean(Input.ResolveDigest, true);
-  const forceNewDeployment = inputs.boolean(Input.ForceNewDeployment, false);
-  const registerOnly = inputs.boolean(Input.RegisterOnly, false);
-  const wait = inputs.boolean(Input.Wait, true);
-  const timeoutMs = inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 });
-  const intervalMs = inputs.duration(Input.PollIntervalSeconds, 5000, 'seconds', { minMs: 1000, maxMs: 300_000 });
-  const rollbackOnFailure = inputs.boolean(Input.RollbackOnFailure, true);
-  const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
+  const flags = {
+    resolveDigest: inputs.boolean(Input.ResolveDigest, true),
+    forceNewDeployment: inputs.boolean(Input.ForceNewDeployment, false),
+    registerOnly: inputs.boolean(Input.RegisterOnly, false),
+    wait: inputs.boolean(Input.Wait, true),
+    timeoutMs: inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 }),
+    intervalMs: inputs.duration(Input.PollIntervalSeconds, 5000, 'seconds', { minMs: 1000, maxMs: 300_000 }),
+    rollbackOnFailure: inputs.boolean(Input.RollbackOnFailure, true),
+    maxAttempts: inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 }),
+  };
   // A JSON file (the template), or an existing revision: an ARN, family:revision or `previous`.
   const source = templatePath ? await failOnError(service, clock, () => parseTaskDefinitionSource(templatePath, Input.TaskDefinition)) : undefined;
-  const revision = source?.kind === 'revision' ? source.reference : undefined;
   const taskDefinition =
-    source?.kind === 'file'
-      ? await readTaskDefinitionFile(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), source.path), Input.TaskDefinition)
-      : undefined;
-  if (!image && !source && !forceNewDeployment) {
+    source?.kind === 'file' ? await readTaskDefinitionFile(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), source.path), Input.TaskDefinition) : undefined;
+  if (!image && !source && !flags.forceNewDeployment) {
     core.info(`No 'image' and no 'task-definition' given: the current revision is kept unless something else changed.`);
   }
+  return { cluster, service, image, container, revision: source?.kind === 'revision' ? source.reference : undefined, taskDefinition, ...flags };
+}
 
-  const region = awsRegion();
-  // An image in another region's ECR is looked up there (same account or cross-account, by registry id).
-  const imageRegion = image ? parseImage(image, Input.Image).ecr?.region : undefined;
-  const ecr = createEcrClient({ maxAttempts, region: imageRegion ?? region });
-  const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts, region }), ecr, clock: systemClock, log };
-  core.info(`Deploying ${image ?? (revision ? `revision ${revision}` : 'the current image')} to ${service} in ${cluster} (${region}); polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
+/** The clients; an image in another region's ECR is looked up there (same account or cross-account, by registry id). */
+function engineContext(settings: Settings, region: string): EcsContext {
+  const imageRegion = settings.image ? parseImage(settings.image, Input.Image).ecr?.region : undefined;
+  const ecr = createEcrClient({ maxAttempts: settings.maxAttempts, region: imageRegion ?? region });
+  return { ecs: createEcsClient({ maxAttempts: settings.maxAttempts, region }), ecr, clock: systemClock, log };
+}
 
-  let result: DeployResult;
+/** The engine, saving for the post step what to roll back if this process is killed before it finishes. */
+async function deployWithState(ctx: EcsContext, settings: Settings, signal: AbortSignal, clock: { elapsedSeconds(): number }): Promise<DeployResult> {
   let rollout: RolloutStarted | undefined;
   const state = stateStore(State);
   try {
-    result = await deployService(ctx, {
-      cluster,
-      service,
-      image,
-      container,
-      taskDefinition,
-      revision,
+    return await deployService(ctx, {
+      ...settings,
       revisionInput: Input.TaskDefinition,
-      resolveDigest,
-      forceNewDeployment,
-      registerOnly,
-      wait,
-      rollbackOnFailure,
-      intervalMs,
-      timeoutMs,
-      signal: context.signal,
+      signal,
       onRolloutStarted: (started) => {
         rollout = started;
-        // For the post step: what to roll back if this process is killed before it finishes.
         state.save({
           Cluster: started.cluster,
           Service: started.service,
           PreviousTaskDefinition: started.previousTaskDefinitionArn,
           TaskDefinition: started.taskDefinitionArn,
           DeploymentId: started.deploymentId ?? '',
-          Rollback: rollbackOnFailure && wait,
-          PollIntervalMs: intervalMs,
+          Rollback: settings.rollbackOnFailure && settings.wait,
+          PollIntervalMs: settings.intervalMs,
         });
       },
     });
   } catch (error) {
-    // Failed after UpdateService (e.g. credentials expired mid-wait): the rollout is under way, so the
-    // revisions and the deployment are still outputs, for a later step to roll back or watch.
-    setOutputs({
-      ...(rollout
-        ? {
-            [Output.TaskDefinitionArn]: rollout.taskDefinitionArn,
-            [Output.PreviousTaskDefinitionArn]: rollout.previousTaskDefinitionArn,
-            [Output.Image]: rollout.image,
-            [Output.DeploymentId]: rollout.deploymentId ?? '',
-          }
-        : {}),
-      [Output.Status]: 'failed',
-      [Output.DurationSeconds]: clock.elapsedSeconds(),
-    });
-    const started = rollout
-      ? `\n\nThe rollout had started: ${shortArn(rollout.previousTaskDefinitionArn)} -> ${shortArn(rollout.taskDefinitionArn)}, deployment \`${rollout.deploymentId ?? 'unknown'}\`; it was not rolled back. Outputs \`previous-task-definition-arn\` and \`deployment-id\` are set for a rollback step.`
-      : '';
-    await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}${started}\n`);
+    await reportFailureAfterStart(error, settings.service, rollout, clock);
     throw error;
   } finally {
     state.save({ Finished: true });
   }
+}
 
+/**
+ * Failed after UpdateService (e.g. credentials expired mid-wait): the rollout is under way, so the
+ * revisions and the deployment are still outputs, for a later step to roll back or watch.
+ */
+async function reportFailureAfterStart(error: unknown, service: string, rollout: RolloutStarted | undefined, clock: { elapsedSeconds(): number }): Promise<void> {
+  setOutputs({
+    ...(rollout
+      ? {
+          [Output.TaskDefinitionArn]: rollout.taskDefinitionArn,
+          [Output.PreviousTaskDefinitionArn]: rollout.previousTaskDefinitionArn,
+          [Output.Image]: rollout.image,
+          [Output.DeploymentId]: rollout.deploymentId ?? '',
+        }
+      : {}),
+    [Output.Status]: 'failed',
+    [Output.DurationSeconds]: clock.elapsedSeconds(),
+  });
+  const started = rollout
+    ? `\n\nThe rollout had started: ${shortArn(rollout.previousTaskDefinitionArn)} -> ${shortArn(rollout.taskDefinitionArn)}, deployment \`${rollout.deploymentId ?? 'unknown'}\`; it was not rolled back. Outputs \`previous-task-definition-arn\` and \`deployment-id\` are set for a rollback step.`
+    : '';
+  await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}${started}\n`);
+}
+
+async function report(result: DeployResult, settings: Settings, region: string, clock: { elapsedSeconds(): number }): Promise<void> {
   setOutputs({
     [Output.TaskDefinitionArn]: result.taskDefinitionArn,
     [Output.PreviousTaskDefinitionArn]: result.previousTaskDefinitionArn,
@@ -128,12 +141,8 @@ export async function deploy(context: ActionContext): Promise<void> {
     if (result.changes.length === 0) core.info('none');
     for (const change of result.changes) core.info(`${change.scope} ${change.field}: ${change.before} -> ${change.after}`);
   });
-  await writeSummary(`${renderDeploySummary(`ECS deploy ${service}`, result)}\n[Service in the ECS console](${consoleUrl(region, cluster, service)})\n`);
+  await writeSummary(`${renderDeploySummary(`ECS deploy ${settings.service}`, result)}\n[Service in the ECS console](${consoleUrl(region, settings.cluster, settings.service)})\n`);
   core.info(`Result: ${result.status}: ${result.reason}`);
-
-  if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
-    throw new ActionError(`ECS deploy of ${shortArn(result.taskDefinitionArn)} to ${service} ${result.status}: ${result.reason}.`, { details: failureDetails(result) });
-  }
 }
 
 /** Runs `check`; when it throws, sets status `failed`, writes the summary and rethrows. */
