@@ -24,7 +24,6 @@ import { readMigrationInputs } from './inputs';
 import { Input, Output, State } from './names';
 import { renderErrorSummary, renderSummary } from './summary';
 
-
 export async function runMigration({ signal }: ActionContext): Promise<void> {
   const step = stopwatch();
   const inputs = readMigrationInputs(readInputs());
@@ -40,17 +39,10 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
   });
   info(`Running \`${formatTaskCommand(plan.command)}\` in ${plan.container.name} of ${plan.taskDefinitionName} on ${plan.cluster}.`);
 
-  // Logs are read in the region the container's awslogs options name, which may differ.
-  const logsClients = new Map<string, CloudWatchLogsClient>();
   let startedArn: string | undefined;
   const state = stateStore(State);
-  const logsFor = (logsRegion: string) => {
-    const client = logsClients.get(logsRegion) ?? createLogsClient({ maxAttempts: inputs.maxAttempts, region: logsRegion });
-    logsClients.set(logsRegion, client);
-    return client;
-  };
   const result = await runTask(
-    { ecs, region, logsFor, clock: systemClock, log: actionsLogger(), signal },
+    { ecs, region, logsFor: logsClients(inputs.maxAttempts), clock: systemClock, log: actionsLogger(), signal },
     {
       plan,
       startedBy: inputs.startedBy,
@@ -86,6 +78,16 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
   const error = resultError(result);
   if (error) throw error;
   info(`Migration succeeded in ${Math.round(result.durationMs / 1000)} s (exit code 0).`);
+}
+
+/** Logs are read in the region the container's awslogs options name, which may differ: one client per region. */
+function logsClients(maxAttempts: number): (region: string) => CloudWatchLogsClient {
+  const clients = new Map<string, CloudWatchLogsClient>();
+  return (region) => {
+    const client = clients.get(region) ?? createLogsClient({ maxAttempts, region });
+    clients.set(region, client);
+    return client;
+  };
 }
 
 /** The post step: stop the task when main did not see it stopped and stop-on-cancel allows it. */

@@ -37,17 +37,7 @@ export async function waitStable(context: ActionContext): Promise<void> {
     throw error;
   }
 
-  let healthLine: string | undefined;
-  let healthError: unknown;
-  if (result.status === 'stable' && healthUrl) {
-    try {
-      const health = await waitForHealth({ url: healthUrl, clock: systemClock, log, intervalMs, timeoutMs: healthTimeoutMs, signal: context.signal });
-      healthLine = `Health: \`${healthUrl}\` answered ${health.status} after ${health.attempts} attempt(s).`;
-    } catch (error) {
-      healthError = error;
-      healthLine = `Health: ${(error as Error).message}`;
-    }
-  }
+  const { healthLine, healthError } = result.status === 'stable' && healthUrl ? await checkHealth(healthUrl, intervalMs, healthTimeoutMs, context.signal) : {};
   const status = healthError ? 'failed' : result.status;
   setOutputs({
     [Output.Status]: status,
@@ -64,17 +54,29 @@ export async function waitStable(context: ActionContext): Promise<void> {
   });
   await writeSummary(renderWaitSummary(`ECS wait ${services.join(', ')}`, { ...result, status }, healthLine));
   if (healthError) throw healthError;
-  if (status !== 'stable') {
-    // The services that failed, each with its reason once; those it interrupted only by name.
-    const bad = result.services.filter((s) => s.status !== 'stable' && s.status !== 'in-progress');
-    const interrupted = result.services.filter((s) => s.status === 'in-progress').map((s) => s.name);
-    const still = interrupted.length ? ` ${interrupted.join(', ')} ${interrupted.length > 1 ? 'were' : 'was'} still rolling out when the wait ended.` : '';
-    const details = bad.flatMap((s) => summarizeStoppedTasks(s.stoppedTasks).map((line) => `  ${s.name}: ${line}`));
-    throw new ActionError(`ECS services not stable (${status}): ${bad.map((s) => `${s.name} ${s.status}: ${s.reason}`).join('; ')}.${still}`, {
-      details: details.length ? ['Stopped tasks:', ...details] : [],
-    });
-  }
+  if (status !== 'stable') throw notStable(result, status);
   core.info(`All ${services.length} service(s) stable after ${clock.elapsedSeconds()}s.`);
+}
+
+/** The app's answer after the services are stable: a line for the summary, or the error that fails the step. */
+async function checkHealth(url: string, intervalMs: number, timeoutMs: number, signal: AbortSignal): Promise<{ healthLine: string; healthError?: unknown }> {
+  try {
+    const health = await waitForHealth({ url, clock: systemClock, log, intervalMs, timeoutMs, signal });
+    return { healthLine: `Health: \`${url}\` answered ${health.status} after ${health.attempts} attempt(s).` };
+  } catch (error) {
+    return { healthLine: `Health: ${errorMessage(error)}`, healthError: error };
+  }
+}
+
+/** The services that failed, each with its reason once; those it interrupted only by name. */
+function notStable(result: WaitResult, status: string): ActionError {
+  const bad = result.services.filter((s) => s.status !== 'stable' && s.status !== 'in-progress');
+  const interrupted = result.services.filter((s) => s.status === 'in-progress').map((s) => s.name);
+  const still = interrupted.length ? ` ${interrupted.join(', ')} ${interrupted.length > 1 ? 'were' : 'was'} still rolling out when the wait ended.` : '';
+  const details = bad.flatMap((s) => summarizeStoppedTasks(s.stoppedTasks).map((line) => `  ${s.name}: ${line}`));
+  return new ActionError(`ECS services not stable (${status}): ${bad.map((s) => `${s.name} ${s.status}: ${s.reason}`).join('; ')}.${still}`, {
+    details: details.length ? ['Stopped tasks:', ...details] : [],
+  });
 }
 
 function checkUrl(raw: string): void {
