@@ -12,6 +12,7 @@ import picomatch from 'picomatch';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import { TokenKind, scalarValue } from './workflow-file';
 import { listFiles } from './workspace-files';
+import { errorMessage } from '../action-kit';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -97,7 +98,7 @@ function evaluateRaw(expression: string, scope: EvaluationScope): data.Expressio
     const map = new Map(functions.map((f) => [f.name.toLowerCase(), f]));
     return new Evaluator(tree, toExpressionData(scope.contexts), map).evaluate();
   } catch (error) {
-    throw new ExpressionFailure(`\${{ ${expression} }}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ExpressionFailure(`\${{ ${expression} }}: ${errorMessage(error)}`);
   }
 }
 

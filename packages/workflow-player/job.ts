@@ -16,6 +16,7 @@ import type { RunState } from './run-state';
 import { executeStep } from './steps';
 import { findKey, rawStep, scalarValue, type WorkflowFile } from './workflow-file';
 import { platformOf } from './world';
+import { errorMessage } from '../action-kit';
 
 export interface JobPlan {
   run: RunState;
@@ -249,7 +250,7 @@ async function playStep(plan: JobPlan, state: JobState, step: Step, index: numbe
   const stepTimeout = Number(asText(evaluateToken(findKey(raw, 'timeout-minutes'), fullScope)) || 0);
   const signal = stepTimeout > 0 ? AbortSignal.any([state.controller.signal, AbortSignal.timeout(stepTimeout * 60_000)]) : state.controller.signal;
   const env = processEnv(plan, state, stepEnv);
-  const outcome = await executeStep({ id: `${index}-${id}`, uses, run: script, shell: asText(evaluateToken(findKey(raw, 'shell'), fullScope)) || defaults.shell || '', workingDirectory, inputs, env, dir: path.join(state.dirs.steps, `${index}`), signal }, { world: plan.run.world, github: jobGithub(plan, state), event: plan.run.event, permissions: state.permissions, token: state.token, environment: state.record.environment?.name, workspace: state.dirs.workspace, temp: state.dirs.temp, runId: plan.run.record.id, artifacts: plan.run.artifacts }).catch((error: unknown) => ({ ok: false, kind: record.kind, outputs: {}, exportedEnv: {}, addedPath: [], summary: '', log: '', errors: [error instanceof Error ? error.message : String(error)], warnings: [] }));
+  const outcome = await executeStep({ id: `${index}-${id}`, uses, run: script, shell: asText(evaluateToken(findKey(raw, 'shell'), fullScope)) || defaults.shell || '', workingDirectory, inputs, env, dir: path.join(state.dirs.steps, `${index}`), signal }, { world: plan.run.world, github: jobGithub(plan, state), event: plan.run.event, permissions: state.permissions, token: state.token, environment: state.record.environment?.name, workspace: state.dirs.workspace, temp: state.dirs.temp, runId: plan.run.record.id, artifacts: plan.run.artifacts }).catch((error: unknown) => ({ ok: false, kind: record.kind, outputs: {}, exportedEnv: {}, addedPath: [], summary: '', log: '', errors: [errorMessage(error)], warnings: [] }));
   Object.assign(state.env, outcome.exportedEnv);
   state.path.unshift(...outcome.addedPath);
   const continueOnError = flag(step['continue-on-error'], fullScope);

@@ -18,6 +18,7 @@ import { ArtifactStore } from './stand-ins';
 import { triggers, type TriggerEvent } from './triggers';
 import { loadWorkflows, type WorkflowFile } from './workflow-file';
 import { platformOf, type PlayerWorld, type RepoEvent, type TokenGrant } from './world';
+import { errorMessage } from '../action-kit';
 
 const ZERO_SHA = '0000000000000000000000000000000000000000';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -250,7 +251,7 @@ export class WorkflowPlayer {
       this.recordChecks(record);
     } catch (error) {
       record.conclusion = 'failure';
-      record.notes.push(`the player could not play this run: ${error instanceof Error ? error.message : String(error)}`);
+      record.notes.push(`the player could not play this run: ${errorMessage(error)}`);
     } finally {
       if (claim && claim !== 'cancelled') this.concurrency.release(claim);
       record.status = 'completed';

@@ -12,6 +12,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Permissions } from './permissions';
 import { platformOf, type PlayerWorld } from './world';
+import { errorMessage } from '../action-kit';
 
 export interface StandInContext {
   inputs: Record<string, string>;
@@ -187,7 +188,7 @@ const buildPush: StandIn = {
         // One build, one image: every tag names the same manifest, so the same digest.
         digest = world.aws.seed.image(match[1], match[2], { scenario: world.imageScenario?.(sha), ...(digest ? { digest } : {}) });
       } catch (error) {
-        return failed(`ERROR: failed to push ${tag}: ${error instanceof Error ? error.message : String(error)}`);
+        return failed(`ERROR: failed to push ${tag}: ${errorMessage(error)}`);
       }
     }
     return { ok: true, outputs: { digest, imageid: digest, metadata: JSON.stringify({ 'containerimage.digest': digest }) }, log: tags.map((tag) => `pushed ${tag}@${digest}`) };
