@@ -1,19 +1,12 @@
-/** ecs-deploy's names module and its action.yml name the same inputs and outputs, in both directions. */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+/** The names module declares exactly the inputs and outputs of ecs-deploy/action.yml (both directions). */
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { Input, Output } from '../../actions/ecs-deploy/names';
-import { repoRoot } from '../harness/run-action';
-
-const metadata = parse(readFileSync(path.join(repoRoot, 'ecs-deploy', 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
+import { declaredNames } from '../harness/action-names';
 
 describe('ecs-deploy names', () => {
-  it('Input lists exactly the inputs of action.yml', () => {
-    expect(Object.values(Input).sort()).toEqual(Object.keys(metadata.inputs).sort());
-  });
-
-  it('Output lists exactly the outputs of action.yml', () => {
-    expect(Object.values(Output).sort()).toEqual(Object.keys(metadata.outputs).sort());
+  it('Input and Output equal the inputs and outputs of action.yml', () => {
+    const declared = declaredNames('ecs-deploy');
+    expect(Object.values(Input).sort()).toEqual(declared.inputs);
+    expect(Object.values(Output).sort()).toEqual(declared.outputs);
   });
 });
