@@ -71,7 +71,9 @@ async function playGraph(scope: GraphScope, jobs: WorkflowJob[]): Promise<Record
       await Promise.all(needs.map((need) => start(byId.get(need.value)!)));
       const direct = Object.fromEntries(needs.map((need) => [need.value, results[need.value]]));
       const chain = [...ancestors(job.id.value)].map((id) => results[id]);
-      const status = { success: Object.values(direct).every((n) => n.result === 'success'), failure: chain.some((n) => n.result === 'failure') };
+      // GitHub judges a job's implicit success() over its whole dependency chain, not only its direct
+      // needs: a skipped or failed ancestor anywhere makes it false (the runner's long-standing rule).
+      const status = { success: chain.every((n) => n.result === 'success'), failure: chain.some((n) => n.result === 'failure') };
       const result = job.type === 'reusableWorkflowJob' ? await playCall(scope, job, direct, status) : await playLegs(scope, job, direct, status);
       results[job.id.value] = result;
       return result;

@@ -89,6 +89,13 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
       if (uses(step).includes('/classify-pr@') && isMap(inputs)) inputs.delete('require-healthy-source');
     }),
   },
+  {
+    // GitHub adds success() to an if: without a status function and judges it over the whole chain of
+    // needs: `apply` is skipped on an application-only push, so the release would never be created.
+    name: "the release job's if: without its status function (!cancelled())",
+    stage: 4,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ needs.changes.outputs.environment == 'prod' && needs.deploy.result == 'success' }}"),
+  },
 ];
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;

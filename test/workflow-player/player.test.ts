@@ -92,6 +92,46 @@ jobs:
     expect(findStep(run, 'cleanup')?.log).toContain('outcome=failure conclusion=success');
     expect(run.conclusion).toBe('failure');
   }, 60_000);
+
+  it('judges the implicit success() over the whole chain of needs: a skipped ancestor skips a grandchild', async () => {
+    // GitHub docs, jobs.<job_id>.needs: a job is skipped when a job it depends on, directly or not, is
+    // skipped or failed, unless its if: uses a status function.
+    const { player } = await setUp({
+      'chain.yml': `on: workflow_dispatch
+jobs:
+  changes:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo changes
+  apply:
+    needs: changes
+    if: \${{ false }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo apply
+  deploy:
+    needs: [changes, apply]
+    if: \${{ !cancelled() && needs.apply.result == 'skipped' }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo deploy
+  implicit:
+    needs: deploy
+    if: \${{ needs.deploy.result == 'success' }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never
+  explicit:
+    needs: deploy
+    if: \${{ !cancelled() && needs.deploy.result == 'success' }}
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo released
+`,
+    });
+    const run = await player.dispatch('chain.yml', 'main');
+    expect(Object.fromEntries(run.jobs.map((j) => [j.key, j.conclusion]))).toEqual({ changes: 'success', apply: 'skipped', deploy: 'success', implicit: 'skipped', explicit: 'success' });
+  }, 60_000);
 });
 
 describe('reusable workflows and matrix', () => {
