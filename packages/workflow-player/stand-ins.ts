@@ -36,6 +36,8 @@ export interface StandInResult {
   ok: boolean;
   outputs?: Record<string, string>;
   exportedEnv?: Record<string, string>;
+  /** Folders put first on PATH for the next steps (as `echo dir >> $GITHUB_PATH`). */
+  addedPath?: string[];
   log: string[];
   errors?: string[];
 }
@@ -210,14 +212,30 @@ const setupTerraform: StandIn = {
   },
 };
 
+/** Console scripts a `pip install -r requirements.txt` would put next to python, as `python -m` wrappers. */
+const PYTHON_SCRIPTS: Record<string, string> = { alembic: 'alembic', uvicorn: 'uvicorn', pytest: 'pytest' };
+
+/** A bin folder like a virtualenv's: python3/python and the console scripts, all on `interpreter`. */
+function pythonBin(interpreter: string, temp: string): string {
+  const bin = path.join(temp, 'setup-python', 'bin');
+  mkdirSync(bin, { recursive: true });
+  const wrapper = (args: string) => `#!/bin/sh\nexec '${interpreter.replace(/'/g, "'\\''")}' ${args} "$@"\n`;
+  for (const name of ['python3', 'python']) writeFileSync(path.join(bin, name), wrapper(''), { mode: 0o755 });
+  for (const [name, module] of Object.entries(PYTHON_SCRIPTS)) writeFileSync(path.join(bin, name), wrapper(`-m ${module}`), { mode: 0o755 });
+  return bin;
+}
+
 const setupPython: StandIn = {
   action: 'actions/setup-python',
-  does: 'uses the python3 on PATH (fails when there is none)',
+  does: "puts the world's python (the one that imports the application's modules; else python3 on PATH) first on PATH, with its console scripts (alembic, uvicorn, pytest) beside it",
   inputs: ['python-version', 'python-version-file', 'cache', 'architecture', 'check-latest', 'token', 'cache-dependency-path', 'update-environment', 'allow-prereleases', 'freethreaded', 'pip-version', 'pip-install'],
-  run() {
-    const found = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-    if (found.error || found.status !== 0) return failed('python3 not found on PATH');
-    return { ok: true, outputs: { 'python-version': found.stdout.trim().replace('Python ', '') }, log: [`Using ${found.stdout.trim()} from PATH`] };
+  run({ world, job }) {
+    const interpreter = world.python ?? 'python3';
+    const found = spawnSync(interpreter, ['-c', 'import sys, platform; print(platform.python_version()); print(sys.executable)'], { encoding: 'utf8' });
+    if (found.error || found.status !== 0) return failed(`${interpreter} not found`);
+    const [version, executable] = found.stdout.trim().split('\n');
+    const bin = pythonBin(executable, job.temp);
+    return { ok: true, outputs: { 'python-version': version, 'python-path': executable }, addedPath: [bin], log: [`Using Python ${version} (${executable})`] };
   },
 };
 
