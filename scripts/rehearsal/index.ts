@@ -13,7 +13,8 @@ import { startAwsSimulator } from '../../packages/simulators/aws';
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
-import { INITIAL_FILES } from './app-files';
+import { initialFiles } from './app-files';
+import { startRealStack, type RealStack } from './real-stack';
 import { Developer } from './developer';
 import { environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
@@ -68,7 +69,9 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
   const health = await startHealthEndpoint();
   let player: WorkflowPlayer | undefined;
+  let real: RealStack | undefined;
   try {
+    real = await startRealStack(timeline);
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
     gh.seed.environment(FULL_REPO, 'dev');
     gh.seed.environment(FULL_REPO, 'staging');
@@ -76,7 +79,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     gh.seed.environment(FULL_REPO, 'prod-schema', { reviewers: [RELEASE_MANAGER] });
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
-    const initial = platform.commit('chore: import Connect 2.0 API', INITIAL_FILES);
+    const initial = platform.commit('chore: import Connect 2.0 API', initialFiles(real ? 'pg' : 'local'));
     await platform.pushAll(['main', 'staging', 'development']);
     seedAws(aws, initial.slice(0, 12));
     const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
@@ -96,6 +99,9 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         roles: roles(),
         app: RELEASE_APP,
         bundles: options.bundles,
+        postgres: real?.postgres,
+        python: real?.python,
+        runnerEnv: real?.runnerEnv,
         imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : undefined),
         review: (request) => {
           approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
@@ -105,7 +111,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     });
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
-    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), prs: {} };
+    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), real, prs: {} };
     const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
     for (const stage of stages) {
       await stage(ctx);
@@ -116,6 +122,6 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     player?.stop();
     await player?.idle();
     health.server.close();
-    await Promise.all([aws.close(), gh.close()]);
+    await Promise.all([aws.close(), gh.close(), real?.close()]);
   }
 }

@@ -24,7 +24,7 @@ export function findPostgresTools(env: NodeJS.ProcessEnv = process.env): Postgre
         .map((major) => `/usr/lib/postgresql/${major}/bin`);
   for (const bin of candidates) {
     if (!['initdb', 'postgres', 'psql'].every((tool) => existsSync(path.join(bin, tool)))) continue;
-    const version = spawnSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout?.trim().split(' ').pop() ?? '';
+    const version = /\d+(\.\d+)+/.exec(spawnSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[0] ?? '';
     return { bin, version };
   }
   return { missing: 'PostgreSQL server binaries (initdb, postgres) not found in /usr/lib/postgresql/*/bin (apt-get install postgresql, or set PG_BIN)' };
