@@ -61,6 +61,8 @@ export interface Task {
   stoppedReason?: string;
   /** True when the task ended on its own with a failure (counts towards the circuit breaker). */
   failed: boolean;
+  /** The main container's process, when the image is a snapshot (processes.ts). */
+  process?: { port?: number; pid?: number; stop(): void };
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
