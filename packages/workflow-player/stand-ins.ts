@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Permissions } from './permissions';
+import { buildSnapshot, type Snapshot } from './image-snapshot';
 import { platformOf, type PlayerWorld } from './world';
 import { errorMessage } from '../action-kit';
 
@@ -181,21 +182,32 @@ const buildPush: StandIn = {
     const tags = inputs.tags.split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
     if (inputs.push !== 'true') return { ok: true, outputs: { imageid: 'sha256:local', digest: '' }, log: [`Built ${tags.join(', ')} (not pushed)`] };
     if (!job.env.AWS_ACCESS_KEY_ID) return failed('ERROR: failed to push: unauthorized: authentication required');
-    const sha = String(github.sha);
-    let digest = '';
-    for (const tag of tags) {
-      const match = /^[^/]+\.amazonaws\.com\/(.+):([^:/]+)$/.exec(tag);
-      if (!match) return failed(`ERROR: failed to push ${tag}: not an ECR repository of this account`);
-      try {
-        // One build, one image: every tag names the same manifest, so the same digest.
-        digest = world.aws.seed.image(match[1], match[2], { scenario: world.imageScenario?.(sha), ...(digest ? { digest } : {}) });
-      } catch (error) {
-        return failed(`ERROR: failed to push ${tag}: ${errorMessage(error)}`);
-      }
+    let snapshot: Snapshot | undefined;
+    try {
+      // With an image store, a real image: the context's snapshot at the target stage, by content.
+      snapshot = world.imageStore ? buildSnapshot({ context, dockerfile, target: inputs.target || undefined, store: world.imageStore }) : undefined;
+    } catch (error) {
+      return failed(errorMessage(error));
     }
-    return { ok: true, outputs: { digest, imageid: digest, metadata: JSON.stringify({ 'containerimage.digest': digest }) }, log: tags.map((tag) => `pushed ${tag}@${digest}`) };
+    return pushTags(tags, world, String(github.sha), snapshot);
   },
 };
+
+/** Pushes every tag to the ECR simulator: one build, one image, so one digest. */
+function pushTags(tags: string[], world: PlayerWorld, sha: string, snapshot: Snapshot | undefined): StandInResult {
+  let digest = snapshot?.digest ?? '';
+  for (const tag of tags) {
+    const match = /^[^/]+\.amazonaws\.com\/(.+):([^:/]+)$/.exec(tag);
+    if (!match) return failed(`ERROR: failed to push ${tag}: not an ECR repository of this account`);
+    try {
+      digest = world.aws.seed.image(match[1], match[2], { scenario: snapshot ? undefined : world.imageScenario?.(sha), ...(digest ? { digest } : {}), ...(snapshot ? { snapshot } : {}) });
+    } catch (error) {
+      return failed(`ERROR: failed to push ${tag}: ${errorMessage(error)}`);
+    }
+  }
+  const built = snapshot ? [`snapshot ${snapshot.digest.slice(0, 19)}… of the context: WORKDIR ${snapshot.workdir}, CMD ${JSON.stringify(snapshot.cmd)}`] : [];
+  return { ok: true, outputs: { digest, imageid: digest, metadata: JSON.stringify({ 'containerimage.digest': digest }) }, log: [...built, ...tags.map((tag) => `pushed ${tag}@${digest}`)] };
+}
 
 const setupTerraform: StandIn = {
   action: 'hashicorp/setup-terraform',

@@ -59,6 +59,8 @@ export interface PlayerWorld {
   runnerEnv?: Record<string, string>;
   /** The machine's PostgreSQL: `services: postgres*` get a fresh database on it (none: such jobs fail by name). */
   postgres?: PostgresServer;
+  /** Where docker/build-push-action keeps image snapshots; set: images are real (run as processes by the ECS simulator). */
+  imageStore?: string;
   /** The Python that imports the application's modules (actions/setup-python puts it first on PATH). */
   python?: string;
   /** Bundles to run instead of dist/<action>/index.js (a deliberately broken one, in tests). */

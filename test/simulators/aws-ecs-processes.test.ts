@@ -87,6 +87,9 @@ describe('tasks as processes', () => {
     const ports = tasks.map((t) => t.model.process?.port);
     expect(new Set(ports).size).toBe(2);
     for (const port of ports) expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('ok dev');
+    const balancer = await aws.loadBalancer('c', 'api');
+    const answers = await Promise.all([1, 2].map(async () => (await fetch(`${balancer.url}/health`)).status));
+    expect(answers).toEqual([200, 200]);
     const stream = `ecs/api/${tasks[0].model.id}`;
     await vi.waitFor(async () => {
       const { events } = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/api', logStreamName: stream }));

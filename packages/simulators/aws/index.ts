@@ -11,9 +11,10 @@ import { EcrModel } from './ecr';
 import { EcsModel, type SeedServiceInput } from './ecs/model';
 import { ecsOperations } from './ecs/operations';
 import { ContainerRuntime, type ImageSnapshot } from './ecs/processes';
+import { startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { describeService, type CapacityProviderItem, type Service } from './ecs/services';
 import { TaskDefinitionRegistry } from './ecs/task-definitions';
-import { describeTask, type Task } from './ecs/tasks';
+import { describeTask, isHealthy, type Task } from './ecs/tasks';
 import { FaultInjector, type FaultHandle, type FaultSpec } from './faults';
 import { LogsModel } from './logs';
 import { IdSource } from './random';
@@ -25,6 +26,7 @@ import { DEFAULT_TIMING, type EcsTiming } from './timing';
 
 export type { Scenario } from './scenarios';
 export type { ImageSnapshot } from './ecs/processes';
+export type { LoadBalancer } from './load-balancer';
 export type { EcsTiming } from './timing';
 export type { FaultSpec, FaultKind, FaultHandle } from './faults';
 export type { RecordedRequest } from './request-log';
@@ -70,6 +72,8 @@ export interface AwsSimulator {
     clear(): void;
   };
   faults: { inject(spec: FaultSpec): FaultHandle; clear(): void };
+  /** A load balancer in front of the service's RUNNING process tasks (closed with the simulator). */
+  loadBalancer(cluster: string, service: string): Promise<LoadBalancer>;
   readonly requests: RecordedRequest[];
   calls(operation: string): RecordedRequest[];
   mutatingCalls(): RecordedRequest[];
@@ -82,10 +86,11 @@ export interface AwsSimulator {
 
 export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
   const models = createModels(options);
-  const { clock, region, ecs, ecr, logs, taskDefinitions, scenarios, faults, log, snapshots, secrets, runtime } = models;
+  const { clock, region, ecs, ecr, logs, taskDefinitions, scenarios, faults, log, snapshots, runtime } = models;
   const server = createAwsServer({ clock, faults, log, ids: new IdSource(`requests:${models.seed}`), operations: operationsOf(models) });
   const url = await listen(server);
   const env = simulatorEnv(url, region);
+  const balancers: LoadBalancer[] = [];
 
   return {
     url,
@@ -93,6 +98,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
     clock,
     clients: (clientOptions) => simulatorClients(env, clientOptions),
     close: async () => {
+      await Promise.all(balancers.map((balancer) => balancer.close()));
       await runtime?.close();
       await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -108,17 +114,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
         if (imageOptions.snapshot) snapshots.set(digest, imageOptions.snapshot);
         return digest;
       },
-      secret: (name, value) => {
-        const arn = `arn:aws:secretsmanager:${region}:${models.accountId}:secret:${name}-${Buffer.from(name).toString('hex').slice(0, 6)}`;
-        secrets.set(arn, value);
-        return arn;
-      },
-      parameter: (name, value) => {
-        const arn = `arn:aws:ssm:${region}:${models.accountId}:parameter/${name.replace(/^\//, '')}`;
-        secrets.set(arn, value);
-        secrets.set(name, value);
-        return arn;
-      },
+      ...secretSeeds(models),
       taskDefinition: (input) => taskDefinitions.register(input).taskDefinitionArn,
       service: (input) => ecs.seedService(input),
       logGroup: (name) => logs.seedGroup(name),
@@ -129,6 +125,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
       clear: () => scenarios.clear(),
     },
     faults: { inject: (spec) => faults.inject(spec), clear: () => faults.clear() },
+    loadBalancer: (cluster, service) => serviceLoadBalancer(models, balancers, cluster, service),
     get requests() {
       return log.entries;
     },
@@ -139,6 +136,34 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
 }
 
 type Models = ReturnType<typeof createModels>;
+
+/** Secrets Manager secrets and SSM parameters, for the `secrets` of task definitions. */
+function secretSeeds({ region, accountId, secrets }: Models): Pick<AwsSimulator['seed'], 'secret' | 'parameter'> {
+  return {
+    secret: (name, value) => {
+      const arn = `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-${Buffer.from(name).toString('hex').slice(0, 6)}`;
+      secrets.set(arn, value);
+      return arn;
+    },
+    parameter: (name, value) => {
+      const arn = `arn:aws:ssm:${region}:${accountId}:parameter/${name.replace(/^\//, '')}`;
+      secrets.set(arn, value);
+      secrets.set(name, value);
+      return arn;
+    },
+  };
+}
+
+/** A load balancer whose targets are the service's healthy process tasks, now. */
+async function serviceLoadBalancer({ ecs, clock }: Models, balancers: LoadBalancer[], cluster: string, service: string): Promise<LoadBalancer> {
+  const balancer = await startLoadBalancer(() => {
+    ecs.advance();
+    const now = clock.now();
+    return ecs.tasks.filter((t) => t.clusterName === arnResource(cluster) && t.serviceName === service && t.process?.port && isHealthy(t, now)).map((t) => t.process!.port!);
+  });
+  balancers.push(balancer);
+  return balancer;
+}
 
 /** The services' models over one clock, account and seed, with the fault injector and the request log. */
 function createModels(options: AwsSimulatorOptions) {
