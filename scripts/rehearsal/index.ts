@@ -41,6 +41,8 @@ export interface RehearsalOptions {
   workflows?: string;
   /** Bundles to run instead of dist/<action>/index.js (tests use this to prove a broken action is caught). */
   bundles?: Record<string, string>;
+  /** Play only the first N stages (the leftovers test plays one). */
+  stages?: number;
   /** Stop after the first stage with a broken expectation (the mutation tests use it). */
   stopOnFailure?: boolean;
   /** Variables that override the rehearsal's own (a team's names for clusters, services...). */
@@ -113,7 +115,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), real, prs: {} };
     const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
-    for (const stage of stages) {
+    for (const stage of stages.slice(0, options.stages ?? stages.length)) {
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;
     }

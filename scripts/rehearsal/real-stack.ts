@@ -40,7 +40,7 @@ export async function startRealStack(timeline: Timeline, env: NodeJS.ProcessEnv 
       databaseUrls[environment.name] = postgres.url(database, APP_ROLE.user, APP_ROLE.password);
     }
     postgres.createDatabase('terraform_state', TERRAFORM_ROLE.user);
-    const describe = `real stack: PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port}, ${found.python}`;
+    const describe = `real stack: PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port} (pid ${postgres.pid}, data in ${postgres.dir}), ${found.python}`;
     timeline.playing(describe, `Playing the ${describe}.`);
     return {
       postgres,

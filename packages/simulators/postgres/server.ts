@@ -99,7 +99,9 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   const user = runAs();
   const dir = mkdtempSync(path.join(options.parentDir ?? tmpdir(), 'connect2-pg-'));
   if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
-  const unregister = registerCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  // Retried: on Ctrl-C the server's own processes may still be removing their files while we remove the directory.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+  const unregister = registerCleanup(removeDir);
   try {
     const dataDir = initCluster(found, dir, user);
     const port = await freePort();
@@ -108,7 +110,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
       ['-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
       { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], ...user },
     );
-    const server = new RunningServer(found, dir, port, child, unregister);
+    const server = new RunningServer(found, dir, port, child, unregister, guard(child.pid!, dir));
     await waitReady(child).catch(async (error) => {
       await server.close();
       throw error;
@@ -133,11 +135,15 @@ class RunningServer implements PostgresServer {
     readonly port: number,
     private readonly child: ChildProcess,
     private readonly unregisterDir: () => void,
+    private readonly guardian: ChildProcess,
   ) {
     this.pid = child.pid!;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     // On exit (Ctrl-C included) the server goes first, then the directory (registered earlier, run later).
-    this.unregisterKill = registerCleanup(() => stopSync(this.pid));
+    this.unregisterKill = registerCleanup(() => {
+      stopSync(this.pid);
+      guardian.kill('SIGKILL');
+    });
   }
 
   get version(): string {
@@ -178,8 +184,24 @@ class RunningServer implements PostgresServer {
     }
     this.unregisterKill();
     this.unregisterDir();
+    this.guardian.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A guardian outside our process group: when this process is gone without its exit handlers (SIGKILL,
+ * e.g. tsx force-killing a script busy in synchronous work on Ctrl-C), it stops the server and removes
+ * the directory. close() ends it.
+ */
+function guard(pid: number, dir: string): ChildProcess {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done
+kill -QUIT ${pid} 2>/dev/null
+for i in $(seq 100); do kill -0 ${pid} 2>/dev/null || break; sleep 0.1; done
+rm -rf '${dir}'`;
+  const guardian = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  guardian.unref();
+  return guardian;
 }
 
 /** Synchronous stop for process exit: immediate shutdown, then wait (at most 5 s) until it is gone. */
