@@ -44,6 +44,23 @@ describe.skipIf(!dataDir)('AWS answers hold to botocore’s service models', () 
   });
 });
 
+/** ECS's own consistency: a task stopped by its essential container's exit shows that container exited. */
+function stopCodeContradictions(exchange: Exchange): string[] {
+  if (awsOperationOf(exchange)?.operation !== 'DescribeTasks' || exchange.status !== 200) return [];
+  const tasks = ((exchange.body as { tasks?: any[] }).tasks ?? []) as { taskArn: string; lastStatus: string; stopCode?: string; containers: { lastStatus: string; exitCode?: number }[] }[];
+  return tasks
+    .filter((task) => task.stopCode === 'EssentialContainerExited' && !task.containers.some((c) => c.lastStatus === 'STOPPED' && c.exitCode !== undefined))
+    .map((task) => `${task.taskArn} ${task.lastStatus}: stopCode EssentialContainerExited while no container has exited`);
+}
+
+describe.skipIf(!dataDir)('answers consistent with themselves', () => {
+  it('a task stopping for EssentialContainerExited shows the container that exited, in every state seen', () => {
+    const states = exchanges.flatMap((e) => (awsOperationOf(e)?.operation === 'DescribeTasks' && e.status === 200 ? ((e.body as { tasks: { lastStatus: string }[] }).tasks.map((t) => t.lastStatus)) : []));
+    expect(states, 'the recording caught a task while STOPPING').toContain('STOPPING');
+    expect(exchanges.flatMap(stopCodeContradictions)).toEqual([]);
+  });
+});
+
 describe.skipIf(!dataDir)('the check catches a broken answer (the contract is not vacuous)', () => {
   const broken = (operation: string, mutate: (body: any) => void): string[] => {
     const copy = structuredClone(exchanges.find((e) => `${awsOperationOf(e)?.service}:${awsOperationOf(e)?.operation}` === operation && e.status === 200)!);
