@@ -155,6 +155,9 @@ export interface DeploymentRecord {
   payload: unknown;
   environment: string;
   description: string | null;
+  /** As given, else GitHub's default: true only for the environment named `production`. */
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
   creator: Actor;
   createdAt: number;
   statuses: DeploymentStatusRecord[];
