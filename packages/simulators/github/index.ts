@@ -14,6 +14,7 @@ import { Faults, type FaultHandle, type RateLimitFault, type ServerErrorFault } 
 import { registerGitRefRoutes, sortedTags } from './git-refs';
 import { registerIssueRoutes } from './issues';
 import { registerLabelRoutes } from './labels';
+import { protectBranch, registerProtectionRoutes, type BranchProtectionInput } from './protection';
 import { registerPullRoutes, renderPull } from './pulls';
 import { GitBackend } from './git';
 import type { RepoEvent } from './events';
@@ -33,6 +34,7 @@ export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from
 export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
 export type { Permission, TokenGrant, Level } from './permissions';
 export type { CheckRunInput, EnvironmentInput, WorkflowRunInput } from './actions';
+export type { BranchProtectionInput } from './protection';
 export type CheckRunState = CheckRunRecord;
 export type { RepoEvent, PushEvent, PullRequestEvent, PushCommit } from './events';
 export { PULL_FILES_LIMIT } from './pulls';
@@ -113,6 +115,8 @@ export interface GitHubSimulator {
     /** Moves a seeded run on: status, and the conclusion once completed. */
     workflowRunStatus(repo: string, id: number, update: { status: 'queued' | 'in_progress' | 'completed'; conclusion?: string | null }): void;
     artifact(repo: string, runId: number, name: string, files: Record<string, string | Buffer>): number;
+    /** Classic branch protection: required checks by name, up to date (strict), approving reviews. */
+    branchProtection(repo: string, branch: string, input: BranchProtectionInput): void;
   };
   faults: {
     rateLimit(fault?: RateLimitFault): FaultHandle;
@@ -209,6 +213,8 @@ function allRoutes(): Router<GitHubStore> {
   const router = new Router<GitHubStore>();
   // Comment routes first: /issues/comments/{id} must not be read as /issues/{number}.
   registerActionsRoutes(router);
+  // Before the repository routes: /branches/{branch}/protection is not a branch named `x/protection`.
+  registerProtectionRoutes(router);
   registerCommentRoutes(router);
   registerLabelRoutes(router);
   registerIssueRoutes(router);
@@ -237,6 +243,7 @@ function seedApi(store: GitHubStore): GitHubSimulator['seed'] {
     workflowRun: (repo, input) => addWorkflowRun(store, store.ensureRepo(repo), input).id,
     workflowRunStatus: (repo, id, update) => updateWorkflowRun(store.existingRepo(repo), id, update as Parameters<typeof updateWorkflowRun>[2]),
     artifact: (repo, runId, name, files) => addArtifact(store, store.ensureRepo(repo), runId, name, files).id,
+    branchProtection: (repo, branch, input) => void protectBranch(store.ensureRepo(repo), branch, input),
   };
 }
 
