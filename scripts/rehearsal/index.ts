@@ -30,6 +30,7 @@ import {
   type People,
   type StoryContext,
 } from './stages';
+import { gitHubRulesHold, protectBranchesAsTheReadmeSays, requiredChecksFromReadme } from './stage-github-rules';
 import { rollbackByDispatch } from './stage-rollback';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
@@ -44,6 +45,8 @@ export interface RehearsalOptions {
   stopOnFailure?: boolean;
   /** Variables that override the rehearsal's own (a team's names for clusters, services...). */
   vars?: Record<string, string>;
+  /** Play only these stage numbers (those that stand alone, e.g. 10), for working on one stage. */
+  only?: number[];
 }
 
 /** The app's health endpoint, as the load balancer would expose it; a stage can make it answer 503. */
@@ -78,6 +81,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     const platform = person('platform-bot');
     const initial = platform.commit('chore: import Connect 2.0 API', INITIAL_FILES);
     await platform.pushAll(['main', 'staging', 'development']);
+    await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
     seedAws(aws, initial.slice(0, 12));
     const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
 
@@ -106,8 +110,9 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
-    for (const stage of stages) {
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold];
+    for (const [index, stage] of stages.entries()) {
+      if (options.only && !options.only.includes(index + 1)) continue;
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;
     }
