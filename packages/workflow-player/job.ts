@@ -36,6 +36,8 @@ export interface JobPlan {
   workflowDefaults?: Record<string, string>;
   /** The needed jobs (transitively) all succeeded / one failed. */
   status: { success: boolean; failure: boolean };
+  /** Concurrency claims held above this job (its run's, a caller job's, a called workflow's). */
+  held?: readonly ConcurrencyClaim[];
 }
 
 interface JobState {
@@ -136,14 +138,13 @@ function displayName(plan: JobPlan, vars: Record<string, string>): string {
   return `${base} (${values.join(', ')})`;
 }
 
-export async function acquireConcurrency(plan: Pick<JobPlan, 'job' | 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy'>, vars: Record<string, string>, record: JobRecord): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
-  const token = plan.job.concurrency;
+export async function acquireConcurrency(plan: Pick<JobPlan, 'job' | 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy' | 'held'>, vars: Record<string, string>, record: JobRecord, token = plan.job.concurrency, label = plan.job.id.value): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
   if (!token) return undefined;
   const value = evaluateToken(token, { contexts: baseContexts(plan, vars) });
   const group = typeof value === 'string' ? value : asText((value as Record<string, Json>)?.group ?? '');
   const cancelInProgress = typeof value === 'object' && value !== null && !Array.isArray(value) && (value['cancel-in-progress'] === true || value['cancel-in-progress'] === 'true');
   record.concurrencyGroup = group;
-  const claim: ConcurrencyClaim = { group, cancelInProgress, holder: `run ${plan.run.record.id} (${plan.run.record.workflowName}) job ${record.name}`, onCancel: (reason) => record.notes.push(reason) };
+  const claim: ConcurrencyClaim = { group, cancelInProgress, holder: `run ${plan.run.record.id} (${plan.run.record.workflowName}) job ${record.name}`, label, ancestors: plan.held ?? [], onCancel: (reason) => record.notes.push(reason) };
   const granted = await plan.run.concurrency.acquire(claim);
   return granted ? claim : 'cancelled';
 }

@@ -234,6 +234,80 @@ jobs:
   }, 60_000);
 });
 
+describe('concurrency: called workflows, deadlocks, case', () => {
+  it('a called workflow’s own top-level group, or one of its jobs’, held by its caller run is a deadlock: cancelled with GitHub’s words, never waited for', async () => {
+    const { player } = await setUp({
+      'pipeline.yml': `on: workflow_dispatch
+concurrency:
+  group: deploy-dev
+jobs:
+  deploy:
+    uses: ./.github/workflows/called.yml
+  migrate:
+    uses: ./.github/workflows/job-level.yml
+`,
+      'called.yml': `on: workflow_call
+concurrency:
+  group: Deploy-Dev
+jobs:
+  inner:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never
+`,
+      'job-level.yml': `on: workflow_call
+jobs:
+  migrate:
+    runs-on: ubuntu-latest
+    concurrency: deploy-dev
+    steps:
+      - run: echo never
+`,
+    });
+    const run = await player.dispatch('pipeline.yml', 'main');
+    expect(run.conclusion).toBe('cancelled');
+    expect(findJob(run, 'deploy')?.conclusion).toBe('cancelled');
+    expect(findJob(run, 'deploy')?.notes[0]).toBe("Canceling since a deadlock for concurrency group 'Deploy-Dev' was detected between 'top level workflow' and 'deploy'");
+    expect(findJob(run, /^migrate \/ migrate/)?.notes[0]).toBe("Canceling since a deadlock for concurrency group 'deploy-dev' was detected between 'top level workflow' and 'migrate'");
+    expect(run.jobs.flatMap((job) => job.steps)).toEqual([]);
+  }, 60_000);
+
+  it('a called workflow’s top-level group queues against other runs; group names compare case-insensitively', async () => {
+    const { player } = await setUp({
+      'caller.yml': `on: workflow_dispatch
+jobs:
+  call:
+    uses: ./.github/workflows/callee.yml
+`,
+      'callee.yml': `on: workflow_call
+concurrency:
+  group: DEPLOY-dev
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 1
+`,
+      'other.yml': `on: workflow_dispatch
+concurrency: deploy-DEV
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 1
+`,
+    });
+    const first = player.dispatch('other.yml', 'main');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = player.dispatch('caller.yml', 'main');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const third = player.dispatch('other.yml', 'main');
+    const runs = await Promise.all([first, second, third]);
+    expect(runs.map((run) => run.conclusion)).toEqual(['success', 'cancelled', 'success']);
+    expect(player.concurrency.cancellations.map((c) => c.reason)).toEqual(["Canceling since a higher priority waiting request for 'deploy-DEV' exists"]);
+  }, 60_000);
+});
+
 describe('GitHub’s token rules', () => {
   const pusher = `on:
   push:
