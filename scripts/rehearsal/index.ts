@@ -47,6 +47,32 @@ export interface RehearsalOptions {
   vars?: Record<string, string>;
   /** Play only these stage numbers (those that stand alone, e.g. 10), for working on one stage. */
   only?: number[];
+  /** The whole rehearsal's time limit (default 20 minutes): past it, the stage playing fails by name and the rest is not played. */
+  timeLimitMs?: number;
+}
+
+const DEFAULT_TIME_LIMIT_MS = 20 * 60_000;
+
+/** Resolves 'timed-out' when `work` is still going at `deadline` (the work itself is left to its cancellation). */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<'done' | 'timed-out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(() => 'done' as const);
+  settled.catch(() => undefined); // once timed out, a later failure of the abandoned work is not an unhandled rejection
+  const expired = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([settled, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The stage that ran out of time, named, with the runs still in progress (what it waited for). */
+function timedOut(timeline: Timeline, player: WorkflowPlayer, limitMs: number): void {
+  const waiting = player.runs.filter((run) => run.status !== 'completed').map((run) => `run ${run.id} ${run.workflowFile} (${run.status}${run.concurrencyGroup ? `, concurrency group ${run.concurrencyGroup}` : ''})`);
+  timeline.expect(`the stage finishes within the rehearsal's time limit (${Math.round(limitMs / 1000)} s)`, [`it was still playing when the time limit ran out; in progress: ${waiting.join('; ') || 'no workflow run (the story itself is stuck)'}`], 'timed out');
+  for (const run of player.runs) if (run.status !== 'completed') player.cancel(run.id);
 }
 
 /** The app's health endpoint, as the load balancer would expose it; a stage can make it answer 503. */
@@ -66,6 +92,7 @@ async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server 
 const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 
 export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline> {
+  const started = Date.now();
   const timeline = new Timeline(options.quiet);
   const aws = await startAwsSimulator({});
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
@@ -111,15 +138,21 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), prs: {} };
     const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold];
+    const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    const deadline = started + limitMs;
     for (const [index, stage] of stages.entries()) {
       if (options.only && !options.only.includes(index + 1)) continue;
-      await stage(ctx);
+      if ((await beforeDeadline(stage(ctx), deadline)) === 'timed-out') {
+        timedOut(timeline, player, limitMs);
+        break;
+      }
       if (options.stopOnFailure && timeline.failed.length > 0) break;
     }
     return timeline;
   } finally {
     player?.stop();
-    await player?.idle();
+    // A run that cannot end (the reason the limit ran out) must not hang the rehearsal's exit either.
+    if (player) await beforeDeadline(player.idle(), Date.now() + 30_000);
     health.server.close();
     await Promise.all([aws.close(), gh.close()]);
   }

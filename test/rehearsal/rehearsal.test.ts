@@ -17,6 +17,11 @@ describe('the local rehearsal', () => {
     expect(timeline.runs.length).toBeGreaterThan(20);
   }, 600_000);
 
+  it('fails, naming the stage, when its time limit runs out, instead of hanging', async () => {
+    const timeline = await rehearse({ quiet: true, only: [1], timeLimitMs: 3_000 });
+    expect(timeline.failureLines()).toEqual([expect.stringMatching(/^Stage 1 \(A PR mixing[^)]*\): expected "the stage finishes within the rehearsal's time limit \(3 s\)", but it was still playing when the time limit ran out; in progress: /)]);
+  }, 120_000);
+
   it('fails, naming the stage, when an action is broken (a bundle that claims success without doing anything)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'broken-bundle-'));
     const broken = path.join(dir, 'index.mjs');
