@@ -14,6 +14,7 @@ import { describePermissions, effectivePermissions, parsePermissions, type Permi
 import type { Conclusion, EnvironmentRecord, JobRecord, StepRecord } from './records';
 import type { RunState } from './run-state';
 import { executeStep } from './steps';
+import { matchesFilter } from './triggers';
 import { findKey, rawStep, scalarValue, type WorkflowFile } from './workflow-file';
 import { platformOf } from './world';
 import { errorMessage } from '../action-kit';
@@ -105,7 +106,7 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
   };
   try {
     const environment = await enterEnvironment(plan, vars, record);
-    if (environment?.approval === 'rejected') return finish('failure', `deployment to ${environment.name} was rejected by a reviewer`);
+    if (environment?.approval === 'rejected') return finish('failure', environment.refusal ?? `deployment to ${environment.name} was rejected by a reviewer`);
     const state = prepareJob(plan, record, vars, environment?.name, controller);
     record.startedAtMs = Date.now();
     try {
@@ -162,18 +163,44 @@ async function enterEnvironment(plan: JobPlan, vars: Record<string, string>, rec
   if (!existing) {
     // GitHub creates a referenced environment that does not exist, with no protection rules.
     platform.seed.environment(repo, name);
-    existing = { name, reviewers: [], branches: [], rendered: {} };
+    existing = { name, reviewers: [], branches: [], preventSelfReview: false, rendered: {} };
   }
-  const reviewers = existing.reviewers;
-  const environment: EnvironmentRecord = { name, created, reviewers, approval: 'not-required' };
+  const environment: EnvironmentRecord = { name, created, reviewers: existing.reviewers, approval: 'not-required' };
   record.environment = environment;
   if (created) record.notes.push(`environment ${name} did not exist: GitHub created it without protection rules`);
+  const refused = deploymentBranchRefusal(plan, existing);
+  if (refused) {
+    environment.approval = 'rejected';
+    environment.refusal = refused;
+    return environment;
+  }
+  // With "prevent self-review", whoever triggered the run cannot approve it: only the others can.
+  const actor = String(plan.run.github.triggering_actor ?? plan.run.github.actor ?? '');
+  const reviewers = existing.preventSelfReview ? existing.reviewers.filter((login) => login.toLowerCase() !== actor.toLowerCase()) : existing.reviewers;
+  if (existing.reviewers.length > 0 && reviewers.length === 0) {
+    environment.approval = 'rejected';
+    environment.refusal = `${name} requires a review, but its only required reviewer${existing.reviewers.length > 1 ? 's' : ''} (${existing.reviewers.join(', ')}) triggered this run and the environment prevents self-review: no one can approve it (on GitHub the job would wait until it times out)`;
+    return environment;
+  }
+  environment.reviewers = reviewers;
   if (reviewers.length > 0) {
     plan.run.log.note(`${record.name}: waiting for a review of the ${name} deployment (required reviewers: ${reviewers.join(', ')})`);
     const decision = (await plan.run.world.review?.({ runId: plan.run.record.id, workflow: plan.run.record.workflowFile, job: record.name, environment: name, reviewers, sha: plan.run.record.sha })) ?? 'approve';
     environment.approval = decision === 'approve' ? 'approved' : 'rejected';
   }
   return environment;
+}
+
+/** GitHub's deployment branch policy: only matching branches (or tags) may run a job in the environment. */
+function deploymentBranchRefusal(plan: JobPlan, environment: { name: string; branches: string[] }): string | undefined {
+  if (environment.branches.length === 0) return undefined;
+  const github = plan.run.github;
+  // A pull_request run deploys from its head branch; anything else from the ref it runs on.
+  const isPull = github.event_name === 'pull_request';
+  const name = isPull ? String(github.head_ref) : String(github.ref_name);
+  const kind = !isPull && github.ref_type === 'tag' ? 'Tag' : 'Branch';
+  if (matchesFilter(environment.branches, name)) return undefined;
+  return `${kind} "${name}" is not allowed to deploy to ${environment.name} due to environment protection rules.`;
 }
 
 function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, string>, environment: string | undefined, controller: AbortController): JobState {

@@ -234,6 +234,44 @@ jobs:
   }, 60_000);
 });
 
+describe('environment protection rules', () => {
+  const envWorkflow = `on: workflow_dispatch
+jobs:
+  prod:
+    runs-on: ubuntu-latest
+    environment: prod
+    steps:
+      - run: echo deployed
+`;
+
+  it('deployment branches: a job in the environment from another branch fails before its steps, in GitHub’s words', async () => {
+    const { player, gh, mona } = await setUp({ 'env.yml': envWorkflow });
+    gh.seed.environment(REPO, 'prod', { branches: ['main', 'release/*'] });
+    await mona.branch('development', 'main');
+    await mona.push('development');
+    const refused = await player.dispatch('env.yml', 'development', {}, 'mona');
+    expect(findJob(refused, 'prod')).toMatchObject({ conclusion: 'failure', steps: [] });
+    expect(findJob(refused, 'prod')?.notes).toContain('Branch "development" is not allowed to deploy to prod due to environment protection rules.');
+    await mona.push('release/1.2');
+    expect(findJob(await player.dispatch('env.yml', 'release/1.2', {}, 'mona'), 'prod')?.conclusion).toBe('success');
+    expect(findJob(await player.dispatch('env.yml', 'main', {}, 'mona'), 'prod')?.conclusion).toBe('success');
+  }, 60_000);
+
+  it('prevent self-review: the one who triggered the run cannot approve it; alone on the list, the job fails by name instead of waiting forever', async () => {
+    const asked: string[][] = [];
+    const { player, gh } = await setUp({ 'env.yml': envWorkflow }, { review: (request) => (asked.push(request.reviewers), 'approve') });
+    gh.seed.environment(REPO, 'prod', { reviewers: ['release-manager', 'mona'], preventSelfReview: true });
+    expect(findJob(await player.dispatch('env.yml', 'main', {}, 'mona'), 'prod')?.conclusion).toBe('success');
+    expect(asked).toEqual([['release-manager']]);
+    expect(gh.state.environments(REPO)[0]?.rendered).toMatchObject({ protection_rules: [{ type: 'required_reviewers', prevent_self_review: true }] });
+    gh.seed.environment(REPO, 'prod', { reviewers: ['mona'] });
+    const alone = await player.dispatch('env.yml', 'main', {}, 'mona');
+    expect(findJob(alone, 'prod')?.conclusion).toBe('failure');
+    expect(findJob(alone, 'prod')?.notes.join(' ')).toContain('prod requires a review, but its only required reviewer (mona) triggered this run and the environment prevents self-review');
+    expect(asked).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('concurrency: called workflows, deadlocks, case', () => {
   it('a called workflow’s own top-level group, or one of its jobs’, held by its caller run is a deadlock: cancelled with GitHub’s words, never waited for', async () => {
     const { player } = await setUp({

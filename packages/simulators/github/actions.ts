@@ -16,6 +16,7 @@ import { zip } from './zip';
 export interface EnvironmentInput {
   reviewers?: string[];
   branches?: string[];
+  preventSelfReview?: boolean;
 }
 
 export interface CheckRunInput {
@@ -42,11 +43,12 @@ export interface WorkflowRunInput {
 export function upsertEnvironment(store: GitHubStore, repo: RepoRecord, name: string, input: EnvironmentInput = {}): EnvironmentRecord {
   let environment = repo.environments.get(name.toLowerCase());
   if (!environment) {
-    environment = { id: store.nextId('environment'), name, reviewers: [], branches: [], createdAt: store.now() };
+    environment = { id: store.nextId('environment'), name, reviewers: [], branches: [], preventSelfReview: false, createdAt: store.now() };
     repo.environments.set(name.toLowerCase(), environment);
   }
   if (input.reviewers) environment.reviewers = [...input.reviewers];
   if (input.branches) environment.branches = [...input.branches];
+  if (input.preventSelfReview !== undefined) environment.preventSelfReview = input.preventSelfReview;
   return environment;
 }
 
@@ -112,7 +114,7 @@ export function renderEnvironment(store: GitHubStore, repo: RepoRecord, environm
       id: environment.id + 1,
       node_id: store.nodeId('environment', environment.id + 1),
       type: 'required_reviewers',
-      prevent_self_review: false,
+      prevent_self_review: environment.preventSelfReview,
       reviewers: environment.reviewers.map((login) => ({ type: 'User', reviewer: store.renderUser(store.user(login)) })),
     });
   }

@@ -142,7 +142,7 @@ export interface GitHubSimulator {
     pull(repo: string, number: number): Record<string, any>;
     /** The repository as GET /repos/{o}/{r} (and the webhook `repository` object) shows it. */
     repository(repo: string): Record<string, any>;
-    environments(repo: string): { name: string; reviewers: string[]; branches: string[]; rendered: Record<string, unknown> }[];
+    environments(repo: string): { name: string; reviewers: string[]; branches: string[]; preventSelfReview: boolean; rendered: Record<string, unknown> }[];
     checkRuns(repo: string, sha?: string): CheckRunState[];
     deployments(repo: string): { id: number; sha: string; ref: string; environment: string; task: string; payload: unknown; statuses: { state: string; environment: string; description: string; logUrl: string }[] }[];
   };
@@ -321,7 +321,7 @@ function repositoryState(store: GitHubStore): Pick<GitHubSimulator['state'], 're
     repository: (repo) => renderRepo(store, store.existingRepo(repo)),
     environments: (repo) => {
       const record = store.existingRepo(repo);
-      return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], rendered: renderEnvironment(store, record, environment) }));
+      return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], preventSelfReview: environment.preventSelfReview, rendered: renderEnvironment(store, record, environment) }));
     },
     checkRuns: (repo, sha) => store.existingRepo(repo).checkRuns.filter((run) => !sha || run.headSha === sha).map((run) => ({ ...run })),
     deployments: (repo) =>

@@ -155,6 +155,8 @@ export interface EnvironmentRecord {
   reviewers: string[];
   /** Deployment branch policy: branch name patterns allowed to deploy ([] = any branch). */
   branches: string[];
+  /** "Prevent self-review": whoever triggered the run cannot approve its deployment. */
+  preventSelfReview: boolean;
   createdAt: number;
 }
 
