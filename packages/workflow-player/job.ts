@@ -139,7 +139,10 @@ function displayName(plan: JobPlan, vars: Record<string, string>): string {
   return `${base} (${values.join(', ')})`;
 }
 
-export async function acquireConcurrency(plan: Pick<JobPlan, 'job' | 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy' | 'held'>, vars: Record<string, string>, record: JobRecord, token = plan.job.concurrency, label = plan.job.id.value): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
+export async function acquireConcurrency(plan: Pick<JobPlan, 'job' | 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy' | 'held'>, vars: Record<string, string>, record: JobRecord, workflowLevel?: { token: TemplateToken | undefined; label: string }): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
+  // A called workflow's top-level group is asked for through `workflowLevel` (absent there: none).
+  const token = workflowLevel ? workflowLevel.token : plan.job.concurrency;
+  const label = workflowLevel?.label ?? plan.job.id.value;
   if (!token) return undefined;
   const value = evaluateToken(token, { contexts: baseContexts(plan, vars) });
   const group = typeof value === 'string' ? value : asText((value as Record<string, Json>)?.group ?? '');

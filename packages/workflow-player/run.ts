@@ -199,7 +199,7 @@ async function playCalledJobs(scope: GraphScope, job: ReusableWorkflowJob, needs
   try {
     const caller = await acquireConcurrency({ job: job as unknown as Job, run, inputs: scope.inputs, needs, held: scope.held }, vars, holder);
     if (caller && caller !== 'cancelled') claims.push(caller);
-    const callee = caller === 'cancelled' ? 'cancelled' : await acquireConcurrency({ job: job as unknown as Job, run, inputs: inner.inputs, needs: {}, held: [...scope.held, ...claims] }, vars, holder, inner.workflow.template.concurrency, job.id.value);
+    const callee = caller === 'cancelled' ? 'cancelled' : await acquireConcurrency({ job: job as unknown as Job, run, inputs: inner.inputs, needs: {}, held: [...scope.held, ...claims] }, vars, holder, { token: inner.workflow.template.concurrency, label: job.id.value });
     if (callee === 'cancelled') {
       record(scope, { ...holder, conclusion: 'cancelled' });
       return 'cancelled';

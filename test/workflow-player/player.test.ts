@@ -283,6 +283,16 @@ jobs:
     uses: ./.github/workflows/called.yml
   migrate:
     uses: ./.github/workflows/job-level.yml
+  apply:
+    concurrency: deploy-prod
+    uses: ./.github/workflows/plain.yml
+`,
+      'plain.yml': `on: workflow_call
+jobs:
+  apply:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo applied
 `,
       'called.yml': `on: workflow_call
 concurrency:
@@ -307,7 +317,9 @@ jobs:
     expect(findJob(run, 'deploy')?.conclusion).toBe('cancelled');
     expect(findJob(run, 'deploy')?.notes[0]).toBe("Canceling since a deadlock for concurrency group 'Deploy-Dev' was detected between 'top level workflow' and 'deploy'");
     expect(findJob(run, /^migrate \/ migrate/)?.notes[0]).toBe("Canceling since a deadlock for concurrency group 'deploy-dev' was detected between 'top level workflow' and 'migrate'");
-    expect(run.jobs.flatMap((job) => job.steps)).toEqual([]);
+    // A caller job's own group over a called workflow without one is no deadlock.
+    expect(findJob(run, /^apply \/ apply/)?.conclusion).toBe('success');
+    expect(run.jobs.flatMap((job) => job.steps).map((step) => step.log.trim())).toEqual(['applied']);
   }, 60_000);
 
   it('a called workflow’s top-level group queues against other runs; group names compare case-insensitively', async () => {
