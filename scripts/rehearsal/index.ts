@@ -15,7 +15,7 @@ import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
 import { INITIAL_FILES } from './app-files';
 import { Developer } from './developer';
-import { environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
+import { ENVIRONMENT_PROTECTION, environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
   badImageIsRolledBack,
   CRASH_LOOP,
@@ -100,10 +100,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
   let player: WorkflowPlayer | undefined;
   try {
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
-    gh.seed.environment(FULL_REPO, 'dev');
-    gh.seed.environment(FULL_REPO, 'staging');
-    gh.seed.environment(FULL_REPO, 'prod', { reviewers: [RELEASE_MANAGER] });
-    gh.seed.environment(FULL_REPO, 'prod-schema', { reviewers: [RELEASE_MANAGER] });
+    for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
     const initial = platform.commit('chore: import Connect 2.0 API', INITIAL_FILES);
