@@ -13,7 +13,7 @@ import { asText, evaluateCondition, evaluateTextMap, evaluateToken, stepStatus, 
 import { describePermissions, effectivePermissions, parsePermissions, type Permissions } from './permissions';
 import type { Conclusion, EnvironmentRecord, JobRecord, StepRecord } from './records';
 import type { RunState } from './run-state';
-import { executeStep } from './steps';
+import { executeStep, type StepOutcome } from './steps';
 import { matchesFilter } from './triggers';
 import { findKey, rawStep, scalarValue, type WorkflowFile } from './workflow-file';
 import { platformOf } from './world';
@@ -54,6 +54,8 @@ interface JobState {
   permissions: Permissions;
   dirs: { workspace: string; temp: string; home: string; steps: string };
   controller: AbortController;
+  /** Post steps registered by the actions that ran, in order; the job runs them at its end, last first. */
+  posts: { id: string; name: string; postIf: string; run: NonNullable<StepOutcome['post']>['run'] }[];
 }
 
 /** The `permissions:` written on a workflow root or a job (undefined when none is written). */
@@ -216,7 +218,7 @@ function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, strin
   const dirs = { workspace: path.join(root, 'workspace'), temp: path.join(root, 'temp'), home: path.join(root, 'home'), steps: path.join(root, 'steps') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const secrets = { ...plan.secrets, ...(environment ? world.environmentSecrets?.[environment] ?? {} : {}), GITHUB_TOKEN: token };
-  const state: JobState = { record, env: {}, steps: {}, failed: false, cancelled: false, path: [], vars: envVars, secrets, token, permissions, dirs, controller };
+  const state: JobState = { record, env: {}, steps: {}, failed: false, cancelled: false, path: [], vars: envVars, secrets, token, permissions, dirs, controller, posts: [] };
   const contexts = { ...baseContexts(plan, envVars), secrets, env: plan.workflowEnv };
   state.env = { ...plan.workflowEnv, ...evaluateTextMap(plan.job.env, { contexts }) };
   record.notes.push(`GITHUB_TOKEN: ${describePermissions(permissions)}`);
@@ -251,8 +253,25 @@ async function runSteps(plan: JobPlan, state: JobState): Promise<void> {
       state.cancelled ||= state.controller.signal.aborted && !state.failed;
       state.record.steps.push(await playStep(plan, state, step, index));
     }
+    state.cancelled ||= state.controller.signal.aborted && !state.failed;
+    await runPostSteps(plan, state);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** GitHub's post steps: after every other step, the last registered first, each when its `post-if` holds (default always()), also after a cancellation. */
+async function runPostSteps(plan: JobPlan, state: JobState): Promise<void> {
+  for (const post of [...state.posts].reverse()) {
+    const record: StepRecord = { id: post.id, name: post.name, kind: 'local-action', outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', errors: [], durationMs: 0 };
+    const scope = { contexts: stepContexts(plan, state), status: stepStatus(state.failed, state.cancelled) };
+    if (evaluateCondition(post.postIf, scope)) {
+      const started = Date.now();
+      const result = await post.run().catch((error: unknown) => ({ ok: false, log: '', errors: [errorMessage(error)] }));
+      Object.assign(record, { outcome: result.ok ? 'success' : 'failure', conclusion: result.ok ? 'success' : 'failure', log: result.log, errors: result.errors, durationMs: Date.now() - started });
+      if (!result.ok) state.failed = true;
+    }
+    state.record.steps.push(record);
   }
 }
 
@@ -281,7 +300,7 @@ async function playStep(plan: JobPlan, state: JobState, step: Step, index: numbe
   const stepTimeout = Number(asText(evaluateToken(findKey(raw, 'timeout-minutes'), fullScope)) || 0);
   const signal = stepTimeout > 0 ? AbortSignal.any([state.controller.signal, AbortSignal.timeout(stepTimeout * 60_000)]) : state.controller.signal;
   const env = processEnv(plan, state, stepEnv);
-  const outcome = await executeStep({ id: `${index}-${id}`, uses, run: script, shell: asText(evaluateToken(findKey(raw, 'shell'), fullScope)) || defaults.shell || '', workingDirectory, inputs, env, dir: path.join(state.dirs.steps, `${index}`), signal }, { world: plan.run.world, github: jobGithub(plan, state), event: plan.run.event, permissions: state.permissions, token: state.token, environment: state.record.environment?.name, workspace: state.dirs.workspace, temp: state.dirs.temp, runId: plan.run.record.id, artifacts: plan.run.artifacts }).catch((error: unknown) => ({ ok: false, kind: record.kind, outputs: {}, exportedEnv: {}, addedPath: [], summary: '', log: '', errors: [errorMessage(error)], warnings: [] }));
+  const outcome = await executeStep({ id: `${index}-${id}`, uses, run: script, shell: asText(evaluateToken(findKey(raw, 'shell'), fullScope)) || defaults.shell || '', workingDirectory, inputs, env, dir: path.join(state.dirs.steps, `${index}`), signal }, { world: plan.run.world, github: jobGithub(plan, state), event: plan.run.event, permissions: state.permissions, token: state.token, environment: state.record.environment?.name, workspace: state.dirs.workspace, temp: state.dirs.temp, runId: plan.run.record.id, artifacts: plan.run.artifacts }).catch((error: unknown): StepOutcome => ({ ok: false, kind: record.kind, outputs: {}, exportedEnv: {}, addedPath: [], summary: '', log: '', errors: [errorMessage(error)], warnings: [] }));
   Object.assign(state.env, outcome.exportedEnv);
   state.path.unshift(...outcome.addedPath);
   const continueOnError = flag(step['continue-on-error'], fullScope);
@@ -294,6 +313,7 @@ async function playStep(plan: JobPlan, state: JobState, step: Step, index: numbe
   record.errors = outcome.errors;
   for (const warning of outcome.warnings) state.record.notes.push(`${name}: ${warning}`);
   record.durationMs = Date.now() - started;
+  if (outcome.post) state.posts.push({ id: `post-${id}`, name: `Post ${name}`, postIf: outcome.post.postIf, run: outcome.post.run });
   if (record.conclusion === 'failure') state.failed = true;
   if (record.conclusion === 'cancelled') state.cancelled = true;
   state.steps[id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };

@@ -1,6 +1,6 @@
 // The player's GitHub rules, each through a small workflow written for it, played against the GitHub
 // simulator (with real git over HTTP) and the AWS simulator.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -231,6 +231,57 @@ jobs:
     expect(player.runs.map((r) => r.conclusion)).toEqual(['success', 'cancelled', 'success']);
     expect(player.runs[1].notes[0]).toBe("Canceling since a higher priority waiting request for 'deploy-dev' exists");
     expect(runs).toHaveLength(3);
+  }, 60_000);
+});
+
+describe('post: steps', () => {
+  // One script for main and post, as ecs-deploy's action.yml declares (post: the same bundle): main
+  // saves state, post (it sees STATE_phase) says whose post it is.
+  const fakeBundle = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'player-post-'));
+    const file = path.join(dir, 'index.mjs');
+    writeFileSync(file, `import { appendFileSync } from 'node:fs';
+if (process.env.STATE_phase === 'main') console.log('post of ' + process.env.INPUT_CLUSTER);
+else { appendFileSync(process.env.GITHUB_STATE, 'phase=main\\n'); console.log('main of ' + process.env.INPUT_CLUSTER); }
+`);
+    return file;
+  };
+  const workflow = (between: string) => `on: workflow_dispatch
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - name: first
+        uses: ./ecs-deploy
+        with: { cluster: first, service: s, image: i }
+      - name: second
+        uses: ./ecs-deploy
+        with: { cluster: second, service: s, image: i }
+      - name: between
+        run: ${between}
+      - name: not after a cancellation
+        run: echo never
+`;
+
+  it('run at the end of the job, the last registered first, after the other steps', async () => {
+    const { player } = await setUp({ 'post.yml': workflow('echo between') }, { bundles: { 'ecs-deploy': fakeBundle() } });
+    const run = await player.dispatch('post.yml', 'main');
+    const job = run.jobs[0]!;
+    expect(job.steps.map((step) => `${step.name}: ${step.conclusion}`)).toEqual(['first: success', 'second: success', 'between: success', 'not after a cancellation: success', 'Post second: success', 'Post first: success']);
+    expect(job.steps.slice(-2).map((step) => step.log.trim())).toEqual(['post of second', 'post of first']);
+    expect(job.steps[0]!.log.trim()).toBe('main of first');
+  }, 60_000);
+
+  it('still run after the job is cancelled (post-if defaults to always())', async () => {
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'player-post-marker-')), 'between-started');
+    const { player } = await setUp({ 'post.yml': workflow(`touch ${marker} && sleep 5`) }, { bundles: { 'ecs-deploy': fakeBundle() } });
+    const running = player.dispatch('post.yml', 'main');
+    // Cancel once the step between has started (the cancel button, mid-job).
+    while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 50));
+    player.cancel(player.runs[0]!.id);
+    const run = await running;
+    expect(run.conclusion).toBe('cancelled');
+    expect(run.jobs[0]!.steps.map((step) => `${step.name}: ${step.conclusion}`)).toEqual(['first: success', 'second: success', 'between: cancelled', 'not after a cancellation: skipped', 'Post second: success', 'Post first: success']);
   }, 60_000);
 });
 
