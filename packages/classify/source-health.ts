@@ -21,6 +21,8 @@ export interface DeploymentFacts {
   id: number;
   sha: string;
   status?: { state: string; logUrl?: string };
+  /** One of its statuses was `success`: GitHub's auto_inactive turns it `inactive` when a later deployment there succeeds. */
+  succeeded?: boolean;
 }
 
 export interface SourceHealthConfig {
@@ -68,6 +70,11 @@ export function sourceHealth(environment: string, branch: string, headSha: strin
     return { health: 'pending', environment, message: `${prefix}: ${environment} runs ${short(deployment.sha)}, not the promoted head ${short(headSha)}: wait for its deploy, then re-run this check ${where}.` };
   }
   if (state === 'success') return { health: 'healthy', environment, message: `${environment} is healthy on ${short(headSha)} ${where}.` };
+  // The newest deploy of this task succeeded and was then marked inactive by a later successful
+  // deployment of another task in the environment: it still runs the promoted head.
+  if (state === 'inactive' && deployment.succeeded) {
+    return { health: 'healthy', environment, message: `${environment} is healthy on ${short(headSha)} (its deploy succeeded; GitHub marked it inactive after a later deployment there) ${where}.` };
+  }
   if (state === undefined || IN_FLIGHT.has(state)) {
     return { health: 'pending', environment, message: `${prefix}: its last deploy (of ${short(headSha)}) is still deploying (${state ?? 'no status yet'}): re-run this check when it ends ${where}.` };
   }

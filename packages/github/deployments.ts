@@ -1,7 +1,8 @@
 /**
  * GitHub deployments, as the deploy workflow records them (one per deploy of an environment, with
  * statuses in_progress then success | failure | error): the latest deployment of an environment for
- * a task, and its newest status.
+ * a task, and its newest status. GitHub adds `inactive` to a successful deployment once a later one in
+ * the same non-production environment succeeds (`auto_inactive`), so whether it ever succeeded is kept.
  */
 import { ActionError, errorMessage } from '../action-kit';
 import { httpStatus, type GitHubClient } from './client';
@@ -32,6 +33,8 @@ export interface LatestDeployment {
   task: string;
   /** The newest status; undefined when none was recorded yet. */
   status?: DeploymentStatus;
+  /** One of its statuses is `success` (an `inactive` newest status then means superseded, not failed). */
+  succeeded: boolean;
 }
 
 const highestId = <T extends { id: number }>(items: readonly T[]): T | undefined =>
@@ -59,7 +62,8 @@ export async function latestDeployment(client: GitHubClient, repository: Reposit
     const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repository, deployment_id: latest.id, per_page: 100 });
     const newest = highestId(statuses);
     const status = newest ? { id: newest.id, state: newest.state, description: newest.description ?? '', logUrl: newest.log_url || newest.target_url || undefined } : undefined;
-    return { id: latest.id, sha: latest.sha, ref: latest.ref, environment: latest.environment, task: latest.task, status };
+    const succeeded = statuses.some((entry) => entry.state === 'success');
+    return { id: latest.id, sha: latest.sha, ref: latest.ref, environment: latest.environment, task: latest.task, status, succeeded };
   } catch (error) {
     throw readFailure(query.environment, error);
   }

@@ -1,7 +1,7 @@
 /**
  * Runs a committed bundle the way the GitHub runner does: a child process on Node 24 with `INPUT_<NAME>`
  * variables (hyphens kept), action.yml defaults applied, the runner's files (GITHUB_OUTPUT,
- * GITHUB_STEP_SUMMARY, GITHUB_STATE, GITHUB_ENV, GITHUB_EVENT_PATH), the `post:` step after main
+ * GITHUB_STEP_SUMMARY, GITHUB_STATE, GITHUB_ENV, GITHUB_EVENT_PATH), the `post:` step after main (or handed back with `deferPost`, for a job to run at its end)
  * with the saved state, and cancellation by signal. Returns what a workflow would see.
  */
 import { spawn } from 'node:child_process';
@@ -58,6 +58,8 @@ export interface ActionRun {
   errors: string[];
   /** main's and post's stdout together, as the job log shows them. */
   log: string;
+  /** With `deferPost`: the post step, for the job to run at its end (after the other steps, in reverse order). */
+  deferredPost?: { postIf: string; run: () => Promise<StepResult> };
   workDir: string;
 }
 
@@ -78,6 +80,8 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Skip the post step even when action.yml declares one. */
   skipPost?: boolean;
+  /** Do not run the post step now: hand it back (`deferredPost`), as a job runs post steps at its end. */
+  deferPost?: boolean;
   /** Called with each stdout line of main as it arrives (e.g. to trigger simulator changes). */
   onLine?: (line: string) => void;
   /** Bundle to run instead of the one action.yml names (e.g. a deliberately broken copy). */
@@ -104,13 +108,18 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   const main = await runStep(entry, env, cwd, options, options.cancel);
   const state = parseKeyValueFile(readFileSync(files.GITHUB_STATE, 'utf8'));
 
-  let post: StepResult | undefined;
-  if (metadata.runs.post && !options.skipPost) {
+  const postScript = metadata.runs.post;
+  const runPost = (): Promise<StepResult> => {
     const postEnv = { ...env };
     for (const [name, value] of Object.entries(state)) postEnv[`STATE_${name}`] = value;
-    const postEntry = options.bundle ?? path.resolve(repoRoot, action, metadata.runs.post);
-    post = await runStep(postEntry, postEnv, cwd, { ...options, onLine: undefined }, undefined);
+    const postEntry = options.bundle ?? path.resolve(repoRoot, action, postScript!);
+    // No cancel signal: the runner runs post steps after a cancellation too.
+    return runStep(postEntry, postEnv, cwd, { ...options, onLine: undefined }, undefined);
+  };
+  if (postScript && !options.skipPost && options.deferPost) {
+    return { ...actionRun(files, { main, state, workDir }), deferredPost: { postIf: metadata.runs['post-if'] ?? 'always()', run: runPost } };
   }
+  const post = postScript && !options.skipPost ? await runPost() : undefined;
   return actionRun(files, { main, post, state, workDir });
 }
 

@@ -1,7 +1,9 @@
 /**
  * GitHub's concurrency rule: per group at most one run (or job) in progress and one pending. A newer
  * arrival cancels the pending one and waits in its place; with `cancel-in-progress` it cancels the one
- * in progress instead and starts when that has stopped.
+ * in progress instead and starts when that has stopped. Group names compare case-insensitively. A
+ * claim whose group is held by its own run above it (the workflow, a caller job, a called workflow) could
+ * never start: GitHub cancels it as a deadlock instead of waiting forever.
  */
 export interface ConcurrencyClaim {
   group: string;
@@ -10,6 +12,10 @@ export interface ConcurrencyClaim {
   holder: string;
   /** Called when this claim is cancelled (while pending, or in progress by a cancel-in-progress arrival). */
   onCancel: (reason: string) => void;
+  /** How GitHub names the claimant in a deadlock message: 'top level workflow', or the job's id. */
+  label?: string;
+  /** Claims its own run holds above it (the run's, a caller job's, a called workflow's). */
+  ancestors?: readonly ConcurrencyClaim[];
 }
 
 interface Waiter {
@@ -29,8 +35,14 @@ export class ConcurrencyGroups {
 
   /** Resolves true when the claim may run, false when it was cancelled while waiting. */
   acquire(claim: ConcurrencyClaim): Promise<boolean> {
-    const group = this.groups.get(claim.group) ?? {};
-    this.groups.set(claim.group, group);
+    const key = claim.group.toLowerCase();
+    const group = this.groups.get(key) ?? {};
+    this.groups.set(key, group);
+    const holder = claim.ancestors?.find((ancestor) => ancestor.group.toLowerCase() === key);
+    if (holder) {
+      this.cancel(claim.group, claim, holder, `Canceling since a deadlock for concurrency group '${claim.group}' was detected between '${holder.label ?? holder.holder}' and '${claim.label ?? claim.holder}'`);
+      return Promise.resolve(false);
+    }
     if (!group.running) {
       group.running = claim;
       return Promise.resolve(true);
@@ -50,7 +62,7 @@ export class ConcurrencyGroups {
   }
 
   release(claim: ConcurrencyClaim): void {
-    const group = this.groups.get(claim.group);
+    const group = this.groups.get(claim.group.toLowerCase());
     if (!group) return;
     if (group.running === claim) {
       group.running = undefined;

@@ -13,7 +13,8 @@ import { asText, evaluateCondition, evaluateTextMap, evaluateToken, stepStatus, 
 import { describePermissions, effectivePermissions, parsePermissions, type Permissions } from './permissions';
 import type { Conclusion, EnvironmentRecord, JobRecord, StepRecord } from './records';
 import type { RunState } from './run-state';
-import { executeStep } from './steps';
+import { executeStep, type StepOutcome } from './steps';
+import { matchesFilter } from './triggers';
 import { findKey, rawStep, scalarValue, type WorkflowFile } from './workflow-file';
 import { startServices, unplayableServices, type PlayedServices, type ServiceSpec } from './services';
 import { platformOf } from './world';
@@ -38,6 +39,8 @@ export interface JobPlan {
   workflowDefaults?: Record<string, string>;
   /** The needed jobs (transitively) all succeeded / one failed. */
   status: { success: boolean; failure: boolean };
+  /** Concurrency claims held above this job (its run's, a caller job's, a called workflow's). */
+  held?: readonly ConcurrencyClaim[];
 }
 
 interface JobState {
@@ -53,6 +56,8 @@ interface JobState {
   permissions: Permissions;
   dirs: { workspace: string; temp: string; home: string; steps: string };
   controller: AbortController;
+  /** Post steps registered by the actions that ran, in order; the job runs them at its end, last first. */
+  posts: { id: string; name: string; postIf: string; run: NonNullable<StepOutcome['post']>['run'] }[];
 }
 
 /** The `permissions:` written on a workflow root or a job (undefined when none is written). */
@@ -106,7 +111,7 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
   };
   try {
     const environment = await enterEnvironment(plan, vars, record);
-    if (environment?.approval === 'rejected') return finish('failure', `deployment to ${environment.name} was rejected by a reviewer`);
+    if (environment?.approval === 'rejected') return finish('failure', environment.refusal ?? `deployment to ${environment.name} was rejected by a reviewer`);
     const state = prepareJob(plan, record, vars, environment?.name, controller);
     record.startedAtMs = Date.now();
     let played: PlayedServices | undefined;
@@ -152,14 +157,16 @@ function displayName(plan: JobPlan, vars: Record<string, string>): string {
   return `${base} (${values.join(', ')})`;
 }
 
-export async function acquireConcurrency(plan: Pick<JobPlan, 'job' | 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy'>, vars: Record<string, string>, record: JobRecord): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
-  const token = plan.job.concurrency;
+export async function acquireConcurrency(plan: Pick<JobPlan, 'job' | 'run' | 'inputs' | 'needs' | 'matrix' | 'strategy' | 'held'>, vars: Record<string, string>, record: JobRecord, workflowLevel?: { token: TemplateToken | undefined; label: string }): Promise<ConcurrencyClaim | undefined | 'cancelled'> {
+  // A called workflow's top-level group is asked for through `workflowLevel` (absent there: none).
+  const token = workflowLevel ? workflowLevel.token : plan.job.concurrency;
+  const label = workflowLevel?.label ?? plan.job.id.value;
   if (!token) return undefined;
   const value = evaluateToken(token, { contexts: baseContexts(plan, vars) });
   const group = typeof value === 'string' ? value : asText((value as Record<string, Json>)?.group ?? '');
   const cancelInProgress = typeof value === 'object' && value !== null && !Array.isArray(value) && (value['cancel-in-progress'] === true || value['cancel-in-progress'] === 'true');
   record.concurrencyGroup = group;
-  const claim: ConcurrencyClaim = { group, cancelInProgress, holder: `run ${plan.run.record.id} (${plan.run.record.workflowName}) job ${record.name}`, onCancel: (reason) => record.notes.push(reason) };
+  const claim: ConcurrencyClaim = { group, cancelInProgress, holder: `run ${plan.run.record.id} (${plan.run.record.workflowName}) job ${record.name}`, label, ancestors: plan.held ?? [], onCancel: (reason) => record.notes.push(reason) };
   const granted = await plan.run.concurrency.acquire(claim);
   return granted ? claim : 'cancelled';
 }
@@ -177,18 +184,44 @@ async function enterEnvironment(plan: JobPlan, vars: Record<string, string>, rec
   if (!existing) {
     // GitHub creates a referenced environment that does not exist, with no protection rules.
     platform.seed.environment(repo, name);
-    existing = { name, reviewers: [], branches: [], rendered: {} };
+    existing = { name, reviewers: [], branches: [], preventSelfReview: false, rendered: {} };
   }
-  const reviewers = existing.reviewers;
-  const environment: EnvironmentRecord = { name, created, reviewers, approval: 'not-required' };
+  const environment: EnvironmentRecord = { name, created, reviewers: existing.reviewers, approval: 'not-required' };
   record.environment = environment;
   if (created) record.notes.push(`environment ${name} did not exist: GitHub created it without protection rules`);
+  const refused = deploymentBranchRefusal(plan, existing);
+  if (refused) {
+    environment.approval = 'rejected';
+    environment.refusal = refused;
+    return environment;
+  }
+  // With "prevent self-review", whoever triggered the run cannot approve it: only the others can.
+  const actor = String(plan.run.github.triggering_actor ?? plan.run.github.actor ?? '');
+  const reviewers = existing.preventSelfReview ? existing.reviewers.filter((login) => login.toLowerCase() !== actor.toLowerCase()) : existing.reviewers;
+  if (existing.reviewers.length > 0 && reviewers.length === 0) {
+    environment.approval = 'rejected';
+    environment.refusal = `${name} requires a review, but its only required reviewer${existing.reviewers.length > 1 ? 's' : ''} (${existing.reviewers.join(', ')}) triggered this run and the environment prevents self-review: no one can approve it (on GitHub the job would wait until it times out)`;
+    return environment;
+  }
+  environment.reviewers = reviewers;
   if (reviewers.length > 0) {
     plan.run.log.note(`${record.name}: waiting for a review of the ${name} deployment (required reviewers: ${reviewers.join(', ')})`);
     const decision = (await plan.run.world.review?.({ runId: plan.run.record.id, workflow: plan.run.record.workflowFile, job: record.name, environment: name, reviewers, sha: plan.run.record.sha })) ?? 'approve';
     environment.approval = decision === 'approve' ? 'approved' : 'rejected';
   }
   return environment;
+}
+
+/** GitHub's deployment branch policy: only matching branches (or tags) may run a job in the environment. */
+function deploymentBranchRefusal(plan: JobPlan, environment: { name: string; branches: string[] }): string | undefined {
+  if (environment.branches.length === 0) return undefined;
+  const github = plan.run.github;
+  // A pull_request run deploys from its head branch; anything else from the ref it runs on.
+  const isPull = github.event_name === 'pull_request';
+  const name = isPull ? String(github.head_ref) : String(github.ref_name);
+  const kind = !isPull && github.ref_type === 'tag' ? 'Tag' : 'Branch';
+  if (matchesFilter(environment.branches, name)) return undefined;
+  return `${kind} "${name}" is not allowed to deploy to ${environment.name} due to environment protection rules.`;
 }
 
 function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, string>, environment: string | undefined, controller: AbortController): JobState {
@@ -203,7 +236,7 @@ function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, strin
   mkdirSync(path.dirname(eventPath(dirs)), { recursive: true });
   writeFileSync(eventPath(dirs), JSON.stringify(plan.run.event));
   const secrets = { ...plan.secrets, ...(environment ? world.environmentSecrets?.[environment] ?? {} : {}), GITHUB_TOKEN: token };
-  const state: JobState = { record, env: {}, steps: {}, failed: false, cancelled: false, path: [], vars: envVars, secrets, token, permissions, dirs, controller };
+  const state: JobState = { record, env: {}, steps: {}, failed: false, cancelled: false, path: [], vars: envVars, secrets, token, permissions, dirs, controller, posts: [] };
   const contexts = { ...baseContexts(plan, envVars), secrets, env: plan.workflowEnv };
   state.env = { ...plan.workflowEnv, ...evaluateTextMap(plan.job.env, { contexts }) };
   record.notes.push(`GITHUB_TOKEN: ${describePermissions(permissions)}`);
@@ -243,8 +276,25 @@ async function runSteps(plan: JobPlan, state: JobState): Promise<void> {
       state.cancelled ||= state.controller.signal.aborted && !state.failed;
       state.record.steps.push(await playStep(plan, state, step, index));
     }
+    state.cancelled ||= state.controller.signal.aborted && !state.failed;
+    await runPostSteps(plan, state);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** GitHub's post steps: after every other step, the last registered first, each when its `post-if` holds (default always()), also after a cancellation. */
+async function runPostSteps(plan: JobPlan, state: JobState): Promise<void> {
+  for (const post of [...state.posts].reverse()) {
+    const record: StepRecord = { id: post.id, name: post.name, kind: 'local-action', outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', errors: [], durationMs: 0 };
+    const scope = { contexts: stepContexts(plan, state), status: stepStatus(state.failed, state.cancelled) };
+    if (evaluateCondition(post.postIf, scope)) {
+      const started = Date.now();
+      const result = await post.run().catch((error: unknown) => ({ ok: false, log: '', errors: [errorMessage(error)] }));
+      Object.assign(record, { outcome: result.ok ? 'success' : 'failure', conclusion: result.ok ? 'success' : 'failure', log: result.log, errors: result.errors, durationMs: Date.now() - started });
+      if (!result.ok) state.failed = true;
+    }
+    state.record.steps.push(record);
   }
 }
 
@@ -273,7 +323,7 @@ async function playStep(plan: JobPlan, state: JobState, step: Step, index: numbe
   const stepTimeout = Number(asText(evaluateToken(findKey(raw, 'timeout-minutes'), fullScope)) || 0);
   const signal = stepTimeout > 0 ? AbortSignal.any([state.controller.signal, AbortSignal.timeout(stepTimeout * 60_000)]) : state.controller.signal;
   const env = processEnv(plan, state, stepEnv);
-  const outcome = await executeStep({ id: `${index}-${id}`, uses, run: script, shell: asText(evaluateToken(findKey(raw, 'shell'), fullScope)) || defaults.shell || '', workingDirectory, inputs, env, dir: path.join(state.dirs.steps, `${index}`), signal }, { world: plan.run.world, github: jobGithub(plan, state), event: plan.run.event, permissions: state.permissions, token: state.token, environment: state.record.environment?.name, workspace: state.dirs.workspace, temp: state.dirs.temp, runId: plan.run.record.id, artifacts: plan.run.artifacts }).catch((error: unknown) => ({ ok: false, kind: record.kind, outputs: {}, exportedEnv: {}, addedPath: [], summary: '', log: '', errors: [errorMessage(error)], warnings: [] }));
+  const outcome = await executeStep({ id: `${index}-${id}`, uses, run: script, shell: asText(evaluateToken(findKey(raw, 'shell'), fullScope)) || defaults.shell || '', workingDirectory, inputs, env, dir: path.join(state.dirs.steps, `${index}`), signal }, { world: plan.run.world, github: jobGithub(plan, state), event: plan.run.event, permissions: state.permissions, token: state.token, environment: state.record.environment?.name, workspace: state.dirs.workspace, temp: state.dirs.temp, runId: plan.run.record.id, artifacts: plan.run.artifacts }).catch((error: unknown): StepOutcome => ({ ok: false, kind: record.kind, outputs: {}, exportedEnv: {}, addedPath: [], summary: '', log: '', errors: [errorMessage(error)], warnings: [] }));
   Object.assign(state.env, outcome.exportedEnv);
   state.path.unshift(...outcome.addedPath);
   const continueOnError = flag(step['continue-on-error'], fullScope);
@@ -286,6 +336,7 @@ async function playStep(plan: JobPlan, state: JobState, step: Step, index: numbe
   record.errors = outcome.errors;
   for (const warning of outcome.warnings) state.record.notes.push(`${name}: ${warning}`);
   record.durationMs = Date.now() - started;
+  if (outcome.post) state.posts.push({ id: `post-${id}`, name: `Post ${name}`, postIf: outcome.post.postIf, run: outcome.post.run });
   if (record.conclusion === 'failure') state.failed = true;
   if (record.conclusion === 'cancelled') state.cancelled = true;
   state.steps[id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };

@@ -287,6 +287,7 @@ export class WorkflowPlayer {
         record.conclusion = 'cancelled';
         return record;
       }
+      if (claim) state.claim = claim;
       record.status = 'in_progress';
       platform.seed.workflowRunStatus(world.repository, id, { status: 'in_progress' });
       this.log.runStarted(record);
@@ -318,6 +319,7 @@ export class WorkflowPlayer {
       group,
       cancelInProgress,
       holder: `run ${state.record.id} (${workflow.name})`,
+      label: 'top level workflow',
       onCancel: (reason) => {
         state.record.notes.push(reason);
         controller.abort();

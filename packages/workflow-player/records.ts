@@ -25,8 +25,11 @@ export interface EnvironmentRecord {
   name: string;
   /** Created on first use because the repository had no such environment (unprotected, as GitHub does). */
   created: boolean;
+  /** Who may approve (with prevent self-review: the required reviewers but the one who triggered the run). */
   reviewers: string[];
   approval: 'not-required' | 'approved' | 'rejected';
+  /** Why GitHub refused the job before any review: the deployment branch policy, or no one left to review. */
+  refusal?: string;
 }
 
 export interface JobRecord {

@@ -1,5 +1,5 @@
 /** What every job of a run shares: the event, the github context, cancellation, artifacts, the log. */
-import type { ConcurrencyGroups } from './concurrency';
+import type { ConcurrencyClaim, ConcurrencyGroups } from './concurrency';
 import type { JobRecord, RunRecord } from './records';
 import type { ArtifactStore } from './stand-ins';
 import type { PlayerWorld } from './world';
@@ -24,6 +24,8 @@ export interface RunState {
   /** Aborted when the run is cancelled (concurrency cancel-in-progress, or by the story). */
   signal: AbortSignal;
   concurrency: ConcurrencyGroups;
+  /** The run's own (workflow-level) concurrency claim, once granted: its jobs and callees may not take that group. */
+  claim?: ConcurrencyClaim;
   artifacts: ArtifactStore;
   log: PlayerLog;
   /** Folder for the jobs' workspaces. */

@@ -6,6 +6,7 @@
 import type { Job, ReusableWorkflowJob, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
 import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import { asText, evaluateCondition, evaluateTextMap, evaluateToken, type Contexts, type Json } from './expressions';
+import type { ConcurrencyClaim } from './concurrency';
 import { acquireConcurrency, permissionsOf, playJob } from './job';
 import { expandMatrix } from './matrix';
 import { effectivePermissions, exceedsCaller, type Permissions } from './permissions';
@@ -30,6 +31,8 @@ interface GraphScope {
   /** `prod / ` for the jobs of a workflow called by job prod. */
   prefix: string;
   keyPrefix: string;
+  /** Concurrency claims held above these jobs (the run's, caller jobs', called workflows'). */
+  held: readonly ConcurrencyClaim[];
 }
 
 /** Plays a whole workflow file as one run; the run's jobs land in run.record.jobs. */
@@ -46,6 +49,7 @@ export async function playWorkflow(run: RunState, workflow: WorkflowFile, workfl
     workflowDefaults: evaluateTextMap(findKey(findKey(workflow.root, 'defaults'), 'run'), { contexts }),
     prefix: '',
     keyPrefix: '',
+    held: run.claim ? [run.claim] : [],
   };
   return playGraph(scope, workflow.template.jobs);
 }
@@ -121,6 +125,7 @@ async function playLegs(scope: GraphScope, job: Job, needs: Record<string, NeedR
         workflowPermissions: scope.workflowPermissions,
         workflowDefaults: scope.workflowDefaults,
         status,
+        held: scope.held,
       }).then((done) => {
         record(scope, done);
         return done;
@@ -174,25 +179,35 @@ async function playCall(scope: GraphScope, job: ReusableWorkflowJob, needs: Reco
     workflowDefaults: evaluateTextMap(findKey(findKey(callee.root, 'defaults'), 'run'), { contexts: calleeContexts }),
     prefix: `${callerName} / `,
     keyPrefix: `${scope.keyPrefix}${job.id.value}/`,
+    held: scope.held,
   };
   const results = await playCalledJobs(scope, job, needs, callerName, inner);
   if (results === 'cancelled') return { result: 'cancelled', outputs: {} };
   return { result: aggregate(Object.values(results).map((r) => r.result)), outputs: callOutputs(job, calleeContexts, results) };
 }
 
-/** The called workflow's jobs, under the caller job's own concurrency group, which holds for the whole call. */
+/**
+ * The called workflow's jobs, under the caller job's own concurrency group and then the called
+ * workflow's top-level one, both held for the whole call. Either naming a group held above it is
+ * GitHub's deadlock: cancelled, never waited for.
+ */
 async function playCalledJobs(scope: GraphScope, job: ReusableWorkflowJob, needs: Record<string, NeedResult>, callerName: string, inner: GraphScope): Promise<Record<string, NeedResult> | 'cancelled'> {
   const run = scope.run;
-  const holder = { key: scope.keyPrefix + job.id.value, id: job.id.value, name: callerName, conclusion: 'skipped' as Conclusion, outputs: {}, steps: [], notes: [], durationMs: 0 };
-  const claim = await acquireConcurrency({ job: job as unknown as Job, run, inputs: scope.inputs, needs }, run.world.vars ?? {}, holder);
-  if (claim === 'cancelled') {
-    record(scope, { ...holder, conclusion: 'cancelled' });
-    return 'cancelled';
-  }
+  const vars = run.world.vars ?? {};
+  const holder: JobRecord = { key: scope.keyPrefix + job.id.value, id: job.id.value, name: callerName, conclusion: 'skipped', outputs: {}, steps: [], notes: [], durationMs: 0 };
+  const claims: ConcurrencyClaim[] = [];
   try {
-    return await playGraph(inner, job.jobs ?? []);
+    const caller = await acquireConcurrency({ job: job as unknown as Job, run, inputs: scope.inputs, needs, held: scope.held }, vars, holder);
+    if (caller && caller !== 'cancelled') claims.push(caller);
+    const callee = caller === 'cancelled' ? 'cancelled' : await acquireConcurrency({ job: job as unknown as Job, run, inputs: inner.inputs, needs: {}, held: [...scope.held, ...claims] }, vars, holder, { token: inner.workflow.template.concurrency, label: job.id.value });
+    if (callee === 'cancelled') {
+      record(scope, { ...holder, conclusion: 'cancelled' });
+      return 'cancelled';
+    }
+    if (callee) claims.push(callee);
+    return await playGraph({ ...inner, held: [...scope.held, ...claims] }, job.jobs ?? []);
   } finally {
-    if (claim) run.concurrency.release(claim);
+    for (const claim of claims.reverse()) run.concurrency.release(claim);
   }
 }
 

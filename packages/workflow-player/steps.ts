@@ -3,7 +3,7 @@
  * the runner runs it), or an outside action played by its stand-in. What a step cannot play fails
  * that step by name; nothing passes silently.
  */
-import { readActionMetadata, runAction } from './bundle-run';
+import { parseAnnotations, readActionMetadata, runAction } from './bundle-run';
 import { ACTIONS } from '../../scripts/actions.mjs';
 import { createStepFiles, errorAnnotations, readStepFiles } from './step-files';
 import { runShell } from './run-step';
@@ -48,6 +48,8 @@ export interface StepOutcome {
   log: string;
   errors: string[];
   warnings: string[];
+  /** An action's `post:` step, which the job runs at its end (after every other step, in reverse order) when `postIf` holds. */
+  post?: { postIf: string; run: () => Promise<{ ok: boolean; log: string; errors: string[] }> };
 }
 
 const LOCAL_ACTION = new RegExp(`^(?:[^/]+/connect2-actions/|\\./)(${ACTIONS.join('|')})(?:@[^/]+)?$`);
@@ -108,7 +110,17 @@ async function runLocalAction(name: string, step: StepRequest, job: JobHandle): 
     bundle: job.world.bundles?.[name],
     timeoutMs: 30 * 60_000,
     cancel: { abort: step.signal, signal: 'SIGINT' },
+    deferPost: true,
   });
+  const deferred = run.deferredPost;
+  const post = deferred && {
+    postIf: deferred.postIf,
+    run: async () => {
+      const result = await deferred.run();
+      const errors = parseAnnotations(result.stdout).filter((a) => a.level === 'error').map((a) => a.message);
+      return { ok: result.exitCode === 0, log: result.stdout + (result.stderr ? `\n${result.stderr}` : ''), errors: errors.length > 0 || result.exitCode === 0 ? errors : [`${name} post exited with ${result.exitCode ?? result.signal}`] };
+    },
+  };
   return {
     ok: run.exitCode === 0,
     kind: 'local-action',
@@ -119,5 +131,6 @@ async function runLocalAction(name: string, step: StepRequest, job: JobHandle): 
     log: run.log + (run.main.stderr ? `\n${run.main.stderr}` : ''),
     errors: run.errors.length > 0 || run.exitCode === 0 ? run.errors : [`${name} exited with ${run.exitCode ?? run.main.signal}`],
     warnings,
+    ...(post ? { post } : {}),
   };
 }

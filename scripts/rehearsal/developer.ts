@@ -86,6 +86,19 @@ export class Developer {
     return data.sha;
   }
 
+  /** Classic branch protection (an admin's token): these checks must pass before a merge. */
+  async protectBranch(branch: string, checks: string[]): Promise<void> {
+    await this.api.rest.repos.updateBranchProtection({
+      owner: this.owner,
+      repo: this.repo,
+      branch,
+      required_status_checks: { strict: false, contexts: checks },
+      enforce_admins: null,
+      required_pull_request_reviews: null,
+      restrictions: null,
+    });
+  }
+
   async close(number: number): Promise<void> {
     await this.api.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, state: 'closed' });
   }

@@ -16,7 +16,7 @@ import { repoRoot } from '../../test/harness/run-action';
 import { initialFiles } from './app-files';
 import { startRealStack, type RealStack } from './real-stack';
 import { Developer } from './developer';
-import { environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
+import { ENVIRONMENT_PROTECTION, environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
   badImageIsRolledBack,
   CRASH_LOOP,
@@ -31,6 +31,7 @@ import {
   type People,
   type StoryContext,
 } from './stages';
+import { gitHubRulesHold, protectBranchesAsTheReadmeSays, requiredChecksFromReadme } from './stage-github-rules';
 import { rollbackByDispatch } from './stage-rollback';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
@@ -47,6 +48,34 @@ export interface RehearsalOptions {
   stopOnFailure?: boolean;
   /** Variables that override the rehearsal's own (a team's names for clusters, services...). */
   vars?: Record<string, string>;
+  /** Play only these stage numbers (those that stand alone, e.g. 10), for working on one stage. */
+  only?: number[];
+  /** The whole rehearsal's time limit (default 20 minutes): past it, the stage playing fails by name and the rest is not played. */
+  timeLimitMs?: number;
+}
+
+const DEFAULT_TIME_LIMIT_MS = 20 * 60_000;
+
+/** Resolves 'timed-out' when `work` is still going at `deadline` (the work itself is left to its cancellation). */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<'done' | 'timed-out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(() => 'done' as const);
+  settled.catch(() => undefined); // once timed out, a later failure of the abandoned work is not an unhandled rejection
+  const expired = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([settled, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The stage that ran out of time, named, with the runs still in progress (what it waited for). */
+function timedOut(timeline: Timeline, player: WorkflowPlayer, limitMs: number): void {
+  const waiting = player.runs.filter((run) => run.status !== 'completed').map((run) => `run ${run.id} ${run.workflowFile} (${run.status}${run.concurrencyGroup ? `, concurrency group ${run.concurrencyGroup}` : ''})`);
+  timeline.expect(`the stage finishes within the rehearsal's time limit (${Math.round(limitMs / 1000)} s)`, [`it was still playing when the time limit ran out; in progress: ${waiting.join('; ') || 'no workflow run (the story itself is stuck)'}`], 'timed out');
+  for (const run of player.runs) if (run.status !== 'completed') player.cancel(run.id);
 }
 
 /** The app's health endpoint, as the load balancer would expose it; a stage can make it answer 503. */
@@ -66,6 +95,7 @@ async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server 
 const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 
 export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline> {
+  const started = Date.now();
   const timeline = new Timeline(options.quiet);
   const aws = await startAwsSimulator({});
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
@@ -75,14 +105,12 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
   try {
     real = await startRealStack(timeline);
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
-    gh.seed.environment(FULL_REPO, 'dev');
-    gh.seed.environment(FULL_REPO, 'staging');
-    gh.seed.environment(FULL_REPO, 'prod', { reviewers: [RELEASE_MANAGER] });
-    gh.seed.environment(FULL_REPO, 'prod-schema', { reviewers: [RELEASE_MANAGER] });
+    for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
     const initial = platform.commit('chore: import Connect 2.0 API', initialFiles(real ? 'pg' : 'local'));
     await platform.pushAll(['main', 'staging', 'development']);
+    await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
     seedAws(aws, initial.slice(0, 12));
     const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
 
@@ -114,15 +142,23 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), real, prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
-    for (const stage of stages.slice(0, options.stages ?? stages.length)) {
-      await stage(ctx);
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold];
+    const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    const deadline = started + limitMs;
+    for (const [index, stage] of stages.entries()) {
+      if (options.stages !== undefined && index >= options.stages) break;
+      if (options.only && !options.only.includes(index + 1)) continue;
+      if ((await beforeDeadline(stage(ctx), deadline)) === 'timed-out') {
+        timedOut(timeline, player, limitMs);
+        break;
+      }
       if (options.stopOnFailure && timeline.failed.length > 0) break;
     }
     return timeline;
   } finally {
     player?.stop();
-    await player?.idle();
+    // A run that cannot end (the reason the limit ran out) must not hang the rehearsal's exit either.
+    if (player) await beforeDeadline(player.idle(), Date.now() + 30_000);
     health.server.close();
     await Promise.all([aws.close(), gh.close(), real?.close()]);
   }

@@ -55,6 +55,21 @@ export function environmentVars(healthUrl: string): Record<string, Record<string
 /** Who approves production deployments (the `prod` environment's required reviewers). */
 export const RELEASE_MANAGER = 'release-manager';
 
+/**
+ * The prod environments' required reviewers. With "prevent self-review" (the README's set-up) the
+ * release manager cannot approve a deploy they triggered (merging the production PR, dispatching a
+ * rollback): a second reviewer does.
+ */
+export const PROD_REVIEWERS = [RELEASE_MANAGER, 'erin'];
+
+/** The environments as the templates README's "environments and protection rules" table sets them. */
+export const ENVIRONMENT_PROTECTION: Record<string, { reviewers?: string[]; branches: string[]; preventSelfReview?: boolean }> = {
+  dev: { branches: ['development'] },
+  staging: { branches: ['staging'] },
+  prod: { reviewers: PROD_REVIEWERS, preventSelfReview: true, branches: ['main'] },
+  'prod-schema': { reviewers: PROD_REVIEWERS, preventSelfReview: true, branches: ['main'] },
+};
+
 /** The GitHub App that opens the pipeline's PRs (promotions, backports): its PRs run their checks. */
 export const RELEASE_APP: GitHubApp = {
   appId: '424242',

@@ -11,6 +11,7 @@ import { usersTableMigration } from './app-python';
 import type { RealStack } from './real-stack';
 import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import type { Developer } from './developer';
+import { PROD_REVIEWERS } from './settings';
 import type { Timeline } from './timeline';
 import { FULL_REPO, environment, type AwsSimulator, type Environment, type GitHubSimulator } from './world';
 
@@ -451,14 +452,19 @@ export async function theTemplatesKeepGitHubsRules(ctx: StoryContext): Promise<v
   const service = serviceTaskDefinition(aws, prod);
   gh.seed.environment(FULL_REPO, 'prod', { reviewers: [] });
   const unprotected = await play(ctx, () => ctx.player.dispatch('deploy-on-merge.yml', 'main', {}, 'erin'));
-  gh.seed.environment(FULL_REPO, 'prod', { reviewers: ['release-manager'] });
+  gh.seed.environment(FULL_REPO, 'prod', { reviewers: PROD_REVIEWERS });
   const refusal = step(runsOf(unprotected, 'deploy-on-merge.yml')[0], "Check the environment's required reviewers");
   timeline.expect('a prod environment without required reviewers: the deploy refuses before anything changes', [
     ...expectThat(refusal?.conclusion === 'failure' && /required reviewers/.test(refusal.errors.join(' ')), `the check is ${stepLine(refusal)}`),
     ...expectThat(serviceTaskDefinition(aws, prod) === service, `${prod.service} moved to ${shortArn(serviceTaskDefinition(aws, prod))}`),
   ], stepLine(refusal), true);
 
-  const fromDevelopment = await ctx.player.dispatch('migrate.yml', 'development', { environment: 'prod' }, 'dave');
+  // The README's deployment-branch rule refuses the job itself; without that rule the template's own guard does.
+  const refused = await ctx.player.dispatch('migrate.yml', 'development', { environment: 'prod' }, 'dave');
+  const branchRule = 'Branch "development" is not allowed to deploy to prod due to environment protection rules.';
+  timeline.expect('a prod migration dispatched from development is refused by the prod environment’s deployment-branch rule', expectThat(refused.conclusion === 'failure' && refused.jobs[0]?.notes.includes(branchRule) === true && refused.jobs[0]?.steps.length === 0, `the run is ${refused.conclusion} (${refused.jobs[0]?.notes.join('; ')})`), branchRule, true);
+  gh.seed.environment(FULL_REPO, 'prod', { branches: [] });
+  const fromDevelopment = await ctx.player.dispatch('migrate.yml', 'development', { environment: 'prod' }, 'dave').finally(() => gh.seed.environment(FULL_REPO, 'prod', { branches: ['main'] }));
   const guard = step(fromDevelopment, 'Production runs from main only');
-  timeline.expect('a prod migration dispatched from development fails at once, naming main', expectThat(guard?.conclusion === 'failure' && /from main only/.test(guard.errors.join(' ')) && step(fromDevelopment, 'Run the migration')?.conclusion === 'skipped', `the guard is ${stepLine(guard)}`), stepLine(guard), true);
+  timeline.expect('without that rule, a prod migration dispatched from development fails at once, naming main', expectThat(guard?.conclusion === 'failure' && /from main only/.test(guard.errors.join(' ')) && step(fromDevelopment, 'Run the migration')?.conclusion === 'skipped', `the guard is ${stepLine(guard)}`), stepLine(guard), true);
 }

@@ -33,6 +33,11 @@ describe('sourceHealth (the verdict)', () => {
     });
     expect(sourceHealth('dev', 'development', HEAD, deployment(HEAD, 'error')).health).toBe('unhealthy');
     expect(sourceHealth('dev', 'development', HEAD, deployment(HEAD, 'inactive')).health).toBe('unhealthy');
+    // GitHub's auto_inactive: a deploy that succeeded and was then superseded by another task's deployment.
+    expect(sourceHealth('dev', 'development', HEAD, { ...deployment(HEAD, 'inactive'), succeeded: true })).toMatchObject({
+      health: 'healthy',
+      message: expect.stringContaining('dev is healthy on 1a2b3c4 (its deploy succeeded; GitHub marked it inactive after a later deployment there)'),
+    });
     expect(sourceHealth('dev', 'development', HEAD, deployment(OTHER, 'success'))).toMatchObject({
       health: 'pending',
       message: expect.stringMatching(/^dev is not healthy on 1a2b3c4: dev runs 9f8e7d6, not the promoted head 1a2b3c4: wait for its deploy/),
@@ -99,7 +104,7 @@ describe('latestDeployment against the GitHub simulator', () => {
     await recordDeploy('dev', second!, ['success'], 'deploy:other');
     const client = createGitHubClient(gh.token, { baseUrl: gh.url });
     const latest = await latestDeployment(client, repository, { environment: 'dev', task: 'deploy:ecs' });
-    expect(latest).toMatchObject({ id, sha: second, environment: 'dev', task: 'deploy:ecs', status: { state: 'failure', logUrl: `https://github.com/${REPO}/actions/runs/${id}` } });
+    expect(latest).toMatchObject({ id, sha: second, environment: 'dev', task: 'deploy:ecs', status: { state: 'failure', logUrl: `https://github.com/${REPO}/actions/runs/${id}` }, succeeded: false });
     expect(await latestDeployment(client, repository, { environment: 'prod', task: 'deploy:ecs' })).toBeUndefined();
   });
 
@@ -128,6 +133,16 @@ describe('classify-pr require-healthy-source (bundle)', () => {
     expect(run.exitCode).toBe(0);
     expect(run.outputs['source-health']).toBe('healthy');
     expect(run.summary).toMatch(/\| Source environment \| healthy: dev is healthy on [0-9a-f]{7} \(deployment \d+/);
+  });
+
+  it('passes a promotion whose source deploy succeeded and was marked inactive by a later deployment there (auto_inactive)', async () => {
+    const pull = promotion();
+    const id = await recordDeploy('dev', pull.headSha, ['in_progress', 'success']);
+    await recordDeploy('dev', pull.headSha, ['success'], 'deploy:docs');
+    expect(gh.state.deployments(REPO).find((entry) => entry.id === id)?.statuses.at(-1)?.state).toBe('inactive');
+    const run = await classify(pull, { 'require-healthy-source': 'true' });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs['source-health']).toBe('healthy');
   });
 
   it('fails a promotion whose source deploy failed, with one line saying what to do', async () => {

@@ -10,12 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { rehearse } from '../../scripts/rehearsal';
 
 describe('the local rehearsal', () => {
-  it('plays all nine stages through the templates with every expectation kept', async () => {
+  it('plays all ten stages through the templates with every expectation kept', async () => {
     const timeline = await rehearse({ quiet: true });
     expect(timeline.failureLines()).toEqual([]);
-    expect(new Set(timeline.expectations.map((e) => e.stage))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    expect(new Set(timeline.expectations.map((e) => e.stage))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     expect(timeline.runs.length).toBeGreaterThan(20);
   }, 600_000);
+
+  it('fails, naming the stage, when its time limit runs out, instead of hanging', async () => {
+    const timeline = await rehearse({ quiet: true, only: [1], timeLimitMs: 3_000 });
+    expect(timeline.failureLines()).toEqual([expect.stringMatching(/^Stage 1 \(A PR mixing[^)]*\): expected "the stage finishes within the rehearsal's time limit \(3 s\)", but it was still playing when the time limit ran out; in progress: /)]);
+  }, 120_000);
 
   it('fails, naming the stage, when an action is broken (a bundle that claims success without doing anything)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'broken-bundle-'));

@@ -61,6 +61,42 @@ describe('environments and deployments', () => {
     expect(gh.state.deployments(full)[0]!.statuses.map((status) => status.state)).toEqual(['in_progress', 'success']);
   });
 
+  it('production_environment defaults to true only for `production`, as GitHub documents', async () => {
+    const create = async (environment: string, extra: Record<string, unknown> = {}) =>
+      (await octokit().rest.repos.createDeployment({ owner, repo, ref: 'main', environment, auto_merge: false, required_contexts: [], ...extra })).data as { production_environment?: boolean; transient_environment?: boolean };
+    expect(await create('production')).toMatchObject({ production_environment: true, transient_environment: false });
+    expect(await create('prod')).toMatchObject({ production_environment: false });
+    expect(await create('prod', { production_environment: true })).toMatchObject({ production_environment: true });
+    expect(await create('review-7', { transient_environment: true })).toMatchObject({ production_environment: false, transient_environment: true });
+  });
+
+  it('auto_inactive: a new success marks the earlier successful deployments of a non-production environment inactive', async () => {
+    const deploy = async (environment: string, state: string, extra: Record<string, unknown> = {}, statusExtra: Record<string, unknown> = {}) => {
+      const { data } = await octokit().rest.repos.createDeployment({ owner, repo, ref: 'main', environment, task: 'deploy:ecs', auto_merge: false, required_contexts: [], ...extra });
+      const id = (data as { id: number }).id;
+      await octokit().rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: state as 'success', ...statusExtra });
+      return id;
+    };
+    const states = async (id: number) => (await octokit().rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id })).data.map((status) => status.state);
+    const first = await deploy('dev', 'success');
+    const failed = await deploy('dev', 'failure');
+    const other = await deploy('staging', 'success');
+    const prodFirst = await deploy('prod', 'success', { production_environment: true });
+    expect(await states(first)).toEqual(['success']);
+    const second = await deploy('dev', 'success');
+    expect(await states(first)).toEqual(['inactive', 'success']);
+    expect(await states(failed)).toEqual(['failure']);
+    expect(await states(other)).toEqual(['success']);
+    expect(await states(second)).toEqual(['success']);
+    // auto_inactive: false keeps the earlier one; production deployments are never made inactive.
+    await deploy('dev', 'success', {}, { auto_inactive: false });
+    expect(await states(second)).toEqual(['success']);
+    await deploy('prod', 'success', { production_environment: true });
+    expect(await states(prodFirst)).toEqual(['success']);
+    await deploy('dev', 'success');
+    expect(await states(second)).toEqual(['inactive', 'success']);
+  });
+
   it('needs the deployments permission', async () => {
     const token = gh.tokens.issue({ kind: 'github-token', login: 'github-actions[bot]', permissions: { contents: 'write' } });
     const error = await getOctokit(token, { baseUrl: gh.url }).rest.repos.createDeployment({ owner, repo, ref: 'main' }).catch((caught: { status: number }) => caught);

@@ -1,6 +1,6 @@
 // The player's GitHub rules, each through a small workflow written for it, played against the GitHub
 // simulator (with real git over HTTP) and the AWS simulator.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -231,6 +231,182 @@ jobs:
     expect(player.runs.map((r) => r.conclusion)).toEqual(['success', 'cancelled', 'success']);
     expect(player.runs[1].notes[0]).toBe("Canceling since a higher priority waiting request for 'deploy-dev' exists");
     expect(runs).toHaveLength(3);
+  }, 60_000);
+});
+
+describe('post: steps', () => {
+  // One script for main and post, as ecs-deploy's action.yml declares (post: the same bundle): main
+  // saves state, post (it sees STATE_phase) says whose post it is.
+  const fakeBundle = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'player-post-'));
+    const file = path.join(dir, 'index.mjs');
+    writeFileSync(file, `import { appendFileSync } from 'node:fs';
+if (process.env.STATE_phase === 'main') console.log('post of ' + process.env.INPUT_CLUSTER);
+else { appendFileSync(process.env.GITHUB_STATE, 'phase=main\\n'); console.log('main of ' + process.env.INPUT_CLUSTER); }
+`);
+    return file;
+  };
+  const workflow = (between: string) => `on: workflow_dispatch
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - name: first
+        uses: ./ecs-deploy
+        with: { cluster: first, service: s, image: i }
+      - name: second
+        uses: ./ecs-deploy
+        with: { cluster: second, service: s, image: i }
+      - name: between
+        run: ${between}
+      - name: not after a cancellation
+        run: echo never
+`;
+
+  it('run at the end of the job, the last registered first, after the other steps', async () => {
+    const { player } = await setUp({ 'post.yml': workflow('echo between') }, { bundles: { 'ecs-deploy': fakeBundle() } });
+    const run = await player.dispatch('post.yml', 'main');
+    const job = run.jobs[0]!;
+    expect(job.steps.map((step) => `${step.name}: ${step.conclusion}`)).toEqual(['first: success', 'second: success', 'between: success', 'not after a cancellation: success', 'Post second: success', 'Post first: success']);
+    expect(job.steps.slice(-2).map((step) => step.log.trim())).toEqual(['post of second', 'post of first']);
+    expect(job.steps[0]!.log.trim()).toBe('main of first');
+  }, 60_000);
+
+  it('still run after the job is cancelled (post-if defaults to always())', async () => {
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'player-post-marker-')), 'between-started');
+    const { player } = await setUp({ 'post.yml': workflow(`touch ${marker} && sleep 5`) }, { bundles: { 'ecs-deploy': fakeBundle() } });
+    const running = player.dispatch('post.yml', 'main');
+    // Cancel once the step between has started (the cancel button, mid-job).
+    while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 50));
+    player.cancel(player.runs[0]!.id);
+    const run = await running;
+    expect(run.conclusion).toBe('cancelled');
+    // (How the step running at the cancel ends is the shell's business; what follows it is the point.)
+    expect(run.jobs[0]!.steps.filter((step) => step.name !== 'between').map((step) => `${step.name}: ${step.conclusion}`)).toEqual(['first: success', 'second: success', 'not after a cancellation: skipped', 'Post second: success', 'Post first: success']);
+  }, 60_000);
+});
+
+describe('environment protection rules', () => {
+  const envWorkflow = `on: workflow_dispatch
+jobs:
+  prod:
+    runs-on: ubuntu-latest
+    environment: prod
+    steps:
+      - run: echo deployed
+`;
+
+  it('deployment branches: a job in the environment from another branch fails before its steps, in GitHub’s words', async () => {
+    const { player, gh, mona } = await setUp({ 'env.yml': envWorkflow });
+    gh.seed.environment(REPO, 'prod', { branches: ['main', 'release/*'] });
+    await mona.branch('development', 'main');
+    await mona.push('development');
+    const refused = await player.dispatch('env.yml', 'development', {}, 'mona');
+    expect(findJob(refused, 'prod')).toMatchObject({ conclusion: 'failure', steps: [] });
+    expect(findJob(refused, 'prod')?.notes).toContain('Branch "development" is not allowed to deploy to prod due to environment protection rules.');
+    await mona.push('release/1.2');
+    expect(findJob(await player.dispatch('env.yml', 'release/1.2', {}, 'mona'), 'prod')?.conclusion).toBe('success');
+    expect(findJob(await player.dispatch('env.yml', 'main', {}, 'mona'), 'prod')?.conclusion).toBe('success');
+  }, 60_000);
+
+  it('prevent self-review: the one who triggered the run cannot approve it; alone on the list, the job fails by name instead of waiting forever', async () => {
+    const asked: string[][] = [];
+    const { player, gh } = await setUp({ 'env.yml': envWorkflow }, { review: (request) => (asked.push(request.reviewers), 'approve') });
+    gh.seed.environment(REPO, 'prod', { reviewers: ['release-manager', 'mona'], preventSelfReview: true });
+    expect(findJob(await player.dispatch('env.yml', 'main', {}, 'mona'), 'prod')?.conclusion).toBe('success');
+    expect(asked).toEqual([['release-manager']]);
+    expect(gh.state.environments(REPO)[0]?.rendered).toMatchObject({ protection_rules: [{ type: 'required_reviewers', prevent_self_review: true }] });
+    gh.seed.environment(REPO, 'prod', { reviewers: ['mona'] });
+    const alone = await player.dispatch('env.yml', 'main', {}, 'mona');
+    expect(findJob(alone, 'prod')?.conclusion).toBe('failure');
+    expect(findJob(alone, 'prod')?.notes.join(' ')).toContain('prod requires a review, but its only required reviewer (mona) triggered this run and the environment prevents self-review');
+    expect(asked).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('concurrency: called workflows, deadlocks, case', () => {
+  it('a called workflow’s own top-level group, or one of its jobs’, held by its caller run is a deadlock: cancelled with GitHub’s words, never waited for', async () => {
+    const { player } = await setUp({
+      'pipeline.yml': `on: workflow_dispatch
+concurrency:
+  group: deploy-dev
+jobs:
+  deploy:
+    uses: ./.github/workflows/called.yml
+  migrate:
+    uses: ./.github/workflows/job-level.yml
+  apply:
+    concurrency: deploy-prod
+    uses: ./.github/workflows/plain.yml
+`,
+      'plain.yml': `on: workflow_call
+jobs:
+  apply:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo applied
+`,
+      'called.yml': `on: workflow_call
+concurrency:
+  group: Deploy-Dev
+jobs:
+  inner:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never
+`,
+      'job-level.yml': `on: workflow_call
+jobs:
+  migrate:
+    runs-on: ubuntu-latest
+    concurrency: deploy-dev
+    steps:
+      - run: echo never
+`,
+    });
+    const run = await player.dispatch('pipeline.yml', 'main');
+    expect(run.conclusion).toBe('cancelled');
+    expect(findJob(run, 'deploy')?.conclusion).toBe('cancelled');
+    expect(findJob(run, 'deploy')?.notes[0]).toBe("Canceling since a deadlock for concurrency group 'Deploy-Dev' was detected between 'top level workflow' and 'deploy'");
+    expect(findJob(run, /^migrate \/ migrate/)?.notes[0]).toBe("Canceling since a deadlock for concurrency group 'deploy-dev' was detected between 'top level workflow' and 'migrate'");
+    // A caller job's own group over a called workflow without one is no deadlock.
+    expect(findJob(run, /^apply \/ apply/)?.conclusion).toBe('success');
+    expect(run.jobs.flatMap((job) => job.steps).map((step) => step.log.trim())).toEqual(['applied']);
+  }, 60_000);
+
+  it('a called workflow’s top-level group queues against other runs; group names compare case-insensitively', async () => {
+    const { player } = await setUp({
+      'caller.yml': `on: workflow_dispatch
+jobs:
+  call:
+    uses: ./.github/workflows/callee.yml
+`,
+      'callee.yml': `on: workflow_call
+concurrency:
+  group: DEPLOY-dev
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 1
+`,
+      'other.yml': `on: workflow_dispatch
+concurrency: deploy-DEV
+jobs:
+  work:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 1
+`,
+    });
+    const first = player.dispatch('other.yml', 'main');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = player.dispatch('caller.yml', 'main');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const third = player.dispatch('other.yml', 'main');
+    const runs = await Promise.all([first, second, third]);
+    expect(runs.map((run) => run.conclusion)).toEqual(['success', 'cancelled', 'success']);
+    expect(player.concurrency.cancellations.map((c) => c.reason)).toEqual(["Canceling since a higher priority waiting request for 'deploy-DEV' exists"]);
   }, 60_000);
 });
 

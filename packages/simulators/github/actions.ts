@@ -5,7 +5,7 @@
  * use (a deployment naming a new one), as GitHub does.
  */
 import { resolveCommitish } from './git-refs';
-import { HttpError, created, isoTime, notFound, ok, optionalString, validationFailed } from './http';
+import { HttpError, created, isoTime, notFound, ok, optionalBoolean, optionalString, validationFailed } from './http';
 import type { Reply } from './http';
 import type { ArtifactRecord, CheckRunRecord, DeploymentRecord, DeploymentStatusRecord, EnvironmentRecord, RepoRecord, WorkflowRunRecord } from './model';
 import { paginate } from './pagination';
@@ -16,6 +16,7 @@ import { zip } from './zip';
 export interface EnvironmentInput {
   reviewers?: string[];
   branches?: string[];
+  preventSelfReview?: boolean;
 }
 
 export interface CheckRunInput {
@@ -42,11 +43,12 @@ export interface WorkflowRunInput {
 export function upsertEnvironment(store: GitHubStore, repo: RepoRecord, name: string, input: EnvironmentInput = {}): EnvironmentRecord {
   let environment = repo.environments.get(name.toLowerCase());
   if (!environment) {
-    environment = { id: store.nextId('environment'), name, reviewers: [], branches: [], createdAt: store.now() };
+    environment = { id: store.nextId('environment'), name, reviewers: [], branches: [], preventSelfReview: false, createdAt: store.now() };
     repo.environments.set(name.toLowerCase(), environment);
   }
   if (input.reviewers) environment.reviewers = [...input.reviewers];
   if (input.branches) environment.branches = [...input.branches];
+  if (input.preventSelfReview !== undefined) environment.preventSelfReview = input.preventSelfReview;
   return environment;
 }
 
@@ -112,7 +114,7 @@ export function renderEnvironment(store: GitHubStore, repo: RepoRecord, environm
       id: environment.id + 1,
       node_id: store.nodeId('environment', environment.id + 1),
       type: 'required_reviewers',
-      prevent_self_review: false,
+      prevent_self_review: environment.preventSelfReview,
       reviewers: environment.reviewers.map((login) => ({ type: 'User', reviewer: store.renderUser(store.user(login)) })),
     });
   }
@@ -151,8 +153,8 @@ function renderDeployment(store: GitHubStore, repo: RepoRecord, deployment: Depl
     updated_at: isoTime(deployment.statuses.at(-1)?.createdAt ?? deployment.createdAt),
     statuses_url: `${api}/deployments/${deployment.id}/statuses`,
     repository_url: api,
-    transient_environment: false,
-    production_environment: deployment.environment === 'production' || deployment.environment === 'prod',
+    transient_environment: deployment.transientEnvironment,
+    production_environment: deployment.productionEnvironment,
   };
 }
 
@@ -325,6 +327,8 @@ function postDeployment(context: RouteContext<GitHubStore>): Reply {
     payload: body.payload ?? {},
     environment,
     description: optionalString(body, 'description', 'Deployment') ?? null,
+    productionEnvironment: optionalBoolean(body, 'production_environment', 'Deployment') ?? environment === 'production',
+    transientEnvironment: optionalBoolean(body, 'transient_environment', 'Deployment') ?? false,
     creator: context.actor,
     createdAt: context.state.now(),
     statuses: [],
@@ -368,8 +372,30 @@ function postDeploymentStatus(context: RouteContext<GitHubStore>): Reply {
     creator: context.actor,
     createdAt: context.state.now(),
   };
+  const autoInactive = optionalBoolean(body, 'auto_inactive', 'DeploymentStatus') ?? true;
   deployment.statuses.push(status);
+  if (state === 'success' && autoInactive) inactivatePriorDeployments(context, repo, deployment);
   return created(renderStatus(context.state, repo, deployment, status));
+}
+
+/**
+ * GitHub's `auto_inactive` (default true): a new `success` status adds an `inactive` status to every
+ * prior non-transient, non-production deployment of the same environment whose newest status is
+ * `success`. (Production deployments keep theirs; hence deploy.yml's `production_environment`.)
+ */
+function inactivatePriorDeployments(context: RouteContext<GitHubStore>, repo: RepoRecord, current: DeploymentRecord): void {
+  for (const deployment of repo.deployments.values()) {
+    if (deployment.id >= current.id || deployment.environment !== current.environment) continue;
+    if (deployment.transientEnvironment || deployment.productionEnvironment || deployment.statuses.at(-1)?.state !== 'success') continue;
+    deployment.statuses.push({
+      ...deployment.statuses.at(-1)!,
+      id: context.state.nextId('deployment_status'),
+      state: 'inactive',
+      description: '',
+      creator: context.actor,
+      createdAt: context.state.now(),
+    });
+  }
 }
 
 function listDeploymentStatuses(context: RouteContext<GitHubStore>): Reply {

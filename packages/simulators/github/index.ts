@@ -14,6 +14,7 @@ import { Faults, type FaultHandle, type RateLimitFault, type ServerErrorFault } 
 import { registerGitRefRoutes, sortedTags } from './git-refs';
 import { registerIssueRoutes } from './issues';
 import { registerLabelRoutes } from './labels';
+import { protectBranch, registerProtectionRoutes, type BranchProtectionInput } from './protection';
 import { registerPullRoutes, renderPull } from './pulls';
 import { GitBackend } from './git';
 import type { RepoEvent } from './events';
@@ -33,6 +34,7 @@ export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from
 export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
 export type { Permission, TokenGrant, Level } from './permissions';
 export type { CheckRunInput, EnvironmentInput, WorkflowRunInput } from './actions';
+export type { BranchProtectionInput } from './protection';
 export type CheckRunState = CheckRunRecord;
 export type { RepoEvent, PushEvent, PullRequestEvent, PushCommit } from './events';
 export { PULL_FILES_LIMIT } from './pulls';
@@ -113,6 +115,8 @@ export interface GitHubSimulator {
     /** Moves a seeded run on: status, and the conclusion once completed. */
     workflowRunStatus(repo: string, id: number, update: { status: 'queued' | 'in_progress' | 'completed'; conclusion?: string | null }): void;
     artifact(repo: string, runId: number, name: string, files: Record<string, string | Buffer>): number;
+    /** Classic branch protection: required checks by name, up to date (strict), approving reviews. */
+    branchProtection(repo: string, branch: string, input: BranchProtectionInput): void;
   };
   faults: {
     rateLimit(fault?: RateLimitFault): FaultHandle;
@@ -140,7 +144,7 @@ export interface GitHubSimulator {
     repository(repo: string): Record<string, any>;
     /** A user (or bot) as GitHub shows one (`simple-user`: the webhook `sender`). */
     user(login: string): Record<string, any>;
-    environments(repo: string): { name: string; reviewers: string[]; branches: string[]; rendered: Record<string, unknown> }[];
+    environments(repo: string): { name: string; reviewers: string[]; branches: string[]; preventSelfReview: boolean; rendered: Record<string, unknown> }[];
     checkRuns(repo: string, sha?: string): CheckRunState[];
     deployments(repo: string): { id: number; sha: string; ref: string; environment: string; task: string; payload: unknown; statuses: { state: string; environment: string; description: string; logUrl: string }[] }[];
   };
@@ -211,6 +215,8 @@ function allRoutes(): Router<GitHubStore> {
   const router = new Router<GitHubStore>();
   // Comment routes first: /issues/comments/{id} must not be read as /issues/{number}.
   registerActionsRoutes(router);
+  // Before the repository routes: /branches/{branch}/protection is not a branch named `x/protection`.
+  registerProtectionRoutes(router);
   registerCommentRoutes(router);
   registerLabelRoutes(router);
   registerIssueRoutes(router);
@@ -239,6 +245,7 @@ function seedApi(store: GitHubStore): GitHubSimulator['seed'] {
     workflowRun: (repo, input) => addWorkflowRun(store, store.ensureRepo(repo), input).id,
     workflowRunStatus: (repo, id, update) => updateWorkflowRun(store.existingRepo(repo), id, update as Parameters<typeof updateWorkflowRun>[2]),
     artifact: (repo, runId, name, files) => addArtifact(store, store.ensureRepo(repo), runId, name, files).id,
+    branchProtection: (repo, branch, input) => void protectBranch(store.ensureRepo(repo), branch, input),
   };
 }
 
@@ -317,7 +324,7 @@ function repositoryState(store: GitHubStore): Pick<GitHubSimulator['state'], 're
     user: (login) => store.renderUser(store.user(login)),
     environments: (repo) => {
       const record = store.existingRepo(repo);
-      return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], rendered: renderEnvironment(store, record, environment) }));
+      return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], preventSelfReview: environment.preventSelfReview, rendered: renderEnvironment(store, record, environment) }));
     },
     checkRuns: (repo, sha) => store.existingRepo(repo).checkRuns.filter((run) => !sha || run.headSha === sha).map((run) => ({ ...run })),
     deployments: (repo) =>

@@ -124,6 +124,28 @@ export interface RepoRecord {
   checkRuns: CheckRunRecord[];
   workflowRuns: Map<number, WorkflowRunRecord>;
   artifacts: Map<number, ArtifactRecord>;
+  /** Branch name -> its protection (classic branch protection rules). */
+  protections: Map<string, BranchProtectionRecord>;
+  reviews: ReviewRecord[];
+}
+
+export interface BranchProtectionRecord {
+  /** Check names that must have succeeded (success, neutral or skipped) on the pull's head. */
+  requiredChecks: string[];
+  /** "Require branches to be up to date before merging": the base tip must be in the head's history. */
+  strict: boolean;
+  /** Approving reviews needed (0: no review rule). */
+  requiredApprovingReviews: number;
+}
+
+export interface ReviewRecord {
+  id: number;
+  number: number;
+  user: Actor;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+  body: string;
+  commitId: string;
+  submittedAt: number;
 }
 
 export interface EnvironmentRecord {
@@ -133,6 +155,8 @@ export interface EnvironmentRecord {
   reviewers: string[];
   /** Deployment branch policy: branch name patterns allowed to deploy ([] = any branch). */
   branches: string[];
+  /** "Prevent self-review": whoever triggered the run cannot approve its deployment. */
+  preventSelfReview: boolean;
   createdAt: number;
 }
 
@@ -155,6 +179,9 @@ export interface DeploymentRecord {
   payload: unknown;
   environment: string;
   description: string | null;
+  /** As given, else GitHub's default: true only for the environment named `production`. */
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
   creator: Actor;
   createdAt: number;
   statuses: DeploymentStatusRecord[];

@@ -9,6 +9,7 @@
 
 export type Permission =
   | 'actions'
+  | 'administration'
   | 'checks'
   | 'contents'
   | 'deployments'
@@ -24,6 +25,7 @@ export type Permission =
 
 export const PERMISSIONS: readonly Permission[] = [
   'actions',
+  'administration',
   'checks',
   'contents',
   'deployments',
@@ -91,6 +93,12 @@ export const ROUTE_PERMISSIONS: Record<string, Requirement> = {
   'GET /repos/:owner/:repo/pulls/:number/merge': need('pull-requests', 'read'),
   'GET /repos/:owner/:repo/pulls/:number/files': need('pull-requests', 'read'),
   'GET /repos/:owner/:repo/pulls/:number/commits': need('pull-requests', 'read'),
+  'GET /repos/:owner/:repo/pulls/:number/reviews': need('pull-requests', 'read'),
+  'POST /repos/:owner/:repo/pulls/:number/reviews': need('pull-requests', 'write'),
+  // branch protection: repository administration
+  'GET /repos/:owner/:repo/branches/:branch/protection': need('administration', 'read'),
+  'PUT /repos/:owner/:repo/branches/:branch/protection': need('administration', 'write'),
+  'DELETE /repos/:owner/:repo/branches/:branch/protection': need('administration', 'write'),
   // commits, refs, tags, releases
   'GET /repos/:owner/:repo/commits': need('contents', 'read'),
   'GET /repos/:owner/:repo/commits/:ref/pulls': both('contents', 'pull-requests', 'read'),

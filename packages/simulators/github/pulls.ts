@@ -14,6 +14,7 @@ import { createIssue, issueOr404, issueHtmlUrl } from './issues';
 import { issueLabels } from './labels';
 import type { Actor, FileChange, IssueRecord, PullRecord, RepoRecord } from './model';
 import { pagedReply } from './pagination';
+import { mergeRefusal } from './protection';
 import type { PullRequestEvent } from './events';
 import type { TokenGrant } from './permissions';
 import { updateRef } from './ref-updates';
@@ -307,6 +308,8 @@ function putMerge(context: RouteContext<GitHubStore>): Reply {
   const title = optionalString(body, 'commit_title', 'PullRequest');
   const extra = optionalString(body, 'commit_message', 'PullRequest');
   const message = title !== undefined ? (extra ? `${title}\n\n${extra}` : title) : undefined;
+  const refusal = mergeRefusal(repo, issue);
+  if (refusal) throw new HttpError(405, refusal);
   const sha = mergePull(context.state, repo, issue, { message, method, author: context.grant, merger: context.actor });
   return ok({ sha, merged: true, message: 'Pull Request successfully merged' });
 }

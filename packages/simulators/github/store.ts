@@ -22,7 +22,7 @@ export interface GitHooks {
   commitMerge(repo: RepoRecord, input: { base: string; head: string; parents: string[]; message: string; author: Signature }): string | 'conflict' | undefined;
 }
 
-export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user' | 'environment' | 'deployment' | 'deployment_status' | 'check_run' | 'workflow_run' | 'artifact';
+export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user' | 'environment' | 'deployment' | 'deployment_status' | 'check_run' | 'workflow_run' | 'artifact' | 'review';
 
 /** GitHub's node id prefixes (new-style global ids). */
 const NODE_PREFIX: Record<IdKind, string> = {
@@ -39,6 +39,7 @@ const NODE_PREFIX: Record<IdKind, string> = {
   check_run: 'CR_kwDO',
   workflow_run: 'WFR_kwLO',
   artifact: 'MDg6QXJ0aWZhY3Q',
+  review: 'PRR_kwDO',
 };
 
 const ID_BASE: Record<IdKind, number> = {
@@ -55,6 +56,7 @@ const ID_BASE: Record<IdKind, number> = {
   check_run: 30_000_000_000,
   workflow_run: 12_000_000_000,
   artifact: 1_700_000_000,
+  review: 2_000_000_000,
 };
 
 export type NodeTarget = { kind: 'comment'; repo: RepoRecord; comment: CommentRecord };
@@ -152,6 +154,8 @@ export class GitHubStore {
       checkRuns: [],
       workflowRuns: new Map(),
       artifacts: new Map(),
+      protections: new Map(),
+      reviews: [],
     };
     this.repos.set(fullName.toLowerCase(), repo);
     this.git?.init(repo);
