@@ -44,6 +44,8 @@ export interface RehearsalOptions {
   stopOnFailure?: boolean;
   /** Variables that override the rehearsal's own (a team's names for clusters, services...). */
   vars?: Record<string, string>;
+  /** Play only these stages (numbered from 1, as the report names them): `npm test` plays one short stage. */
+  stages?: number[];
 }
 
 /** The app's health endpoint, as the load balancer would expose it; a stage can make it answer 503. */
@@ -107,7 +109,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), prs: {} };
     const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
-    for (const stage of stages) {
+    const selected = options.stages ? stages.filter((_, index) => options.stages?.includes(index + 1)) : stages;
+    for (const stage of selected) {
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;
     }
