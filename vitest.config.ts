@@ -23,8 +23,8 @@ export default defineConfig({
     // The workflow parser imports its JSON schema without an import attribute, which Node's own loader
     // refuses; inlined, vite loads it.
     server: { deps: { inline: ['@actions/workflow-parser'] } },
-    // No `::add-mask::` lines from in-process actions in the log.
-    setupFiles: ['./test/setup/runner-commands.ts'],
+    // No `::add-mask::` lines from in-process actions in the log; no client waits meant for github.com.
+    setupFiles: ['./test/setup/runner-commands.ts', './test/setup/github-waits.ts'],
     // The last line lists the suites skipped for a missing fixture or tool.
     reporters: ['default', './test/setup/skipped-reporter.ts'],
     projects: [
