@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LOOPBACK_WAIT_VARS } from '../../packages/github';
 import { startAwsSimulator } from '../../packages/simulators/aws';
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
@@ -98,6 +99,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         roles: roles(),
         app: RELEASE_APP,
         bundles: options.bundles,
+        // The GitHub the actions talk to is on loopback: none of the client's waits meant for github.com.
+        runnerEnv: Object.fromEntries(Object.values(LOOPBACK_WAIT_VARS).map((name) => [name, gh.env[name] ?? '0'])),
         imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : undefined),
         review: (request) => {
           approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
