@@ -27,7 +27,8 @@ describe('the phases of npm test', () => {
     expect(code).toBe(3);
     expect(lines[0]).toBe('[1/3] slow and silent …');
     expect(lines.filter((l) => l.includes('slow and silent: still running')).length).toBeGreaterThanOrEqual(1);
-    expect(lines).toContain('[1/3] slow and silent passed in 0 s.');
+    // The time, not its value: a loaded machine makes 300 ms round to 1 s (no timed assertions).
+    expect(lines.some((l) => /^\[1\/3\] slow and silent passed in \d+ s\.$/.test(l))).toBe(true);
     expect(lines).toContain('[2/3] fails …');
     expect(lines.at(-1)).toMatch(/^\[2\/3\] fails failed \(exit 3\) after \d+ s\.$/);
     expect(lines.join('\n')).not.toContain('never runs');

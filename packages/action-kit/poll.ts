@@ -1,10 +1,12 @@
 /**
- * The poll loop every wait uses instead of an SDK waiter: fixed interval on an injected clock,
- * a deadline, cancellation, and errors that propagate at once (an AccessDenied is not a timeout).
+ * The poll loop every wait uses instead of an SDK waiter: an interval on an injected clock (a check may
+ * ask for another wait before the next one), a deadline, cancellation, and errors that propagate at once
+ * (an AccessDenied is not a timeout).
  */
 import type { Clock } from './clock';
 
-export type PollStep<T> = { done: true; value: T } | { done: false };
+/** `afterMs`: when to check next, instead of `intervalMs` (an adaptive pace). */
+export type PollStep<T> = { done: true; value: T } | { done: false; afterMs?: number };
 
 export interface PollOptions {
   clock: Clock;
@@ -21,7 +23,7 @@ export class PollTimeoutError extends Error {
 }
 
 /**
- * Calls `check` now and then every `intervalMs` until it returns done. Throws PollTimeoutError at
+ * Calls `check` now and then every `intervalMs` (or the `afterMs` it returns) until it returns done. Throws PollTimeoutError at
  * the deadline, the signal's reason when cancelled, and whatever `check` throws, at once.
  */
 export async function pollUntil<T>(options: PollOptions, check: (attempt: number) => Promise<PollStep<T>>): Promise<T> {
@@ -33,6 +35,6 @@ export async function pollUntil<T>(options: PollOptions, check: (attempt: number
     if (step.done) return step.value;
     const elapsed = clock.now() - start;
     if (elapsed >= timeoutMs) throw new PollTimeoutError(elapsed);
-    await clock.sleep(Math.min(intervalMs, timeoutMs - elapsed), signal);
+    await clock.sleep(Math.max(0, Math.min(step.afterMs ?? intervalMs, timeoutMs - elapsed)), signal);
   }
 }

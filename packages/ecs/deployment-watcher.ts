@@ -14,6 +14,7 @@ import { ActionError, errorMessage, pollUntil, PollTimeoutError, type PollStep }
 import { AwsCallError, isThrottling, arnResource, shortArn } from '../aws';
 import type { EcsContext } from './context';
 import { primaryDeployment, describeService } from './service';
+import { nextPollDelay } from './poll-pace';
 import { describeStoppedTasks, type StoppedTask } from './stopped-tasks';
 import { Timeline } from './timeline';
 
@@ -146,6 +147,7 @@ export interface WatchOptions {
   deploymentId?: string;
   /** The revision that must win. */
   taskDefinitionArn?: string;
+  /** The longest wait between two polls; shorter once the end is near (poll-pace.ts). */
   intervalMs: number;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -207,6 +209,8 @@ class DeploymentWatch {
   private lastService: Service | undefined;
   private pollErrors = 0;
   private polls = 0;
+  /** Polls in a row whose counts did not change (the near pace slows down over a long drain). */
+  private quietPolls = 0;
 
   constructor(
     private readonly ctx: EcsContext,
@@ -229,8 +233,13 @@ class DeploymentWatch {
     this.printNewEvents(service);
     this.printCounts(service, tracked);
     const verdict = this.judge(service, tracked);
-    if (verdict.state === 'in-progress' || verdict.state === 'retarget') return { done: false };
+    if (verdict.state === 'in-progress' || verdict.state === 'retarget') return { done: false, afterMs: this.nextDelay(service) };
     return { done: true, value: { verdict, service } };
+  }
+
+  private nextDelay(service: Service): number {
+    const deploymentId = this.tracked?.deploymentId ?? '';
+    return nextPollDelay({ service, deploymentId, intervalMs: this.options.intervalMs, nowMs: this.ctx.clock.now(), quietPolls: this.quietPolls });
   }
 
   /** The service now; undefined for a transient error worth another poll (the client already retried with backoff). */
@@ -292,7 +301,11 @@ class DeploymentWatch {
   /** The deployments' counts, when they changed since the last poll. */
   private printCounts(service: Service, tracked: Tracked): void {
     const counts = describeCounts(service, tracked.deploymentId);
-    if (counts === this.lastCounts) return;
+    if (counts === this.lastCounts) {
+      this.quietPolls++;
+      return;
+    }
+    this.quietPolls = 0;
     this.lastCounts = counts;
     const now = this.ctx.clock.now();
     this.timeline.add({ now, at: now, kind: 'counts', service: this.label, message: counts });

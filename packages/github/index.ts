@@ -1,4 +1,4 @@
-export { createGitHubClient, graphqlUrl, httpStatus } from './client';
+export { createGitHubClient, graphqlUrl, httpStatus, LOOPBACK_WAIT_VARS } from './client';
 export type { GitHubClient, GitHubClientOptions } from './client';
 export { currentRepository, readEvent, runUrl } from './repository';
 export type { RepositoryRef } from './repository';

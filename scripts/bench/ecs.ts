@@ -6,6 +6,9 @@
  *   poll phase in real life, so the deploys use start times spread evenly across one interval;
  * - failure detection: from the circuit breaker's "deployment failed" event to the step's error line;
  * - API calls per deploy, from the simulator's request log;
+ * - an 8 s rollout (tasks start in 4.5 s, health checks 2 s, the old tasks drain 1.5 s) at the default
+ *   interval: lag and requests for a fresh service and for its next deploy (the watch foresees the end
+ *   from the last rollout's events), beside the figures of fixed 5 s polling (before #25: 2.1 s, 10);
  * - bundle sizes.
  */
 import { statSync } from 'node:fs';
@@ -44,7 +47,79 @@ function anchorLagSeconds(completesAtS: number, draws = 10_000): { median: numbe
 
 const epochMs = (value: unknown) => (typeof value === 'number' ? value * 1000 : new Date(value as string | Date).getTime());
 
+/** The figures of fixed 5 s polling, measured before the adaptive pace (#25), on this bench's spread rollouts. */
+const BEFORE = { lagS: 2.1, requests: 10 };
+
+interface EightSecondDeploy {
+  lagS: number;
+  requests: number;
+}
+
+/** One deploy of an image whose tasks start in 4.3 s, through the bundle; lag from ECS's event to the step's end. */
+async function eightSecondDeploy(sim: Awaited<ReturnType<typeof startAwsSimulator>>, world: ReturnType<typeof seedConnect2>, tag: string): Promise<EightSecondDeploy> {
+  sim.seed.image(world.repository, tag, { scenario: { kind: 'slow-start', startMs: 4300 } });
+  const before = sim.requests.length;
+  const started = Date.now();
+  const result = await runAction('ecs-deploy', {
+    inputs: { cluster: world.cluster, service: world.service, container: world.container, image: `${world.repositoryUri}:${tag}` },
+    env: { ...sim.env },
+  });
+  if (result.outputs.status !== 'deployed') throw new Error(`8 s deploy ${tag} ended ${result.outputs.status}: ${result.errors.join(' ')}`);
+  const deploymentId = result.outputs['deployment-id'];
+  const completed = sim.state.service(world.cluster, world.service).events?.find((e) => e.message?.includes(`(deployment ${deploymentId}) deployment completed`));
+  if (!completed?.createdAt) throw new Error('no "deployment completed" event in the simulator');
+  return { lagS: (started + result.main.durationMs - epochMs(completed.createdAt)) / 1000, requests: sim.requests.length - before };
+}
+
+const EIGHT_SECONDS = { healthyAfterMs: 2000, stopMs: 1500 };
+
+/** Three fresh services (no rollout in their events), then one service deployed five times (the first not counted). */
+async function eightSecondRollouts(): Promise<{ fresh: EightSecondDeploy[]; next: EightSecondDeploy[] }> {
+  const fresh: EightSecondDeploy[] = [];
+  for (let i = 0; i < 3; i++) {
+    const sim = await startAwsSimulator({ timing: EIGHT_SECONDS });
+    try {
+      fresh.push(await eightSecondDeploy(sim, seedConnect2(sim), `fresh${i}`));
+    } finally {
+      await sim.close();
+    }
+  }
+  const next: EightSecondDeploy[] = [];
+  const sim = await startAwsSimulator({ timing: EIGHT_SECONDS });
+  try {
+    const world = seedConnect2(sim);
+    await eightSecondDeploy(sim, world, 'first');
+    for (let i = 0; i < 4; i++) next.push(await eightSecondDeploy(sim, world, `next${i}`));
+  } finally {
+    await sim.close();
+  }
+  return { fresh, next };
+}
+
+function eightSecondFigures(runs: { fresh: EightSecondDeploy[]; next: EightSecondDeploy[] }): BenchFigure[] {
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const figures = (label: string, list: EightSecondDeploy[], why: string): BenchFigure[] => [
+    {
+      name: `8 s rollout, ${label}: lag, rollout COMPLETED -> step ends (median of ${list.length}, poll 5 s default)`,
+      value: round(median(list.map((d) => d.lagS))),
+      unit: 's',
+      note: `max ${round(Math.max(...list.map((d) => d.lagS)))} s; before (fixed 5 s polls): ${BEFORE.lagS} s; ${why}`,
+    },
+    {
+      name: `8 s rollout, ${label}: AWS API calls per deploy (median of ${list.length})`,
+      value: median(list.map((d) => d.requests)),
+      unit: 'calls',
+      note: `max ${Math.max(...list.map((d) => d.requests))}; before: ${BEFORE.requests} calls; 7 of them are not polls (validation, the image digest, register, UpdateService)`,
+    },
+  ];
+  return [
+    ...figures('a fresh service', runs.fresh, 'no rollout in its events: polled every 5 s while tasks start, every second once they run'),
+    ...figures("the service's next deploy", runs.next, "the end foreseen from the last rollout (its 'deployment completed' event and its deployment's createdAt): polls at 0, 5 and 8.25 s"),
+  ];
+}
+
 export async function run(): Promise<BenchFigure[]> {
+  const eight = await eightSecondRollouts();
   const intervalSeconds = 5;
   const lags: number[] = [];
   const callsPerDeploy: number[] = [];
@@ -132,6 +207,7 @@ export async function run(): Promise<BenchFigure[]> {
         note: `median of 10,000 draws, p90 ${Math.round(anchor.p90)} s; ours is bounded by the poll interval (5 s) whatever the rollout length`,
       };
     }),
+    ...eightSecondFigures(eight),
     { name: 'bundle size dist/ecs-deploy/index.js', value: kib(size('ecs-deploy')), unit: 'KiB' },
     { name: 'bundle size dist/wait-stable/index.js', value: kib(size('wait-stable')), unit: 'KiB' },
   ];

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LOOPBACK_WAIT_VARS } from '../../packages/github';
 import { startAwsSimulator } from '../../packages/simulators/aws';
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
@@ -42,8 +43,6 @@ export interface RehearsalOptions {
   workflows?: string;
   /** Bundles to run instead of dist/<action>/index.js (tests use this to prove a broken action is caught). */
   bundles?: Record<string, string>;
-  /** Play only the first N stages (the leftovers test plays one). */
-  stages?: number;
   /** Stop after the first stage with a broken expectation (the mutation tests use it). */
   stopOnFailure?: boolean;
   /** Variables that override the rehearsal's own (a team's names for clusters, services...). */
@@ -131,7 +130,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         bundles: options.bundles,
         postgres: real?.postgres,
         python: real?.python,
-        runnerEnv: real?.runnerEnv,
+        // The GitHub the actions talk to is on loopback: none of the client's waits meant for github.com.
+        runnerEnv: { ...real?.runnerEnv, ...Object.fromEntries(Object.values(LOOPBACK_WAIT_VARS).map((name) => [name, gh.env[name] ?? '0'])) },
         imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : undefined),
         review: (request) => {
           approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
@@ -146,7 +146,6 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     const deadline = started + limitMs;
     for (const [index, stage] of stages.entries()) {
-      if (options.stages !== undefined && index >= options.stages) break;
       if (options.only && !options.only.includes(index + 1)) continue;
       if ((await beforeDeadline(stage(ctx), deadline)) === 'timed-out') {
         timedOut(timeline, player, limitMs);

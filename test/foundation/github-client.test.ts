@@ -1,7 +1,8 @@
 /** The shared GitHub client and sticky comments, against the GitHub simulator over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '../../packages/action-kit';
-import { createGitHubClient, upsertStickyComment } from '../../packages/github';
+import { createGitHubClient, LOOPBACK_WAIT_VARS, upsertStickyComment } from '../../packages/github';
+import { loopbackWaits } from '../../packages/github/client';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
 
 const REPO = 'connect2/connect2-api';
@@ -34,6 +35,39 @@ describe('createGitHubClient', () => {
     expect(data.full_name).toBe(REPO);
     expect(gh.requests.map((r) => r.status)).toEqual([expect.any(Number), 200]);
     expect(gh.requests[0].status).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe('the waits meant for github.com', () => {
+  const env = { [LOOPBACK_WAIT_VARS.writeSpacingMs]: '0', [LOOPBACK_WAIT_VARS.retryBaseMs]: '0' };
+
+  it('are taken from the environment only for an API on this machine', () => {
+    expect(loopbackWaits('http://127.0.0.1:4010', env)).toEqual({ writeSpacingMs: 0, retryBaseMs: 0 });
+    expect(loopbackWaits('http://localhost:4010/api/v3', env)).toEqual({ writeSpacingMs: 0, retryBaseMs: 0 });
+    expect(loopbackWaits('https://api.github.com', env)).toEqual({});
+    expect(loopbackWaits('https://github.example.com/api/v3', env)).toEqual({});
+    expect(loopbackWaits('http://127.0.0.1:4010', { [LOOPBACK_WAIT_VARS.writeSpacingMs]: 'none' })).toEqual({ writeSpacingMs: undefined, retryBaseMs: undefined });
+  });
+
+  // A lower bound only: a loaded machine can make the gap longer, never shorter.
+  it("space writes at least 1 s apart by default (GitHub's recommendation), on loopback too without the variables", async () => {
+    const client = createGitHubClient(gh.token, { baseUrl: gh.url, env: {} });
+    const number = gh.seed.pull(REPO, { head: 'feature/spacing', base: 'development', files: ['app/main.py'] });
+    gh.clearRequests();
+    for (const body of ['one', 'two']) await client.rest.issues.createComment({ owner: 'connect2', repo: 'connect2-api', issue_number: number, body });
+    const [first, second] = gh.mutatingCalls();
+    expect(second.at - first.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('are options: spacing and retry base zero still retry a 5xx and send each write once', async () => {
+    const client = createGitHubClient(gh.token, { baseUrl: gh.url, env: {}, writeSpacingMs: 0, retryBaseMs: 0 });
+    const number = gh.seed.pull(REPO, { head: 'feature/no-waits', base: 'development', files: ['app/main.py'] });
+    gh.clearRequests();
+    const fault = gh.faults.serverError({ count: 2 });
+    await client.rest.issues.createComment({ owner: 'connect2', repo: 'connect2-api', issue_number: number, body: 'after two 5xx' });
+    fault.remove();
+    expect(gh.requests.map((r) => r.status >= 500)).toEqual([true, true, false]);
+    expect(gh.state.comments(REPO, number).map((c) => c.body)).toEqual(['after two 5xx']);
   });
 });
 

@@ -37,7 +37,7 @@ async function expectNothingLeft(server: { pid: number; port: number; dir: strin
 
 describe.skipIf('missing' in stack)('the real stack leaves nothing behind', () => {
   it('after a stage with a services: postgres job', async () => {
-    const timeline = await rehearse({ quiet: true, stages: 1 });
+    const timeline = await rehearse({ quiet: true, only: [1] });
     expect(timeline.failureLines()).toEqual([]);
     expect(timeline.stack).toMatch(/^real stack: PostgreSQL/);
     expect(timeline.expectations.some((e) => /Migration round trip/.test(e.label))).toBe(true);

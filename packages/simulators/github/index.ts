@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../action-kit';
+import { LOOPBACK_WAIT_VARS } from '../../github';
 import { RateBudget, Tokens } from './auth';
 import { registerCommentRoutes, commentsOf } from './comments';
 import { addArtifact, addCheckRun, addWorkflowRun, updateWorkflowRun, registerActionsRoutes, renderEnvironment, upsertEnvironment, type CheckRunInput, type EnvironmentInput, type WorkflowRunInput } from './actions';
@@ -60,6 +61,12 @@ export interface GitHubSimulatorOptions {
    */
   gitRoot?: string;
 }
+
+/**
+ * A bundle run against this simulator needs none of the client's waits meant for github.com (writes 1 s
+ * apart, retries after 1 s, 4 s, 9 s): the client honours these on loopback only.
+ */
+const noClientWaits = { [LOOPBACK_WAIT_VARS.writeSpacingMs]: '0', [LOOPBACK_WAIT_VARS.retryBaseMs]: '0' };
 
 export interface GitHubEnv extends Record<string, string> {
   GITHUB_API_URL: string;
@@ -180,7 +187,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   return {
     url,
     graphqlUrl: `${url}/graphql`,
-    env: { GITHUB_API_URL: url, GITHUB_GRAPHQL_URL: `${url}/graphql`, GITHUB_SERVER_URL: store.serverUrl, GITHUB_REPOSITORY: repository },
+    env: { GITHUB_API_URL: url, GITHUB_GRAPHQL_URL: `${url}/graphql`, GITHUB_SERVER_URL: store.serverUrl, GITHUB_REPOSITORY: repository, ...noClientWaits },
     token,
     readOnlyToken,
     tokens: {
