@@ -44,6 +44,7 @@ export function ecsOperations(model: EcsModel, taskDefinitions: TaskDefinitionRe
     UpdateService: (input) => updateService(ops, input),
     ListServiceDeployments: (input) => listServiceDeployments(ops, input),
     DescribeServiceDeployments: (input) => describeServiceDeployments(ops, input),
+    DescribeServiceRevisions: (input) => describeServiceRevisions(ops, input),
     RunTask: (input) => runTask(ops, input),
     DescribeTasks: (input) => describeTasks(ops, input),
     StopTask: (input) => stopTask(ops, input),
@@ -176,6 +177,37 @@ function listServiceDeployments(ops: EcsOps, input: any): unknown {
     })),
     nextToken: offset + limit < all.length ? String(offset + limit) : undefined,
   };
+}
+
+/** What a service revision ran: its task definition, images and placement (as DescribeServiceRevisions answers). */
+function describeServiceRevisions(ops: EcsOps, input: any): unknown {
+  const { model, now } = ops;
+  now();
+  const arns: string[] = input.serviceRevisionArns ?? [];
+  if (!arns.length || arns.length > 20) throw invalidParameter('serviceRevisionArns must contain between 1 and 20 items.');
+  const serviceRevisions = [];
+  const failures = [];
+  for (const arn of arns) {
+    const found = model.serviceRevision(arn);
+    if (!found) {
+      failures.push({ arn, reason: 'MISSING' });
+      continue;
+    }
+    const { service, deployment } = found;
+    serviceRevisions.push({
+      serviceRevisionArn: arn,
+      serviceArn: service.arn,
+      clusterArn: service.cluster.arn,
+      taskDefinition: deployment.taskDefinition.taskDefinitionArn,
+      launchType: deployment.placement.launchType,
+      capacityProviderStrategy: deployment.placement.capacityProviderStrategy,
+      platformVersion: deployment.placement.platformVersion,
+      networkConfiguration: deployment.placement.networkConfiguration,
+      containerImages: deployment.taskDefinition.containerDefinitions.map((c) => ({ containerName: c.name, image: c.image })),
+      createdAt: seconds(deployment.createdAt),
+    });
+  }
+  return { serviceRevisions, failures };
 }
 
 function describeServiceDeployments(ops: EcsOps, input: any): unknown {
