@@ -7,6 +7,7 @@ import { ACTION_SPECS, type ActionSpec } from './action-inputs.generated';
 import type { Command } from './commands';
 
 import { UsageError } from './errors';
+import { EXIT_CODES } from './exit-codes';
 
 export { UsageError };
 
@@ -118,7 +119,7 @@ export function renderHelp(command: Command): string {
   for (const [name, text] of Object.entries(command.extraFlags ?? {})) lines.push(`  --${name}`, `      ${text}`);
   lines.push('  --json', '      Print the outputs as one JSON object on stdout (logs go to stderr).', '  --help', '      This help.');
   if (command.aws) lines.push('', 'AWS credentials and region come from the standard chain (AWS_PROFILE, SSO, environment, instance role), never from flags.');
-  lines.push('', 'Exit codes: 0 done, 1 failed (rolled back, not stable, non-zero exit...), 2 bad flags (nothing changed), 130 interrupted (Ctrl-C; cleaned up).');
+  lines.push('', EXIT_CODES);
   lines.push(`Outputs: ${Object.keys(spec.outputs).join(', ')}.`);
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@
  */
 import type { ActionContext } from '../action-kit';
 import { prepareRelease } from './local-clone';
+import { deployLeftRunning, migrateLeftRunning, type LeftRunning } from './left-running';
 import { deploy, post as deployPost } from '../../actions/ecs-deploy/run';
 import { runMigration, stopUnfinishedMigration } from '../../actions/run-migration/run';
 import { waitStable } from '../../actions/wait-stable/run';
@@ -32,6 +33,10 @@ export interface Command {
   aws: boolean;
   /** Which outputs to print on success (all when absent). */
   printOutputs?: string[];
+  /** What a signal makes it do before exiting (e.g. `rolling back`). */
+  cleanup?: string;
+  /** What is left running when a second signal ends the clean-up, from the action's saved state. */
+  leftRunning?: LeftRunning;
   /** Fills in, from the local clone and the environment, what the runner would have set; may throw UsageError. */
   prepare?(given: Record<string, string>): void;
 }
@@ -44,6 +49,8 @@ export const COMMANDS: Command[] = [
     usage: 'connect2 deploy --cluster C --service S --container NAME --image REPO:TAG [--register-only] [--no-wait]',
     main: deploy,
     post: deployPost,
+    cleanup: 'rolling back',
+    leftRunning: deployLeftRunning,
     aws: true,
   },
   {
@@ -53,6 +60,8 @@ export const COMMANDS: Command[] = [
     usage: 'connect2 migrate --cluster C --service S --container NAME [--command "python manage.py migrate"]',
     main: runMigration,
     post: stopUnfinishedMigration,
+    cleanup: 'stopping the task',
+    leftRunning: migrateLeftRunning,
     lists: ['subnets', 'security-groups'],
     aws: true,
   },

@@ -25,6 +25,15 @@ export interface CliOptions {
   cwd?: string;
   /** Send SIGINT (Ctrl-C) once stderr shows a line matching this. */
   interruptWhen?: RegExp;
+  /** The signal interruptWhen sends (default SIGINT). */
+  signal?: NodeJS.Signals;
+  /**
+   * The reader of stdout and stderr dies with the signal, as `| tee log` does on Ctrl-C: both pipes are
+   * closed when the signal is sent, so every later write of the CLI gets EPIPE. What it wrote before is kept.
+   */
+  readerDiesWithSignal?: boolean;
+  /** Send the signal a second time once stderr shows a line matching this (after the first). */
+  againWhen?: RegExp;
   timeoutMs?: number;
   /**
    * Start it as `npx connect2 ...` in its own process group and send SIGINT to the whole group, as a
@@ -48,13 +57,22 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
     let errorLineAt: number | undefined;
     child.on('exit', () => (exitedAt = Date.now()));
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const signal = options.signal ?? 'SIGINT';
+    let again = false;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       if (errorLineAt === undefined && /^connect2 /m.test(stderr)) errorLineAt = Date.now();
       if (options.interruptWhen && interruptedAt === undefined && options.interruptWhen.test(stderr)) {
         interruptedAt = Date.now();
-        if (options.viaNpx) process.kill(-child.pid!, 'SIGINT');
-        else child.kill('SIGINT');
+        if (options.viaNpx) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+        if (options.readerDiesWithSignal) {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }
+      } else if (options.againWhen && interruptedAt !== undefined && !again && options.againWhen.test(stderr)) {
+        again = true;
+        child.kill(signal);
       }
     });
     const guard = setTimeout(() => (options.viaNpx ? process.kill(-child.pid!, 'SIGKILL') : child.kill('SIGKILL')), options.timeoutMs ?? 120_000);
