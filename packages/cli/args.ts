@@ -26,7 +26,13 @@ export function specOf(command: Command): ActionSpec {
 
 /** The inputs offered as flags. */
 export function flagNames(command: Command): string[] {
-  return Object.keys(specOf(command).inputs).filter((name) => !command.hidden?.includes(name));
+  const inputs = Object.keys(specOf(command).inputs).filter((name) => !command.hidden?.includes(name) && (!command.only || command.only.includes(name)));
+  return [...inputs, ...Object.keys(command.valueFlags ?? {})];
+}
+
+/** What a flag is for: its input's description in action.yml, or the command's own flag's. */
+function describeFlag(command: Command, name: string): string {
+  return command.valueFlags?.[name]?.description ?? specOf(command).inputs[name]?.description ?? '';
 }
 
 export function isBooleanInput(command: Command, name: string): boolean {
@@ -90,13 +96,15 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
       if (isBooleanInput(command, name)) {
         if (next !== undefined && /^(true|false)$/i.test(next)) { value = next; i++; } else value = 'true';
       } else {
-        if (next === undefined || next.startsWith('--')) throw new UsageError(`Flag --${name} needs a value; e.g. --${name} VALUE (${specOf(command).inputs[name].description.split('\n')[0]})`);
+        if (next === undefined || next.startsWith('--')) throw new UsageError(`Flag --${name} needs a value; e.g. --${name} VALUE (${describeFlag(command, name).split('\n')[0]})`);
         value = next;
         i++;
         // A list input takes the following bare words too: --services api worker
         if (command.lists?.includes(name)) while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) given.push(argv[++i]);
       }
     }
+    // `--task-definition "$TD"` with TD unset or empty must not quietly mean "the default".
+    if (value.trim() === '') throw new UsageError(`Flag --${name} is empty (an unset or empty shell variable?); give it a value, or leave the flag out for its default.`);
     values[name] = [...(values[name] ?? []), value, ...given];
   }
 
@@ -110,7 +118,7 @@ export function renderHelp(command: Command): string {
   const spec = specOf(command);
   const lines = [`Usage: ${command.usage}`, '', command.summary, '', `Flags (the inputs of the ${command.action} action, same names):`];
   for (const name of flagNames(command)) {
-    const input = spec.inputs[name];
+    const input = spec.inputs[name] ?? { description: describeFlag(command, name), default: command.valueFlags?.[name]?.default ?? '', required: false };
     const fallback = command.defaults?.[name] ?? input.default;
     const flag = isBooleanInput(command, name) ? `--${name} / --no-${name}` : `--${name} VALUE${command.lists?.includes(name) ? ' ...' : ''}`;
     const notes = [input.required ? 'required' : '', fallback && !fallback.includes('${{') ? `default: ${fallback.replace(/\n/g, ' ')}` : ''].filter(Boolean).join(', ');

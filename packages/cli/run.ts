@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { CancelledError, InputError, errorMessage, ActionError } from '../action-kit';
 import { parseArgs, renderHelp, specOf, type ParsedArgs } from './args';
@@ -14,6 +15,7 @@ import { COMMANDS, findCommand, type Command } from './commands';
 import { captureActionLog, safeWriter, type Terminal } from './terminal';
 import { parseFileCommands } from './step-files';
 import { EXIT, EXIT_CODES } from './exit-codes';
+import { checkProfile, forTerminal } from './terminal-advice';
 import { readState } from './left-running';
 
 export { EXIT };
@@ -21,7 +23,7 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function topHelp(): string {
   return [
-    'Usage: connect2 <command> [flags]    (connect2 <command> --help for its flags)',
+    'Usage: connect2 <command> [flags]    (connect2 <command> --help for its flags; connect2 --version)',
     '',
     'The Connect2 actions as a command line, for when GitHub Actions is unavailable: same inputs (as flags), same engines, same errors.',
     '',
@@ -48,11 +50,13 @@ function stepEnvironment(command: Command, given: Record<string, string>, dir: s
       .replace(/\$\{\{\s*github\.sha\s*\}\}/g, process.env.GITHUB_SHA ?? '');
     process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = given[name] ?? fallback;
   }
+  for (const [name, flag] of Object.entries(command.valueFlags ?? {})) process.env[`INPUT_${name.toUpperCase()}`] = given[name] ?? flag.default;
   return files;
 }
 
 /** Region from the standard chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's config) for the glue, which reads AWS_REGION. */
 async function resolveRegion(): Promise<void> {
+  checkProfile();
   if (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) return;
   let region: string | undefined;
   try {
@@ -68,9 +72,19 @@ async function resolveRegion(): Promise<void> {
 
 /** For the CLI, the same one line, with the flag's spelling. */
 function cliMessage(error: unknown): string {
-  const message = errorMessage(error);
+  const message = forTerminal(errorMessage(error));
   if (!(error instanceof InputError)) return message;
   return message.replace(`Input '${error.input}'`, `--${error.input}`).replace(`set '${error.input}' in the step's 'with:'`, `pass --${error.input} VALUE`);
+}
+
+/** The version of the package this bundle belongs to (dist/cli/index.js -> ../../package.json). */
+function cliVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return `${manifest.version ?? 'unknown'} (${manifest.name ?? 'connect2-actions'})`;
+  } catch {
+    return 'unknown (no package.json beside the bundle)';
+  }
 }
 
 interface Print {
@@ -106,6 +120,10 @@ function parseInvocation(argv: string[], print: Print): { exit: number } | { com
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? print.err : print.out)(`${topHelp()}\n`);
     return { exit: name === undefined ? EXIT.usage : EXIT.ok };
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    print.out(`connect2 ${cliVersion()}\n`);
+    return { exit: EXIT.ok };
   }
   const command = findCommand(name);
   if (!command) {
@@ -183,13 +201,14 @@ function exitCodeOf(failure: unknown, aborted: boolean): number {
 function report(command: Command, parsed: ParsedArgs, terminal: Terminal, result: { exitCode: number; failure: unknown; outputs: Record<string, string>; summary: string }, err: Print['err']): void {
   const { exitCode, failure, outputs, summary } = result;
   const message = failure === undefined ? undefined : cliMessage(failure);
-  const details = failure instanceof ActionError ? failure.details : [];
+  const details = failure instanceof ActionError ? failure.details.map((line) => forTerminal(line)) : [];
   if (parsed.json) {
     terminal.result(`${JSON.stringify({ command: command.name, exitCode, ok: exitCode === 0, outputs, ...(message ? { error: message, details } : {}) })}\n`);
   } else if (parsed.extra.has('markdown') && failure === undefined) {
     terminal.result(summary.endsWith('\n') ? summary : `${summary}\n`);
   } else if (exitCode !== EXIT.usage) {
-    const shown = Object.entries(outputs).filter(([key, value]) => value !== '' && (!command.printOutputs || command.printOutputs.includes(key)));
+    if (command.rawOutput && outputs[command.rawOutput]) terminal.result(`${outputs[command.rawOutput]}\n`);
+    const shown = Object.entries(outputs).filter(([key]) => key !== command.rawOutput).filter(([key, value]) => value !== '' && (!command.printOutputs || command.printOutputs.includes(key)));
     for (const [key, value] of shown) terminal.result(value.includes('\n') ? `${key}:\n${value}\n` : `${key}: ${value}\n`);
   }
   if (message) err([`connect2 ${command.name}: ${message}`, ...details].join('\n') + '\n');

@@ -3,10 +3,22 @@
  * process with arguments, AWS settings from the environment only, Ctrl-C as SIGINT.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { node24, repoRoot } from '../harness/run-action';
 
 export const cliBin = path.join(repoRoot, 'dist', 'cli', 'index.js');
+
+/**
+ * A PATH with `connect2` on it as the README's install gives it (`npm install --global <clone>` links the
+ * package `bin`, dist/cli/index.js, into a PATH directory), and Node 24 first for its shebang.
+ */
+export function installedCli(): string {
+  const bin = mkdtempSync(path.join(tmpdir(), 'connect2-bin-'));
+  symlinkSync(cliBin, path.join(bin, 'connect2'));
+  return `${bin}:${path.dirname(node24)}:${process.env.PATH}`;
+}
 
 export interface CliRun {
   code: number | null;
