@@ -73,11 +73,6 @@ export const CATALOG = {
       'run-migration': 'the containers and their log configuration (no resource-level permissions)',
     },
   },
-  'ecs:ListTaskDefinitions': {
-    sid: NO_RESOURCE_LEVEL,
-    resource: '*',
-    why: { default: "`task-definition: previous`: finds the newest older ACTIVE revision of the service's family (no resource-level permissions)" },
-  },
   'ecs:RegisterTaskDefinition': {
     sid: NO_RESOURCE_LEVEL,
     resource: '*',

@@ -84,7 +84,7 @@ export async function waitForServices(ctx: EcsContext, options: WaitOptions): Pr
             label: several,
           });
           const result = fromWatch(name, watch);
-          if (result.status === 'stable') await checkNotRolledBack(ctx, options, result);
+          if (result.status === 'stable' || result.status === 'rolled-back') await checkNotRolledBack(ctx, options, result);
           if (result.status !== 'stable' && !stop.signal.aborted) stop.abort(new StopOthers(`${name}: ${result.reason}`));
           return result;
         } catch (error) {
@@ -153,6 +153,7 @@ async function lastLook(ctx: EcsContext, options: WaitOptions, interrupted: Serv
  * completed, DescribeServices shows one COMPLETED deployment of the old revision, exactly like a
  * success. The deployment history says whether its newest deployment was rolled back. When an
  * expected revision is given and runs, a rollback of some other revision is not this wait's concern.
+ * A rollback the watcher saw only as "another revision is PRIMARY" gets the history's reason too.
  */
 async function checkNotRolledBack(ctx: EcsContext, options: WaitOptions, result: ServiceWaitResult): Promise<void> {
   let rolledBack: RolledBackDeployment | undefined;
@@ -165,8 +166,12 @@ async function checkNotRolledBack(ctx: EcsContext, options: WaitOptions, result:
   }
   if (!rolledBack) return;
   if (options.taskDefinitionArn && rolledBack.taskDefinitionArn && rolledBack.taskDefinitionArn !== options.taskDefinitionArn) return;
+  // A rolled-back verdict of the watcher keeps its own reason when it already says why the rollout failed.
+  if (result.status === 'rolled-back' && /FAILED/.test(result.reason)) return;
   result.status = 'rolled-back';
-  result.reason = `ECS rolled back the newest deployment of ${shortArn(rolledBack.taskDefinitionArn)} (${rolledBack.status}${rolledBack.reason ? `: ${rolledBack.reason}` : ''}); it runs ${shortArn(result.taskDefinition)} again`;
+  result.reason =
+    `rollout of ${shortArn(rolledBack.taskDefinitionArn)} FAILED (${rolledBack.reason ?? 'no reason given'}); ` +
+    `ECS rolled it back (${rolledBack.status}), it runs ${shortArn(result.taskDefinition)} again`;
 }
 
 function fromWatch(name: string, watch: WatchResult): ServiceWaitResult {

@@ -125,6 +125,6 @@ describe('connect2 wait', () => {
     const result = await runCli(['wait', '--cluster', world.cluster, '--services', world.service, '--poll-interval-seconds', '1', '--timeout-minutes', '2'], { env: { ...sim.env } });
     expect(result.code).toBe(1);
     expect(printedOutputs(result.stdout).status).toBe('rolled-back');
-    expect(result.stderr).toMatch(/^connect2 wait: .*ECS rolled back the newest deployment of connect2-api-dev:2/m);
+    expect(result.stderr).toMatch(/^connect2 wait: .*rollout of connect2-api-dev:2 FAILED .*ECS rolled it back \(ROLLBACK_SUCCESSFUL\)/m);
   });
 });

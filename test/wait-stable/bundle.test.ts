@@ -96,7 +96,7 @@ describe('wait-stable bundle', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.outputs.status).toBe('rolled-back');
     expect(JSON.parse(result.outputs.services)[0]).toMatchObject({ name: world.service, status: 'rolled-back', taskDefinition: world.taskDefinitionArn });
-    expect(result.errors).toEqual([expect.stringMatching(/rolled-back: ECS rolled back the newest deployment of connect2-api-dev:2 \(ROLLBACK_SUCCESSFUL: ECS deployment circuit breaker: tasks failed to start\.\); it runs connect2-api-dev:1 again/)]);
+    expect(result.errors).toEqual([expect.stringMatching(/rolled-back: rollout of connect2-api-dev:2 FAILED \(ECS deployment circuit breaker: tasks failed to start\.\); ECS rolled it back \(ROLLBACK_SUCCESSFUL\), it runs connect2-api-dev:1 again/)]);
     expect(sim.calls('ListServiceDeployments').length).toBeGreaterThanOrEqual(1);
   });
 
