@@ -45,6 +45,20 @@ export const CATALOG = {
       'run-migration': "copies the service's task definition, network configuration and capacity",
     },
   },
+  'ecs:ListServiceDeployments': {
+    sid: 'EcsService',
+    resource: `${ECS}:service/*/*`,
+    why: {
+      'ecs-deploy': '`task-definition: previous`: the service\'s deployment history (the revision that last served successfully)',
+      'wait-stable': 'tells a service ECS rolled back (circuit breaker, alarms) from a stable one',
+      default: 'the service\'s deployment history',
+    },
+  },
+  'ecs:DescribeServiceRevisions': {
+    sid: 'EcsServiceRevision',
+    resource: `${ECS}:service-revision/*/*/*`,
+    why: { default: 'the task definition of a deployment in the service\'s history' },
+  },
   'ecs:UpdateService': {
     sid: 'EcsService',
     resource: `${ECS}:service/*/*`,
@@ -58,11 +72,6 @@ export const CATALOG = {
       'wait-stable': '`task-definition` given as family:revision -> its ARN (no resource-level permissions)',
       'run-migration': 'the containers and their log configuration (no resource-level permissions)',
     },
-  },
-  'ecs:ListTaskDefinitions': {
-    sid: NO_RESOURCE_LEVEL,
-    resource: '*',
-    why: { default: "`task-definition: previous`: finds the newest older ACTIVE revision of the service's family (no resource-level permissions)" },
   },
   'ecs:RegisterTaskDefinition': {
     sid: NO_RESOURCE_LEVEL,

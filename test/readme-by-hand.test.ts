@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './harness/run-action';
+import { installedCli } from './cli/run-cli';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 
@@ -46,12 +47,12 @@ afterAll(() => {
 });
 
 /** Runs a README block with bash in a shell holding only the exported variables (and PATH, HOME). */
-async function runBlock(script: string): Promise<{ stdout: string; stderr: string }> {
+async function runBlock(script: string, pathVariable = process.env.PATH!): Promise<{ stdout: string; stderr: string }> {
   return promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
     cwd: repoRoot,
     encoding: 'utf8',
     // A shell of the person trying it: their PATH and HOME, no AWS profile of the test machine.
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env },
+    env: { PATH: pathVariable, HOME: process.env.HOME!, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env },
     timeout: 60_000,
   });
 }
@@ -65,6 +66,18 @@ describe('npm run sim', () => {
         expect(simOutput, `npm run sim prints the README line: ${line}`).toContain(line.replace(/\s+#.*$/, ''));
       }
     }
+  });
+});
+
+// First, on the world as `npm run sim` seeds it (the bundle tests below deploy to the same service).
+describe('the README connect2 block against npm run sim', () => {
+  it('deploys, waits, shows the status and rolls back to the revision that served before, as written', async () => {
+    const { stdout } = await runBlock(testedBlock('connect2'), installedCli());
+    expect(stdout).toMatch(/^status: deployed$/m);
+    expect(stdout).toMatch(/^status: stable$/m);
+    expect(stdout).toMatch(/^connect2-api-service-dev: ACTIVE, runs connect2-api-dev:2, /m);
+    expect(stdout).toMatch(/^ {2}previous: connect2-api-dev:1 \(what rollback --to previous deploys\)$/m);
+    expect(stdout).toMatch(/^task-definition-arn: arn:aws:ecs:us-west-2:123456789012:task-definition\/connect2-api-dev:1$/m);
   });
 });
 

@@ -203,7 +203,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "default": ""
       },
       "task-definition": {
-        "description": "The revision to start from: the path of a task definition JSON file (the template), or an existing revision: its ARN, `family:revision`, or `previous` (the newest ACTIVE revision of the service's family older than the one it runs). An existing revision with an empty `image` is deployed as it is (nothing registered: a rollback); with `image` it is the template. Default: the service's current task definition.",
+        "description": "The revision to start from: the path of a task definition JSON file (the template), or an existing revision: its ARN, `family:revision`, or `previous` (the revision that last served successfully before the one it runs, from the service's deployment history: never one whose rollout failed). A revision of another family than the service's is refused. An existing revision with an empty `image` is deployed as it is (nothing registered: a rollback); with `image` it is the template. Default: the service's current task definition.",
         "required": false,
         "default": ""
       },

@@ -7,6 +7,7 @@ import { ACTION_SPECS, type ActionSpec } from './action-inputs.generated';
 import type { Command } from './commands';
 
 import { UsageError } from './errors';
+import { EXIT_CODES } from './exit-codes';
 
 export { UsageError };
 
@@ -25,7 +26,13 @@ export function specOf(command: Command): ActionSpec {
 
 /** The inputs offered as flags. */
 export function flagNames(command: Command): string[] {
-  return Object.keys(specOf(command).inputs).filter((name) => !command.hidden?.includes(name));
+  const inputs = Object.keys(specOf(command).inputs).filter((name) => !command.hidden?.includes(name) && (!command.only || command.only.includes(name)));
+  return [...inputs, ...Object.keys(command.valueFlags ?? {})];
+}
+
+/** What a flag is for: its input's description in action.yml, or the command's own flag's. */
+function describeFlag(command: Command, name: string): string {
+  return command.valueFlags?.[name]?.description ?? specOf(command).inputs[name]?.description ?? '';
 }
 
 export function isBooleanInput(command: Command, name: string): boolean {
@@ -89,13 +96,15 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
       if (isBooleanInput(command, name)) {
         if (next !== undefined && /^(true|false)$/i.test(next)) { value = next; i++; } else value = 'true';
       } else {
-        if (next === undefined || next.startsWith('--')) throw new UsageError(`Flag --${name} needs a value; e.g. --${name} VALUE (${specOf(command).inputs[name].description.split('\n')[0]})`);
+        if (next === undefined || next.startsWith('--')) throw new UsageError(`Flag --${name} needs a value; e.g. --${name} VALUE (${describeFlag(command, name).split('\n')[0]})`);
         value = next;
         i++;
         // A list input takes the following bare words too: --services api worker
         if (command.lists?.includes(name)) while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) given.push(argv[++i]);
       }
     }
+    // `--task-definition "$TD"` with TD unset or empty must not quietly mean "the default".
+    if (value.trim() === '') throw new UsageError(`Flag --${name} is empty (an unset or empty shell variable?); give it a value, or leave the flag out for its default.`);
     values[name] = [...(values[name] ?? []), value, ...given];
   }
 
@@ -109,7 +118,7 @@ export function renderHelp(command: Command): string {
   const spec = specOf(command);
   const lines = [`Usage: ${command.usage}`, '', command.summary, '', `Flags (the inputs of the ${command.action} action, same names):`];
   for (const name of flagNames(command)) {
-    const input = spec.inputs[name];
+    const input = spec.inputs[name] ?? { description: describeFlag(command, name), default: command.valueFlags?.[name]?.default ?? '', required: false };
     const fallback = command.defaults?.[name] ?? input.default;
     const flag = isBooleanInput(command, name) ? `--${name} / --no-${name}` : `--${name} VALUE${command.lists?.includes(name) ? ' ...' : ''}`;
     const notes = [input.required ? 'required' : '', fallback && !fallback.includes('${{') ? `default: ${fallback.replace(/\n/g, ' ')}` : ''].filter(Boolean).join(', ');
@@ -118,7 +127,7 @@ export function renderHelp(command: Command): string {
   for (const [name, text] of Object.entries(command.extraFlags ?? {})) lines.push(`  --${name}`, `      ${text}`);
   lines.push('  --json', '      Print the outputs as one JSON object on stdout (logs go to stderr).', '  --help', '      This help.');
   if (command.aws) lines.push('', 'AWS credentials and region come from the standard chain (AWS_PROFILE, SSO, environment, instance role), never from flags.');
-  lines.push('', 'Exit codes: 0 done, 1 failed (rolled back, not stable, non-zero exit...), 2 bad flags (nothing changed), 130 interrupted (Ctrl-C; cleaned up).');
+  lines.push('', EXIT_CODES);
   lines.push(`Outputs: ${Object.keys(spec.outputs).join(', ')}.`);
   return lines.join('\n');
 }

@@ -5,11 +5,14 @@
  */
 import type { ActionContext } from '../action-kit';
 import { prepareRelease } from './local-clone';
+import { deployLeftRunning, migrateLeftRunning, type LeftRunning } from './left-running';
 import { deploy, post as deployPost } from '../../actions/ecs-deploy/run';
 import { runMigration, stopUnfinishedMigration } from '../../actions/run-migration/run';
 import { waitStable } from '../../actions/wait-stable/run';
 import { commentPlan } from '../../actions/terraform-plan-comment/run';
 import { createRelease } from '../../actions/create-release/run';
+import { serviceStatus, StatusOutput } from '../../actions/wait-stable/status';
+import { rollbackService, ROLLBACK_FLAGS } from './rollback';
 
 export interface Command {
   name: string;
@@ -28,10 +31,20 @@ export interface Command {
   hidden?: string[];
   /** Flags of the CLI only (not inputs). */
   extraFlags?: Record<string, string>;
+  /** The only inputs offered as flags (the others keep their defaults). */
+  only?: string[];
+  /** Flags with a value that are the command's own, not the action's inputs; set as INPUT_<NAME> too. */
+  valueFlags?: Record<string, { description: string; default: string }>;
+  /** An output printed as it is (a report), instead of `name: value` lines. */
+  rawOutput?: string;
   /** AWS commands resolve the region from the standard chain before main. */
   aws: boolean;
   /** Which outputs to print on success (all when absent). */
   printOutputs?: string[];
+  /** What a signal makes it do before exiting (e.g. `rolling back`). */
+  cleanup?: string;
+  /** What is left running when a second signal ends the clean-up, from the action's saved state. */
+  leftRunning?: LeftRunning;
   /** Fills in, from the local clone and the environment, what the runner would have set; may throw UsageError. */
   prepare?(given: Record<string, string>): void;
 }
@@ -44,6 +57,8 @@ export const COMMANDS: Command[] = [
     usage: 'connect2 deploy --cluster C --service S --container NAME --image REPO:TAG [--register-only] [--no-wait]',
     main: deploy,
     post: deployPost,
+    cleanup: 'rolling back',
+    leftRunning: deployLeftRunning,
     aws: true,
   },
   {
@@ -53,6 +68,8 @@ export const COMMANDS: Command[] = [
     usage: 'connect2 migrate --cluster C --service S --container NAME [--command "python manage.py migrate"]',
     main: runMigration,
     post: stopUnfinishedMigration,
+    cleanup: 'stopping the task',
+    leftRunning: migrateLeftRunning,
     lists: ['subnets', 'security-groups'],
     aws: true,
   },
@@ -63,6 +80,34 @@ export const COMMANDS: Command[] = [
     usage: 'connect2 wait --cluster C --services S1 S2 [--health-url https://...]',
     main: waitStable,
     lists: ['services'],
+    aws: true,
+  },
+  {
+    name: 'status',
+    action: 'wait-stable',
+    summary:
+      'Read-only: per service the running revision and images, the deployments with their rollout state, the deployment history (succeeded, rolled back by ECS), what `previous` is, the newest events, running and recently stopped tasks.',
+    usage: 'connect2 status --cluster C --services S1 [S2...]',
+    main: serviceStatus,
+    only: ['cluster', 'services', 'max-attempts'],
+    lists: ['services'],
+    rawOutput: StatusOutput.Report,
+    printOutputs: [],
+    aws: true,
+  },
+  {
+    name: 'rollback',
+    action: 'ecs-deploy',
+    summary:
+      'rollback.yml by hand: --to previous (the revision that last served successfully before the one running now) or a task definition; an optional --downgrade-to <alembic revision> runs first with the revision running now; then the deploy, watched.',
+    usage: 'connect2 rollback --cluster C --service S --container NAME [--to previous|FAMILY:REVISION|ARN] [--downgrade-to ALEMBIC_REVISION]',
+    main: rollbackService,
+    post: deployPost,
+    cleanup: 'stopping the downgrade task, or rolling the rollback back',
+    leftRunning: (state) => deployLeftRunning(state) ?? migrateLeftRunning(state),
+    only: ['cluster', 'service', 'container', 'timeout-minutes', 'poll-interval-seconds', 'max-attempts'],
+    valueFlags: ROLLBACK_FLAGS,
+    printOutputs: ['status', 'task-definition-arn', 'previous-task-definition-arn', 'image', 'deployment-id', 'duration-seconds'],
     aws: true,
   },
   {

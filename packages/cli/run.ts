@@ -6,43 +6,31 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { CancelledError, InputError, errorMessage, ActionError } from '../action-kit';
 import { parseArgs, renderHelp, specOf, type ParsedArgs } from './args';
 import { UsageError } from './errors';
 import { COMMANDS, findCommand, type Command } from './commands';
-import { captureActionLog, type Terminal } from './terminal';
+import { captureActionLog, safeWriter, type Terminal } from './terminal';
+import { parseFileCommands } from './step-files';
+import { EXIT, EXIT_CODES } from './exit-codes';
+import { checkProfile, forTerminal } from './terminal-advice';
+import { readState } from './left-running';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export { EXIT };
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function topHelp(): string {
   return [
-    'Usage: connect2 <command> [flags]    (connect2 <command> --help for its flags)',
+    'Usage: connect2 <command> [flags]    (connect2 <command> --help for its flags; connect2 --version)',
     '',
     'The Connect2 actions as a command line, for when GitHub Actions is unavailable: same inputs (as flags), same engines, same errors.',
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
     '',
-    'Exit codes: 0 done, 1 failed, 2 bad flags (nothing changed), 130 interrupted (Ctrl-C; cleaned up).',
+    EXIT_CODES,
   ].join('\n');
-}
-
-/** `name<<delimiter` heredocs and `name=value` lines, as @actions/core writes GITHUB_OUTPUT/GITHUB_STATE. */
-function parseFileCommands(text: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=]+?)<<(.+)$/.exec(lines[i]);
-    if (heredoc) {
-      const body: string[] = [];
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) body.push(lines[i]);
-      result[heredoc[1]] = body.join('\n');
-    } else if (lines[i].indexOf('=') > 0) {
-      const eq = lines[i].indexOf('=');
-      result[lines[i].slice(0, eq)] = lines[i].slice(eq + 1);
-    }
-  }
-  return result;
 }
 
 /** The runner's environment for one step: inputs, and files for outputs, state and summary. */
@@ -62,11 +50,13 @@ function stepEnvironment(command: Command, given: Record<string, string>, dir: s
       .replace(/\$\{\{\s*github\.sha\s*\}\}/g, process.env.GITHUB_SHA ?? '');
     process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = given[name] ?? fallback;
   }
+  for (const [name, flag] of Object.entries(command.valueFlags ?? {})) process.env[`INPUT_${name.toUpperCase()}`] = given[name] ?? flag.default;
   return files;
 }
 
 /** Region from the standard chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's config) for the glue, which reads AWS_REGION. */
 async function resolveRegion(): Promise<void> {
+  checkProfile();
   if (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) return;
   let region: string | undefined;
   try {
@@ -82,19 +72,36 @@ async function resolveRegion(): Promise<void> {
 
 /** For the CLI, the same one line, with the flag's spelling. */
 function cliMessage(error: unknown): string {
-  const message = errorMessage(error);
+  const message = forTerminal(errorMessage(error));
   if (!(error instanceof InputError)) return message;
   return message.replace(`Input '${error.input}'`, `--${error.input}`).replace(`set '${error.input}' in the step's 'with:'`, `pass --${error.input} VALUE`);
 }
 
+/** The version of the package this bundle belongs to (dist/cli/index.js -> ../../package.json). */
+function cliVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return `${manifest.version ?? 'unknown'} (${manifest.name ?? 'connect2-actions'})`;
+  } catch {
+    return 'unknown (no package.json beside the bundle)';
+  }
+}
+
+interface Print {
+  out(text: string): void;
+  err(text: string): void;
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const invocation = parseInvocation(argv);
+  // Before anything can write: a closed pipe (`| head`, a killed `| tee`) drops output, never throws.
+  const print: Print = { out: safeWriter(process.stdout), err: safeWriter(process.stderr) };
+  const invocation = parseInvocation(argv, print);
   if ('exit' in invocation) return invocation.exit;
   const { command, parsed } = invocation;
   const dir = mkdtempSync(path.join(tmpdir(), 'connect2-'));
   const terminal = captureActionLog({ debug: Boolean(process.env.CONNECT2_DEBUG), live: Boolean(process.stderr.isTTY) && !parsed.json });
   const controller = new AbortController();
-  const stopListening = cancelOnSignals(command, terminal, controller);
+  const stopListening = cancelOnSignals(command, terminal, controller, path.join(dir, 'state'));
   const { failure, files } = await runStep(command, parsed, dir, controller.signal, terminal);
   stopListening();
   terminal.restore();
@@ -103,52 +110,59 @@ export async function run(argv: string[]): Promise<number> {
   const summary = files ? readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') : '';
   rmSync(dir, { recursive: true, force: true });
   const exitCode = exitCodeOf(failure, controller.signal.aborted);
-  report(command, parsed, terminal, { exitCode, failure, outputs, summary });
+  report(command, parsed, terminal, { exitCode, failure, outputs, summary }, print.err);
   return exitCode;
 }
 
 /** The command and its flags, or the exit code of help and usage errors (printed here). */
-function parseInvocation(argv: string[]): { exit: number } | { command: Command; parsed: ParsedArgs } {
+function parseInvocation(argv: string[], print: Print): { exit: number } | { command: Command; parsed: ParsedArgs } {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    (name === undefined ? process.stderr : process.stdout).write(`${topHelp()}\n`);
+    (name === undefined ? print.err : print.out)(`${topHelp()}\n`);
     return { exit: name === undefined ? EXIT.usage : EXIT.ok };
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    print.out(`connect2 ${cliVersion()}\n`);
+    return { exit: EXIT.ok };
   }
   const command = findCommand(name);
   if (!command) {
-    process.stderr.write(`connect2: unknown command '${name}'; use one of ${COMMANDS.map((c) => c.name).join(', ')} (connect2 --help).\n`);
+    print.err(`connect2: unknown command '${name}'; use one of ${COMMANDS.map((c) => c.name).join(', ')} (connect2 --help).\n`);
     return { exit: EXIT.usage };
   }
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(command, rest);
   } catch (error) {
-    process.stderr.write(`connect2 ${command.name}: ${errorMessage(error)}\n`);
+    print.err(`connect2 ${command.name}: ${errorMessage(error)}\n`);
     return { exit: EXIT.usage };
   }
   if (parsed.help) {
-    process.stdout.write(`${renderHelp(command)}\n`);
+    print.out(`${renderHelp(command)}\n`);
     return { exit: EXIT.ok };
   }
   return { command, parsed };
 }
 
-/** What Ctrl-C does: cancel as a cancelled job does; a second one exits at once. Returns the unsubscribe. */
-function cancelOnSignals(command: Command, terminal: Terminal, controller: AbortController): () => void {
+/**
+ * What Ctrl-C, SIGTERM and SIGHUP (the SSH session or VPN dropped) do: cancel as a cancelled job does,
+ * then run the clean-up. A second one exits at once, saying what is left running, with its own code.
+ * Returns the unsubscribe.
+ */
+function cancelOnSignals(command: Command, terminal: Terminal, controller: AbortController, stateFile: string): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      terminal.log(`${signal} again: exiting without waiting for the cleanup.`);
+      const left = command.leftRunning?.(readState(stateFile));
+      terminal.log(`${signal} again: exiting before the clean-up finished. ${left ? `Left running: ${left}` : 'Nothing this command started is known to be running.'}`);
       terminal.restore();
-      process.exit(EXIT.interrupted);
+      process.exit(left ? EXIT.cleanupUnfinished : EXIT.interrupted);
     }
-    terminal.log(`${signal}: cancelling as a cancelled job does (${command.name === 'deploy' ? 'rolling back' : command.name === 'migrate' ? 'stopping the task' : 'stopping'}); ${signal} again to exit at once.`);
+    terminal.log(`${signal}: cancelling as a cancelled job does (${command.cleanup ?? 'stopping'}); ${signal} again to exit without waiting for it.`);
     controller.abort(new CancelledError(signal));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
   };
 }
 
@@ -184,17 +198,18 @@ function exitCodeOf(failure: unknown, aborted: boolean): number {
 }
 
 /** The outputs (or JSON, or the summary as Markdown) on stdout, the error on stderr. */
-function report(command: Command, parsed: ParsedArgs, terminal: Terminal, result: { exitCode: number; failure: unknown; outputs: Record<string, string>; summary: string }): void {
+function report(command: Command, parsed: ParsedArgs, terminal: Terminal, result: { exitCode: number; failure: unknown; outputs: Record<string, string>; summary: string }, err: Print['err']): void {
   const { exitCode, failure, outputs, summary } = result;
   const message = failure === undefined ? undefined : cliMessage(failure);
-  const details = failure instanceof ActionError ? failure.details : [];
+  const details = failure instanceof ActionError ? failure.details.map((line) => forTerminal(line)) : [];
   if (parsed.json) {
     terminal.result(`${JSON.stringify({ command: command.name, exitCode, ok: exitCode === 0, outputs, ...(message ? { error: message, details } : {}) })}\n`);
   } else if (parsed.extra.has('markdown') && failure === undefined) {
     terminal.result(summary.endsWith('\n') ? summary : `${summary}\n`);
   } else if (exitCode !== EXIT.usage) {
-    const shown = Object.entries(outputs).filter(([key, value]) => value !== '' && (!command.printOutputs || command.printOutputs.includes(key)));
+    if (command.rawOutput && outputs[command.rawOutput]) terminal.result(`${outputs[command.rawOutput]}\n`);
+    const shown = Object.entries(outputs).filter(([key]) => key !== command.rawOutput).filter(([key, value]) => value !== '' && (!command.printOutputs || command.printOutputs.includes(key)));
     for (const [key, value] of shown) terminal.result(value.includes('\n') ? `${key}:\n${value}\n` : `${key}: ${value}\n`);
   }
-  if (message) process.stderr.write([`connect2 ${command.name}: ${message}`, ...details].join('\n') + '\n');
+  if (message) err([`connect2 ${command.name}: ${message}`, ...details].join('\n') + '\n');
 }

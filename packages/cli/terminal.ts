@@ -2,7 +2,12 @@
  * The actions log through @actions/core, which writes workflow commands (`::warning::`, `::group::`)
  * to stdout. On a terminal those become plain lines on stderr; progress lines (`[  12s] ...`) become
  * one live line when stderr is a TTY. stdout is kept for the result (outputs, --json, --markdown).
+ *
+ * A reader that went away (`| tee log` killed by the same Ctrl-C, an SSH session that dropped) must
+ * never stop the clean-up: a write to a dead stdout or stderr (EPIPE, EIO) is dropped, not thrown.
  */
+import { LiveLine } from './live-line';
+
 const unescape = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 const PROGRESS = /^\[\s*\d+s\] /;
 
@@ -14,26 +19,36 @@ export interface Terminal {
   restore(): void;
 }
 
+type Write = (text: string) => void;
+
+/** A writer that drops its output once the stream errored (EPIPE: the reader is gone), never throws. */
+export function safeWriter(stream: NodeJS.WriteStream, write = stream.write.bind(stream)): Write {
+  let dead = false;
+  // Without a listener, an EPIPE 'error' event is an uncaught exception that ends the process mid-rollback.
+  stream.on('error', () => (dead = true));
+  return (text) => {
+    if (dead || stream.destroyed) return;
+    try {
+      write(text);
+    } catch {
+      dead = true;
+    }
+  };
+}
+
 export function captureActionLog(options: { debug: boolean; live: boolean }): Terminal {
   const stdoutWrite = process.stdout.write.bind(process.stdout);
-  const stderrWrite = process.stderr.write.bind(process.stderr);
+  const toStdout = safeWriter(process.stdout, stdoutWrite);
+  const toStderr = safeWriter(process.stderr);
+  const live = options.live ? new LiveLine(toStderr, () => process.stderr.columns) : undefined;
   let pending = '';
-  let liveShown = false;
 
-  const emit = (text: string) => {
-    if (liveShown) {
-      stderrWrite('\n');
-      liveShown = false;
-    }
-    stderrWrite(`${text}\n`);
-  };
+  const emit = (text: string) => (live ? live.above(text) : toStderr(`${text}\n`));
   const route = (line: string) => {
     const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
     if (!command) {
-      if (options.live && PROGRESS.test(line)) {
-        stderrWrite(`\r\x1b[2K${line}`);
-        liveShown = true;
-      } else emit(line);
+      if (live && PROGRESS.test(line)) live.show(line);
+      else emit(line);
       return;
     }
     const [, name, raw] = command;
@@ -58,13 +73,12 @@ export function captureActionLog(options: { debug: boolean; live: boolean }): Te
   }) as typeof process.stdout.write;
 
   return {
-    result: (text) => stdoutWrite(text),
+    result: toStdout,
     log: emit,
     restore() {
       if (pending) route(pending);
       pending = '';
-      if (liveShown) stderrWrite('\n');
-      liveShown = false;
+      live?.stop();
       process.stdout.write = stdoutWrite as typeof process.stdout.write;
     },
   };

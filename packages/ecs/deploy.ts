@@ -116,6 +116,17 @@ export interface DeployResult {
   elapsedMs: number;
 }
 
+/** An image outside ECR cannot be checked before the rollout: say what was not verified. */
+function warnUnverified(ctx: EcsContext, image: ResolvedImage): void {
+  if (image.reference.ecr) return;
+  const registry = image.reference.registry || 'docker.io';
+  ctx.log.warning(
+    image.digest
+      ? `${image.image} is not in ECR: registry ${registry} was not asked whether that digest exists; a wrong one shows only as CannotPullContainerError during the rollout.`
+      : `${image.image} is not in ECR: registry ${registry} was not asked whether tag '${image.reference.tag ?? 'latest'}' exists, nor which digest it points to; it is deployed by tag (a missing tag shows only as CannotPullContainerError during the rollout). Deploy by digest (repo@sha256:...) to pin it.`,
+  );
+}
+
 /** Validates the target and builds the new revision. Makes no change. */
 export async function planDeployment(ctx: EcsContext, options: DeployOptions): Promise<DeployPlan> {
   const service = await validateService(ctx.ecs, { cluster: options.cluster, service: options.service });
@@ -133,16 +144,15 @@ export async function planDeployment(ctx: EcsContext, options: DeployOptions): P
   );
   if (!described.taskDefinition) throw new Error(`DescribeTaskDefinition returned nothing for ${previousTaskDefinitionArn}`);
   const current = normalizeTaskDefinition(described.taskDefinition);
-  const existing = options.revision ? await resolveRevision(ctx, options.revision, previousTaskDefinitionArn, options.revisionInput) : undefined;
-  if (existing && existing.definition.family !== current.family) {
-    ctx.log.info(`${shortArn(existing.arn)} is of family ${existing.definition.family}; the service runs family ${current.family}.`);
-  }
+  const target = { cluster: options.cluster, service: options.service, runningArn: previousTaskDefinitionArn };
+  const existing = options.revision ? await resolveRevision(ctx, options.revision, target, options.revisionInput) : undefined;
   const template = options.taskDefinition ?? (existing ? normalizeTaskDefinition(existing.definition) : current);
   const container = selectContainer(template, options.container);
   let next = template;
   let image: ResolvedImage | undefined;
   if (options.image) {
     image = await resolveImage(ctx.ecr, options.image, { resolveDigest: options.resolveDigest });
+    warnUnverified(ctx, image);
     next = withContainerImage(template, container.name ?? '', image.image);
   }
   const revisionArn = existing && !options.image ? existing.arn : undefined;

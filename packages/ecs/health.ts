@@ -60,7 +60,7 @@ export async function waitForHealth(options: HealthOptions): Promise<HealthResul
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         const certificate = certificateError(options.url, cause);
         if (certificate) throw certificate;
-        outcome = cause?.code ?? (error as Error).name ?? 'error';
+        outcome = unreachable(error);
       } finally {
         timer.abort();
         options.signal?.removeEventListener('abort', onAbort);
@@ -71,10 +71,24 @@ export async function waitForHealth(options: HealthOptions): Promise<HealthResul
     });
   } catch (error) {
     if (error instanceof PollTimeoutError) {
-      throw new ActionError(`Health check failed: ${options.url} did not answer 2xx within ${Math.round(options.timeoutMs / 1000)}s (last: ${last || 'no answer'}, ${attempts} attempts).`);
+      throw new ActionError(`Health check failed: ${options.url} did not answer 2xx within ${Math.round(options.timeoutMs / 1000)}s (last: ${last || 'no answer'}, ${attempts} attempt${attempts === 1 ? '' : 's'}).`);
     }
     throw error;
   }
+}
+
+/**
+ * Why a request got no answer, by its cause (`connect ECONNREFUSED 127.0.0.1:8080`, `getaddrinfo
+ * ENOTFOUND api.example.com`, `bad port`), never fetch's bare `TypeError: fetch failed`.
+ */
+function unreachable(error: unknown): string {
+  type Cause = { code?: string; message?: string; errors?: Cause[] };
+  const cause = (error as { cause?: Cause }).cause;
+  const inner = cause?.message || cause?.code ? cause : cause?.errors?.find((e) => e.message || e.code);
+  if (inner) return inner.message || inner.code || 'no answer';
+  // Our own deadline (TimeoutError) and other causeless errors: by name, unless it is fetch's generic TypeError.
+  const { name, message } = error as Error;
+  return (name && name !== 'TypeError' ? name : message) || 'no answer';
 }
 
 /** TLS verification failures that a retry cannot fix, with what does fix them. */

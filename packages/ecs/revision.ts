@@ -1,14 +1,17 @@
 /**
  * An existing task definition revision named by the `task-definition` input instead of a JSON file:
- * its ARN, `family:revision`, or `previous` (the newest ACTIVE revision of the service's family older
- * than the one it runs, as ecspresso's `rollback` picks it). The forms are told apart strictly, so a
- * mistyped ARN is an input error rather than a file that cannot be read, and every problem (unknown,
- * deregistered, no older revision) is reported before anything changes.
+ * its ARN, `family:revision`, or `previous`: the revision that last served successfully before the one
+ * the service runs now, read from the service's deployment history (a revision whose rollout failed
+ * stays ACTIVE, so the newest older revision number can be one that never served). The forms are told
+ * apart strictly, so a mistyped ARN or a bare family name is an input error rather than a file that
+ * cannot be read; a revision of another family than the service's is refused (another environment's
+ * secrets and roles); every problem is reported before anything changes.
  */
-import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand, type Tag, type TaskDefinition } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, type Tag, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { InputError } from '../action-kit';
-import { aws, AwsCallError } from '../aws';
+import { aws, AwsCallError, shortArn } from '../aws';
 import type { EcsContext } from './context';
+import { lastSuccessfulBefore } from './service-deployments';
 
 /** What the `task-definition` input names: a JSON file, or an existing revision (ARN, family:revision, `previous`). */
 export type TaskDefinitionSource = { kind: 'file'; path: string } | { kind: 'revision'; reference: string };
@@ -17,6 +20,7 @@ export const PREVIOUS_REVISION = 'previous';
 
 const TASK_DEFINITION_ARN = /^arn:aws(?:-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):(\d+)$/;
+const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 const FORMS = 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>, <family>:<revision>, previous, or the path of a task definition JSON file';
 
 /** Family and revision of a task definition ARN; undefined when the value is not one. */
@@ -25,7 +29,7 @@ export function parseTaskDefinitionArn(arn: string): { family: string; revision:
   return match ? { family: match[1], revision: Number(match[2]) } : undefined;
 }
 
-/** Classifies the `task-definition` input; a value that looks like an ARN or a revision but is malformed is an InputError. */
+/** Classifies the `task-definition` input; a value that looks like an ARN, a revision or a family but is not one is an InputError. */
 export function parseTaskDefinitionSource(value: string, inputName = 'task-definition'): TaskDefinitionSource {
   const text = value.trim();
   if (text === PREVIOUS_REVISION) return { kind: 'revision', reference: text };
@@ -38,6 +42,13 @@ export function parseTaskDefinitionSource(value: string, inputName = 'task-defin
     if (!/^[1-9]\d*$/.test(match[2])) throw new InputError(inputName, `is '${value}', whose revision '${match[2]}' is not a revision number`, `use ${match[1]}:<revision> with a revision from 1`);
     return { kind: 'revision', reference: text };
   }
+  if (FAMILY.test(text)) {
+    throw new InputError(
+      inputName,
+      `is '${text}', a task definition family without a revision`,
+      `use ${text}:<revision>, its ARN (arn:aws:ecs:<region>:<account>:task-definition/${text}:<revision>), previous, or the path of a task definition JSON file (./${text} for a file of that name)`,
+    );
+  }
   return { kind: 'file', path: value };
 }
 
@@ -47,17 +58,31 @@ export interface ExistingRevision {
   tags?: Tag[];
 }
 
-/**
- * Resolves `previous`, an ARN or `family:revision` to an ACTIVE revision, described with its tags.
- * `runningArn` is the revision the service runs now (what `previous` is older than).
- */
-export async function resolveRevision(ctx: EcsContext, reference: string, runningArn: string, inputName = 'task-definition'): Promise<ExistingRevision> {
-  const wanted = reference === PREVIOUS_REVISION ? await previousRevision(ctx, runningArn, inputName) : reference;
+/** The service the revision is for: `previous` is read from its history, and the family must be its own. */
+export interface RevisionTarget {
+  cluster: string;
+  service: string;
+  /** The revision the service runs now. */
+  runningArn: string;
+}
+
+/** Resolves `previous`, an ARN or `family:revision` to an ACTIVE revision of the service's family, described with its tags. */
+export async function resolveRevision(ctx: EcsContext, reference: string, target: RevisionTarget, inputName = 'task-definition'): Promise<ExistingRevision> {
+  const wanted = reference === PREVIOUS_REVISION ? await previousRevision(ctx, target, inputName) : reference;
+  const named = wanted === reference ? `'${reference}'` : `'${reference}' (${shortArn(wanted)})`;
   const described = await describeRevision(ctx, wanted, reference, inputName);
   const definition = described.taskDefinition;
   if (!definition?.taskDefinitionArn) throw missing(reference, inputName);
   if (definition.status !== 'ACTIVE') {
-    throw new InputError(inputName, `is '${reference}', which is ${definition.status} (deregistered)`, 'give an ACTIVE revision: ECS does not deploy a deregistered one');
+    throw new InputError(inputName, `is ${named}, which is ${definition.status} (deregistered)`, 'give an ACTIVE revision: ECS does not deploy a deregistered one');
+  }
+  const runningFamily = parseTaskDefinitionArn(target.runningArn)?.family;
+  if (runningFamily && definition.family !== runningFamily) {
+    throw new InputError(
+      inputName,
+      `is ${named}, a revision of family ${definition.family}, but ${target.service} runs family ${runningFamily}`,
+      `give a revision of ${runningFamily} (another family carries another environment's image, secrets and roles)`,
+    );
   }
   return { arn: definition.taskDefinitionArn, definition, tags: described.tags?.length ? described.tags : undefined };
 }
@@ -76,26 +101,13 @@ function missing(reference: string, inputName: string): InputError {
   return new InputError(inputName, `is '${reference}', which is not a task definition revision in this account and region`, 'give an existing revision (e.g. a previous-task-definition-arn output) or previous');
 }
 
-/** The newest ACTIVE revision of the running revision's family that is older than it (ListTaskDefinitions, newest first). */
-async function previousRevision(ctx: EcsContext, runningArn: string, inputName: string): Promise<string> {
-  const running = parseTaskDefinitionArn(runningArn);
-  if (!running) throw new InputError(inputName, `is 'previous', but the service runs '${runningArn}', which is not a task definition ARN`, 'give the revision to deploy (family:revision or its ARN)');
-  let nextToken: string | undefined;
-  do {
-    const page = await aws(
-      'ecs:ListTaskDefinitions',
-      ctx.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: running.family, status: 'ACTIVE', sort: 'DESC', nextToken })),
-    );
-    const older = (page.taskDefinitionArns ?? []).find((arn) => {
-      const candidate = parseTaskDefinitionArn(arn);
-      return candidate?.family === running.family && candidate.revision < running.revision;
-    });
-    if (older) return older;
-    nextToken = page.nextToken;
-  } while (nextToken);
+/** The revision of the newest successful deployment that ran another revision than the one running now. */
+async function previousRevision(ctx: EcsContext, target: RevisionTarget, inputName: string): Promise<string> {
+  const before = await lastSuccessfulBefore(ctx, target.cluster, target.service, target.runningArn);
+  if (before) return before;
   throw new InputError(
     inputName,
-    `is 'previous', but family '${running.family}' has no ACTIVE revision older than ${running.family}:${running.revision}, the one the service runs`,
+    `is 'previous', but the deployment history of ${target.service} has no successful deployment of another revision than ${shortArn(target.runningArn)}, the one it runs`,
     'give the revision to deploy (family:revision or its ARN)',
   );
 }

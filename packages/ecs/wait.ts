@@ -6,11 +6,13 @@
  */
 import type { Service } from '@aws-sdk/client-ecs';
 import { InputError, errorMessage } from '../action-kit';
+import { AwsCallError, shortArn } from '../aws';
 import type { EcsContext } from './context';
 import { chooseDeployment, describeCounts, evaluateDeployment, watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
 import { checkServiceSupported, describeServices, validateCluster } from './service';
 import type { StoppedTask } from './stopped-tasks';
 import { Timeline } from './timeline';
+import { newestRolledBack, type RolledBackDeployment } from './service-deployments';
 
 export type WaitStatus = 'stable' | 'failed' | 'rolled-back' | 'timed-out';
 
@@ -81,8 +83,10 @@ export async function waitForServices(ctx: EcsContext, options: WaitOptions): Pr
             timeline,
             label: several,
           });
-          if (watch.outcome !== 'completed' && !stop.signal.aborted) stop.abort(new StopOthers(`${name}: ${watch.reason}`));
-          return fromWatch(name, watch);
+          const result = fromWatch(name, watch);
+          if (result.status === 'stable' || result.status === 'rolled-back') await checkNotRolledBack(ctx, options, result);
+          if (result.status !== 'stable' && !stop.signal.aborted) stop.abort(new StopOthers(`${name}: ${result.reason}`));
+          return result;
         } catch (error) {
           if (stop.signal.aborted && stop.signal.reason instanceof StopOthers && !options.signal?.aborted) {
             return { name, status: 'in-progress', reason: '', stoppedTasks: [] };
@@ -142,6 +146,32 @@ async function lastLook(ctx: EcsContext, options: WaitOptions, interrupted: Serv
       r.reason = `still rolling out (${describeCounts(service, deployment.id)}) when the wait ended`;
     }
   }
+}
+
+/**
+ * A settled service can be one ECS itself rolled back (circuit breaker, alarms): once the rollback
+ * completed, DescribeServices shows one COMPLETED deployment of the old revision, exactly like a
+ * success. The deployment history says whether its newest deployment was rolled back. When an
+ * expected revision is given and runs, a rollback of some other revision is not this wait's concern.
+ * A rollback the watcher saw only as "another revision is PRIMARY" gets the history's reason too.
+ */
+async function checkNotRolledBack(ctx: EcsContext, options: WaitOptions, result: ServiceWaitResult): Promise<void> {
+  let rolledBack: RolledBackDeployment | undefined;
+  try {
+    rolledBack = await newestRolledBack(ctx, options.cluster, result.name);
+  } catch (error) {
+    if (!(error instanceof AwsCallError && error.fatal)) throw error;
+    ctx.log.warning(`${result.name}: could not read its deployment history, so a rollback by ECS cannot be told from a success: ${errorMessage(error)}`);
+    return;
+  }
+  if (!rolledBack) return;
+  if (options.taskDefinitionArn && rolledBack.taskDefinitionArn && rolledBack.taskDefinitionArn !== options.taskDefinitionArn) return;
+  // A rolled-back verdict of the watcher keeps its own reason when it already says why the rollout failed.
+  if (result.status === 'rolled-back' && /FAILED/.test(result.reason)) return;
+  result.status = 'rolled-back';
+  result.reason =
+    `rollout of ${shortArn(rolledBack.taskDefinitionArn)} FAILED (${rolledBack.reason ?? 'no reason given'}); ` +
+    `ECS rolled it back (${rolledBack.status}), it runs ${shortArn(result.taskDefinition)} again`;
 }
 
 function fromWatch(name: string, watch: WatchResult): ServiceWaitResult {

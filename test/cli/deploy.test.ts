@@ -115,7 +115,7 @@ describe('connect2 bad flags: one line, exit 2, nothing sent to AWS', () => {
     ['a boolean that is not one', (w) => ['deploy', '--cluster', w.cluster, '--service', w.service, '--wait=maybe'], /^connect2 deploy: --wait is 'maybe', not a boolean; use 'true' or 'false'\.$/],
     ['a flag without its value', () => ['migrate', '--cluster'], /^connect2 migrate: Flag --cluster needs a value; /],
     ['a stray word', (w) => ['wait', '--cluster', w.cluster, 'oops'], /^connect2 wait: Unexpected argument 'oops'/],
-    ['an unknown command', () => ['deplyo'], /^connect2: unknown command 'deplyo'; use one of deploy, migrate, wait, plan, release/],
+    ['an unknown command', () => ['deplyo'], /^connect2: unknown command 'deplyo'; use one of deploy, migrate, wait, status, rollback, plan, release/],
     ['a credentials flag', (w) => ['deploy', '--cluster', w.cluster, '--service', w.service, '--profile', 'prod'], /^connect2 deploy: Unknown flag --profile for connect2 deploy; /],
   ];
   it.each(cases)('%s', async (_name, args, expected) => {

@@ -102,7 +102,10 @@ describe('terminal output', () => {
       terminal.restore();
       spy.mockRestore();
     }
-    expect(written.join('')).toBe('\r\x1b[2K[   1s] 0/2 running\r\x1b[2K[   2s] 1/2 running\nwarning: slow start\n\r\x1b[2K[   3s] 2/2 running\n');
+    // The warning is written in place of the live line, which is drawn again below it (events stay above).
+    expect(written.join('')).toBe(
+      '\r\x1b[2K[   1s] 0/2 running\r\x1b[2K[   2s] 1/2 running\r\x1b[2Kwarning: slow start\n\r\x1b[2K[   2s] 1/2 running\r\x1b[2K[   3s] 2/2 running\n',
+    );
   });
 });
 

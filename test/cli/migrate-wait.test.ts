@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { pollUntil, systemClock } from '../../packages/action-kit';
 import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
 import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
 import { CLUSTER, CONTAINER, SERVICE, startWorld, type Simulator } from '../run-migration/world';
@@ -107,5 +108,23 @@ describe('connect2 wait', () => {
     expect(result.code).toBe(1);
     expect(printedOutputs(result.stdout).status).toBe('rolled-back');
     expect(result.stderr.split('\n').filter((l) => l.startsWith('connect2 wait:'))).toHaveLength(1);
+  });
+
+  it('a service whose rollback by the circuit breaker has completed is rolled-back, without --task-definition: exit 1', async () => {
+    const sim = await startAwsSimulator();
+    aws = sim;
+    const world = seedConnect2(sim);
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1 } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    const ecs = sim.clients().ecs;
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    await pollUntil({ clock: systemClock, intervalMs: 500, timeoutMs: 60_000 }, async () => {
+      const [service] = (await ecs.send(new DescribeServicesCommand({ cluster: world.cluster, services: [world.service] }))).services!;
+      return service.deployments!.length === 1 && service.deployments![0].rolloutState === 'COMPLETED' && service.deployments![0].taskDefinition === world.taskDefinitionArn ? { done: true, value: service } : { done: false };
+    });
+    const result = await runCli(['wait', '--cluster', world.cluster, '--services', world.service, '--poll-interval-seconds', '1', '--timeout-minutes', '2'], { env: { ...sim.env } });
+    expect(result.code).toBe(1);
+    expect(printedOutputs(result.stdout).status).toBe('rolled-back');
+    expect(result.stderr).toMatch(/^connect2 wait: .*rollout of connect2-api-dev:2 FAILED .*ECS rolled it back \(ROLLBACK_SUCCESSFUL\)/m);
   });
 });

@@ -13,7 +13,8 @@ import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/
 import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
 import { ACTION_SPECS } from '../../packages/cli/action-inputs.generated';
 import { COMMANDS } from '../../packages/cli/commands';
-import { node24, repoRoot } from '../harness/run-action';
+import { repoRoot } from '../harness/run-action';
+import { installedCli } from './run-cli';
 
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Manual deployment (no GitHub Actions)'), readme.indexOf('## Contributing'));
@@ -22,10 +23,10 @@ const haveRunbook = existsSync(runbookFile);
 if (!haveRunbook) console.warn(`SKIPPED: runbook not found at ${runbookFile}; the one-for-one check is skipped.`);
 
 const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
-/** Each `npx connect2 ...` invocation, continuation lines joined. */
+/** Each `connect2 ...` invocation, continuation lines joined. */
 const invocations = blocks
   .flatMap((block) => block.replace(/\\\n\s*/g, ' ').split('\n'))
-  .flatMap((line) => [...line.matchAll(/npx connect2 (\w+)([^|)]*)/g)].map((m) => ({ command: m[1], flags: [...m[2].matchAll(/--([a-z-]+)/g)].map((f) => f[1]) })));
+  .flatMap((line) => [...line.matchAll(/(?<![\w-])connect2 (\w+)([^|)]*)/g)].map((m) => ({ command: m[1], flags: [...m[2].matchAll(/--([a-z-]+)/g)].map((f) => f[1]) })));
 
 let sim: AwsSimulator | undefined;
 let http: Server | undefined;
@@ -36,12 +37,12 @@ afterEach(async () => {
   http = undefined;
 });
 
-/** Runs a script with bash, asynchronously: the simulator answers from this process. */
+/** Runs a script with bash exactly as written (its own `set -euo pipefail`), asynchronously: the simulator answers from this process. */
 function bash(script: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `set -eo pipefail\n${script}`], {
+    const child = spawn('bash', ['-c', script], {
       cwd: repoRoot,
-      env: { PATH: `${path.dirname(node24)}:${process.env.PATH}`, HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...env },
+      env: { PATH: installedCli(), HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -57,6 +58,15 @@ function bash(script: string, env: Record<string, string>): Promise<{ status: nu
   });
 }
 
+/** The placeholders filled in, the profile left to the simulator's environment, polling every second. */
+function fillIn(block: string, health: string): string {
+  return block
+    .replace('<account-id>', '123456789012')
+    .replace('https://<prod-api-host>/health', health)
+    .replace(/^export AWS_PROFILE=.*$/m, '')
+    .replace(/((?<![\w-])connect2 (?:deploy|migrate|wait) [^\n]*?)(\\?)$/gm, '$1 --poll-interval-seconds 1 $2');
+}
+
 describe('README: Manual deployment (no GitHub Actions)', () => {
   it.skipIf(!haveRunbook)('has a row for every command of the runbook\'s manual section', () => {
     const runbook = readFileSync(runbookFile, 'utf8');
@@ -68,8 +78,8 @@ describe('README: Manual deployment (no GitHub Actions)', () => {
       expect(rows.some((row) => row.split(' | ')[0].includes(command)), `no row for ${command}`).toBe(true);
     }
     // The runbook's flag that loses the safety is gone; the migration path (ECS Exec) has its row too.
-    expect(section).toMatch(/\| `aws ecs update-service --force-new-deployment` \| `npx connect2 deploy/);
-    expect(section).toMatch(/\| `aws ecs execute-command [^|]*` \(Database Migrations\) \| `npx connect2 migrate/);
+    expect(section).toMatch(/\| `aws ecs update-service --force-new-deployment` \| `connect2 deploy/);
+    expect(section).toMatch(/\| `aws ecs execute-command [^|]*` \(Database Migrations\) \| `connect2 migrate/);
   });
 
   it('uses only commands and flags the CLI has', () => {
@@ -78,11 +88,19 @@ describe('README: Manual deployment (no GitHub Actions)', () => {
       const spec = COMMANDS.find((c) => c.name === command);
       expect(spec, command).toBeDefined();
       const inputs = Object.keys(ACTION_SPECS[spec!.action].inputs);
-      for (const flag of flags) expect([...inputs, ...Object.keys(spec!.extraFlags ?? {}), 'json', 'help'], `${command} --${flag}`).toContain(flag);
+      for (const flag of flags) expect([...inputs, ...Object.keys(spec!.extraFlags ?? {}), ...Object.keys(spec!.valueFlags ?? {}), 'json', 'help'], `${command} --${flag}`).toContain(flag);
     }
   });
 
-  it('the tested block runs as written against the simulator', async () => {
+  it('never tells anyone to run an unscoped `npx connect2` outside a clone; every block starts with set -euo pipefail', () => {
+    for (const block of blocks) {
+      expect(block).not.toMatch(/npx connect2/);
+      if (/(?<![\w-])connect2 (deploy|migrate|wait|plan|status|rollback)/.test(block)) expect(block.startsWith('set -euo pipefail\n'), block.split('\n')[0]).toBe(true);
+    }
+    expect(section).toMatch(/npm install --global ~\/connect2-actions/);
+  });
+
+  it('the tested block runs as written against the simulator: deploy, wait, status, rollback to previous', async () => {
     sim = await startAwsSimulator();
     const world = seedConnect2(sim);
     sim.seed.image(world.repository, 'next');
@@ -91,6 +109,37 @@ describe('README: Manual deployment (no GitHub Actions)', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^status: deployed$/m);
     expect(result.stdout).toMatch(/^status: stable$/m);
+    expect(result.stdout).toMatch(/^connect2-api-service-dev: ACTIVE, runs connect2-api-dev:2, /m);
+    expect(result.stdout).toMatch(/^ {2}previous: connect2-api-dev:1 /m);
+    expect(result.stdout).toMatch(new RegExp(`^task-definition-arn: ${world.taskDefinitionArn}$`, 'm'));
+    expect(sim.state.service(world.cluster, world.service).deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition).toBe(world.taskDefinitionArn);
+  });
+
+  it('the tested block stops at a failed deploy (set -euo pipefail): nothing after it runs', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    sim.seed.image(world.repository, 'crash-loop', { scenario: { kind: 'crash-loop', exitCode: 1 } });
+    const block = /<!-- tested: connect2 -->\s*```bash\n([\s\S]*?)```/.exec(section)![1].replace('connect2-api-dev:next', 'connect2-api-dev:crash-loop');
+    const result = await bash(block, { ...sim.env });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^status: rolled-back$/m);
+    expect(result.stdout).not.toMatch(/^status: stable$/m);
+    expect(sim.calls('ListServiceDeployments')).toHaveLength(0);
+  });
+
+  it('the Deploy Application block stops at a failing migration: the revision is registered, never rolled out', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim, { env: 'prod' });
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    sim.seed.image(world.repository, sha);
+    sim.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 3, afterMs: 500, logLines: ['sqlalchemy.exc.ProgrammingError: relation "users" already exists'] });
+    const block = blocks.find((b) => b.includes('docker build'))!;
+    const result = await bash(['docker() { echo "docker $*" >&2; }', 'aws() { echo "aws $*" >&2; }', fillIn(block, 'http://127.0.0.1:9/health')].join('\n'), { ...sim.env });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^connect2 migrate: .*exited with code 3/m);
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+    expect(sim.calls('UpdateService')).toHaveLength(0);
+    expect(result.stdout).not.toMatch(/Result: deployed/);
   });
 
   it('the Deploy Application block runs against the simulator (docker and aws stubbed): register, migrate with that revision, roll out, wait', async () => {
@@ -105,7 +154,7 @@ describe('README: Manual deployment (no GitHub Actions)', () => {
     const script = [
       'docker() { echo "docker $*" >&2; }',
       'aws() { echo "aws $*" >&2; }',
-      block.replace('<account-id>', '123456789012').replace('https://<prod-api-host>/health', health).replace(/^export AWS_PROFILE=.*$/m, '').replace(/(npx connect2 [^\n]*?)(\\?)$/gm, '$1 --poll-interval-seconds 1 $2'),
+      fillIn(block, health),
     ].join('\n');
     const result = await bash(script, { ...sim.env });
     expect(result.status, result.stderr).toBe(0);

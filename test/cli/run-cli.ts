@@ -3,10 +3,22 @@
  * process with arguments, AWS settings from the environment only, Ctrl-C as SIGINT.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { node24, repoRoot } from '../harness/run-action';
 
 export const cliBin = path.join(repoRoot, 'dist', 'cli', 'index.js');
+
+/**
+ * A PATH with `connect2` on it as the README's install gives it (`npm install --global <clone>` links the
+ * package `bin`, dist/cli/index.js, into a PATH directory), and Node 24 first for its shebang.
+ */
+export function installedCli(): string {
+  const bin = mkdtempSync(path.join(tmpdir(), 'connect2-bin-'));
+  symlinkSync(cliBin, path.join(bin, 'connect2'));
+  return `${bin}:${path.dirname(node24)}:${process.env.PATH}`;
+}
 
 export interface CliRun {
   code: number | null;
@@ -25,6 +37,15 @@ export interface CliOptions {
   cwd?: string;
   /** Send SIGINT (Ctrl-C) once stderr shows a line matching this. */
   interruptWhen?: RegExp;
+  /** The signal interruptWhen sends (default SIGINT). */
+  signal?: NodeJS.Signals;
+  /**
+   * The reader of stdout and stderr dies with the signal, as `| tee log` does on Ctrl-C: both pipes are
+   * closed when the signal is sent, so every later write of the CLI gets EPIPE. What it wrote before is kept.
+   */
+  readerDiesWithSignal?: boolean;
+  /** Send the signal a second time once stderr shows a line matching this (after the first). */
+  againWhen?: RegExp;
   timeoutMs?: number;
   /**
    * Start it as `npx connect2 ...` in its own process group and send SIGINT to the whole group, as a
@@ -48,13 +69,22 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
     let errorLineAt: number | undefined;
     child.on('exit', () => (exitedAt = Date.now()));
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const signal = options.signal ?? 'SIGINT';
+    let again = false;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       if (errorLineAt === undefined && /^connect2 /m.test(stderr)) errorLineAt = Date.now();
       if (options.interruptWhen && interruptedAt === undefined && options.interruptWhen.test(stderr)) {
         interruptedAt = Date.now();
-        if (options.viaNpx) process.kill(-child.pid!, 'SIGINT');
-        else child.kill('SIGINT');
+        if (options.viaNpx) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+        if (options.readerDiesWithSignal) {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }
+      } else if (options.againWhen && interruptedAt !== undefined && !again && options.againWhen.test(stderr)) {
+        again = true;
+        child.kill(signal);
       }
     });
     const guard = setTimeout(() => (options.viaNpx ? process.kill(-child.pid!, 'SIGKILL') : child.kill('SIGKILL')), options.timeoutMs ?? 120_000);

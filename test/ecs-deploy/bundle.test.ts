@@ -138,6 +138,16 @@ describe('ecs-deploy bundle', () => {
     expect(sim.mutatingCalls()).toEqual([]);
   });
 
+  it('an image outside ECR is registered with a warning that names what was not verified', async () => {
+    const { sim, run } = await setup();
+    const result = await run({ image: 'ghcr.io/acme/connect2-api:v7', 'register-only': 'true' });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('registered');
+    const warnings = result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    expect(warnings).toContainEqual(expect.stringMatching(/^ghcr\.io\/acme\/connect2-api:v7 is not in ECR: registry ghcr\.io was not asked whether tag 'v7' exists, nor which digest it points to; it is deployed by tag/));
+    expect(sim.calls('DescribeImages')).toHaveLength(0);
+  });
+
   it('AccessDenied on DescribeServices fails at once naming the permission', async () => {
     const { sim, world, run } = await setup();
     sim.faults.inject({ kind: 'access-denied', operation: 'DescribeServices' });

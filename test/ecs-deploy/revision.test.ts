@@ -57,7 +57,9 @@ describe('ecs-deploy: an existing revision in task-definition', () => {
       'previous-task-definition-arn': second,
       image: world.image,
     });
-    expect(sim.calls('ListTaskDefinitions')[0].body).toMatchObject({ familyPrefix: world.family, status: 'ACTIVE', sort: 'DESC' });
+    // `previous` is read from the service's deployment history, not from revision numbers.
+    expect(sim.calls('ListServiceDeployments')[0].body).toMatchObject({ cluster: world.cluster, service: world.service, status: ['SUCCESSFUL'] });
+    expect(sim.calls('ListTaskDefinitions')).toHaveLength(0);
     expect(sim.calls('RegisterTaskDefinition')).toHaveLength(0);
     expect(running()).toBe(world.taskDefinitionArn);
   });
@@ -87,14 +89,19 @@ describe('ecs-deploy: an existing revision in task-definition', () => {
     expect(registered[0].body.containerDefinitions[0]).toMatchObject({ image: `${world.repositoryUri}@${digest}`, environment: [{ name: 'FEATURE', value: 'two' }] });
   });
 
-  it('a revision of another family is deployed (ECS allows it)', async () => {
-    const { sim, world, run, running } = await setup();
-    const canary = sim.seed.taskDefinition({ ...world.taskDefinitionInput(world.image), family: 'connect2-api-canary' });
-    const result = await run({ 'task-definition': canary });
-    expect(result.errors).toEqual([]);
-    expect(result.outputs).toMatchObject({ status: 'deployed', 'task-definition-arn': canary });
-    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(0);
-    expect(running()).toBe(canary);
+  it('a revision of another family is refused, naming both families, with or without image', async () => {
+    const { sim, world, run } = await setup();
+    const prod = sim.seed.taskDefinition({ ...world.taskDefinitionInput(world.image), family: 'connect2-api-prod' });
+    const cases: Record<string, string>[] = [{ 'task-definition': 'connect2-api-prod:1' }, { 'task-definition': prod, image: world.image }];
+    for (const inputs of cases) {
+      const result = await run(inputs);
+      expect(result.exitCode).not.toBe(0);
+      expect(result.errors).toEqual([
+        expect.stringMatching(/^Input 'task-definition' is '[^']+', a revision of family connect2-api-prod, but connect2-api-service-dev runs family connect2-api-dev; give a revision of connect2-api-dev/),
+      ]);
+      expect(result.outputs.status).toBe('failed');
+    }
+    expect(sim.mutatingCalls()).toEqual([]);
   });
 
   it('a revision that fails its rollout is rolled back to what ran before', async () => {
@@ -113,7 +120,8 @@ describe('ecs-deploy: an existing revision in task-definition', () => {
     ['revision 0', () => ({ 'task-definition': 'connect2-api-dev:0' }), /^Input 'task-definition' is 'connect2-api-dev:0', whose revision '0' is not a revision number; use connect2-api-dev:<revision>/],
     ['a revision that does not exist', () => ({ 'task-definition': 'connect2-api-dev:9' }), /^Input 'task-definition' is 'connect2-api-dev:9', which is not a task definition revision in this account and region; give an existing revision/],
     ['an ARN of another account that does not exist', () => ({ 'task-definition': 'arn:aws:ecs:us-west-2:210987654321:task-definition/other:1' }), /^Input 'task-definition' is 'arn:aws:ecs:us-west-2:210987654321:task-definition\/other:1', which is not a task definition revision/],
-    ['previous with no older ACTIVE revision', () => ({ 'task-definition': 'previous' }), /^Input 'task-definition' is 'previous', but family 'connect2-api-dev' has no ACTIVE revision older than connect2-api-dev:1, the one the service runs; give the revision to deploy/],
+    ['previous with no earlier successful deployment', () => ({ 'task-definition': 'previous' }), /^Input 'task-definition' is 'previous', but the deployment history of connect2-api-service-dev has no successful deployment of another revision than connect2-api-dev:1, the one it runs; give the revision to deploy/],
+    ['a family without a revision', () => ({ 'task-definition': 'connect2-api-dev' }), /^Input 'task-definition' is 'connect2-api-dev', a task definition family without a revision; use connect2-api-dev:<revision>, its ARN \(arn:aws:ecs:<region>:<account>:task-definition\/connect2-api-dev:<revision>\), previous, or the path of a task definition JSON file \(\.\/connect2-api-dev for a file of that name\)\.$/],
     ['register-only with an existing revision and no image', () => ({ 'task-definition': 'connect2-api-dev:2', 'register-only': 'true' }), /^Input 'register-only' is true, but 'task-definition' names the existing revision 'connect2-api-dev:2' and 'image' is empty: there is nothing to register; /],
   ])('%s fails before any change', async (_name, inputs, message) => {
     const { sim, run } = await setup();
@@ -134,15 +142,27 @@ describe('ecs-deploy: an existing revision in task-definition', () => {
     expect(sim.requests.slice(mark).filter((r) => ['RegisterTaskDefinition', 'UpdateService'].includes(r.operation))).toEqual([]);
   });
 
-  it('previous skips a deregistered revision and picks the newest older ACTIVE one', async () => {
+  it('previous is the revision that last served, never a newer one whose rollout failed (it stays ACTIVE)', async () => {
     const { sim, world, second, run, running } = await setup();
-    const third = sim.seed.taskDefinition(world.taskDefinitionInput(world.image));
-    const fourth = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:abc123`));
-    await run({ 'task-definition': fourth });
-    expect(running()).toBe(fourth);
-    await sim.clients().ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: third }));
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 3, reason: 'boom' } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    expect((await run({ 'task-definition': bad })).outputs.status).toBe('rolled-back');
+    expect((await run({ 'task-definition': second })).outputs.status).toBe('deployed');
+    expect(running()).toBe(second);
+    // Revisions by number: 3 (bad, never served), 2 (running), 1. The one that served before 3 is 1.
     const back = await run({ 'task-definition': 'previous' });
     expect(back.errors).toEqual([]);
-    expect(back.outputs).toMatchObject({ status: 'deployed', 'task-definition-arn': second, 'previous-task-definition-arn': fourth });
+    expect(back.outputs).toMatchObject({ status: 'deployed', 'task-definition-arn': world.taskDefinitionArn, 'previous-task-definition-arn': second });
+    expect(running()).toBe(world.taskDefinitionArn);
+  });
+
+  it('previous that was deregistered since fails before any change, naming it', async () => {
+    const { sim, world, second, run } = await setup();
+    await run({ 'task-definition': second });
+    await sim.clients().ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: world.taskDefinitionArn }));
+    const mark = sim.requests.length;
+    const back = await run({ 'task-definition': 'previous' });
+    expect(back.errors).toEqual([expect.stringMatching(/^Input 'task-definition' is 'previous' \(connect2-api-dev:1\), which is INACTIVE \(deregistered\); give an ACTIVE revision/)]);
+    expect(sim.requests.slice(mark).filter((r) => ['RegisterTaskDefinition', 'UpdateService'].includes(r.operation))).toEqual([]);
   });
 });

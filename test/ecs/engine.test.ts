@@ -433,7 +433,8 @@ describe('waitForServices (engine, virtual clock)', () => {
     expect(sim.state.service(world.cluster, world.service).deployments?.some((d) => d.taskDefinition === bad)).toBe(false);
     const result = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], taskDefinitionArn: bad, intervalMs: 5000, timeoutMs: 60_000 });
     expect(result.status).toBe('rolled-back');
-    expect(result.services[0].reason).toMatch(/no deployment of connect2-api-dev:2 is listed; connect2-api-dev:1 is PRIMARY/);
+    // The watcher alone sees only that another revision is PRIMARY; the deployment history says why.
+    expect(result.services[0].reason).toMatch(/^rollout of connect2-api-dev:2 FAILED \(ECS deployment circuit breaker: tasks failed to start\.\); ECS rolled it back \(ROLLBACK_SUCCESSFUL\), it runs connect2-api-dev:1 again$/);
     expect(result.services[0].stoppedTasks[0]?.containers[0].exitCode).toBe(4);
   });
 

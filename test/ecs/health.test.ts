@@ -31,7 +31,7 @@ describe('waitForHealth', () => {
     const refusing = (async () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     }) as typeof fetch;
-    await expect(waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: silentLogger, intervalMs: 5000, timeoutMs: 10_000, fetch: refusing })).rejects.toThrow(/last: ECONNREFUSED/);
+    await expect(waitForHealth({ url: 'http://app/health', clock: new VirtualClock(), log: silentLogger, intervalMs: 5000, timeoutMs: 10_000, fetch: refusing })).rejects.toThrow(/last: ECONNREFUSED, 2 attempts/);
   });
 
   it('keeps the budget hard: a hanging URL gets only the time left, not 10 s per request', async () => {
@@ -68,5 +68,12 @@ describe('waitForHealth', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('waitForHealth: an unreachable URL is named by its cause', () => {
+  it('never `TypeError` (fetch failed): the cause fetch gives, and one attempt is "1 attempt"', async () => {
+    const badPort = waitForHealth({ url: 'http://127.0.0.1:1/health', clock: systemClock, log: silentLogger, intervalMs: 1000, timeoutMs: 500 });
+    await expect(badPort).rejects.toThrow(/^Health check failed: http:\/\/127\.0\.0\.1:1\/health did not answer 2xx within 1s \(last: bad port, 1 attempt\)\.$/);
   });
 });

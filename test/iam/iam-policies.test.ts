@@ -17,7 +17,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DescribeTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { pollUntil, systemClock } from '../../packages/action-kit';
 import { startAwsSimulator, type AwsSimulator, type RecordedRequest } from '../../packages/simulators/aws';
 import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
 import { repoRoot, runAction, type ActionRun, type RunActionOptions } from '../harness/run-action';
@@ -160,7 +161,8 @@ describe('ecs-deploy: every AWS call path', () => {
     expect(forward.result.outputs.status).toBe('deployed');
     const back = await deploy('task-definition: previous (rollback)', { 'task-definition': 'previous' }, {}, setup);
     expect(back.result.outputs['task-definition-arn']).toBe(world.taskDefinitionArn);
-    expect(sim.calls('ListTaskDefinitions')).toHaveLength(1);
+    expect(sim.calls('ListServiceDeployments')).toHaveLength(1);
+    expect(sim.calls('DescribeServiceRevisions').length).toBeGreaterThanOrEqual(1);
     expect(sim.calls('RegisterTaskDefinition')).toHaveLength(0);
   });
 
@@ -208,6 +210,22 @@ describe('wait-stable: every AWS call path', () => {
     );
     expect(result.outputs.status).toBe('rolled-back');
     expect(result.errors[0]).toMatch(/EssentialContainerExited/);
+  });
+
+  it('a service ECS rolled back before the wait (no task-definition): its deployment history is read', async () => {
+    const { sim, world } = await connect2();
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1, reason: 'boom' } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    const ecs = sim.clients().ecs;
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    await pollUntil({ clock: systemClock, intervalMs: 500, timeoutMs: 60_000 }, async () => {
+      const [service] = (await ecs.send(new DescribeServicesCommand({ cluster: world.cluster, services: [world.service] }))).services!;
+      return service.deployments!.length === 1 && service.deployments![0].rolloutState === 'COMPLETED' ? { done: true, value: service } : { done: false };
+    });
+    const result = await exercise('wait-stable', 'service rolled back by ECS before the wait', sim, () =>
+      runAction('wait-stable', { inputs: { cluster: world.cluster, services: world.service, 'poll-interval-seconds': '1', 'timeout-minutes': '2' }, env: { ...sim.env } }),
+    );
+    expect(result.outputs.status).toBe('rolled-back');
   });
 });
 

@@ -15,6 +15,7 @@ import {
   DescribeTasksCommand,
   InvalidParameterException,
   ListServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
@@ -424,5 +425,18 @@ describe('service deployments', () => {
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
     });
     expect(full![0].targetServiceRevision!.arn).toMatch(/^arn:aws:ecs:us-west-2:123456789012:service-revision\/connect2-api-cluster-dev\/connect2-api-service-dev\/\d{19}$/);
+  });
+
+  it('describes the service revisions a deployment history names: their task definition and images', async () => {
+    const next = await registerImage('v2');
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: next }));
+    await watch((s) => s.deployments![0].rolloutState === 'COMPLETED');
+    const { serviceDeployments } = await ecs.send(new ListServiceDeploymentsCommand({ cluster: world.cluster, service: world.service }));
+    const arns = serviceDeployments!.map((d) => d.targetServiceRevisionArn!);
+    const { serviceRevisions, failures } = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [...arns, `${arns[0]}9`] }));
+    expect(failures).toEqual([{ arn: `${arns[0]}9`, reason: 'MISSING' }]);
+    expect(serviceRevisions!.map((r) => r.taskDefinition)).toEqual([next, world.taskDefinitionArn]);
+    expect(serviceRevisions![0]).toMatchObject({ serviceRevisionArn: arns[0], serviceArn: serviceDeployments![0].serviceArn, containerImages: [{ containerName: world.container, image: expect.stringContaining('@sha256:') }] });
+    await expect(ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [] }))).rejects.toThrow(/between 1 and 20/);
   });
 });

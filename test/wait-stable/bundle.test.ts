@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { pollUntil, systemClock } from '../../packages/action-kit';
 import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
 import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
 import { runAction } from '../harness/run-action';
@@ -74,6 +75,29 @@ describe('wait-stable bundle', () => {
     expect(result.errors[0]).toMatch(/rolled-back: rollout of connect2-api-dev:2 FAILED/);
     expect(result.errors[0]).toMatch(/EssentialContainerExited/);
     expect(sim.mutatingCalls()).toHaveLength(1);
+  });
+
+  it('after the circuit breaker rolled the newest deployment back, the service is rolled-back, not stable (no task-definition given)', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    sim.seed.image(world.repository, 'bad', { scenario: { kind: 'crash-loop', exitCode: 1, reason: 'boom' } });
+    const bad = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:bad`));
+    const ecs = sim.clients().ecs;
+    await ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: bad }));
+    // The rollback has completed: one COMPLETED PRIMARY deployment of revision 1, all tasks running.
+    await pollUntil({ clock: systemClock, intervalMs: 500, timeoutMs: 60_000 }, async () => {
+      const [service] = (await ecs.send(new DescribeServicesCommand({ cluster: world.cluster, services: [world.service] }))).services!;
+      return service.deployments!.length === 1 && service.deployments![0].rolloutState === 'COMPLETED' && service.deployments![0].taskDefinition === world.taskDefinitionArn ? { done: true, value: service } : { done: false };
+    });
+    const result = await runAction('wait-stable', {
+      inputs: { cluster: world.cluster, services: world.service, 'poll-interval-seconds': '1', 'timeout-minutes': '2' },
+      env: { ...sim.env },
+    });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(JSON.parse(result.outputs.services)[0]).toMatchObject({ name: world.service, status: 'rolled-back', taskDefinition: world.taskDefinitionArn });
+    expect(result.errors).toEqual([expect.stringMatching(/rolled-back: rollout of connect2-api-dev:2 FAILED \(ECS deployment circuit breaker: tasks failed to start\.\); ECS rolled it back \(ROLLBACK_SUCCESSFUL\), it runs connect2-api-dev:1 again/)]);
+    expect(sim.calls('ListServiceDeployments').length).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps health-timeout-seconds hard when the health URL hangs', async () => {

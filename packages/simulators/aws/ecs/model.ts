@@ -162,6 +162,15 @@ export class EcsModel {
       .sort((a, b) => b.record.createdAt - a.record.createdAt);
   }
 
+  /** The service revision with this ARN: the deployment that created it (a rollback reuses its target's revision). */
+  serviceRevision(arn: string): { service: Service; deployment: Deployment } | undefined {
+    for (const service of this.services.values()) {
+      const deployment = service.history.find((d) => d.revisionArn === arn);
+      if (deployment) return { service, deployment };
+    }
+    return undefined;
+  }
+
   // ---- seeding -------------------------------------------------------------------------------
 
   seedCluster(name: string, options: { capacityProviders?: string[]; defaultCapacityProviderStrategy?: CapacityProviderItem[] } = {}): string {

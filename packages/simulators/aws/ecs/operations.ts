@@ -4,6 +4,7 @@
  */
 import type {
   Service as SdkService,
+  ServiceRevision as SdkServiceRevision,
   Task as SdkTask,
   TaskDefinition as SdkTaskDefinition,
   DeregisterTaskDefinitionCommandInput,
@@ -12,6 +13,8 @@ import type {
   DescribeClustersCommandOutput,
   DescribeServiceDeploymentsCommandInput,
   DescribeServiceDeploymentsCommandOutput,
+  DescribeServiceRevisionsCommandInput,
+  DescribeServiceRevisionsCommandOutput,
   DescribeServicesCommandInput,
   DescribeServicesCommandOutput,
   DescribeTaskDefinitionCommandInput,
@@ -51,6 +54,7 @@ import type { Wire } from './wire';
  */
 const task = (described: ReturnType<typeof describeTask>) => described as Wire<SdkTask>;
 const service = (described: ReturnType<typeof describeService>) => described as Wire<SdkService>;
+const serviceRevision = (described: object) => described as Wire<SdkServiceRevision>;
 const taskDefinition = (described: ReturnType<TaskDefinitionRegistry['describe']>) => described as Wire<SdkTaskDefinition>;
 import { describeTask, isLive, statusAt, type Task } from './tasks';
 
@@ -91,6 +95,7 @@ export function ecsOperations(model: EcsModel, taskDefinitions: TaskDefinitionRe
     UpdateService: (input) => updateService(ops, input),
     ListServiceDeployments: (input) => listServiceDeployments(ops, input),
     DescribeServiceDeployments: (input) => describeServiceDeployments(ops, input),
+    DescribeServiceRevisions: (input) => describeServiceRevisions(ops, input),
     RunTask: (input) => runTask(ops, input),
     DescribeTasks: (input) => describeTasks(ops, input),
     StopTask: (input) => stopTask(ops, input),
@@ -223,6 +228,37 @@ function listServiceDeployments(ops: EcsOps, input: Wire<ListServiceDeploymentsC
     })),
     nextToken: offset + limit < all.length ? String(offset + limit) : undefined,
   };
+}
+
+/** What a service revision ran: its task definition, images and placement (as DescribeServiceRevisions answers). */
+function describeServiceRevisions(ops: EcsOps, input: Wire<DescribeServiceRevisionsCommandInput>): Wire<DescribeServiceRevisionsCommandOutput> {
+  const { model, now } = ops;
+  now();
+  const arns: string[] = input.serviceRevisionArns ?? [];
+  if (!arns.length || arns.length > 20) throw invalidParameter('serviceRevisionArns must contain between 1 and 20 items.');
+  const serviceRevisions: NonNullable<Wire<DescribeServiceRevisionsCommandOutput>['serviceRevisions']> = [];
+  const failures: NonNullable<Wire<DescribeServiceRevisionsCommandOutput>['failures']> = [];
+  for (const arn of arns) {
+    const found = model.serviceRevision(arn);
+    if (!found) {
+      failures.push({ arn, reason: 'MISSING' });
+      continue;
+    }
+    const { service, deployment } = found;
+    serviceRevisions.push(serviceRevision({
+      serviceRevisionArn: arn,
+      serviceArn: service.arn,
+      clusterArn: service.cluster.arn,
+      taskDefinition: deployment.taskDefinition.taskDefinitionArn,
+      launchType: deployment.placement.launchType,
+      capacityProviderStrategy: deployment.placement.capacityProviderStrategy,
+      platformVersion: deployment.placement.platformVersion,
+      networkConfiguration: deployment.placement.networkConfiguration,
+      containerImages: deployment.taskDefinition.containerDefinitions.map((c) => ({ containerName: c.name, image: c.image })),
+      createdAt: seconds(deployment.createdAt),
+    }));
+  }
+  return { serviceRevisions, failures };
 }
 
 function describeServiceDeployments(ops: EcsOps, input: Wire<DescribeServiceDeploymentsCommandInput>): Wire<DescribeServiceDeploymentsCommandOutput> {
