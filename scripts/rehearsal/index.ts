@@ -30,6 +30,7 @@ import {
   type People,
   type StoryContext,
 } from './stages';
+import { guaranteesUnderOverlap } from './stage-guarantees';
 import { rollbackByDispatch } from './stage-rollback';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
@@ -106,7 +107,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, guaranteesUnderOverlap];
     for (const stage of stages) {
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;

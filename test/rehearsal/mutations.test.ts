@@ -96,6 +96,35 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     stage: 4,
     edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ needs.changes.outputs.environment == 'prod' && needs.deploy.result == 'success' }}"),
   },
+  // Stage 11 (issue 26): the guarantees that only matter when things overlap.
+  {
+    name: "deploy-on-merge's concurrency group removed (deploys of one environment no longer serialised)",
+    stage: 11,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.delete('concurrency'),
+  },
+  {
+    name: "deploy-on-merge's cancel-in-progress: true (a newer merge cancels the rollout in progress)",
+    stage: 11,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['concurrency', 'cancel-in-progress'], true),
+  },
+  {
+    name: "migrate.yml's group not the environment's deploy group (a migration beside a deploy)",
+    stage: 11,
+    edit: (file, doc) => file === 'migrate.yml' && doc.setIn(['jobs', 'migrate', 'concurrency', 'group'], 'migrate-${{ inputs.environment }}'),
+  },
+  {
+    name: "the release job's if: without the deploy's success (a failed prod deploy still releases)",
+    stage: 11,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ !cancelled() && needs.changes.outputs.environment == 'prod' }}"),
+  },
+  {
+    name: "the PR checks' classify-pr told that README files ship (deploy-ignore-paths without **/*.md)",
+    stage: 11,
+    edit: (file, doc) => file === 'pr-checks.yml' && forEachStep(doc, (step) => {
+      const inputs = step.get('with');
+      if (uses(step).includes('/classify-pr@') && isMap(inputs)) inputs.set('deploy-ignore-paths', 'docs/**');
+    }),
+  },
 ];
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
