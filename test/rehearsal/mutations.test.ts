@@ -113,9 +113,11 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     edit: (file, doc) => file === 'migrate.yml' && doc.setIn(['jobs', 'migrate', 'concurrency', 'group'], 'migrate-${{ inputs.environment }}'),
   },
   {
-    name: "the release job's if: without the deploy's success (a failed prod deploy still releases)",
-    stage: 11,
-    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ !cancelled() && needs.changes.outputs.environment == 'prod' }}"),
+    // Stage 11 plays a failed prod deploy too, but this edit already breaks stage 4's first release
+    // (run with -t, 2026-12-07: "tag is 'v1.2.2' ... the notes do not list the users endpoint").
+    name: "the release job's if: asking only that the deploy ran (a failed prod deploy still releases)",
+    stage: 4,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ !cancelled() && needs.changes.outputs.environment == 'prod' && needs.deploy.result != 'skipped' }}"),
   },
   {
     name: "the PR checks' classify-pr told that README files ship (deploy-ignore-paths without **/*.md)",
