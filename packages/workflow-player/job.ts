@@ -4,7 +4,7 @@
  * the story's review), a GITHUB_TOKEN scoped by `permissions:`, then the steps with their `if:`,
  * `continue-on-error`, `timeout-minutes` and the job's `outputs:`.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Job, Step } from '@actions/workflow-parser/model/workflow-template';
 import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
@@ -184,12 +184,19 @@ function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, strin
   const root = mkdtempSync(path.join(plan.run.root, `${record.id}-`));
   const dirs = { workspace: path.join(root, 'workspace'), temp: path.join(root, 'temp'), home: path.join(root, 'home'), steps: path.join(root, 'steps') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  mkdirSync(path.dirname(eventPath(dirs)), { recursive: true });
+  writeFileSync(eventPath(dirs), JSON.stringify(plan.run.event));
   const secrets = { ...plan.secrets, ...(environment ? world.environmentSecrets?.[environment] ?? {} : {}), GITHUB_TOKEN: token };
   const state: JobState = { record, env: {}, steps: {}, failed: false, cancelled: false, path: [], vars: envVars, secrets, token, permissions, dirs, controller };
   const contexts = { ...baseContexts(plan, envVars), secrets, env: plan.workflowEnv };
   state.env = { ...plan.workflowEnv, ...evaluateTextMap(plan.job.env, { contexts }) };
   record.notes.push(`GITHUB_TOKEN: ${describePermissions(permissions)}`);
   return state;
+}
+
+/** Where the runner writes the webhook payload (`_temp/_github_workflow/event.json`), for every step. */
+function eventPath(dirs: { temp: string }): string {
+  return path.join(dirs.temp, '_github_workflow', 'event.json');
 }
 
 function jobGithub(plan: JobPlan, state: JobState): Record<string, unknown> {
@@ -303,6 +310,7 @@ function processEnv(plan: JobPlan, state: JobState, stepEnv: Record<string, stri
     GITHUB_HEAD_REF: github.head_ref ?? '',
     GITHUB_BASE_REF: github.base_ref ?? '',
     GITHUB_EVENT_NAME: github.event_name,
+    GITHUB_EVENT_PATH: eventPath(state.dirs),
     GITHUB_ACTOR: github.actor,
     GITHUB_RUN_ID: String(plan.run.record.id),
     GITHUB_RUN_NUMBER: String(plan.run.record.id),

@@ -143,6 +143,8 @@ export function planTimeline(task: Task, scenario: Scenario | undefined, timing:
     if (c.name === task.mainContainer) {
       c.exitCode = exit.exitCode;
       c.reason = exit.reason;
+      // Its exit is what stops the task: STOPPED with its exit code from the moment the task is STOPPING.
+      c.exitedAt = exitAt;
     } else {
       c.exitCode = 0;
     }
