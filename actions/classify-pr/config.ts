@@ -6,7 +6,9 @@ import { InputError, type Inputs } from '../../packages/action-kit';
 import {
   DEFAULT_INFRASTRUCTURE_PATHS,
   DEFAULT_LABELS,
+  DEFAULT_DEPLOY_IGNORE_PATHS,
   DEFAULT_SOURCE_ENVIRONMENTS,
+  DEFAULT_TERRAFORM_PATHS,
   compileGlobs,
   parseBranchFlow,
   parseSourceEnvironments,
@@ -86,5 +88,10 @@ function readSourceHealthConfig(inputs: Inputs): SourceHealthConfig {
     requireHealthySource: inputs.boolean(Input.RequireHealthySource, false),
     sourceEnvironments: parseSourceEnvironments(Input.SourceEnvironments, lines.length > 0 ? lines : DEFAULT_SOURCE_ENVIRONMENTS),
     deploymentTask: inputs.optional(Input.DeploymentTask) ?? 'deploy:ecs',
+    deployIgnore: compileGlobs(Input.DeployIgnorePaths, orDefault(inputs.multiline(Input.DeployIgnorePaths), DEFAULT_DEPLOY_IGNORE_PATHS)),
+    terraform: compileGlobs(Input.TerraformPaths, orDefault(inputs.multiline(Input.TerraformPaths), DEFAULT_TERRAFORM_PATHS)),
+    terraformDeploymentTask: inputs.optional(Input.TerraformDeploymentTask) ?? 'terraform:apply',
   };
 }
+
+const orDefault = (lines: string[], fallback: readonly string[]) => (lines.length > 0 ? lines : fallback);

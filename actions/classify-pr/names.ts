@@ -16,6 +16,9 @@ export const Input = {
   RequireHealthySource: 'require-healthy-source',
   SourceEnvironments: 'source-environments',
   DeploymentTask: 'deployment-task',
+  DeployIgnorePaths: 'deploy-ignore-paths',
+  TerraformPaths: 'terraform-paths',
+  TerraformDeploymentTask: 'terraform-deployment-task',
 } as const;
 
 export const Output = {

@@ -12,8 +12,11 @@ import {
   publishFeedback,
   skippedHealth,
   sourceEnvironment,
+  healthSinceDeploy,
   sourceHealth,
   verdict,
+  type DeploymentFacts,
+  type SinceDeploy,
   type Classification,
   type PullRepositories,
   type PullTarget,
@@ -22,7 +25,7 @@ import {
 import { readClassifyConfig, type ClassifyConfig } from './config';
 import { Input } from './names';
 import { classifyOutputs } from './outputs';
-import { createGitHubClient, currentRepository, GitError, gitRangeFiles, latestDeployment, pullRequestFiles, readEvent, runUrl, type ChangedFiles, type GitCheckout } from '../../packages/github';
+import { comparedPaths, createGitHubClient, currentRepository, GitError, gitRangeFiles, latestDeployment, pullRequestFiles, readEvent, runUrl, type ChangedFiles, type GitCheckout } from '../../packages/github';
 
 /** The parts of a pull_request event payload classify-pr reads. */
 interface PullEvent {
@@ -79,7 +82,32 @@ async function checkSourceHealth(config: ClassifyConfig, target: PullTarget | un
   if (!target || !pull?.head?.ref || !environment || !headSha) return skippedHealth(`not a promotion: the head is not a branch of '${Input.SourceEnvironments}' in this repository`);
   const { client, owner, repo } = target;
   const deployment = await latestDeployment(client, { owner, repo }, { environment, task: config.deploymentTask });
+  if (deployment && deployment.sha !== headSha && deployment.status?.state === 'success') {
+    const since = await sinceDeploy(config, target, environment, headSha, deployment);
+    if (since) return healthSinceDeploy(environment, pull.head.ref, headSha, since);
+  }
   return sourceHealth(environment, pull.head.ref, headSha, deployment);
+}
+
+/**
+ * A successful deploy of an older commit: what the head adds since, split as deploy-on-merge splits
+ * a push, and the environment's last successful Terraform apply. Undefined when the deploy is not
+ * in the head's history or the difference is too large to list (then the head needs its own deploy).
+ */
+async function sinceDeploy(config: ClassifyConfig, target: PullTarget, environment: string, headSha: string, deployment: DeploymentFacts): Promise<SinceDeploy | undefined> {
+  const repository = { owner: target.owner, repo: target.repo };
+  const { status, paths } = await comparedPaths(target.client, repository, deployment.sha, headSha);
+  if (status !== 'ahead' || !paths) return undefined;
+  const ignored = paths.filter((path) => config.deployIgnore.matches(path));
+  const terraform = paths.filter((path) => !config.deployIgnore.matches(path) && config.terraform.matches(path));
+  const shipped = paths.filter((path) => !ignored.includes(path) && !terraform.includes(path));
+  if (terraform.length === 0 || shipped.length > 0) return { deployment, shipped, terraform, ignored };
+  const apply = await latestDeployment(target.client, repository, { environment, task: config.terraformDeploymentTask });
+  if (!apply || apply.status?.state !== 'success') return { deployment, shipped, terraform, ignored };
+  if (apply.sha === headSha) return { deployment, shipped, terraform, ignored, apply: { deployment: apply, terraformSince: [] } };
+  const afterApply = await comparedPaths(target.client, repository, apply.sha, headSha);
+  const terraformSince = afterApply.status === 'ahead' && afterApply.paths ? afterApply.paths.filter((path) => !config.deployIgnore.matches(path) && config.terraform.matches(path)) : undefined;
+  return { deployment, shipped, terraform, ignored, apply: { deployment: apply, terraformSince } };
 }
 
 function requireToken(config: ClassifyConfig): string {

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../action-kit';
 import { branchName, forkOf, type PullRepositories } from './branch-flow';
+import type { GlobSet } from './globs';
 
 export type SourceHealth = 'healthy' | 'unhealthy' | 'pending' | 'not-deployed' | 'skipped';
 
@@ -30,7 +31,17 @@ export interface SourceHealthConfig {
   /** Head branch -> the environment it deploys to. */
   sourceEnvironments: ReadonlyMap<string, string>;
   deploymentTask: string;
+  /** Files deploy-on-merge ignores (its `paths-ignore`): a merge of only these starts no deploy. */
+  deployIgnore: GlobSet;
+  /** The Terraform deploy-on-merge applies instead of deploying (its `infrastructure-paths`). */
+  terraform: GlobSet;
+  /** The `task` of the GitHub deployments terraform-apply.yml records for a successful apply. */
+  terraformDeploymentTask: string;
 }
+
+/** deploy-on-merge.yml's `paths-ignore` and `infrastructure-paths`, the defaults of the two inputs. */
+export const DEFAULT_DEPLOY_IGNORE_PATHS: readonly string[] = ['**/*.md'];
+export const DEFAULT_TERRAFORM_PATHS: readonly string[] = ['infrastructure/terraform/**'];
 
 export const DEFAULT_SOURCE_ENVIRONMENTS: readonly string[] = ['development=dev', 'staging=staging'];
 
@@ -79,4 +90,44 @@ export function sourceHealth(environment: string, branch: string, headSha: strin
     return { health: 'pending', environment, message: `${prefix}: its last deploy (of ${short(headSha)}) is still deploying (${state ?? 'no status yet'}): re-run this check when it ends ${where}.` };
   }
   return { health: 'unhealthy', environment, message: `${prefix}: its last deploy (of ${short(headSha)}) ended ${state} — fix ${branch} and redeploy before promoting ${where}.` };
+}
+
+/** What the head carries beyond the environment's last successful deploy, as deploy-on-merge splits a push. */
+export interface SinceDeploy {
+  /** The last successful deploy (task `deployment-task`), an ancestor of the head. */
+  deployment: DeploymentFacts;
+  /** Files the ECS deploy would ship: neither ignored by deploy-on-merge nor Terraform. */
+  shipped: readonly string[];
+  terraform: readonly string[];
+  ignored: readonly string[];
+  /**
+   * The environment's last successful Terraform apply (task `terraform-deployment-task`) and the
+   * Terraform files changed between it and the head (undefined: it is not in the head's history).
+   */
+  apply?: { deployment: DeploymentFacts; terraformSince?: readonly string[] };
+}
+
+const listed = (files: readonly string[]) => `${files.length} file${files.length === 1 ? '' : 's'}: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}`;
+
+/**
+ * A head the environment does not run, but whose difference from its last successful deploy carries
+ * nothing that deploy ships: files deploy-on-merge ignores (docs), and Terraform that its own
+ * successful apply of this environment put in place. Such a merge starts no ECS deploy, so waiting
+ * for one would block the promotion forever. Anything else stays pending: the deploy is coming.
+ */
+export function healthSinceDeploy(environment: string, branch: string, headSha: string, since: SinceDeploy): SourceHealthResult {
+  const base = since.deployment;
+  const relied = `deployment ${base.id} of ${short(base.sha)}${base.status?.logUrl ? ` (${base.status.logUrl})` : ''}`;
+  const pending = (why: string): SourceHealthResult => ({ health: 'pending', environment, message: `${environment} is not healthy on ${short(headSha)}: ${environment} runs ${short(base.sha)} (${relied}) and ${why}` });
+  if (since.shipped.length > 0) return pending(`the head changes what the deploy ships since (${listed(since.shipped)}): wait for its deploy, then re-run this check.`);
+  const reasons = since.ignored.length > 0 ? [`files the deploy ignores (${listed(since.ignored)})`] : [];
+  if (since.terraform.length > 0) {
+    const apply = since.apply;
+    if (!apply) return pending(`Terraform changed since (${listed(since.terraform)}) with no successful apply of ${environment} recorded: apply it (deploy ${branch} or run terraform.yml), then re-run this check.`);
+    const applied = `Terraform applied by deployment ${apply.deployment.id} of ${short(apply.deployment.sha)}${apply.deployment.status?.logUrl ? ` (${apply.deployment.status.logUrl})` : ''}`;
+    if (!apply.terraformSince) return pending(`Terraform changed since (${listed(since.terraform)}); the last successful apply of ${environment} (${short(apply.deployment.sha)}) is not in the head's history: apply the head's Terraform, then re-run this check.`);
+    if (apply.terraformSince.length > 0) return pending(`Terraform changed after its last successful apply (${short(apply.deployment.sha)}: ${listed(apply.terraformSince)}): wait for that apply, then re-run this check.`);
+    reasons.push(`${applied} (${listed(since.terraform)})`);
+  }
+  return { health: 'healthy', environment, message: `${environment} is healthy on ${short(headSha)}: it runs ${short(base.sha)}, relying on ${relied}; the head adds only ${reasons.join(' and ') || 'no file changes'}.` };
 }

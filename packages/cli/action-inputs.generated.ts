@@ -71,7 +71,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "default": ""
       },
       "require-healthy-source": {
-        "description": "For a promotion PR (head branch of this repository listed in `source-environments`): fail unless the latest GitHub deployment of the head branch's environment (task `deployment-task`) is of the PR's head commit and its newest status is `success`. Needs `deployments: read`.",
+        "description": "For a promotion PR (head branch of this repository listed in `source-environments`): fail unless the latest GitHub deployment of the head branch's environment (task `deployment-task`) is of the PR's head commit and its newest status is `success` (or of an older commit, when the head adds only `deploy-ignore-paths` files and Terraform that a successful apply of the environment has: the message names the deployments it relied on). Needs `deployments: read`.",
         "required": false,
         "default": "false"
       },
@@ -84,6 +84,21 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "description": "The `task` of the GitHub deployments the deploy workflow records.",
         "required": false,
         "default": "deploy:ecs"
+      },
+      "deploy-ignore-paths": {
+        "description": "With `require-healthy-source`: files the deploy on merge ignores (deploy-on-merge.yml's `paths-ignore`), one glob per line. A head whose only changes since the source environment's last successful deploy are these (and applied Terraform) is healthy: such a merge starts no deploy.",
+        "required": false,
+        "default": "**/*.md\n"
+      },
+      "terraform-paths": {
+        "description": "With `require-healthy-source`: the Terraform the deploy on merge applies instead of deploying (its `infrastructure-paths`), one glob per line. Changed since the last successful deploy, they count as deployed once a successful apply of the environment (task `terraform-deployment-task`) has them.",
+        "required": false,
+        "default": "infrastructure/terraform/**\n"
+      },
+      "terraform-deployment-task": {
+        "description": "The `task` of the GitHub deployments terraform-apply.yml records for a successful apply.",
+        "required": false,
+        "default": "terraform:apply"
       }
     },
     "outputs": {

@@ -125,3 +125,25 @@ export async function listHistory(client: GitHubClient, repository: RepositoryRe
   }
   return { commits, complete: true };
 }
+
+export interface CommitFileChange {
+  filename: string;
+  /** The blob SHA after the change (a removed file: the SHA before). */
+  sha: string;
+  /** The unified diff of the file; absent for a binary or very large file. */
+  patch?: string;
+}
+
+/** The files one commit changes (a merge: against its first parent, as GitHub shows it). */
+export async function commitFiles(client: GitHubClient, repository: RepositoryRef, sha: string): Promise<CommitFileChange[]> {
+  const { data } = await client.rest.repos.getCommit({ ...repository, ref: sha, per_page: 300 });
+  return (data.files ?? []).map((file) => ({ filename: file.filename, sha: file.sha ?? '', patch: file.patch ?? undefined }));
+}
+
+/** The paths `head` changes since `base` (both sides of a rename), or undefined past the compare API's 300-file listing. */
+export async function comparedPaths(client: GitHubClient, repository: RepositoryRef, base: string, head: string): Promise<{ status: CompareStatus; paths?: string[] }> {
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${base}...${head}`, per_page: 1 });
+  const files = data.files ?? [];
+  if (files.length >= 300) return { status: data.status as CompareStatus };
+  return { status: data.status as CompareStatus, paths: files.flatMap((file) => (file.previous_filename ? [file.previous_filename, file.filename] : [file.filename])) };
+}

@@ -67,7 +67,8 @@ export function changesOf(range: readonly SourceCommit[], options: ChangesOption
     commits.push(change);
     if (options.bodyChanges === 'split') commits.push(...bodyChanges(change, commit.message));
   }
-  const { changes, cancelled } = cancelReverts(commits, duplicates);
+  const brought = new Map(pulls.map((pull) => [pull.merge.sha, pull.shas]));
+  const { changes, cancelled } = cancelReverts(commits, { duplicates, brought });
   return { commits: changes, merges: merges.length, duplicates, reverted: cancelled };
 }
 

@@ -2,8 +2,9 @@
  * Where commits and ancestry come from: the GitHub API (always available) or the local checkout
  * (when it holds the history: no network, no rate limit). Both answer the same two questions.
  */
-import { compareCommits, compareStatus, listHistory, type GitHubClient, type RepositoryRef } from '../github';
+import { commitFiles, compareCommits, compareStatus, listHistory, type GitHubClient, type RepositoryRef } from '../github';
 import { silentLogger, type Logger } from '../action-kit';
+import type { FileEdit } from './same-content';
 
 export interface SourceCommit {
   sha: string;
@@ -26,6 +27,8 @@ export interface History {
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Commits in `base..head`; with no base, the history of head up to `limit` commits. */
   range(base: string | undefined, head: string, limit: number): Promise<CommitRange>;
+  /** What one commit changes, file by file (a merge: against its first parent). */
+  edits(sha: string): Promise<FileEdit[] | undefined>;
 }
 
 /** History through the compare and commits APIs. */
@@ -54,6 +57,10 @@ export function apiHistory(client: GitHubClient, repository: RepositoryRef, log:
         },
       });
       return { commits: comparison.commits, complete: true };
+    },
+    async edits(sha) {
+      const files = await commitFiles(client, repository, sha);
+      return files.map((file) => ({ filename: file.filename, patch: file.patch, blob: file.sha }));
     },
   };
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { CommitRange, History, SourceCommit } from './history';
+import { parseGitDiff } from './same-content';
 
 const exec = promisify(execFile);
 
@@ -48,6 +49,11 @@ export async function localHistory(cwd: string, target: string): Promise<History
         .map(toCommit);
       if (base === undefined && commits.length > limit) return { commits: commits.slice(commits.length - limit), complete: false };
       return { commits, complete: true };
+    },
+    async edits(sha) {
+      // As GitHub shows a commit: a merge against its first parent; no rename detection, as patch ids.
+      const { ok, stdout } = await git(cwd, ['show', '--format=', '--no-color', '--no-ext-diff', '--no-renames', '--diff-merges=first-parent', '-p', sha]);
+      return ok ? parseGitDiff(stdout) : undefined;
     },
   };
 }

@@ -17,6 +17,7 @@ import { apiHistory, type History } from './history';
 import { localHistory } from './local-git';
 import { updateMajorTag, type MajorTagResult } from './major-tag';
 import { renderNotes } from './notes';
+import { findSameContent } from './same-content';
 import { findPreviousRelease } from './previous-release';
 import { publishRelease } from './publish';
 import { otherPrefixBase } from './prefix-hint';
@@ -224,10 +225,13 @@ async function readRange(plan: Plan, existingTag: ReleaseTag | undefined): Promi
   const { ctx, options, targetSha, previous, history } = plan;
   const { log } = ctx;
   const range = await inStep(`Reading the commits since ${previous?.name ?? 'the start'}`, 'read', () => history.range(previous?.sha, targetSha, FIRST_RELEASE_COMMIT_LIMIT));
-  const { commits: all, merges, duplicates, reverted } = changesOf(range.commits, { bodyChanges: options.bodyChanges });
+  const { commits: listed, merges, duplicates, reverted } = changesOf(range.commits, { bodyChanges: options.bodyChanges });
+  const sameEdit = await inStep('Comparing changes listed under two pull requests', 'read', () => findSameContent(listed, (sha) => history.edits(sha)));
+  const all = listed.filter((change) => !sameEdit.has(change.sha));
   log.info(`Commits since ${previous?.name ?? 'the start'}: ${range.commits.length} (${merges} merge commits looked through): ${countKinds(all)}`);
   const subjectOf = new Map(range.commits.map((commit) => [commit.sha, commit.message.split('\n', 1)[0]]));
   for (const [copy, original] of duplicates) log.info(`Listed once: ${subjectOf.get(copy)} (${copy.slice(0, 7)} repeats ${original.slice(0, 7)}, a cherry-pick or backport in the same range)`);
+  for (const [copy, original] of sameEdit) log.info(`Listed once: ${subjectOf.get(copy)} (${copy.slice(0, 7)} makes the same edit as ${subjectOf.get(original)}, ${original.slice(0, 7)})`);
   for (const [revert, original] of reverted) log.info(`Cancelled out: ${subjectOf.get(revert) ?? revert.slice(0, 7)} reverts ${subjectOf.get(original) ?? original.slice(0, 7)} (${original.slice(0, 7)}), both in this range`);
   const prefixHint = previous || existingTag ? undefined : await inStep('Looking for release tags with another prefix', 'read', () => otherPrefixBase(ctx.client, options.repository, options.tagPrefix, targetSha, history));
   if (prefixHint) log.warning(`${prefixHint.message} Releasing from initial-version ${options.initialVersion} as if there were no earlier release.`);
@@ -237,7 +241,7 @@ async function readRange(plan: Plan, existingTag: ReleaseTag | undefined): Promi
     if (where) log.info(`Left out, already released in ${where}: ${change.subject}${change.pullRequest ? ` (#${change.pullRequest})` : ''} (${change.sha.slice(0, 7)}, a cherry-picked copy)`);
   }
   const changes = all.filter((change) => !copies.has(change.sha));
-  return { changes, merges, leftOut: copies.size, duplicates: duplicates.size, reverted: reverted.size, prefixHint: prefixHint?.message, complete: range.complete };
+  return { changes, merges, leftOut: copies.size, duplicates: duplicates.size + sameEdit.size, reverted: reverted.size, prefixHint: prefixHint?.message, complete: range.complete };
 }
 
 /** Changes whose copies were released before (cherry-picks onto a release line): sha -> that release. */

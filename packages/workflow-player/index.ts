@@ -14,3 +14,4 @@ export { triggers, matchesFilter } from './triggers';
 export { loadWorkflows, WorkflowParseError } from './workflow-file';
 export { runAction, readActionMetadata, parseAnnotations, parseKeyValueFile, repoRoot, node24 } from './bundle-run';
 export type { ActionMetadata, ActionRun, Annotation, RunActionOptions, StepResult } from './bundle-run';
+export { environmentIntervals, overlappingJobs, intervalLine, type JobInterval } from './intervals';

@@ -97,8 +97,13 @@ const checkout: StandIn = {
     try {
       await git(dir, ['init', '-q']);
       await git(dir, ['remote', 'add', 'origin', url]);
-      const refspecs = depth === 0 ? ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'] : [`+${ref}:refs/remotes/origin/${ref.replace(/^refs\/(heads|tags)\//, '')}`];
-      await git(dir, [...auth, 'fetch', '-q', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), 'origin', ...refspecs]);
+      const local = `refs/remotes/origin/${ref.replace(/^refs\/(heads|tags)\//, '')}`;
+      const refspecs = depth === 0 ? ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'] : [`+${ref}:${local}`];
+      const fetch = (specs: string[]) => git(dir, [...auth, 'fetch', '-q', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), 'origin', ...specs]);
+      // As actions/checkout does, a shallow fetch asks for the event's commit by SHA: a push the
+      // branch has already moved past (a newer merge seconds later) is still checked out.
+      if (depth > 0 && !inputs.ref && github.sha) await fetch([`+${String(github.sha)}:${local}`]).catch(() => fetch(refspecs));
+      else await fetch(refspecs);
       const target = inputs.ref ? `origin/${ref.replace(/^refs\/(heads|tags)\//, '')}` : String(github.sha);
       await git(dir, ['checkout', '-q', '--detach', target]);
       if (inputs['persist-credentials'] !== 'false') await git(dir, ['config', '--local', `http.${url}.extraheader`, basicAuth(token)]);

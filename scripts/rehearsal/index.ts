@@ -33,6 +33,7 @@ import {
   type StoryContext,
 } from './stages';
 import { gitHubRulesHold, protectBranchesAsTheReadmeSays, requiredChecksFromReadme } from './stage-github-rules';
+import { guaranteesUnderOverlap } from './stage-guarantees';
 import { rollbackByDispatch } from './stage-rollback';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
@@ -142,7 +143,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), real, prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold];
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap];
     const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     const deadline = started + limitMs;
     for (const [index, stage] of stages.entries()) {

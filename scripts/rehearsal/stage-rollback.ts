@@ -94,7 +94,7 @@ async function unknownTargetIsRefused(ctx: StoryContext): Promise<void> {
 /** Production back to v1.0.0, schema downgraded first behind prod-schema's reviewers, no upgrade run. */
 async function productionRollsBackToARelease(ctx: StoryContext): Promise<void> {
   const prod = environment('prod');
-  const release = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod' && deploymentState(d) === 'success')[0];
+  const release = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod' && d.task === 'deploy:ecs' && deploymentState(d) === 'success')[0];
   const current = serviceTaskDefinition(ctx.aws, prod);
   const approvalsBefore = ctx.approvals.length;
   ctx.aws.scenarios.forCommand('alembic downgrade -1', { kind: 'exit', exitCode: 0, afterMs: 400, logLines: DOWNGRADE_LOG });

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError, readInputs, recordInputs } from '../../packages/action-kit';
-import { sourceEnvironment, sourceHealth, verdict, type SourceHealthResult } from '../../packages/classify';
+import { healthSinceDeploy, sourceEnvironment, sourceHealth, verdict, type SourceHealthResult } from '../../packages/classify';
 import { checkBranchFlow } from '../../packages/classify';
 import { readClassifyConfig } from '../../actions/classify-pr/config';
 import { createGitHubClient, latestDeployment } from '../../packages/github';
@@ -72,6 +72,35 @@ describe('sourceHealth (the verdict)', () => {
     expect(verdict(app, flow, policy, [], health('healthy')).problems).toEqual([]);
     expect(verdict(app, flow, policy, [], health('skipped')).problems).toEqual([]);
     for (const value of ['unhealthy', 'pending', 'not-deployed'] as const) expect(verdict(app, flow, policy, [], health(value)).problems).toEqual([`it is ${value}`]);
+  });
+});
+
+describe('healthSinceDeploy: a head whose merges since the last deploy start no deploy (issue 26)', () => {
+  const deployed = { id: 12, sha: OTHER, status: { state: 'success', logUrl: 'https://ci/run/7' } };
+  const applied = (sha: string, terraformSince?: string[]) => ({ deployment: { id: 15, sha, status: { state: 'success', logUrl: 'https://ci/run/9' } }, terraformSince });
+  const since = (files: { shipped?: string[]; terraform?: string[]; ignored?: string[] }, apply?: ReturnType<typeof applied>) => ({ deployment: deployed, shipped: [], terraform: [], ignored: [], ...files, apply });
+
+  it('docs only: healthy, naming the deploy it relied on', () => {
+    expect(healthSinceDeploy('dev', 'development', HEAD, since({ ignored: ['README.md', 'docs/runbook.md'] }))).toEqual({
+      health: 'healthy',
+      environment: 'dev',
+      message: 'dev is healthy on 1a2b3c4: it runs 9f8e7d6, relying on deployment 12 of 9f8e7d6 (https://ci/run/7); the head adds only files the deploy ignores (2 files: README.md, docs/runbook.md).',
+    });
+  });
+
+  it('Terraform only, applied by its own successful run: healthy, naming both deployments', () => {
+    const result = healthSinceDeploy('dev', 'development', HEAD, since({ terraform: ['infrastructure/terraform/environments/dev/redis.tf'], ignored: ['README.md'] }, applied(HEAD, [])));
+    expect(result.health).toBe('healthy');
+    expect(result.message).toContain('relying on deployment 12 of 9f8e7d6 (https://ci/run/7)');
+    expect(result.message).toContain('Terraform applied by deployment 15 of 1a2b3c4 (https://ci/run/9) (1 file: infrastructure/terraform/environments/dev/redis.tf)');
+  });
+
+  it('stays pending while anything the deploy ships changed, or the Terraform is not applied', () => {
+    const tf = ['infrastructure/terraform/environments/dev/redis.tf'];
+    expect(healthSinceDeploy('dev', 'development', HEAD, since({ shipped: ['app/users.py'], ignored: ['README.md'] }))).toMatchObject({ health: 'pending', message: expect.stringContaining('the head changes what the deploy ships since (1 file: app/users.py): wait for its deploy') });
+    expect(healthSinceDeploy('dev', 'development', HEAD, since({ terraform: tf }))).toMatchObject({ health: 'pending', message: expect.stringContaining('with no successful apply of dev recorded') });
+    expect(healthSinceDeploy('dev', 'development', HEAD, since({ terraform: tf }, applied(OTHER, tf)))).toMatchObject({ health: 'pending', message: expect.stringContaining('Terraform changed after its last successful apply (9f8e7d6: 1 file') });
+    expect(healthSinceDeploy('dev', 'development', HEAD, since({ terraform: tf }, applied(OTHER, undefined)))).toMatchObject({ health: 'pending', message: expect.stringContaining("is not in the head's history") });
   });
 });
 
@@ -163,6 +192,56 @@ describe('classify-pr require-healthy-source (bundle)', () => {
     const denied = await classify(pull, { 'require-healthy-source': 'true' }, token);
     expect(denied.exitCode).toBe(1);
     expect(denied.errors[0]).toMatch(/the token lacks the 'deployments: read' permission/);
+  });
+
+  describe('after a docs-only or Terraform-only merge since the last deploy (issue 26)', () => {
+    /** dev deployed `deployed` with success; then merges of `files` (no ECS deploy); the promotion PR of the head. */
+    function mergedSince(...merges: string[][]) {
+      const [base] = gh.seed.commits(REPO, 1, { branch: 'staging' });
+      const deployed = gh.seed.commit(REPO, { message: 'feat: users', parents: [base!], branch: 'development', files: [{ filename: 'app/users.py' } as never] });
+      let headSha = deployed;
+      for (const files of merges) headSha = gh.seed.commit(REPO, { message: `chore: ${files[0]}`, parents: [headSha], branch: 'development', files: files.map((filename) => ({ filename }) as never) });
+      const all = ['app/users.py', ...merges.flat()];
+      const number = gh.seed.pull(REPO, { head: 'development', base: 'staging', headSha, baseSha: base, files: all });
+      return { deployed, pull: { number, head: 'development', base: 'staging', headSha, baseSha: base!, changedFiles: all.length } };
+    }
+    const TF = 'infrastructure/terraform/environments/dev/redis.tf';
+
+    it('passes a head that adds only docs and Terraform its own apply put in place, naming the deploys it relied on', async () => {
+      const { deployed, pull } = mergedSince(['README.md'], [TF]);
+      const deployId = await recordDeploy('dev', deployed, ['in_progress', 'success']);
+      const applyId = await recordDeploy('dev', pull.headSha, ['success'], 'terraform:apply');
+      const run = await classify(pull, { 'require-healthy-source': 'true' });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs['source-health']).toBe('healthy');
+      expect(run.log).toContain(`Source environment: dev is healthy on ${pull.headSha.slice(0, 7)}: it runs ${deployed.slice(0, 7)}, relying on deployment ${deployId} of ${deployed.slice(0, 7)}`);
+      expect(run.log).toContain(`Terraform applied by deployment ${applyId} of ${pull.headSha.slice(0, 7)}`);
+      expect(run.log).toContain('files the deploy ignores (1 file: README.md)');
+    });
+
+    it('stays pending when the Terraform was not applied, its apply failed, or the head changed application code', async () => {
+      const { deployed, pull } = mergedSince(['docs/runbook.md'], [TF]);
+      await recordDeploy('dev', deployed, ['success']);
+      const unapplied = await classify(pull, { 'require-healthy-source': 'true' });
+      expect(unapplied.exitCode).toBe(1);
+      expect(unapplied.outputs['source-health']).toBe('pending');
+      expect(unapplied.errors[0]).toContain('with no successful apply of dev recorded');
+      await recordDeploy('dev', pull.headSha, ['in_progress', 'failure'], 'terraform:apply');
+      expect((await classify(pull, { 'require-healthy-source': 'true' })).outputs['source-health']).toBe('pending');
+      const app = mergedSince(['README.md'], ['app/search.py']);
+      await recordDeploy('dev', app.deployed, ['success']);
+      const shipped = await classify(app.pull, { 'require-healthy-source': 'true' });
+      expect(shipped.outputs['source-health']).toBe('pending');
+      expect(shipped.errors[0]).toContain('the head changes what the deploy ships since (1 file: app/search.py)');
+    });
+
+    it('counts a file as docs only by deploy-ignore-paths (a .txt is shipped unless listed)', async () => {
+      const { deployed, pull } = mergedSince(['docs/notes.txt']);
+      await recordDeploy('dev', deployed, ['success']);
+      expect((await classify(pull, { 'require-healthy-source': 'true' })).outputs['source-health']).toBe('pending');
+      const listed = await classify(pull, { 'require-healthy-source': 'true', 'deploy-ignore-paths': '**/*.md\ndocs/**' });
+      expect(listed.outputs['source-health']).toBe('healthy');
+    });
   });
 
   it('skips when off (the default) or not a promotion', async () => {

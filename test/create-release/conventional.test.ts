@@ -145,6 +145,54 @@ describe('reverts, repeated changes, breaking footers and body lines (issue 15)'
     expect(releaseLevel(changes.commits)).toBe('patch');
   });
 
+  it('pairs a revert with the commit its body names, never by subject: a revert of a fix released earlier leaves a new fix of that subject', () => {
+    // sha(99) is "fix: handle nulls (#10)", released before this range; #20 is a new fix with the same subject.
+    const changes = changesOf([
+      commit(1, 'fix: handle nulls (#20)'),
+      commit(2, `Revert "fix: handle nulls (#10)" (#21)\n\nThis reverts commit ${sha(99)}.`),
+    ]);
+    expect(changes.commits.map((c) => `${c.kind}/${c.subject}/#${c.pullRequest}`)).toEqual(['fix/handle nulls/#20', 'revert/fix: handle nulls/#21']);
+    expect(changes.reverted.size).toBe(0);
+    // Even with the header written exactly as the new fix's: the SHA decides.
+    const same = changesOf([commit(1, 'fix: handle nulls'), commit(2, `Revert "fix: handle nulls"\n\nThis reverts commit deadbee.`)]);
+    expect(same.commits.map((c) => c.kind)).toEqual(['fix', 'revert']);
+  });
+
+  it('a revert of a revert re-applies the original (semantic-release), a third revert undoes it again', () => {
+    const twice = changesOf([
+      commit(1, 'feat(users): add CSV export (#12)'),
+      commit(2, `Revert "feat(users): add CSV export (#12)" (#13)\n\nThis reverts commit ${sha(1)}.`),
+      commit(3, `Revert "Revert "feat(users): add CSV export (#12)" (#13)" (#14)\n\nThis reverts commit ${sha(2)}.`),
+    ]);
+    expect(twice.commits.map((c) => `${c.kind}/${c.subject}`)).toEqual(['feature/add CSV export']);
+    expect(releaseLevel(twice.commits)).toBe('minor');
+    expect([...twice.reverted]).toEqual([[sha(3), sha(2)]]);
+    const thrice = changesOf([
+      ...[1, 2, 3].map((n) => commit(n, [
+        'feat(users): add CSV export (#12)',
+        `Revert "feat(users): add CSV export (#12)" (#13)\n\nThis reverts commit ${sha(1)}.`,
+        `Revert "Revert "feat(users): add CSV export (#12)" (#13)" (#14)\n\nThis reverts commit ${sha(2)}.`,
+      ][n - 1])),
+      commit(4, `Revert "Revert "Revert "feat(users): add CSV export (#12)" (#13)" (#14)" (#15)\n\nThis reverts commit ${sha(3)}.`),
+      commit(5, 'fix: typo (#16)'),
+    ]);
+    expect(thrice.commits.map((c) => c.subject)).toEqual(['typo']);
+    expect(releaseLevel(thrice.commits)).toBe('patch');
+  });
+
+  it("GitHub's Revert of a PR merged with a merge commit cancels what that merge brought", () => {
+    const changes = changesOf([
+      commit(1, 'chore: base'),
+      commit(2, 'feat(users): add CSV export'),
+      commit(3, 'fix(users): quote commas'),
+      commit(4, 'Merge pull request #12 from connect2/feature-csv\n\nfeat(users): add CSV export', { parents: [sha(1), sha(3)] }),
+      commit(5, `Revert "Merge pull request #12 from connect2/feature-csv"\n\nThis reverts commit ${sha(4)}, reversing\nchanges made to ${sha(1)}.`, { parents: [sha(4)] }),
+      commit(6, 'fix: typo (#16)'),
+    ]);
+    expect(changes.commits.map((c) => c.subject)).toEqual(['base', 'typo']);
+    expect([...changes.reverted]).toEqual([[sha(5), sha(4)]]);
+  });
+
   it('lists once a change that arrives twice in one range: -x cherry-pick, the same squash PR, a plain cherry-pick', () => {
     const changes = changesOf([
       commit(1, 'fix(auth): reject expired tokens (#50)', { login: 'erin' }),

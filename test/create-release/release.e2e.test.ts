@@ -409,6 +409,57 @@ describe('issue 15: reverts, repeated changes, inert notes, another tag prefix',
     expect(run.log).toContain('Cancelled out: Revert "feat(users): add CSV export (#12)" (#13) reverts feat(users): add CSV export (#12)');
   });
 
+  it("revert shapes GitHub writes: by SHA not subject, a revert of a revert re-applies, a Revert of a merge-commit PR", async () => {
+    const base = world.commit('feat: base');
+    const oldFix = world.commit('fix(api): handle nulls (#10)');
+    world.tag('v1.2.3', oldFix);
+    // A new fix with the subject of the one released in v1.2.3, then the revert of that old one (by its SHA).
+    world.commit('fix(api): handle nulls (#20)', { author: 'bob' });
+    world.commit(`Revert "fix(api): handle nulls (#10)" (#21)\n\nThis reverts commit ${oldFix}.`);
+    // A feature reverted, then the revert reverted: the feature is released.
+    const feature = world.commit('feat(users): add CSV export (#22)');
+    const revert = world.commit(`Revert "feat(users): add CSV export (#22)" (#23)\n\nThis reverts commit ${feature}.`);
+    world.commit(`Revert "Revert "feat(users): add CSV export (#22)" (#23)" (#24)\n\nThis reverts commit ${revert}.`);
+    // A PR merged with a merge commit, reverted with GitHub's button.
+    const mainline = world.commit('chore: tidy (#25)');
+    const own = world.commit('feat(search): fuzzy search', { parents: [mainline] });
+    const merge = world.commit('Merge pull request #26 from connect2/feature-search\n\nfeat(search): fuzzy search', { parents: [mainline, own] });
+    const target = world.commit(`Revert "Merge pull request #26 from connect2/feature-search"\n\nThis reverts commit ${merge}, reversing\nchanges made to ${mainline}.`);
+    expect(base).toBeTruthy();
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.3.0', bump: 'minor' });
+    const notes = run.outputs.notes;
+    expect(notes).toMatch(/### Features\n\n- \*\*users:\*\* add CSV export \(\[#22\]/);
+    expect(notes).toMatch(/\*\*api:\*\* handle nulls \(\[#20\]/);
+    expect(notes).toMatch(/### Reverts\n\n[^#]*fix\(api\): handle nulls \(\[#21\]/);
+    expect(notes).not.toContain('fuzzy search');
+    expect(notes).not.toMatch(/\/pull\/2[34]\)/);
+    expect(run.log).toContain(`Cancelled out: Revert "Revert "feat(users): add CSV export (#22)" (#23)" (#24) reverts Revert "feat(users): add CSV export (#22)" (#23) (${revert.slice(0, 7)})`);
+    expect(run.log).toContain(`reverts Merge pull request #26 from connect2/feature-search (${merge.slice(0, 7)})`);
+  });
+
+  it('one change under two PR numbers is listed once when the edits are the same, twice when they differ', async () => {
+    const patch = (line: string) => ({ filename: 'app/auth.py', patch: `@@ -10,3 +10,3 @@ def check(token):\n     if token is None:\n-        return True\n+        return ${line}\n     return verify(token)` });
+    const base = world.commit('feat: base');
+    world.tag('v1.0.0', base);
+    const hotfix = world.commit('fix(auth): reject missing tokens (#50)', { author: 'erin', files: [patch('False')] });
+    const feature = world.commit('feat: search (#12)', { parents: [base], files: ['app/search.py'] });
+    // The backport PR: the same edit, elsewhere in the file (another hunk position), under #51.
+    const backport = world.commit('fix(auth): reject missing tokens (#51)', { parents: [feature], author: 'erin', files: [{ ...patch('False'), patch: patch('False').patch.replace('@@ -10,3 +10,3 @@', '@@ -14,3 +14,3 @@') }] });
+    // Another fix with the same subject but another edit: a real second change.
+    const other = world.commit('fix(auth): reject missing tokens (#52)', { parents: [backport], author: 'frank', files: [patch('None')] });
+    const target = world.commit('Merge pull request #53 from connect2/staging', { parents: [hotfix, other] });
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.notes.match(/reject missing tokens/g)).toHaveLength(2);
+    expect(run.outputs.notes).toContain('/pull/50)');
+    expect(run.outputs.notes).toContain('/pull/52)');
+    expect(run.outputs.notes).not.toContain('/pull/51)');
+    expect(run.log).toContain(`Listed once: fix(auth): reject missing tokens (#51) (${backport.slice(0, 7)} makes the same edit as fix(auth): reject missing tokens (#50), ${hotfix.slice(0, 7)})`);
+    expect(run.summary).toContain('1 repeated in the range, listed once');
+  });
+
   it('a hotfix and its backport released together are listed once', async () => {
     const base = world.commit('feat: base');
     world.tag('v1.0.0', base);

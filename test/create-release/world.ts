@@ -2,7 +2,7 @@
  * Test world for create-release: a GitHub simulator with one repository whose history is seeded
  * commit by commit, and a runner of the built bundle against it.
  */
-import { startGitHubSimulator } from '../../packages/simulators/github';
+import { startGitHubSimulator, type FileInput } from '../../packages/simulators/github';
 import { runAction, type ActionRun, type RunActionOptions } from '../harness/run-action';
 
 export const REPO = 'connect2/connect2-api';
@@ -12,7 +12,7 @@ export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
 export interface World {
   gh: GitHubSimulator;
   /** Seeds one commit on top of `parents` (default: the last commit seeded) and returns its SHA. */
-  commit(message: string, options?: { parents?: string[]; author?: string }): string;
+  commit(message: string, options?: { parents?: string[]; author?: string; files?: FileInput[] }): string;
   /** Seeds a chain of commits on the last one; returns the last SHA. */
   chain(messages: string[], author?: string): string;
   tag(name: string, sha: string): void;
@@ -32,7 +32,7 @@ export async function startWorld(): Promise<World> {
     gh,
     commit(message, options = {}) {
       const parents = options.parents ?? (last ? [last] : []);
-      last = gh.seed.commit(REPO, { message, parents, author: options.author ?? 'alice' });
+      last = gh.seed.commit(REPO, { message, parents, author: options.author ?? 'alice', files: options.files });
       gh.seed.branch(REPO, 'main', last);
       return last;
     },

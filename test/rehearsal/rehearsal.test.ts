@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { rehearse } from '../../scripts/rehearsal';
 
 describe('the local rehearsal', () => {
-  it('plays all ten stages through the templates with every expectation kept', async () => {
+  it('plays every stage through the templates with every expectation kept', async () => {
     const timeline = await rehearse({ quiet: true });
     expect(timeline.failureLines()).toEqual([]);
-    expect(new Set(timeline.expectations.map((e) => e.stage))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    expect(new Set(timeline.expectations.map((e) => e.stage))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
     expect(timeline.runs.length).toBeGreaterThan(20);
   }, 600_000);
 
