@@ -295,6 +295,26 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "required": false,
         "default": "300"
       },
+      "verify-urls": {
+        "description": "Key endpoints checked once the services are stable and again at the end of the bake, one a line: `[METHOD] URL [expected status]` (default GET and any 2xx; a status such as 404 or a class such as 3xx).",
+        "required": false,
+        "default": ""
+      },
+      "bake-seconds": {
+        "description": "How long after stable the services are watched (tasks stopping, another deployment, error log lines); 0 for no bake. Must be shorter than timeout-minutes.",
+        "required": false,
+        "default": "0"
+      },
+      "log-error-pattern": {
+        "description": "CloudWatch Logs filter pattern of an error line, looked for with FilterLogEvents from the rollout's start to the end of the bake; empty turns the log watch off.",
+        "required": false,
+        "default": "?ERROR ?CRITICAL ?Traceback"
+      },
+      "log-group": {
+        "description": "Log group to watch (default: the awslogs groups of the running task definition).",
+        "required": false,
+        "default": ""
+      },
       "max-attempts": {
         "description": "Attempts per AWS call (retries with adaptive backoff on throttling and 5xx).",
         "required": false,
@@ -304,7 +324,8 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
     "outputs": {
       "status": "`stable`, `failed`, `rolled-back` or `timed-out`.",
       "duration-seconds": "Seconds from start to end of the wait.",
-      "services": "JSON array, one entry per service: name, status, task definition, counts."
+      "services": "JSON array, one entry per service: name, status, task definition, counts.",
+      "verification": "JSON: status (`passed`, `failed` or `skipped`), failure, checks (phase, method, URL, expected, answer), bake (seconds, polls, calls, stopped tasks), logGroups, logMatches (redacted, short), logMatchCount."
     }
   },
   "run-migration": {
