@@ -486,5 +486,46 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       "created": "`true` when this run created the release, `false` when it already existed or nothing was released.",
       "notes": "The release notes (Markdown)."
     }
+  },
+  "api-diff": {
+    "description": "Compares the OpenAPI documents of the base and the head of a pull request and fails on changes that break clients.",
+    "inputs": {
+      "base-spec": {
+        "description": "OpenAPI 3 document (JSON or YAML file) of the base, e.g. FastAPI app.openapi() written by a step.",
+        "required": true,
+        "default": ""
+      },
+      "head-spec": {
+        "description": "OpenAPI 3 document (JSON or YAML file) of the head.",
+        "required": true,
+        "default": ""
+      },
+      "fail-on-breaking": {
+        "description": "Fail the step when a change breaks clients; false to allow an intended break (the change is still reported).",
+        "required": false,
+        "default": "true"
+      },
+      "comment": {
+        "description": "Post the changes as one sticky PR comment (created when there is a change, updated after); pull_request events only.",
+        "required": false,
+        "default": "true"
+      },
+      "name": {
+        "description": "Name of the API: keys the sticky comment, so several APIs of one repository each keep their own.",
+        "required": false,
+        "default": "api"
+      },
+      "github-token": {
+        "description": "Token for the comment; needs pull-requests: write.",
+        "required": false,
+        "default": "${{ github.token }}"
+      }
+    },
+    "outputs": {
+      "breaking": "`true` when a change breaks clients, else `false`.",
+      "changes": "JSON array, breaking first: kind (added, removed, changed, renamed), path, method, breaking, message.",
+      "summary": "E.g. `3 breaking, 5 other changes`, or `no changes`.",
+      "comment-url": "URL of the sticky comment, when one was posted or updated."
+    }
   }
 };
