@@ -36,7 +36,7 @@ function readSettings(): Settings {
   if (healthUrl) checkUrl(healthUrl);
   const healthTimeoutMs = inputs.duration(Input.HealthTimeoutSeconds, 300_000, 'seconds', { minMs: 1000 });
   const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
-  const verify = readVerifySettings(inputs, timeoutMs);
+  const verify = readVerifySettings(inputs, timeoutMs, healthUrl);
   return { cluster, services, expected, timeoutMs, intervalMs, healthUrl, healthTimeoutMs, maxAttempts, verify };
 }
 

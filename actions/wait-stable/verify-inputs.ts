@@ -17,8 +17,9 @@ export interface VerifySettings {
 
 const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 
-export function readVerifySettings(inputs: Inputs, timeoutMs: number): VerifySettings {
-  const checks = parseVerifyChecks(inputs.multiline(Input.VerifyUrls), Input.VerifyUrls);
+export function readVerifySettings(inputs: Inputs, timeoutMs: number, healthUrl?: string): VerifySettings {
+  // A path is resolved against health-url: the same key endpoints for every environment.
+  const checks = parseVerifyChecks(inputs.multiline(Input.VerifyUrls), Input.VerifyUrls, healthUrl);
   const bakeMs = inputs.duration(Input.BakeSeconds, 0, 'seconds', { minMs: 0, maxMs: 6 * 3_600_000 });
   if (bakeMs >= timeoutMs) {
     throw new InputError(Input.BakeSeconds, `is ${bakeMs / 1000}s, not shorter than timeout-minutes (${timeoutMs / 1000}s)`, 'use a bake shorter than the timeout, or raise timeout-minutes');

@@ -296,7 +296,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "default": "300"
       },
       "verify-urls": {
-        "description": "Key endpoints checked once the services are stable and again at the end of the bake, one a line: `[METHOD] URL [expected status]` (default GET and any 2xx; a status such as 404 or a class such as 3xx).",
+        "description": "Key endpoints checked once the services are stable and again at the end of the bake, one a line: `[METHOD] URL [expected status]` (default GET and any 2xx; a status such as 404 or a class such as 3xx). A path such as `/api/v1/users` is resolved against health-url.",
         "required": false,
         "default": ""
       },

@@ -42,19 +42,25 @@ export interface CheckOptions {
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const EXAMPLE = 'one check a line, `[METHOD] URL [expected status]`, e.g. `GET https://api.example.com/health 200` or `https://api.example.com/api/v1/users 2xx`';
 
-/** The lines of `verify-urls` (empty lines and `#` comments skipped); a bad line is an InputError naming it. */
-export function parseVerifyChecks(lines: string[], input = 'verify-urls'): VerifyCheck[] {
+/**
+ * The lines of `verify-urls` (empty lines and `#` comments skipped); a bad line is an InputError naming
+ * it. A path (`/api/v1/users`) is resolved against `base` (the health URL), so a template can name the
+ * runbook's key endpoints once for every environment.
+ */
+export function parseVerifyChecks(lines: string[], input = 'verify-urls', base?: string): VerifyCheck[] {
   return lines
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
-    .map((line) => parseLine(line, input));
+    .map((line) => parseLine(line, input, base));
 }
 
-function parseLine(line: string, input: string): VerifyCheck {
+function parseLine(line: string, input: string, base?: string): VerifyCheck {
   const words = line.split(/\s+/);
   const method = METHODS.has(words[0].toUpperCase()) && words.length > 1 ? words.shift()!.toUpperCase() : 'GET';
-  const raw = words.shift()!;
+  const given = words.shift()!;
   const bad = (problem: string) => new InputError(input, `has the line '${line}', ${problem}`, EXAMPLE);
+  if (given.startsWith('/') && !base) throw bad(`a path with no health-url to resolve it against (set health-url, or give a full URL)`);
+  const raw = given.startsWith('/') ? new URL(given, base).toString() : given;
   let url: URL;
   try {
     url = new URL(raw);

@@ -20,6 +20,11 @@ describe('parseVerifyChecks', () => {
     expect(() => parseVerifyChecks([line])).toThrow(/^Input 'verify-urls' has the line/);
   });
 
+  it('resolves a path against the health URL, and refuses one without it', () => {
+    expect(parseVerifyChecks(['GET /api/v1/users 200'], 'verify-urls', 'https://api.example.com/health')).toEqual([{ method: 'GET', url: 'https://api.example.com/api/v1/users', expected: { code: 200 } }]);
+    expect(() => parseVerifyChecks(['/api/v1/users'])).toThrow(/^Input 'verify-urls' has the line '\/api\/v1\/users', a path with no health-url/);
+  });
+
   it('shows URLs without credentials or query values', () => {
     expect(displayUrl('https://user:pw@api.example.com/x?token=abc&b=2')).toBe('https://api.example.com/x?token=***&b=***');
   });
