@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startAwsSimulator } from '../../packages/simulators/aws';
+import { startAwsSimulator, type Scenario } from '../../packages/simulators/aws';
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
@@ -31,6 +31,8 @@ import {
   type StoryContext,
 } from './stages';
 import { rollbackByDispatch } from './stage-rollback';
+import { verificationAfterTheRollout } from './stage-verify';
+import { startNotificationReceiver } from './notifications';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
 
@@ -46,11 +48,14 @@ export interface RehearsalOptions {
   vars?: Record<string, string>;
 }
 
-/** The app's health endpoint, as the load balancer would expose it; a stage can make it answer 503. */
+/**
+ * The app behind the load balancer, scripted until the rehearsal runs the real app: the health endpoint
+ * (a stage can make it answer 503) and the key endpoint the deploy verifies (`VERIFY_URLS`' default).
+ */
 async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server }> {
   const endpoint = { failing: false } as HealthEndpoint & { server: Server };
   endpoint.server = createServer((request, response) => {
-    const found = request.url === '/health';
+    const found = request.url === '/health' || request.url === '/api/v1/users';
     const status = !found ? 404 : endpoint.failing ? 503 : 200;
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(status === 200 ? { status: 'ok' } : status === 503 ? { status: 'database unreachable' } : { detail: 'Not Found' }));
@@ -67,6 +72,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
   const aws = await startAwsSimulator({});
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
   const health = await startHealthEndpoint();
+  const notifications = await startNotificationReceiver();
   let player: WorkflowPlayer | undefined;
   try {
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
@@ -83,6 +89,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
 
     const approvals: StoryContext['approvals'] = [];
     const badImages = new Set<string>();
+    const imageScenarios = new Map<string, Scenario>();
     player = new WorkflowPlayer({
       workflowsDir: options.workflows ?? path.join(repoRoot, 'workflows-templates'),
       log: timeline,
@@ -90,13 +97,13 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         github: gh,
         aws,
         repository: FULL_REPO,
-        vars: { ...repositoryVars(), ...(options.vars ?? {}) },
+        vars: { ...repositoryVars(), NOTIFY_WEBHOOK_URL: notifications.url, ...(options.vars ?? {}) },
         environmentVars: environmentVars(health.url),
         secrets: { RELEASE_APP_PRIVATE_KEY: RELEASE_APP.privateKey },
         roles: roles(),
         app: RELEASE_APP,
         bundles: options.bundles,
-        imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : undefined),
+        imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : imageScenarios.get(sha)),
         review: (request) => {
           approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
           return 'approve';
@@ -105,8 +112,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     });
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
-    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch];
+    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, imageScenarios, approvals, health, notifications, terraform: hasTerraform(), prs: {} };
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, verificationAfterTheRollout];
     for (const stage of stages) {
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;
@@ -116,6 +123,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     player?.stop();
     await player?.idle();
     health.server.close();
+    notifications.server.close();
     await Promise.all([aws.close(), gh.close()]);
   }
 }

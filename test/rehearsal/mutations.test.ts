@@ -96,6 +96,12 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     stage: 4,
     edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ needs.changes.outputs.environment == 'prod' && needs.deploy.result == 'success' }}"),
   },
+  {
+    // The release would count as good with a Traceback in its logs and the key endpoint unchecked.
+    name: 'the verify step removed from deploy.yml',
+    stage: 12,
+    edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step, steps) => step.get('id') === 'verify' && steps.items.splice(steps.items.indexOf(step), 1)),
+  },
 ];
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
