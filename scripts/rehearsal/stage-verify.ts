@@ -16,7 +16,11 @@ import { environment, FULL_REPO } from './world';
 const VERIFY_STEP = 'Verify key endpoints, logs and a bake';
 const ROLLBACK_STEP = 'Roll back after a failed health check';
 
-/** New code that serves, then fails on a key endpoint once traffic reaches it: during the 3 s bake. */
+/**
+ * New code that serves, then fails on a key endpoint once traffic reaches it, 2.5 s after its tasks run:
+ * in the bake on a quiet machine, before it on a loaded one; either way the watch reads it (from the
+ * rollout's start), and the verification output says which.
+ */
 const TRACEBACK_ON_USERS: Scenario = {
   kind: 'healthy',
   logAfterMs: 2500,
@@ -80,7 +84,7 @@ async function tracebackDuringTheBakeRollsBack(ctx: StoryContext): Promise<void>
   const rollback = step(run, ROLLBACK_STEP);
   const seen = verification(verify?.outputs.verification);
   const now = serviceTaskDefinition(ctx.aws, dev);
-  ctx.timeline.expect('dev: a release that logs a Traceback on a key endpoint during the bake is rolled back to the revision before it', [
+  ctx.timeline.expect('dev: a release that logs a Traceback on a key endpoint once it serves (read from the rollout’s start to the end of the bake) is rolled back to the revision before it', [
     ...expectThat(step(run, 'Roll out')?.outputs.status === 'deployed', `Roll out is ${stepLine(step(run, 'Roll out'))}`),
     ...expectThat(verify?.conclusion === 'failure' && /Traceback \(most recent call last\)/.test(verify.errors[0] ?? ''), `${VERIFY_STEP} is ${stepLine(verify)}: ${verify?.errors[0] ?? ''}`),
     ...expectThat(seen.status === 'failed' && (seen.logMatches ?? []).some((m) => m.message.startsWith('Traceback')), `verification ${seen.status}, log matches: ${(seen.logMatches ?? []).map((m) => m.message).join(' | ') || 'none'}`),
