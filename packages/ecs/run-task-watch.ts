@@ -55,7 +55,9 @@ export async function watchTask(options: WatchTaskOptions): Promise<Task> {
       status = task.lastStatus;
     }
     if (task.lastStatus === 'STOPPED') return { done: true, value: task };
-    if (options.container !== undefined && containerExited(task, options.container)) return { done: true, value: task };
+    // A named container that exited while the task runs on (not essential): decide now. A task already
+    // on its way down (its essential container exited) is waited for instead: nothing is left to stop.
+    if (options.container !== undefined && task.desiredStatus !== 'STOPPED' && containerExited(task, options.container)) return { done: true, value: task };
     await options.onTick?.(task);
     return { done: false };
   });

@@ -6,6 +6,7 @@ export { silentLog } from './run-state';
 export type { RunRecord, JobRecord, StepRecord, Conclusion, EnvironmentRecord } from './records';
 export { findJob, findStep } from './records';
 export { STAND_INS, oidcSubject } from './stand-ins';
+export { buildSnapshot, type Snapshot } from './image-snapshot';
 export { evaluateExpression, evaluateCondition, type Contexts, type Json } from './expressions';
 export { expandMatrix } from './matrix';
 export { ConcurrencyGroups } from './concurrency';

@@ -4,7 +4,7 @@
  * the story's review), a GITHUB_TOKEN scoped by `permissions:`, then the steps with their `if:`,
  * `continue-on-error`, `timeout-minutes` and the job's `outputs:`.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Job, Step } from '@actions/workflow-parser/model/workflow-template';
 import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
@@ -15,7 +15,9 @@ import type { Conclusion, EnvironmentRecord, JobRecord, StepRecord } from './rec
 import type { RunState } from './run-state';
 import { executeStep } from './steps';
 import { findKey, rawStep, scalarValue, type WorkflowFile } from './workflow-file';
+import { startServices, unplayableServices, type PlayedServices, type ServiceSpec } from './services';
 import { platformOf } from './world';
+import type { PostgresServer } from '../simulators/postgres';
 import { errorMessage } from '../action-kit';
 
 export interface JobPlan {
@@ -89,7 +91,8 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
     return finish('skipped', `if: ${condition} was false`);
   }
   plan.run.log.jobStarted(plan.run.record, record);
-  const unplayable = unplayableParts(plan.job);
+  const services = jobServices(plan, vars);
+  const unplayable = unplayableParts(plan.job, services, plan.run.world.postgres);
   if (unplayable) return finish('failure', unplayable);
 
   const claim = await acquireConcurrency(plan, vars, record);
@@ -106,12 +109,18 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
     if (environment?.approval === 'rejected') return finish('failure', `deployment to ${environment.name} was rejected by a reviewer`);
     const state = prepareJob(plan, record, vars, environment?.name, controller);
     record.startedAtMs = Date.now();
+    let played: PlayedServices | undefined;
     try {
+      played = services ? await startServices(services, plan.run.world.postgres!, controller.signal) : undefined;
+      record.notes.push(...(played?.notes ?? []));
       await runSteps(plan, state);
       record.outputs = evaluateJobOutputs(plan, state);
       const conclusion: Conclusion = state.cancelled ? 'cancelled' : state.failed ? 'failure' : 'success';
       return finish(conclusion);
+    } catch (error) {
+      return finish('failure', errorMessage(error));
     } finally {
+      await played?.stop();
       platformOf(plan.run.world).tokens.revoke(state.token);
     }
   } finally {
@@ -120,9 +129,16 @@ export async function playJob(plan: JobPlan): Promise<JobRecord> {
   }
 }
 
-/** Service and job containers need a container engine, which the player does not have: fail by name. */
-function unplayableParts(job: Job): string | undefined {
-  if (job.services) return 'services: containers are not played by the workflow player (no container engine); this job cannot be rehearsed';
+/** The job's `services:` with their expressions evaluated, or undefined when it has none. */
+function jobServices(plan: JobPlan, vars: Record<string, string>): Record<string, ServiceSpec> | undefined {
+  const token = findKey(plan.raw, 'services');
+  if (!token) return undefined;
+  return (evaluateToken(token, { contexts: baseContexts(plan, vars) }) ?? {}) as unknown as Record<string, ServiceSpec>;
+}
+
+/** Job containers need a container engine, which the player does not have; services only postgres: fail by name. */
+function unplayableParts(job: Job, services: Record<string, ServiceSpec> | undefined, postgres: PostgresServer | undefined): string | undefined {
+  if (services) return unplayableServices(services, postgres);
   if (job.container) return 'container: job containers are not played by the workflow player (no container engine); this job cannot be rehearsed';
   return undefined;
 }
@@ -184,12 +200,19 @@ function prepareJob(plan: JobPlan, record: JobRecord, vars: Record<string, strin
   const root = mkdtempSync(path.join(plan.run.root, `${record.id}-`));
   const dirs = { workspace: path.join(root, 'workspace'), temp: path.join(root, 'temp'), home: path.join(root, 'home'), steps: path.join(root, 'steps') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  mkdirSync(path.dirname(eventPath(dirs)), { recursive: true });
+  writeFileSync(eventPath(dirs), JSON.stringify(plan.run.event));
   const secrets = { ...plan.secrets, ...(environment ? world.environmentSecrets?.[environment] ?? {} : {}), GITHUB_TOKEN: token };
   const state: JobState = { record, env: {}, steps: {}, failed: false, cancelled: false, path: [], vars: envVars, secrets, token, permissions, dirs, controller };
   const contexts = { ...baseContexts(plan, envVars), secrets, env: plan.workflowEnv };
   state.env = { ...plan.workflowEnv, ...evaluateTextMap(plan.job.env, { contexts }) };
   record.notes.push(`GITHUB_TOKEN: ${describePermissions(permissions)}`);
   return state;
+}
+
+/** Where the runner writes the webhook payload (`_temp/_github_workflow/event.json`), for every step. */
+function eventPath(dirs: { temp: string }): string {
+  return path.join(dirs.temp, '_github_workflow', 'event.json');
 }
 
 function jobGithub(plan: JobPlan, state: JobState): Record<string, unknown> {
@@ -303,6 +326,7 @@ function processEnv(plan: JobPlan, state: JobState, stepEnv: Record<string, stri
     GITHUB_HEAD_REF: github.head_ref ?? '',
     GITHUB_BASE_REF: github.base_ref ?? '',
     GITHUB_EVENT_NAME: github.event_name,
+    GITHUB_EVENT_PATH: eventPath(state.dirs),
     GITHUB_ACTOR: github.actor,
     GITHUB_RUN_ID: String(plan.run.record.id),
     GITHUB_RUN_NUMBER: String(plan.run.record.id),

@@ -109,6 +109,8 @@ export class WorkflowPlayer {
       if (definition.type === 'choice' && value !== undefined && !(definition.options ?? []).includes(String(value))) throw new Error(`Provided value '${value}' for input '${name}' not in the list of allowed values`);
       typed[name] = definition.type === 'boolean' ? value === true || value === 'true' : value === undefined ? '' : String(value);
     }
+    // The `inputs` context keeps booleans; the webhook payload (`github.event.inputs`) carries every input as a string.
+    const asStrings = Object.fromEntries(Object.entries(typed).map(([name, value]) => [name, String(value)]));
     const branch = ref.replace(/^refs\/heads\//, '');
     const sha = this.git(['rev-parse', `refs/heads/${branch}`]).trim();
     const trigger: Trigger = {
@@ -116,7 +118,7 @@ export class WorkflowPlayer {
       ref: `refs/heads/${branch}`,
       sha,
       actor,
-      payload: { inputs: typed, ref: `refs/heads/${branch}`, repository: this.repositoryPayload(), sender: { login: actor }, workflow: workflow.path },
+      payload: { inputs: asStrings, ref: `refs/heads/${branch}`, repository: this.repositoryPayload(), sender: this.sender(actor), workflow: workflow.path },
       workflowFile: file,
       inputs: typed,
     };
@@ -165,6 +167,41 @@ export class WorkflowPlayer {
     return platformOf(this.options.world).state.repository(this.options.world.repository);
   }
 
+  /** The webhook `sender`: the whole user, as GitHub sends it. */
+  private sender(login: string): Record<string, unknown> {
+    return platformOf(this.options.world).state.user(login);
+  }
+
+  /** The push webhook's body (GitHub docs, "push"): with `base_ref`, `compare` and each commit's `url`. */
+  private pushPayload(event: Extract<RepoEvent, { name: 'push' }>, repository: Record<string, unknown>, actor: string): Record<string, unknown> {
+    const html = String(repository.html_url);
+    const withUrl = (commit: { id: string }) => ({ ...commit, url: `${html}/commit/${commit.id}` });
+    const name = event.ref.replace(/^refs\/(heads|tags)\//, '');
+    const compare = event.created ? `${html}/compare/${name}` : `${html}/compare/${event.before.slice(0, 12)}...${event.after.slice(0, 12)}`;
+    return {
+      ref: event.ref,
+      before: event.before,
+      after: event.after,
+      base_ref: this.baseRef(event),
+      compare,
+      created: event.created,
+      deleted: event.deleted,
+      forced: event.forced,
+      commits: event.commits.map(withUrl),
+      head_commit: event.headCommit ? withUrl(event.headCommit) : null,
+      repository,
+      pusher: { name: actor, email: null },
+      sender: this.sender(actor),
+    };
+  }
+
+  /** GitHub sets `base_ref` on a tag push whose commit is a branch's tip (that branch); null otherwise. */
+  private baseRef(event: Extract<RepoEvent, { name: 'push' }>): string | null {
+    if (!event.ref.startsWith('refs/tags/')) return null;
+    const refs = platformOf(this.options.world).state.refs(this.options.world.repository);
+    return Object.keys(refs).find((ref) => ref.startsWith('refs/heads/') && refs[ref] === event.after) ?? null;
+  }
+
   private triggerOf(event: RepoEvent): Trigger | undefined {
     const actor = (event.author as TokenGrant | undefined)?.login ?? 'octocat';
     const repository = this.repositoryPayload();
@@ -177,7 +214,7 @@ export class WorkflowPlayer {
         ref: event.ref,
         sha: event.after,
         actor,
-        payload: { ref: event.ref, before: event.before, after: event.after, created: event.created, deleted: event.deleted, forced: event.forced, commits: event.commits, head_commit: event.headCommit ?? null, repository, pusher: { name: actor }, sender: { login: actor } },
+        payload: this.pushPayload(event, repository, actor),
         changedFiles: this.changedFiles(base, event.after),
       };
     }
@@ -193,7 +230,15 @@ export class WorkflowPlayer {
       actor,
       headRef: head.ref,
       baseRef: base.ref,
-      payload: { action: event.action, number: event.number, pull_request: pull, repository, sender: { login: actor }, ...(event.changes ? { changes: event.changes } : {}) },
+      payload: {
+        action: event.action,
+        number: event.number,
+        ...(event.action === 'synchronize' ? { before: event.before, after: event.after } : {}),
+        ...(event.changes ? { changes: event.changes } : {}),
+        pull_request: pull,
+        repository,
+        sender: this.sender(actor),
+      },
       changedFiles: this.changedFiles(this.git(['merge-base', base.sha, head.sha]).trim(), head.sha),
     };
   }

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Permissions } from './permissions';
+import { buildSnapshot, type Snapshot } from './image-snapshot';
 import { platformOf, type PlayerWorld } from './world';
 import { errorMessage } from '../action-kit';
 
@@ -36,6 +37,8 @@ export interface StandInResult {
   ok: boolean;
   outputs?: Record<string, string>;
   exportedEnv?: Record<string, string>;
+  /** Folders put first on PATH for the next steps (as `echo dir >> $GITHUB_PATH`). */
+  addedPath?: string[];
   log: string[];
   errors?: string[];
 }
@@ -179,21 +182,32 @@ const buildPush: StandIn = {
     const tags = inputs.tags.split(/[\n,]/).map((t) => t.trim()).filter(Boolean);
     if (inputs.push !== 'true') return { ok: true, outputs: { imageid: 'sha256:local', digest: '' }, log: [`Built ${tags.join(', ')} (not pushed)`] };
     if (!job.env.AWS_ACCESS_KEY_ID) return failed('ERROR: failed to push: unauthorized: authentication required');
-    const sha = String(github.sha);
-    let digest = '';
-    for (const tag of tags) {
-      const match = /^[^/]+\.amazonaws\.com\/(.+):([^:/]+)$/.exec(tag);
-      if (!match) return failed(`ERROR: failed to push ${tag}: not an ECR repository of this account`);
-      try {
-        // One build, one image: every tag names the same manifest, so the same digest.
-        digest = world.aws.seed.image(match[1], match[2], { scenario: world.imageScenario?.(sha), ...(digest ? { digest } : {}) });
-      } catch (error) {
-        return failed(`ERROR: failed to push ${tag}: ${errorMessage(error)}`);
-      }
+    let snapshot: Snapshot | undefined;
+    try {
+      // With an image store, a real image: the context's snapshot at the target stage, by content.
+      snapshot = world.imageStore ? buildSnapshot({ context, dockerfile, target: inputs.target || undefined, store: world.imageStore }) : undefined;
+    } catch (error) {
+      return failed(errorMessage(error));
     }
-    return { ok: true, outputs: { digest, imageid: digest, metadata: JSON.stringify({ 'containerimage.digest': digest }) }, log: tags.map((tag) => `pushed ${tag}@${digest}`) };
+    return pushTags(tags, world, String(github.sha), snapshot);
   },
 };
+
+/** Pushes every tag to the ECR simulator: one build, one image, so one digest. */
+function pushTags(tags: string[], world: PlayerWorld, sha: string, snapshot: Snapshot | undefined): StandInResult {
+  let digest = snapshot?.digest ?? '';
+  for (const tag of tags) {
+    const match = /^[^/]+\.amazonaws\.com\/(.+):([^:/]+)$/.exec(tag);
+    if (!match) return failed(`ERROR: failed to push ${tag}: not an ECR repository of this account`);
+    try {
+      digest = world.aws.seed.image(match[1], match[2], { scenario: snapshot ? undefined : world.imageScenario?.(sha), ...(digest ? { digest } : {}), ...(snapshot ? { snapshot } : {}) });
+    } catch (error) {
+      return failed(`ERROR: failed to push ${tag}: ${errorMessage(error)}`);
+    }
+  }
+  const built = snapshot ? [`snapshot ${snapshot.digest.slice(0, 19)}… of the context: WORKDIR ${snapshot.workdir}, CMD ${JSON.stringify(snapshot.cmd)}`] : [];
+  return { ok: true, outputs: { digest, imageid: digest, metadata: JSON.stringify({ 'containerimage.digest': digest }) }, log: [...built, ...tags.map((tag) => `pushed ${tag}@${digest}`)] };
+}
 
 const setupTerraform: StandIn = {
   action: 'hashicorp/setup-terraform',
@@ -210,14 +224,30 @@ const setupTerraform: StandIn = {
   },
 };
 
+/** Console scripts a `pip install -r requirements.txt` would put next to python, as `python -m` wrappers. */
+const PYTHON_SCRIPTS: Record<string, string> = { alembic: 'alembic', uvicorn: 'uvicorn', pytest: 'pytest' };
+
+/** A bin folder like a virtualenv's: python3/python and the console scripts, all on `interpreter`. */
+function pythonBin(interpreter: string, temp: string): string {
+  const bin = path.join(temp, 'setup-python', 'bin');
+  mkdirSync(bin, { recursive: true });
+  const wrapper = (args: string) => `#!/bin/sh\nexec '${interpreter.replace(/'/g, "'\\''")}' ${args} "$@"\n`;
+  for (const name of ['python3', 'python']) writeFileSync(path.join(bin, name), wrapper(''), { mode: 0o755 });
+  for (const [name, module] of Object.entries(PYTHON_SCRIPTS)) writeFileSync(path.join(bin, name), wrapper(`-m ${module}`), { mode: 0o755 });
+  return bin;
+}
+
 const setupPython: StandIn = {
   action: 'actions/setup-python',
-  does: 'uses the python3 on PATH (fails when there is none)',
+  does: "puts the world's python (the one that imports the application's modules; else python3 on PATH) first on PATH, with its console scripts (alembic, uvicorn, pytest) beside it",
   inputs: ['python-version', 'python-version-file', 'cache', 'architecture', 'check-latest', 'token', 'cache-dependency-path', 'update-environment', 'allow-prereleases', 'freethreaded', 'pip-version', 'pip-install'],
-  run() {
-    const found = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-    if (found.error || found.status !== 0) return failed('python3 not found on PATH');
-    return { ok: true, outputs: { 'python-version': found.stdout.trim().replace('Python ', '') }, log: [`Using ${found.stdout.trim()} from PATH`] };
+  run({ world, job }) {
+    const interpreter = world.python ?? 'python3';
+    const found = spawnSync(interpreter, ['-c', 'import sys, platform; print(platform.python_version()); print(sys.executable)'], { encoding: 'utf8' });
+    if (found.error || found.status !== 0) return failed(`${interpreter} not found`);
+    const [version, executable] = found.stdout.trim().split('\n');
+    const bin = pythonBin(executable, job.temp);
+    return { ok: true, outputs: { 'python-version': version, 'python-path': executable }, addedPath: [bin], log: [`Using Python ${version} (${executable})`] };
   },
 };
 

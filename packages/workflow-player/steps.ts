@@ -73,7 +73,7 @@ export async function executeStep(step: StepRequest, job: JobHandle): Promise<St
       runId: job.runId,
       artifacts: job.artifacts,
     });
-    return { ok: result.ok, kind: 'stand-in', outputs: result.outputs ?? {}, exportedEnv: result.exportedEnv ?? {}, addedPath: [], summary: '', log: result.log.join('\n'), errors: result.errors ?? [], warnings };
+    return { ok: result.ok, kind: 'stand-in', outputs: result.outputs ?? {}, exportedEnv: result.exportedEnv ?? {}, addedPath: result.addedPath ?? [], summary: '', log: result.log.join('\n'), errors: result.errors ?? [], warnings };
   }
   const why = uses.startsWith('docker://') ? 'container actions are not played' : `the workflow player has no stand-in for ${uses.split('@')[0]} (see packages/workflow-player/README.md)`;
   return { ok: false, kind: 'stand-in', outputs: {}, exportedEnv: {}, addedPath: [], summary: '', log: `::error::${why}`, errors: [why], warnings: [] };

@@ -7,6 +7,7 @@
 import type { Scenario } from '../simulators/aws';
 import type { startAwsSimulator } from '../simulators/aws';
 import type { startGitHubSimulator } from '../simulators/github';
+import type { PostgresServer } from '../simulators/postgres';
 import type { Permissions } from './permissions';
 
 export type AwsSimulator = Awaited<ReturnType<typeof startAwsSimulator>>;
@@ -56,6 +57,12 @@ export interface PlayerWorld {
   imageScenario?: (sha: string) => Scenario | undefined;
   /** Variables every job's steps see, like a self-hosted runner's `.env` file. */
   runnerEnv?: Record<string, string>;
+  /** The machine's PostgreSQL: `services: postgres*` get a fresh database on it (none: such jobs fail by name). */
+  postgres?: PostgresServer;
+  /** Where docker/build-push-action keeps image snapshots; set: images are real (run as processes by the ECS simulator). */
+  imageStore?: string;
+  /** The Python that imports the application's modules (actions/setup-python puts it first on PATH). */
+  python?: string;
   /** Bundles to run instead of dist/<action>/index.js (a deliberately broken one, in tests). */
   bundles?: Record<string, string>;
 }

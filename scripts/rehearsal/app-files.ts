@@ -1,11 +1,17 @@
 /**
- * The Connect 2.0 API repository the rehearsal plays in, as files: a small Python service with its
- * tests (run for real by the PR checks with python3), Alembic migrations, the production Dockerfile of
- * the runbook, and one Terraform root per environment built from `terraform_data` resources (real
- * plans and applies with the terraform on PATH, no provider download, the local backend).
+ * The Connect 2.0 API repository the rehearsal plays in, as files: the FastAPI service with its tests
+ * (run for real by the PR checks), Alembic migrations (app-python.ts), the production Dockerfile of the
+ * runbook, and one Terraform root per environment built from `terraform_data` resources (real plans and
+ * applies with the terraform on PATH, no provider download). With the real stack the roots keep their
+ * state in PostgreSQL (`backend "pg"`, PG_CONN_STR from the runner, one schema per environment): state
+ * persists across jobs and locks are real. Without it, the local backend inside each job's checkout.
  */
 
 import { spawnSync } from 'node:child_process';
+import { pythonAppFiles, usersEndpointPython } from './app-python';
+
+/** Where the Terraform roots keep their state. */
+export type TerraformBackend = 'pg' | 'local';
 
 export type Files = Record<string, string | null>;
 
@@ -16,9 +22,12 @@ function terraformVersion(): string {
   return (JSON.parse(found.stdout) as { terraform_version: string }).terraform_version;
 }
 
-const TERRAFORM_ROOT = (env: string) => `terraform {
+const BACKEND = (env: string, backend: TerraformBackend) =>
+  backend === 'pg' ? `\n  # State in PostgreSQL (PG_CONN_STR from the runner's environment), one schema per environment.\n  backend "pg" {\n    schema_name = "terraform_${env}"\n  }\n` : '';
+
+const TERRAFORM_ROOT = (env: string, backend: TerraformBackend) => `terraform {
   required_version = "~> ${terraformVersion().split('.').slice(0, 2).join('.')}.0"
-}
+${BACKEND(env, backend)}}
 
 variable "environment" {
   type    = string
@@ -32,21 +41,11 @@ module "api" {
 }
 `;
 
-export const INITIAL_FILES: Files = {
+export const initialFiles = (backend: TerraformBackend): Files => ({
   '.terraform-version': `${terraformVersion()}\n`,
   'README.md': '# Connect 2.0 API\n\nFastAPI service deployed to AWS ECS by the connect2-actions pipeline.\n',
-  'requirements.txt': 'fastapi==0.115.0\nuvicorn==0.30.6\nsqlalchemy==2.0.35\nalembic==1.13.2\n',
-  'app/__init__.py': '',
-  'app/main.py': 'from app.api.routes import health\n\nROUTES = {"/health": health.status}\n\n\ndef handle(path: str) -> dict:\n    return ROUTES[path]()\n',
-  'app/api/__init__.py': '',
-  'app/api/routes/__init__.py': '',
-  'app/api/routes/health.py': 'def status() -> dict:\n    return {"status": "ok"}\n',
-  'tests/__init__.py': '',
-  'tests/test_health.py': 'import unittest\n\nfrom app.main import handle\n\n\nclass HealthTest(unittest.TestCase):\n    def test_health(self):\n        self.assertEqual(handle("/health"), {"status": "ok"})\n',
-  'alembic.ini': '[alembic]\nscript_location = alembic\n',
-  'alembic/env.py': '# Alembic environment (application code).\n',
-  'alembic/versions/3f2a1c_initial.py': 'revision = "3f2a1c"\ndown_revision = None\n',
-  'infrastructure/docker/Dockerfile': 'FROM python:3.12-slim AS base\nWORKDIR /app\nCOPY requirements.txt .\n\nFROM base AS production\nCOPY app ./app\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+  ...pythonAppFiles(),
+  'infrastructure/docker/Dockerfile': 'FROM python:3.12-slim AS base\nWORKDIR /app\nCOPY requirements.txt .\n\nFROM base AS production\nCOPY alembic.ini .\nCOPY alembic ./alembic\nCOPY app ./app\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
   'infrastructure/terraform/modules/api/main.tf': `variable "environment" {
   type = string
 }
@@ -62,10 +61,10 @@ resource "terraform_data" "service" {
   }
 }
 `,
-  'infrastructure/terraform/environments/dev/main.tf': TERRAFORM_ROOT('dev'),
-  'infrastructure/terraform/environments/staging/main.tf': TERRAFORM_ROOT('staging'),
-  'infrastructure/terraform/environments/prod/main.tf': TERRAFORM_ROOT('prod'),
-};
+  'infrastructure/terraform/environments/dev/main.tf': TERRAFORM_ROOT('dev', backend),
+  'infrastructure/terraform/environments/staging/main.tf': TERRAFORM_ROOT('staging', backend),
+  'infrastructure/terraform/environments/prod/main.tf': TERRAFORM_ROOT('prod', backend),
+});
 
 /** The secret each environment's Redis uses; it must never reach a comment, summary or log. */
 export const REDIS_SECRET = (env: string) => `rehearsal-secret-${env}-7f3a`;
@@ -113,15 +112,11 @@ module "redis" {
 }
 
 /** A small infrastructure change merged while the Redis PR waits: the base moves under the reviewed plan. */
-export function scaleDevFiles(): Files {
-  return { 'infrastructure/terraform/environments/dev/main.tf': TERRAFORM_ROOT('dev').replace('desired_count = 2', 'desired_count = 3') };
+export function scaleDevFiles(backend: TerraformBackend): Files {
+  return { 'infrastructure/terraform/environments/dev/main.tf': TERRAFORM_ROOT('dev', backend).replace('desired_count = 2', 'desired_count = 3') };
 }
 
-/** The users endpoint of the application PR. */
+/** The users endpoint of the application PR (its table comes in a migration PR of its own). */
 export function usersEndpointFiles(): Files {
-  return {
-    'app/api/routes/users.py': 'def list_users() -> list:\n    return []\n',
-    'app/main.py': 'from app.api.routes import health, users\n\nROUTES = {"/health": health.status, "/users": users.list_users}\n\n\ndef handle(path: str):\n    return ROUTES[path]()\n',
-    'tests/test_users.py': 'import unittest\n\nfrom app.main import handle\n\n\nclass UsersTest(unittest.TestCase):\n    def test_users(self):\n        self.assertEqual(handle("/users"), [])\n',
-  };
+  return usersEndpointPython();
 }

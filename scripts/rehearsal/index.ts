@@ -13,7 +13,8 @@ import { startAwsSimulator, type Scenario } from '../../packages/simulators/aws'
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
-import { INITIAL_FILES } from './app-files';
+import { initialFiles } from './app-files';
+import { startRealStack, type RealStack } from './real-stack';
 import { Developer } from './developer';
 import { environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
@@ -42,6 +43,8 @@ export interface RehearsalOptions {
   workflows?: string;
   /** Bundles to run instead of dist/<action>/index.js (tests use this to prove a broken action is caught). */
   bundles?: Record<string, string>;
+  /** Play only the first N stages (the leftovers test plays one). */
+  stages?: number;
   /** Stop after the first stage with a broken expectation (the mutation tests use it). */
   stopOnFailure?: boolean;
   /** Variables that override the rehearsal's own (a team's names for clusters, services...). */
@@ -74,7 +77,9 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
   const health = await startHealthEndpoint();
   const notifications = await startNotificationReceiver();
   let player: WorkflowPlayer | undefined;
+  let real: RealStack | undefined;
   try {
+    real = await startRealStack(timeline);
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
     gh.seed.environment(FULL_REPO, 'dev');
     gh.seed.environment(FULL_REPO, 'staging');
@@ -82,7 +87,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     gh.seed.environment(FULL_REPO, 'prod-schema', { reviewers: [RELEASE_MANAGER] });
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
-    const initial = platform.commit('chore: import Connect 2.0 API', INITIAL_FILES);
+    const initial = platform.commit('chore: import Connect 2.0 API', initialFiles(real ? 'pg' : 'local'));
     await platform.pushAll(['main', 'staging', 'development']);
     seedAws(aws, initial.slice(0, 12));
     const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
@@ -103,6 +108,9 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         roles: roles(),
         app: RELEASE_APP,
         bundles: options.bundles,
+        postgres: real?.postgres,
+        python: real?.python,
+        runnerEnv: real?.runnerEnv,
         imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : imageScenarios.get(sha)),
         review: (request) => {
           approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
@@ -112,9 +120,9 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     });
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
-    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, imageScenarios, approvals, health, notifications, terraform: hasTerraform(), prs: {} };
+    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, imageScenarios, approvals, health, notifications, terraform: hasTerraform(), real, prs: {} };
     const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, verificationAfterTheRollout];
-    for (const stage of stages) {
+    for (const stage of stages.slice(0, options.stages ?? stages.length)) {
       await stage(ctx);
       if (options.stopOnFailure && timeline.failed.length > 0) break;
     }
@@ -124,6 +132,6 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     await player?.idle();
     health.server.close();
     notifications.server.close();
-    await Promise.all([aws.close(), gh.close()]);
+    await Promise.all([aws.close(), gh.close(), real?.close()]);
   }
 }

@@ -56,6 +56,26 @@ async function failedHealthCheckRollsBack(ctx: StoryContext): Promise<void> {
   ], `${stepLine(rollback)}; ${dev.service} on ${shortArn(now)}`, true);
 }
 
+/**
+ * After the pipeline put dev back on older code, a downgrade must still run with the newer code (the
+ * only one that knows the migration it ran): rollback.yml names the newest revision deployed, not the
+ * service's current one.
+ */
+async function downgradeRunsWithTheNewestRevision(ctx: StoryContext): Promise<void> {
+  const dev = environment('dev');
+  const current = serviceTaskDefinition(ctx.aws, dev);
+  const newest = deploymentPayload(lastDeployment(ctx, 'dev')).task_definition_arn ?? '';
+  ctx.gh.seed.environment(FULL_REPO, 'dev-schema', { reviewers: [ctx.people.releaseManager.options.login] });
+  const before = ctx.aws.calls('RunTask').length;
+  const run = await ctx.player.dispatch('rollback.yml', 'main', { environment: 'dev', target: current, 'downgrade-to': '-1' }, ctx.people.releaseManager.options.login);
+  const used = ctx.aws.calls('RunTask').slice(before).map((call) => String(call.body?.taskDefinition ?? ''));
+  ctx.timeline.expect('dev after its automatic rollback: `alembic downgrade` runs with the newer revision (named explicitly), not the older code now running', [
+    ...expectThat(newest !== '' && newest !== current, `the newest dev revision ${shortArn(newest)} is the one running (${shortArn(current)})`),
+    ...expectThat(used.length === 1 && used[0] === newest, `the downgrade ran with ${used.map(shortArn).join(', ') || 'nothing'}, expected ${shortArn(newest)}`),
+    ...expectThat(run?.conclusion === 'success', `the rollback run is ${run?.conclusion} (${jobsLine(run)})`),
+  ], `downgrade with ${used.map(shortArn).join(', ')}; ${dev.service} stays on ${shortArn(current)}`);
+}
+
 /** A target that is neither previous, a tag nor an ARN: refused before anything changes. */
 async function unknownTargetIsRefused(ctx: StoryContext): Promise<void> {
   const prod = environment('prod');
@@ -114,6 +134,7 @@ async function previousUndoesTheRollback(ctx: StoryContext): Promise<void> {
 export async function rollbackByDispatch(ctx: StoryContext): Promise<void> {
   ctx.timeline.stage(9, 'Rollback: a failed health check rolls back on its own; prod is rolled back by dispatch to a release and forward again');
   await failedHealthCheckRollsBack(ctx);
+  await downgradeRunsWithTheNewestRevision(ctx);
   await unknownTargetIsRefused(ctx);
   await productionRollsBackToARelease(ctx);
   await previousUndoesTheRollback(ctx);

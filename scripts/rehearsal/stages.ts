@@ -8,6 +8,8 @@ import type { NotificationReceiver } from './notifications';
 import type { Scenario } from '../../packages/simulators/aws';
 import type { RunRecord, WorkflowPlayer } from '../../packages/workflow-player';
 import { PLAN_SECRETS, redisFiles, scaleDevFiles, usersEndpointFiles } from './app-files';
+import { usersTableMigration } from './app-python';
+import type { RealStack } from './real-stack';
 import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import type { Developer } from './developer';
 import type { Timeline } from './timeline';
@@ -49,6 +51,8 @@ export interface StoryContext {
   /** What the templates posted to NOTIFY_WEBHOOK_URL. */
   notifications: NotificationReceiver;
   terraform: boolean;
+  /** The real stack (PostgreSQL, the Python app) when the machine has it; undefined: scripted images. */
+  real?: RealStack;
   prs: Record<string, number>;
 }
 
@@ -133,6 +137,30 @@ export async function mixedPullRequestIsBlocked(ctx: StoryContext): Promise<void
     ...expectThat(infraChecks?.conclusion === 'success', `the PR checks run is ${infraChecks?.conclusion ?? 'missing'} (${jobsLine(infraChecks)})`),
     ...expectThat(step(infraChecks, 'Classify the PR')?.outputs.type === 'infrastructure', `type is '${step(infraChecks, 'Classify the PR')?.outputs.type}'`),
   ], jobsLine(infraChecks));
+  if (ctx.real) await migrationPullRequestRoundTrips(ctx, appChecks);
+}
+
+/** Real stack: the app's tests ran (not skipped), and the migration PR's round trip runs on PostgreSQL. */
+async function migrationPullRequestRoundTrips(ctx: StoryContext, appChecks: RunRecord | undefined): Promise<void> {
+  const { timeline, people } = ctx;
+  const tests = step(appChecks, 'Run Tests');
+  timeline.expect(`PR #${ctx.prs.app}: the FastAPI app's tests run for real (not skipped)`, expectThat(/Ran [1-9]\d* tests?/.test(tests?.log ?? '') && !/skipped/.test(tests?.log ?? ''), `the Tests step logged: ${(tests?.log ?? 'nothing').trim().split('\n').slice(-3).join(' ')}`), (tests?.log ?? '').trim().split('\n').filter((l) => /Ran|OK/.test(l)).join(' '));
+  const runs = await play(ctx, async () => {
+    await people.dave.branch('feature/users-table', 'development');
+    people.dave.commit('feat(db): add users table', usersTableMigration());
+    await people.dave.push('feature/users-table');
+    ctx.prs.migration = await people.dave.openPullRequest('feature/users-table', 'development', 'Add users table');
+  });
+  const checks = runsOf(runs, 'pr-checks.yml')[0];
+  const roundTrip = job(checks, 'Migration round trip');
+  const log = (name: string) => roundTrip?.steps.find((s) => s.name === name)?.log ?? '';
+  timeline.expect(`PR #${ctx.prs.migration} (migration): the Migration round trip runs on PostgreSQL: upgrade, downgrade -1, upgrade`, [
+    ...expectThat(roundTrip?.conclusion === 'success', `Migration round trip is ${roundTrip?.conclusion ?? 'missing'} (${roundTrip?.notes.join('; ') ?? jobsLine(checks)})`),
+    ...expectThat(log('alembic upgrade head').includes('Running upgrade 3f2a1c -> 8b9d4e, add users table'), 'the upgrade did not log Alembic’s Running upgrade line'),
+    ...expectThat(log('alembic downgrade -1').includes('Running downgrade 8b9d4e -> 3f2a1c, add users table'), 'the downgrade did not log Alembic’s Running downgrade line'),
+    ...expectThat(log('alembic upgrade head (again)').includes('Running upgrade 3f2a1c -> 8b9d4e'), 'the second upgrade did not run'),
+    ...expectThat(checks?.conclusion === 'success', `the PR checks are ${checks?.conclusion} (${jobsLine(checks)})`),
+  ], roundTrip?.notes.find((n) => n.startsWith('services:')) ?? jobsLine(checks));
 }
 
 /** Stage 2: a plan comment per environment on the infrastructure PR, and the digest guard at apply. */
@@ -157,7 +185,7 @@ export async function infrastructurePlanIsReviewed(ctx: StoryContext): Promise<v
   const { bob } = people;
   await play(ctx, async () => {
     await bob.branch('infra/scale-dev', 'development');
-    bob.commit('feat(infra): run three API tasks in dev', scaleDevFiles());
+    bob.commit('feat(infra): run three API tasks in dev', scaleDevFiles(ctx.real ? 'pg' : 'local'));
     await bob.push('infra/scale-dev');
     ctx.prs.scale = await bob.openPullRequest('infra/scale-dev', 'development', 'Run three API tasks in dev');
   });
@@ -186,6 +214,13 @@ export async function infrastructurePlanIsReviewed(ctx: StoryContext): Promise<v
     ...expectThat(step(planOnly, 'terraform apply')?.conclusion === 'skipped', `the plan-only run applied: ${stepLine(step(planOnly, 'terraform apply'))}`),
     ...expectThat(step(applyRun, 'terraform apply')?.conclusion === 'success', stepLine(step(applyRun, 'terraform apply'))),
   ], `digest ${digest.slice(0, 19)}…`);
+  if (ctx.real) {
+    const plan = step(planOnly, 'terraform plan')?.log ?? '';
+    timeline.expect('with state in PostgreSQL, the plan after the first apply shows only the change (the Redis resources)', [
+      ...expectThat(/module\.redis\.terraform_data\.sessions will be created/.test(plan), 'the plan does not add the Redis resources'),
+      ...expectThat(!/module\.api\.terraform_data\.service will be created/.test(plan), 'the plan creates module.api again: the state of the earlier apply was lost'),
+    ], plan.split('\n').find((line) => /^Plan:/.test(line.trim()))?.trim() ?? 'no Plan: line');
+  }
 }
 
 interface DeployExpectation {
@@ -245,6 +280,8 @@ export async function developmentDeploys(ctx: StoryContext): Promise<void> {
   ctx.timeline.stage(3, 'Merge to development: build, register, migrate, roll out, wait for health');
   ctx.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600, logLines: MIGRATION_OK });
   const dev = environment('dev');
+  // The users table's migration PR goes first (the runbook keeps migrations in PRs of their own).
+  if (ctx.prs.migration) await play(ctx, () => ctx.people.dave.merge(ctx.prs.migration, 'squash', `feat(db): add users table (#${ctx.prs.migration})`));
   const before = serviceTaskDefinition(ctx.aws, dev);
   const runs = await play(ctx, () => ctx.people.alice.merge(ctx.prs.app, 'squash', `feat(api): add users endpoint (#${ctx.prs.app})`));
   expectDeploy(ctx, { env: dev, runs, before, migration: 'success', rollout: 'success' });

@@ -83,6 +83,14 @@ export class Timeline implements PlayerLog {
     this.print(`  ${this.clock()} ■ ${describeRun(run)}: ${(MARKS[run.conclusion ?? 'skipped'] ?? dim)(run.conclusion ?? 'none')} ${dim(`(${seconds(run.durationMs)})`)}`);
   }
 
+  /** Which stack is played (real, or scripted images and why): printed now and in report.md. */
+  stack = 'scripted images';
+
+  playing(stack: string, line: string): void {
+    this.stack = stack;
+    this.print(yellow(line));
+  }
+
   note(text: string): void {
     this.print(dim(`  ${' '.repeat(9)}   ${text}`));
   }
@@ -127,7 +135,7 @@ export class Timeline implements PlayerLog {
   markdown(): string {
     const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     const verdict = this.failed.length === 0 ? `Every expectation held: ${this.expectations.length} in ${seconds(this.elapsedMs)}, ${this.runs.length} workflow runs.` : `${this.failed.length} of ${this.expectations.length} expectations broke.`;
-    const lines = ['# connect2-actions rehearsal', '', `**${verdict}**`, ''];
+    const lines = ['# connect2-actions rehearsal', '', `**${verdict}**`, '', `Stack: ${this.stack}.`, ''];
     const stages = [...new Set(this.expectations.map((e) => e.stage))];
     const held = (stage: number) => (stages.includes(stage) ? this.expectations.filter((e) => e.stage === stage).every((e) => e.problems.length === 0) : undefined);
     lines.push(...renderChecklist(held));

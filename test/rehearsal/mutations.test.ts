@@ -41,6 +41,14 @@ const uses = (step: import('yaml').YAMLMap) => String(step.get('uses') ?? '');
 
 const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boolean; timeoutMs?: number }[] = [
   {
+    name: "rollback.yml's downgrade without its task-definition: (the service's current, older code)",
+    stage: 9,
+    edit: (file, doc) => file === 'rollback.yml' && forEachStep(doc, (step) => {
+      const inputs = step.get('with');
+      if (uses(step).includes('/run-migration@') && isMap(inputs)) inputs.delete('task-definition');
+    }),
+  },
+  {
     name: 'the run-migration step of the deploy workflow deleted',
     stage: 3,
     edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step, steps) => uses(step).includes('/run-migration@') && steps.items.splice(steps.items.indexOf(step), 1)),

@@ -101,6 +101,17 @@ describe('runTask on a virtual clock', () => {
     expect(lines).toEqual(["alembic.util.exc.CommandError: Can't locate revision"]);
   });
 
+  it('does not stop a task that is already STOPPING because its essential container exited: it waits for STOPPED', async () => {
+    // ECS shows the essential container STOPPED with its exit code while the task is still STOPPING;
+    // polled in that window, the task is on its way down and there is nothing left to stop.
+    aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 3, afterMs: 2000 });
+    const result = await run(await plan(), { intervalMs: 50 });
+    expect(result).toMatchObject({ outcome: 'failed', exitCode: 3, stopCode: 'EssentialContainerExited' });
+    expect(result.stopRequest).toBeUndefined();
+    expect(aws.calls('StopTask')).toEqual([]);
+    expect(result.task?.lastStatus).toBe('STOPPED');
+  });
+
   it('reports success when a non-essential named container exits 0 while the app keeps running', async () => {
     aws.seed.taskDefinition(taskDefinition('connect2-api-dev-migrator', image, { migrator: true }));
     aws.scenarios.forCommand(ALEMBIC, { kind: 'exit', exitCode: 0, afterMs: 10_000 });

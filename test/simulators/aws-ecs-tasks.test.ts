@@ -151,6 +151,20 @@ describe('RunTask', () => {
     expect(end.nextForwardToken).toMatch(/^f\/\d{56}$/);
   });
 
+  it('a task STOPPING because its essential container exited shows that container STOPPED with its exit code', async () => {
+    // ECS: the essential container's exit is what stops the task, so while the task is STOPPING that
+    // container is already STOPPED with its exit code (the stop code would contradict a RUNNING one).
+    aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 3, afterMs: 2_000 });
+    const { tasks } = await ecs.send(new RunTaskCommand(migration(['alembic', 'upgrade', 'head'])));
+    let task: Task;
+    do {
+      clock.advance(50);
+      task = await describeTask(tasks![0].taskArn!);
+    } while (task.lastStatus !== 'STOPPING' && task.lastStatus !== 'STOPPED');
+    expect(task).toMatchObject({ lastStatus: 'STOPPING', stopCode: 'EssentialContainerExited' });
+    expect(task.containers![0]).toMatchObject({ name: world.container, lastStatus: 'STOPPED', exitCode: 3 });
+  });
+
   it('reads a whole stream from the head in one call once the task has exited 0', async () => {
     aws.scenarios.forCommand(['alembic', 'upgrade', 'head'], { kind: 'exit', exitCode: 0, logLines: ['one', 'two'] });
     const { tasks } = await ecs.send(new RunTaskCommand(migration(['alembic', 'upgrade', 'head'])));

@@ -10,9 +10,11 @@ import { simulatorClients, type AwsClients, type SimulatorEnv } from './clients'
 import { EcrModel } from './ecr';
 import { EcsModel, type SeedServiceInput } from './ecs/model';
 import { ecsOperations } from './ecs/operations';
+import { ContainerRuntime, type ImageSnapshot } from './ecs/processes';
+import { startLoadBalancer, type LoadBalancer } from './load-balancer';
 import { describeService, type CapacityProviderItem, type Service } from './ecs/services';
 import { TaskDefinitionRegistry } from './ecs/task-definitions';
-import { describeTask, type Task } from './ecs/tasks';
+import { describeTask, isHealthy, type Task } from './ecs/tasks';
 import { FaultInjector, type FaultHandle, type FaultSpec } from './faults';
 import { LogsModel } from './logs';
 import { IdSource } from './random';
@@ -23,6 +25,8 @@ import { createAwsServer, type Operations } from './server';
 import { DEFAULT_TIMING, type EcsTiming } from './timing';
 
 export type { Scenario } from './scenarios';
+export type { ImageSnapshot } from './ecs/processes';
+export type { LoadBalancer } from './load-balancer';
 export type { EcsTiming } from './timing';
 export type { FaultSpec, FaultKind, FaultHandle } from './faults';
 export type { RecordedRequest } from './request-log';
@@ -37,6 +41,11 @@ export interface AwsSimulatorOptions {
   seed?: number;
   /** Tasks logging to an awslogs group that does not exist fail to start, as in ECS (default false). */
   requireLogGroups?: boolean;
+  /**
+   * Run tasks of snapshot images (seed.image with `snapshot`) as local processes: `executable` maps the
+   * base image's programs to this machine's (`uvicorn` -> python -m uvicorn); SIGKILL after stopTimeoutMs.
+   */
+  processes?: { executable?(name: string): string[] | undefined; stopTimeoutMs?: number };
 }
 
 export interface AwsSimulator {
@@ -48,7 +57,11 @@ export interface AwsSimulator {
   seed: {
     cluster(name: string, options?: { capacityProviders?: string[]; defaultCapacityProviderStrategy?: CapacityProviderItem[] }): string;
     repository(name: string): { repositoryUri: string; repositoryArn: string };
-    image(repository: string, tag: string, options?: { scenario?: Scenario; digest?: string }): string;
+    image(repository: string, tag: string, options?: { scenario?: Scenario; digest?: string; snapshot?: ImageSnapshot }): string;
+    /** A Secrets Manager secret (its ARN is what a task definition's `secrets[].valueFrom` names). */
+    secret(name: string, value: string): string;
+    /** An SSM parameter (valueFrom: its ARN or its name). */
+    parameter(name: string, value: string): string;
     taskDefinition(input: Record<string, unknown>): string;
     service(input: SeedServiceInput): string;
     logGroup(name: string): void;
@@ -61,6 +74,8 @@ export interface AwsSimulator {
     clear(): void;
   };
   faults: { inject(spec: FaultSpec): FaultHandle; clear(): void };
+  /** A load balancer in front of the service's RUNNING process tasks (closed with the simulator). */
+  loadBalancer(cluster: string, service: string): Promise<LoadBalancer>;
   readonly requests: RecordedRequest[];
   calls(operation: string): RecordedRequest[];
   mutatingCalls(): RecordedRequest[];
@@ -73,29 +88,35 @@ export interface AwsSimulator {
 
 export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Promise<AwsSimulator> {
   const models = createModels(options);
-  const { clock, region, ecs, ecr, logs, taskDefinitions, scenarios, faults, log } = models;
+  const { clock, region, ecs, ecr, logs, taskDefinitions, scenarios, faults, log, snapshots, runtime } = models;
   const server = createAwsServer({ clock, faults, log, ids: new IdSource(`requests:${models.seed}`), operations: operationsOf(models) });
   const url = await listen(server);
   const env = simulatorEnv(url, region);
+  const balancers: LoadBalancer[] = [];
 
   return {
     url,
     env,
     clock,
     clients: (clientOptions) => simulatorClients(env, clientOptions),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await Promise.all(balancers.map((balancer) => balancer.close()));
+      await runtime?.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
     seed: {
       cluster: (name, clusterOptions) => ecs.seedCluster(name, clusterOptions),
       repository: (name) => ecr.seedRepository(name),
       image: (repository, tag, imageOptions = {}) => {
         const digest = ecr.seedImage(repository, tag, imageOptions.digest);
         if (imageOptions.scenario) scenarios.forImage(`${repository}:${tag}`, imageOptions.scenario);
+        if (imageOptions.snapshot) snapshots.set(digest, imageOptions.snapshot);
         return digest;
       },
+      ...secretSeeds(models),
       taskDefinition: (input) => taskDefinitions.register(input).taskDefinitionArn,
       service: (input) => ecs.seedService(input),
       logGroup: (name) => logs.seedGroup(name),
@@ -110,6 +131,7 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
       clear: () => scenarios.clear(),
     },
     faults: { inject: (spec) => faults.inject(spec), clear: () => faults.clear() },
+    loadBalancer: (cluster, service) => serviceLoadBalancer(models, balancers, cluster, service),
     get requests() {
       return log.entries;
     },
@@ -120,6 +142,34 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
 }
 
 type Models = ReturnType<typeof createModels>;
+
+/** Secrets Manager secrets and SSM parameters, for the `secrets` of task definitions. */
+function secretSeeds({ region, accountId, secrets }: Models): Pick<AwsSimulator['seed'], 'secret' | 'parameter'> {
+  return {
+    secret: (name, value) => {
+      const arn = `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-${Buffer.from(name).toString('hex').slice(0, 6)}`;
+      secrets.set(arn, value);
+      return arn;
+    },
+    parameter: (name, value) => {
+      const arn = `arn:aws:ssm:${region}:${accountId}:parameter/${name.replace(/^\//, '')}`;
+      secrets.set(arn, value);
+      secrets.set(name, value);
+      return arn;
+    },
+  };
+}
+
+/** A load balancer whose targets are the service's healthy process tasks, now. */
+async function serviceLoadBalancer({ ecs, clock }: Models, balancers: LoadBalancer[], cluster: string, service: string): Promise<LoadBalancer> {
+  const balancer = await startLoadBalancer(() => {
+    ecs.advance();
+    const now = clock.now();
+    return ecs.tasks.filter((t) => t.clusterName === arnResource(cluster) && t.serviceName === service && t.process?.port && isHealthy(t, now)).map((t) => t.process!.port!);
+  });
+  balancers.push(balancer);
+  return balancer;
+}
 
 /** The services' models over one clock, account and seed, with the fault injector and the request log. */
 function createModels(options: AwsSimulatorOptions) {
@@ -133,9 +183,15 @@ function createModels(options: AwsSimulatorOptions) {
   const ecr = new EcrModel(clock, region, accountId);
   const logs = new LogsModel(clock, region, accountId);
   const taskDefinitions = new TaskDefinitionRegistry(clock, region, accountId);
-  const ecs = new EcsModel({ clock, region, accountId, timing, ids, taskDefinitions, ecr, logs, scenarios, requireLogGroups: options.requireLogGroups });
+  // Images that are snapshots (by digest), and the secrets tasks may name: the processes' world.
+  const snapshots = new Map<string, ImageSnapshot>();
+  const secrets = new Map<string, string>();
+  const runtime = options.processes
+    ? new ContainerRuntime({ ...options.processes, image: (digest) => snapshots.get(digest), secret: (valueFrom) => secrets.get(valueFrom) })
+    : undefined;
+  const ecs = new EcsModel({ clock, region, accountId, timing, ids, taskDefinitions, ecr, logs, scenarios, requireLogGroups: options.requireLogGroups, runtime });
   const faults = new FaultInjector(clock, accountId, seed);
-  return { clock, region, accountId, seed, scenarios, ecr, logs, taskDefinitions, ecs, faults, log: new RequestLog() };
+  return { clock, region, accountId, seed, scenarios, ecr, logs, taskDefinitions, ecs, faults, log: new RequestLog(), snapshots, secrets, runtime };
 }
 
 /** The operations each service answers, by service. */

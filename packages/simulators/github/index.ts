@@ -138,6 +138,8 @@ export interface GitHubSimulator {
     pull(repo: string, number: number): Record<string, any>;
     /** The repository as GET /repos/{o}/{r} (and the webhook `repository` object) shows it. */
     repository(repo: string): Record<string, any>;
+    /** A user (or bot) as GitHub shows one (`simple-user`: the webhook `sender`). */
+    user(login: string): Record<string, any>;
     environments(repo: string): { name: string; reviewers: string[]; branches: string[]; rendered: Record<string, unknown> }[];
     checkRuns(repo: string, sha?: string): CheckRunState[];
     deployments(repo: string): { id: number; sha: string; ref: string; environment: string; task: string; payload: unknown; statuses: { state: string; environment: string; description: string; logUrl: string }[] }[];
@@ -297,7 +299,7 @@ function issueState(store: GitHubStore): Pick<GitHubSimulator['state'], 'comment
 }
 
 /** Releases, refs, environments, check runs and deployments. */
-function repositoryState(store: GitHubStore): Pick<GitHubSimulator['state'], 'releases' | 'refs' | 'tags' | 'repository' | 'environments' | 'checkRuns' | 'deployments'> {
+function repositoryState(store: GitHubStore): Pick<GitHubSimulator['state'], 'releases' | 'refs' | 'tags' | 'repository' | 'user' | 'environments' | 'checkRuns' | 'deployments'> {
   return {
     releases: (repo) =>
       releasesOf(store.existingRepo(repo)).map((release) => ({
@@ -312,6 +314,7 @@ function repositoryState(store: GitHubStore): Pick<GitHubSimulator['state'], 're
     refs: (repo) => Object.fromEntries(store.existingRepo(repo).refs),
     tags: (repo) => sortedTags(store.existingRepo(repo)),
     repository: (repo) => renderRepo(store, store.existingRepo(repo)),
+    user: (login) => store.renderUser(store.user(login)),
     environments: (repo) => {
       const record = store.existingRepo(repo);
       return [...record.environments.values()].map((environment) => ({ name: environment.name, reviewers: [...environment.reviewers], branches: [...environment.branches], rendered: renderEnvironment(store, record, environment) }));

@@ -17,6 +17,7 @@ import { pagedReply } from './pagination';
 import type { PullRequestEvent } from './events';
 import type { TokenGrant } from './permissions';
 import { updateRef } from './ref-updates';
+import { renderRepo } from './repos';
 import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
@@ -117,7 +118,8 @@ function renderSide(store: GitHubStore, repo: RepoRecord, side: { ref: string; s
     ref: side.ref,
     sha: side.sha,
     user: { ...store.renderUser(store.user(repo.owner)), type: 'Organization' },
-    repo: { id: repo.id, node_id: repo.nodeId, name: repo.name, full_name: repo.fullName, private: repo.private, url: store.repoApiUrl(repo), html_url: store.repoHtmlUrl(repo), default_branch: repo.defaultBranch },
+    // The whole repository, as GitHub shows it (owner and fork included: webhooks and forks read them).
+    repo: renderRepo(store, repo),
   };
 }
 

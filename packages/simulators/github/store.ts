@@ -193,16 +193,28 @@ export class GitHubStore {
     return `${this.serverUrl}/${repo.fullName}`;
   }
 
+  /** A user as GitHub's `simple-user` (REST answers, webhook `sender`): every documented field. */
   renderUser(user: Actor): Record<string, unknown> {
+    const url = `${this.apiUrl}/users/${encodeURIComponent(user.login)}`;
     return {
       login: user.login,
       id: user.id,
       node_id: this.nodeId('user', user.id),
       type: user.type,
       site_admin: false,
-      url: `${this.apiUrl}/users/${encodeURIComponent(user.login)}`,
+      url,
       html_url: `${this.serverUrl}/${user.type === 'Bot' ? 'apps/' + user.login.replace(/\[bot\]$/, '') : user.login}`,
       avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+      gravatar_id: '',
+      followers_url: `${url}/followers`,
+      following_url: `${url}/following{/other_user}`,
+      gists_url: `${url}/gists{/gist_id}`,
+      starred_url: `${url}/starred{/owner}{/repo}`,
+      subscriptions_url: `${url}/subscriptions`,
+      organizations_url: `${url}/orgs`,
+      repos_url: `${url}/repos`,
+      events_url: `${url}/events{/privacy}`,
+      received_events_url: `${url}/received_events`,
     };
   }
 }

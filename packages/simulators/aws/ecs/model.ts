@@ -25,6 +25,7 @@ import {
   type Service,
   type ServiceDeploymentRecord,
 } from './services';
+import type { ContainerRuntime, ImageSnapshot } from './processes';
 import type { TaskDefinition, TaskDefinitionRegistry } from './task-definitions';
 import { containersOf, isHealthy, isLive, planTimeline, requestStop, statusAt, transitions, type StopCode, type Task } from './tasks';
 
@@ -44,6 +45,8 @@ export interface EcsModelDeps {
    * task first writes to them.
    */
   requireLogGroups?: boolean;
+  /** Runs tasks of snapshot images as local processes (processes.ts); other images follow their scenarios. */
+  runtime?: ContainerRuntime;
 }
 
 export interface SeedServiceInput extends Placement {
@@ -496,6 +499,8 @@ export class EcsModel {
       pendingAt: at,
       failed: false,
     };
+    const snapshot = this.snapshotOf(task);
+    if (snapshot) return this.launchProcess(task, snapshot, commandOverride?.command, at);
     const lines = planTimeline(task, scenario, this.deps.timing, oneOff);
     if (missingGroup) {
       task.stoppedReason = `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1`;
@@ -510,6 +515,64 @@ export class EcsModel {
     }
     this.openLogStreams(task, lines);
     return task;
+  }
+
+  private snapshotOf(task: Task): ImageSnapshot | undefined {
+    const digest = task.containers.find((c) => c.name === task.mainContainer)?.imageDigest;
+    return digest ? this.deps.runtime?.options.image(digest) : undefined;
+  }
+
+  /** A task whose main container is a real process: its life follows the process (processes.ts). */
+  private launchProcess(task: Task, snapshot: ImageSnapshot, command: string[] | undefined, at: number): Task {
+    const runtime = this.deps.runtime!;
+    const definition = task.taskDefinition.containerDefinitions.find((c) => c.name === task.mainContainer)!;
+    task.pendingAt = at + this.deps.timing.provisioningMs;
+    this.tasks.push(task);
+    this.unsettled.add(task);
+    if (task.deploymentId) this.byDeployment.set(task.deploymentId, [...(this.byDeployment.get(task.deploymentId) ?? []), task]);
+    const missing = runtime.missingSecrets(definition);
+    if (missing.length > 0) {
+      // As ECS: the task never starts when a secret cannot be retrieved.
+      task.stoppingAt = task.pendingAt + this.deps.timing.pendingMs;
+      task.stoppedAt = task.stoppingAt;
+      task.stopCode = 'TaskFailedToStart';
+      task.stoppedReason = `ResourceInitializationError: unable to pull secrets or registry auth: retrieve secret from ${missing[0]}: ResourceNotFoundException: Secrets Manager can't find the specified secret.`;
+      task.failed = true;
+      return task;
+    }
+    const target = this.logTargets(task).find((t) => t.container === task.mainContainer);
+    if (target) this.deps.logs.createStream(target.group, target.stream, this.deps.clock.now());
+    const overrideEnv = task.overrides.containerOverrides?.find((o) => o.name === task.mainContainer)?.environment;
+    const now = () => Math.max(this.deps.clock.now(), task.pendingAt);
+    void runtime.start({ container: definition, snapshot, command, environment: overrideEnv }, this.processHooks(task, target), now).then((running) => {
+      task.process = running;
+      if (task.stoppingAt !== undefined) running.stop();
+    });
+    return task;
+  }
+
+  private processHooks(task: Task, target: { group: string; stream: string } | undefined) {
+    const main = task.containers.find((c) => c.name === task.mainContainer)!;
+    return {
+      running: (at: number) => {
+        if (task.stoppingAt !== undefined) return;
+        task.runningAt = at;
+        task.healthyAt = at;
+      },
+      exited: (exitCode: number, at: number) => {
+        for (const c of task.containers) c.exitCode = c === main ? exitCode : 0;
+        if (task.stoppingAt !== undefined) return;
+        task.stoppingAt = at;
+        task.stoppedAt = at + this.deps.timing.stopMs;
+        task.stopCode = 'EssentialContainerExited';
+        task.stoppedReason = 'Essential container in task exited';
+        // A service task that exits is a failed task for the circuit breaker; a one-off task just ended.
+        task.failed = task.serviceName !== undefined;
+      },
+      log: (message: string, at: number) => {
+        if (target) this.deps.logs.write(target.group, target.stream, [{ timestamp: at, message }]);
+      },
+    };
   }
 
   private taskPlacement(cluster: Cluster, placement: Placement) {
@@ -560,6 +623,11 @@ export class EcsModel {
     const hadStream = task.runningAt !== undefined;
     if (!requestStop(task, at, code, reason, this.deps.timing)) return false;
     this.unsettled.add(task);
+    if (this.deps.runtime?.options.image(task.containers.find((c) => c.name === task.mainContainer)?.imageDigest ?? '')) {
+      // A process: SIGTERM (SIGKILL after the stop timeout); it writes its own last lines and exit code.
+      task.process?.stop();
+      return true;
+    }
     if (hadStream) {
       for (const target of this.logTargets(task)) {
         if (task.runningAt === undefined) this.deps.logs.discardStream(target.group, target.stream);

@@ -2,14 +2,61 @@
  * The ECS operations on the wire: input validation and response shapes as the SDK models them,
  * over the model. Every handler first brings the model up to the clock.
  */
+import type {
+  Service as SdkService,
+  Task as SdkTask,
+  TaskDefinition as SdkTaskDefinition,
+  DeregisterTaskDefinitionCommandInput,
+  DeregisterTaskDefinitionCommandOutput,
+  DescribeClustersCommandInput,
+  DescribeClustersCommandOutput,
+  DescribeServiceDeploymentsCommandInput,
+  DescribeServiceDeploymentsCommandOutput,
+  DescribeServicesCommandInput,
+  DescribeServicesCommandOutput,
+  DescribeTaskDefinitionCommandInput,
+  DescribeTaskDefinitionCommandOutput,
+  DescribeTasksCommandInput,
+  DescribeTasksCommandOutput,
+  ListClustersCommandInput,
+  ListClustersCommandOutput,
+  ListServiceDeploymentsCommandInput,
+  ListServiceDeploymentsCommandOutput,
+  ListServicesCommandInput,
+  ListServicesCommandOutput,
+  ListTaskDefinitionsCommandInput,
+  ListTaskDefinitionsCommandOutput,
+  ListTasksCommandInput,
+  ListTasksCommandOutput,
+  RegisterTaskDefinitionCommandInput,
+  RegisterTaskDefinitionCommandOutput,
+  RunTaskCommandInput,
+  RunTaskCommandOutput,
+  StopTaskCommandInput,
+  StopTaskCommandOutput,
+  UpdateServiceCommandInput,
+  UpdateServiceCommandOutput,
+} from '@aws-sdk/client-ecs';
 import { arnResource } from '../../../aws';
 import { clientException, invalidParameter } from '../errors';
 import type { EcsModel } from './model';
 import { describeService } from './services';
 import type { TaskDefinition, TaskDefinitionRegistry } from './task-definitions';
+import type { Wire } from './wire';
+
+/**
+ * The model's descriptions (tasks, services, task definitions) are built from inputs it keeps as
+ * given, so their static types are looser than the SDK's; they are the SDK's shapes on the wire
+ * (test/contract/aws.contract.test.ts checks them against botocore's models, member for member).
+ */
+const task = (described: ReturnType<typeof describeTask>) => described as Wire<SdkTask>;
+const service = (described: ReturnType<typeof describeService>) => described as Wire<SdkService>;
+const taskDefinition = (described: ReturnType<TaskDefinitionRegistry['describe']>) => described as Wire<SdkTaskDefinition>;
 import { describeTask, isLive, statusAt, type Task } from './tasks';
 
+/** The server hands each operation the parsed JSON body; each operation types it as its SDK input. */
 type Handler = (input: any) => unknown;
+
 
 /** What every operation works on: the model, the task definitions, the region and RunTask's idempotency tokens. */
 interface EcsOps {
@@ -51,35 +98,35 @@ export function ecsOperations(model: EcsModel, taskDefinitions: TaskDefinitionRe
   };
 }
 
-function registerTaskDefinition(ops: EcsOps, input: any): unknown {
+function registerTaskDefinition(ops: EcsOps, input: Wire<RegisterTaskDefinitionCommandInput>): Wire<RegisterTaskDefinitionCommandOutput> {
   const { taskDefinitions } = ops;
   const td = taskDefinitions.register(input);
-  return { taskDefinition: taskDefinitions.describe(td), tags: td.tags.length ? td.tags : undefined };
+  return { taskDefinition: taskDefinition(taskDefinitions.describe(td)), tags: td.tags.length ? td.tags : undefined };
 }
 
-function describeTaskDefinition(ops: EcsOps, input: any): unknown {
+function describeTaskDefinition(ops: EcsOps, input: Wire<DescribeTaskDefinitionCommandInput>): Wire<DescribeTaskDefinitionCommandOutput> {
   const { taskDefinitions } = ops;
   const td = taskDefinitions.resolve(input.taskDefinition);
-  return { taskDefinition: taskDefinitions.describe(td), tags: input.include?.includes('TAGS') ? td.tags : undefined };
+  return { taskDefinition: taskDefinition(taskDefinitions.describe(td)), tags: input.include?.includes('TAGS') ? td.tags : undefined };
 }
 
-function deregisterTaskDefinition(ops: EcsOps, input: any): unknown {
+function deregisterTaskDefinition(ops: EcsOps, input: Wire<DeregisterTaskDefinitionCommandInput>): Wire<DeregisterTaskDefinitionCommandOutput> {
   const { taskDefinitions } = ops;
-  return { taskDefinition: taskDefinitions.describe(taskDefinitions.deregister(input.taskDefinition)) };
+  return { taskDefinition: taskDefinition(taskDefinitions.describe(taskDefinitions.deregister(input.taskDefinition ?? ''))) };
 }
 
-function listTaskDefinitions(ops: EcsOps, input: any): unknown {
+function listTaskDefinitions(ops: EcsOps, input: Wire<ListTaskDefinitionsCommandInput>): Wire<ListTaskDefinitionsCommandOutput> {
   const { taskDefinitions } = ops;
   return taskDefinitions.list(input);
 }
 
-function listClusters(ops: EcsOps, input: any): unknown {
+function listClusters(ops: EcsOps, input: Wire<ListClustersCommandInput>): Wire<ListClustersCommandOutput> {
   const { model } = ops;
   const arns = [...model.clusters.values()].map((cluster) => cluster.arn);
   return page(arns, input, 100, 'clusterArns');
 }
 
-function listServices(ops: EcsOps, input: any): unknown {
+function listServices(ops: EcsOps, input: Wire<ListServicesCommandInput>): Wire<ListServicesCommandOutput> {
   const { model, now } = ops;
   now();
   const cluster = model.cluster(input.cluster ?? 'default');
@@ -92,7 +139,7 @@ function listServices(ops: EcsOps, input: any): unknown {
   return page(arns, input, 10, 'serviceArns');
 }
 
-function describeClusters(ops: EcsOps, input: any): unknown {
+function describeClusters(ops: EcsOps, input: Wire<DescribeClustersCommandInput>): Wire<DescribeClustersCommandOutput> {
   const { model, region, now } = ops;
   const at = now();
   const names: string[] = input.clusters?.length ? input.clusters : ['default'];
@@ -115,7 +162,7 @@ function describeClusters(ops: EcsOps, input: any): unknown {
       activeServicesCount: [...model.services.values()].filter((s) => s.cluster === cluster && s.status === 'ACTIVE').length,
       statistics: [],
       tags: input.include?.includes('TAGS') ? cluster.tags : [],
-      settings: [{ name: 'containerInsights', value: 'disabled' }],
+      settings: [{ name: 'containerInsights' as const, value: 'disabled' }],
       capacityProviders: cluster.capacityProviders,
       defaultCapacityProviderStrategy: cluster.defaultCapacityProviderStrategy,
     });
@@ -123,7 +170,7 @@ function describeClusters(ops: EcsOps, input: any): unknown {
   return { clusters, failures };
 }
 
-function describeServices(ops: EcsOps, input: any): unknown {
+function describeServices(ops: EcsOps, input: Wire<DescribeServicesCommandInput>): Wire<DescribeServicesCommandOutput> {
   const { model, region, now } = ops;
   now();
   const cluster = model.cluster(input.cluster);
@@ -132,23 +179,23 @@ function describeServices(ops: EcsOps, input: any): unknown {
   const services = [];
   const failures = [];
   for (const reference of references) {
-    const service = model.findService(cluster, reference);
-    if (!service) {
+    const found = model.findService(cluster, reference);
+    if (!found) {
       failures.push({ arn: reference.startsWith('arn:') ? reference : `arn:aws:ecs:${region}:${model.accountId}:service/${cluster.name}/${reference}`, reason: 'MISSING' });
       continue;
     }
-    services.push(describeService(service, model.describeDeployments(service), input.include?.includes('TAGS')));
+    services.push(service(describeService(found, model.describeDeployments(found), input.include?.includes('TAGS') === true)));
   }
   return { services, failures };
 }
 
-function updateService(ops: EcsOps, input: any): unknown {
+function updateService(ops: EcsOps, input: Wire<UpdateServiceCommandInput>): Wire<UpdateServiceCommandOutput> {
   const { model } = ops;
-  const service = model.updateService(input);
-  return { service: describeService(service, model.describeDeployments(service), false) };
+  const updated = model.updateService(input);
+  return { service: service(describeService(updated, model.describeDeployments(updated), false)) };
 }
 
-function listServiceDeployments(ops: EcsOps, input: any): unknown {
+function listServiceDeployments(ops: EcsOps, input: Wire<ListServiceDeploymentsCommandInput>): Wire<ListServiceDeploymentsCommandOutput> {
   const { model, now } = ops;
   now();
   const cluster = model.cluster(input.cluster);
@@ -178,7 +225,7 @@ function listServiceDeployments(ops: EcsOps, input: any): unknown {
   };
 }
 
-function describeServiceDeployments(ops: EcsOps, input: any): unknown {
+function describeServiceDeployments(ops: EcsOps, input: Wire<DescribeServiceDeploymentsCommandInput>): Wire<DescribeServiceDeploymentsCommandOutput> {
   const { model, now } = ops;
   now();
   const arns: string[] = input.serviceDeploymentArns ?? [];
@@ -214,12 +261,12 @@ function describeServiceDeployments(ops: EcsOps, input: any): unknown {
   return { serviceDeployments, failures };
 }
 
-function runTask(ops: EcsOps, input: any): unknown {
+function runTask(ops: EcsOps, input: Wire<RunTaskCommandInput>): Wire<RunTaskCommandOutput> {
   const { model, taskDefinitions, region, clientTokens, now } = ops;
   const at = now();
   const cluster = model.cluster(input.cluster);
   if (input.clientToken && clientTokens.has(input.clientToken)) {
-    return { tasks: clientTokens.get(input.clientToken)!.map((t) => describeTask(t, at, region)), failures: [] };
+    return { tasks: clientTokens.get(input.clientToken)!.map((t) => task(describeTask(t, at, region))), failures: [] };
   }
   const { td, count } = checkRunTask(taskDefinitions, input);
   const usesProvider = input.capacityProviderStrategy?.length || (!input.launchType && cluster.defaultCapacityProviderStrategy.length);
@@ -238,22 +285,22 @@ function runTask(ops: EcsOps, input: any): unknown {
           startedBy: input.startedBy,
           placement: {
             launchType: input.launchType,
-            capacityProviderStrategy: input.capacityProviderStrategy,
+            capacityProviderStrategy: input.capacityProviderStrategy?.map((item) => ({ ...item, capacityProvider: item.capacityProvider ?? '' })),
             networkConfiguration: input.networkConfiguration,
             platformVersion: input.platformVersion,
           },
           overrides: input.overrides,
-          tags: input.tags,
+          tags: input.tags?.map((tag) => ({ key: tag.key ?? '', value: tag.value ?? '' })),
         },
         at,
       ),
     );
   }
   if (input.clientToken) clientTokens.set(input.clientToken, tasks);
-  return { tasks: tasks.map((t) => describeTask(t, at, region)), failures: [] };
+  return { tasks: tasks.map((t) => task(describeTask(t, at, region))), failures: [] };
 }
 
-function describeTasks(ops: EcsOps, input: any): unknown {
+function describeTasks(ops: EcsOps, input: Wire<DescribeTasksCommandInput>): Wire<DescribeTasksCommandOutput> {
   const { model, region, now } = ops;
   const at = now();
   const cluster = model.cluster(input.cluster);
@@ -262,25 +309,25 @@ function describeTasks(ops: EcsOps, input: any): unknown {
   const tasks = [];
   const failures = [];
   for (const reference of references) {
-    const task = model.findTask(cluster, reference);
-    if (task) tasks.push(withTags(describeTask(task, at, region), input.include?.includes('TAGS')));
+    const found = model.findTask(cluster, reference);
+    if (found) tasks.push(task(withTags(describeTask(found, at, region), input.include?.includes('TAGS') === true)));
     else failures.push({ arn: reference, reason: 'MISSING' });
   }
   return { tasks, failures };
 }
 
-function stopTask(ops: EcsOps, input: any): unknown {
+function stopTask(ops: EcsOps, input: Wire<StopTaskCommandInput>): Wire<StopTaskCommandOutput> {
   const { model, region, now } = ops;
   const at = now();
   const cluster = model.cluster(input.cluster);
-  const task = typeof input.task === 'string' ? model.findTask(cluster, input.task) : undefined;
-  if (!task) throw invalidParameter('The referenced task was not found.');
-  model.stop(task, at, 'UserInitiated', input.reason ?? 'Task stopped by user');
+  const stopped = typeof input.task === 'string' ? model.findTask(cluster, input.task) : undefined;
+  if (!stopped) throw invalidParameter('The referenced task was not found.');
+  model.stop(stopped, at, 'UserInitiated', input.reason ?? 'Task stopped by user');
   model.advance();
-  return { task: describeTask(task, at, region) };
+  return { task: task(describeTask(stopped, at, region)) };
 }
 
-function listTasks(ops: EcsOps, input: any): unknown {
+function listTasks(ops: EcsOps, input: Wire<ListTasksCommandInput>): Wire<ListTasksCommandOutput> {
   const { model, now } = ops;
   const at = now();
   const cluster = model.cluster(input.cluster);
@@ -301,7 +348,7 @@ function listTasks(ops: EcsOps, input: any): unknown {
 }
 
 /** RunTask's input checks, in the order ECS makes them: the task definition and the task count to launch. */
-function checkRunTask(taskDefinitions: TaskDefinitionRegistry, input: any): { td: TaskDefinition; count: number } {
+function checkRunTask(taskDefinitions: TaskDefinitionRegistry, input: Wire<RunTaskCommandInput>): { td: TaskDefinition; count: number } {
   const td = typeof input.taskDefinition === 'string' ? taskDefinitions.find(input.taskDefinition) : undefined;
   if (!td) throw clientException('TaskDefinition not found.');
   if (td.status !== 'ACTIVE') throw clientException('TaskDefinition is inactive');

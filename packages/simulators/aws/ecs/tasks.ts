@@ -61,6 +61,8 @@ export interface Task {
   stoppedReason?: string;
   /** True when the task ended on its own with a failure (counts towards the circuit breaker). */
   failed: boolean;
+  /** The main container's process, when the image is a snapshot (processes.ts). */
+  process?: { port?: number; pid?: number; stop(): void };
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
@@ -144,6 +146,8 @@ export function planTimeline(task: Task, scenario: Scenario | undefined, timing:
     if (c.name === task.mainContainer) {
       c.exitCode = exit.exitCode;
       c.reason = exit.reason;
+      // Its exit is what stops the task: STOPPED with its exit code from the moment the task is STOPPING.
+      c.exitedAt = exitAt;
     } else {
       c.exitCode = 0;
     }

@@ -1,0 +1,372 @@
+/**
+ * The Connect 2.0 API itself, as the rehearsal seeds and changes it: a FastAPI app whose `/health`
+ * queries the database and whose `/users` reads a table, SQLAlchemy models, Alembic migrations with
+ * upgrade and downgrade (alembic/env.py reads DATABASE_URL), and unittest tests the PR checks run.
+ * Written for SQLAlchemy 1.4 and 2.0 (Debian ships 1.4). Where FastAPI or SQLAlchemy cannot be imported
+ * (the scripted stack), the tests skip and say so.
+ */
+import type { Files } from './app-files';
+
+const ALEMBIC_INI = `[alembic]
+script_location = alembic
+
+[loggers]
+keys = root,sqlalchemy,alembic
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARN
+handlers = console
+qualname =
+
+[logger_sqlalchemy]
+level = WARN
+handlers =
+qualname = sqlalchemy.engine
+
+[logger_alembic]
+level = INFO
+handlers =
+qualname = alembic
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)-5.5s [%(name)s] %(message)s
+`;
+
+const ALEMBIC_ENV = `"""Alembic environment: the database comes from DATABASE_URL (the task definition's secret)."""
+import os
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+
+
+def run_migrations_online() -> None:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise SystemExit("DATABASE_URL is not set: alembic needs the database to migrate")
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=None)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()
+`;
+
+const SCRIPT_MAKO = `"""\${message}
+
+Revision ID: \${up_revision}
+Revises: \${down_revision | comma,n}
+"""
+from alembic import op
+import sqlalchemy as sa
+\${imports if imports else ""}
+revision = \${repr(up_revision)}
+down_revision = \${repr(down_revision)}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    \${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    \${downgrades if downgrades else "pass"}
+`;
+
+const INITIAL_REVISION = `"""initial: the service's metadata table
+
+Revision ID: 3f2a1c
+Revises:
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "3f2a1c"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "app_meta",
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("value", sa.String(255), nullable=False),
+    )
+    op.execute("INSERT INTO app_meta (key, value) VALUES ('service', 'connect2-api')")
+
+
+def downgrade() -> None:
+    op.drop_table("app_meta")
+`;
+
+const DB = `"""The database session: DATABASE_URL (a secret of the task definition in ECS)."""
+import os
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///./connect2.db")
+
+engine = create_engine(DATABASE_URL, pool_pre_ping=True)
+SessionLocal = sessionmaker(bind=engine)
+Base = declarative_base()
+
+
+def get_session():
+    session = SessionLocal()
+    try:
+        yield session
+    finally:
+        session.close()
+`;
+
+const HEALTH = `from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import text
+
+from app.db import get_session
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health(session=Depends(get_session)) -> dict:
+    """Healthy when the database answers: the load balancer's health check."""
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any database failure is "unhealthy"
+        raise HTTPException(status_code=503, detail="database unreachable") from error
+    return {"status": "ok", "database": "ok"}
+`;
+
+const MAIN = (routers: string[]) => `import logging
+
+from fastapi import FastAPI
+
+from app.api.routes import ${routers.join(', ')}
+
+logging.getLogger("uvicorn.error").info("Connect 2.0 API starting")
+
+app = FastAPI(title="Connect 2.0 API", version="1.0.0")
+${routers.map((r) => `app.include_router(${r}.router)`).join('\n')}
+`;
+
+const TEST_SUPPORT = `"""Test set-up: a throwaway SQLite database, or a visible skip where FastAPI is not installed."""
+import os
+import tempfile
+import unittest
+
+os.environ.setdefault("DATABASE_URL", "sqlite:///" + os.path.join(tempfile.mkdtemp(), "test.db"))
+
+try:
+    from fastapi.testclient import TestClient
+    import sqlalchemy  # noqa: F401
+    HAVE_STACK = True
+except ImportError as missing:  # the scripted stack: no FastAPI here
+    HAVE_STACK = False
+    MISSING = str(missing)
+
+requires_stack = unittest.skipUnless(HAVE_STACK, "SKIPPED: FastAPI/SQLAlchemy not importable" if not HAVE_STACK else "")
+
+
+def client():
+    from app import models  # noqa: F401 - registers the tables
+    from app.db import Base, engine
+    from app.main import app as api
+
+    Base.metadata.create_all(engine)
+    return TestClient(api)
+`;
+
+const TEST_HEALTH = `import unittest
+
+from tests.support import client, requires_stack
+
+
+@requires_stack
+class HealthTest(unittest.TestCase):
+    def test_health_queries_the_database(self):
+        response = client().get("/health")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
+`;
+
+const MODELS_INITIAL = `"""SQLAlchemy models (the tables Alembic creates)."""
+from sqlalchemy import Column, String
+
+from app.db import Base
+
+
+class AppMeta(Base):
+    __tablename__ = "app_meta"
+
+    key = Column(String(64), primary_key=True)
+    value = Column(String(255), nullable=False)
+`;
+
+const USER_MODEL = `
+
+class User(Base):
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(255), nullable=False, unique=True)
+    name = Column(String(255), nullable=False)
+`;
+
+/** The application of the initial import (no users yet). */
+export function pythonAppFiles(): Files {
+  return {
+    'requirements.txt': 'fastapi==0.115.0\nuvicorn==0.30.6\nsqlalchemy==2.0.35\nalembic==1.13.2\npsycopg2-binary==2.9.9\nhttpx==0.27.2\n',
+    'app/__init__.py': '',
+    'app/db.py': DB,
+    'app/models.py': MODELS_INITIAL,
+    'app/main.py': MAIN(['health']),
+    'app/api/__init__.py': '',
+    'app/api/routes/__init__.py': '',
+    'app/api/routes/health.py': HEALTH,
+    'tests/__init__.py': '',
+    'tests/support.py': TEST_SUPPORT,
+    'tests/test_health.py': TEST_HEALTH,
+    'alembic.ini': ALEMBIC_INI,
+    'alembic/env.py': ALEMBIC_ENV,
+    'alembic/script.py.mako': SCRIPT_MAKO,
+    'alembic/versions/3f2a1c_initial.py': INITIAL_REVISION,
+  };
+}
+
+/** The migration PR: the users table, with the two people the API starts with. */
+export function usersTableMigration(): Files {
+  return {
+    'alembic/versions/8b9d4e_add_users_table.py': `"""add users table
+
+Revision ID: 8b9d4e
+Revises: 3f2a1c
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "8b9d4e"
+down_revision = "3f2a1c"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    users = op.create_table(
+        "users",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(255), nullable=False, unique=True),
+        sa.Column("name", sa.String(255), nullable=False),
+    )
+    op.bulk_insert(users, [
+        {"id": 1, "email": "ada@example.com", "name": "Ada"},
+        {"id": 2, "email": "grace@example.com", "name": "Grace"},
+    ])
+
+
+def downgrade() -> None:
+    op.drop_table("users")
+`,
+  };
+}
+
+/** The application PR: the users endpoint over the users table, with its test. */
+export function usersEndpointPython(): Files {
+  return {
+    'app/models.py': `"""SQLAlchemy models (the tables Alembic creates)."""
+from sqlalchemy import Column, Integer, String
+
+from app.db import Base
+
+
+class AppMeta(Base):
+    __tablename__ = "app_meta"
+
+    key = Column(String(64), primary_key=True)
+    value = Column(String(255), nullable=False)
+${USER_MODEL}`,
+    'app/api/routes/users.py': `from fastapi import APIRouter, Depends
+
+from app.db import get_session
+from app.models import User
+
+router = APIRouter()
+
+
+@router.get("/users")
+def list_users(session=Depends(get_session)) -> list:
+    return [{"id": u.id, "email": u.email, "name": u.name} for u in session.query(User).order_by(User.id)]
+`,
+    'app/main.py': MAIN(['health', 'users']),
+    'tests/test_users.py': `import unittest
+
+from tests.support import client, requires_stack
+
+
+@requires_stack
+class UsersTest(unittest.TestCase):
+    def test_users_reads_the_table(self):
+        api = client()
+        from app.db import SessionLocal
+        from app.models import User
+
+        with SessionLocal() as session:
+            session.query(User).delete()
+            session.add(User(id=7, email="x@example.com", name="X"))
+            session.commit()
+        response = api.get("/users")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), [{"id": 7, "email": "x@example.com", "name": "X"}])
+`,
+  };
+}
+
+/**
+ * The migration that fails in stage 6: a NOT NULL column without a default on a table with rows.
+ * PostgreSQL refuses it (NotNullViolation); the revision after the users table.
+ */
+export function failingMigration(): Files {
+  return {
+    'alembic/versions/c41f07_add_users_plan.py': `"""add users plan
+
+Revision ID: c41f07
+Revises: 8b9d4e
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "c41f07"
+down_revision = "8b9d4e"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("users", sa.Column("plan", sa.String(32), nullable=False))
+
+
+def downgrade() -> None:
+    op.drop_column("users", "plan")
+`,
+  };
+}
