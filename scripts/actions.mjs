@@ -1,4 +1,4 @@
-// The six actions of the bundle, declared once: build, checks and tests all read this list.
+// The seven actions of the bundle, declared once: build, checks and tests all read this list.
 export const ACTIONS = [
   'classify-pr',
   'terraform-plan-comment',
@@ -6,4 +6,5 @@ export const ACTIONS = [
   'wait-stable',
   'run-migration',
   'create-release',
+  'api-diff',
 ];

@@ -117,6 +117,11 @@ export const CATALOG = {
     resource: 'arn:aws:logs:*:*:log-group:*:log-stream:*',
     why: { default: "streams the container's awslogs stream into the job log (`logs: true`); a missing group is reported, not fatal" },
   },
+  'logs:FilterLogEvents': {
+    sid: 'LogsFilterServiceGroup',
+    resource: 'arn:aws:logs:*:*:log-group:*:*',
+    why: { default: "looks for `log-error-pattern` in the service's log group(s) from the rollout's start to the end of the bake (not called with `log-error-pattern: ''`)" },
+  },
   'iam:PassRole': {
     sid: 'PassTaskRolesToEcs',
     resource: 'arn:aws:iam::*:role/*',

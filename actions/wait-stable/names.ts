@@ -8,10 +8,15 @@ export const Input = {
   HealthUrl: 'health-url',
   HealthTimeoutSeconds: 'health-timeout-seconds',
   MaxAttempts: 'max-attempts',
+  VerifyUrls: 'verify-urls',
+  BakeSeconds: 'bake-seconds',
+  LogErrorPattern: 'log-error-pattern',
+  LogGroup: 'log-group',
 } as const;
 
 export const Output = {
   Status: 'status',
   DurationSeconds: 'duration-seconds',
   Services: 'services',
+  Verification: 'verification',
 } as const;

@@ -4,14 +4,27 @@
 import * as core from '@actions/core';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ActionError, actionsLogger, InputError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
-import { aws, AwsCallError, createEcsClient, shortArn } from '../../packages/aws';
-import { summarizeStoppedTasks, renderWaitSummary, waitForHealth, waitForServices, type EcsContext, type WaitResult } from '../../packages/ecs';
+import { aws, AwsCallError, createEcsClient, createLogsClient, shortArn } from '../../packages/aws';
+import { summarizeStoppedTasks, renderVerification, renderWaitSummary, verifyRollout, waitForHealth, waitForServices, type EcsContext, type Verification, type WaitResult } from '../../packages/ecs';
 import { Input, Output } from './names';
+import { readVerifySettings, type VerifySettings } from './verify-inputs';
 
 const log = actionsLogger();
 
-export async function waitStable(context: ActionContext): Promise<void> {
-  const clock = stopwatch(systemClock);
+interface Settings {
+  cluster: string;
+  services: string[];
+  expected?: string;
+  timeoutMs: number;
+  intervalMs: number;
+  healthUrl?: string;
+  healthTimeoutMs: number;
+  maxAttempts: number;
+  verify: VerifySettings;
+}
+
+/** Every input, checked before the first AWS call. */
+function readSettings(): Settings {
   const inputs = readInputs();
   const cluster = inputs.required(Input.Cluster);
   inputs.required(Input.Services);
@@ -23,9 +36,16 @@ export async function waitStable(context: ActionContext): Promise<void> {
   if (healthUrl) checkUrl(healthUrl);
   const healthTimeoutMs = inputs.duration(Input.HealthTimeoutSeconds, 300_000, 'seconds', { minMs: 1000 });
   const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
+  const verify = readVerifySettings(inputs, timeoutMs, healthUrl);
+  return { cluster, services, expected, timeoutMs, intervalMs, healthUrl, healthTimeoutMs, maxAttempts, verify };
+}
 
-  const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts }), clock: systemClock, log };
-  const taskDefinitionArn = expected ? await fullTaskDefinitionArn(ctx, expected) : undefined;
+export async function waitStable(context: ActionContext): Promise<void> {
+  const clock = stopwatch(systemClock);
+  const settings = readSettings();
+  const { cluster, services, intervalMs, timeoutMs, healthUrl } = settings;
+  const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts: settings.maxAttempts }), clock: systemClock, log };
+  const taskDefinitionArn = settings.expected ? await fullTaskDefinitionArn(ctx, settings.expected) : undefined;
   core.info(`Waiting for ${services.join(', ')} in ${cluster}${taskDefinitionArn ? ` to run ${shortArn(taskDefinitionArn)}` : ''}; polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 
   let result: WaitResult;
@@ -37,8 +57,9 @@ export async function waitStable(context: ActionContext): Promise<void> {
     throw error;
   }
 
-  const { healthLine, healthError } = result.status === 'stable' && healthUrl ? await checkHealth(healthUrl, intervalMs, healthTimeoutMs, context.signal) : {};
-  const status = healthError ? 'failed' : result.status;
+  const { healthLine, healthError } = result.status === 'stable' && healthUrl ? await checkHealth(healthUrl, intervalMs, settings.healthTimeoutMs, context.signal) : {};
+  const verification = result.status === 'stable' && !healthError ? await verify(ctx, settings, result, context.signal) : undefined;
+  const status = healthError || verification?.status === 'failed' ? 'failed' : result.status;
   setOutputs({
     [Output.Status]: status,
     [Output.DurationSeconds]: clock.elapsedSeconds(),
@@ -51,11 +72,27 @@ export async function waitStable(context: ActionContext): Promise<void> {
       deploymentId: s.deploymentId ?? null,
       reason: s.reason,
     })),
+    [Output.Verification]: verification ?? { status: 'skipped' },
   });
-  await writeSummary(renderWaitSummary(`ECS wait ${services.join(', ')}`, { ...result, status }, healthLine));
+  await writeSummary(renderWaitSummary(`ECS wait ${services.join(', ')}`, { ...result, status }, healthLine) + (verification ? renderVerification(verification) : ''));
   if (healthError) throw healthError;
+  if (status !== 'stable' && verification?.status === 'failed') throw new ActionError(`Verification failed: ${verification.failure}.`);
   if (status !== 'stable') throw notStable(result, status);
-  core.info(`All ${services.length} service(s) stable after ${clock.elapsedSeconds()}s.`);
+  core.info(`All ${services.length} service(s) stable${verification?.status === 'passed' ? ' and verified' : ''} after ${clock.elapsedSeconds()}s.`);
+}
+
+/** The verify URLs, the log watch and the bake, on the services as the wait left them. */
+async function verify(ctx: EcsContext, settings: Settings, result: WaitResult, signal: AbortSignal): Promise<Verification> {
+  const { verify: v } = settings;
+  const logs = v.pattern ? { client: createLogsClient({ maxAttempts: settings.maxAttempts }), pattern: v.pattern, group: v.group } : undefined;
+  const services = result.services.map((s) => ({
+    name: s.name,
+    deploymentId: s.deploymentId,
+    taskDefinitionArn: s.taskDefinition,
+    // The rollout's start, at most the longest wait ago (a service stable for weeks is not re-read from then).
+    rolloutStartMs: Math.max(s.watch?.deployment?.createdAt?.getTime() ?? systemClock.now(), systemClock.now() - result.elapsedMs - settings.timeoutMs),
+  }));
+  return verifyRollout(ctx, { cluster: settings.cluster, services, checks: v.checks, bakeMs: v.bakeMs, intervalMs: settings.intervalMs, logs, signal });
 }
 
 /** The app's answer after the services are stable: a line for the summary, or the error that fails the step. */

@@ -310,6 +310,26 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "required": false,
         "default": "300"
       },
+      "verify-urls": {
+        "description": "Key endpoints checked once the services are stable and again at the end of the bake, one a line: `[METHOD] URL [expected status]` (default GET and any 2xx; a status such as 404 or a class such as 3xx). A path such as `/api/v1/users` is resolved against health-url.",
+        "required": false,
+        "default": ""
+      },
+      "bake-seconds": {
+        "description": "How long after stable the services are watched (tasks stopping, another deployment, error log lines); 0 for no bake. Must be shorter than timeout-minutes.",
+        "required": false,
+        "default": "0"
+      },
+      "log-error-pattern": {
+        "description": "CloudWatch Logs filter pattern of an error line, looked for with FilterLogEvents from the rollout's start to the end of the bake; empty turns the log watch off.",
+        "required": false,
+        "default": "?ERROR ?CRITICAL ?Traceback"
+      },
+      "log-group": {
+        "description": "Log group to watch (default: the awslogs groups of the running task definition).",
+        "required": false,
+        "default": ""
+      },
       "max-attempts": {
         "description": "Attempts per AWS call (retries with adaptive backoff on throttling and 5xx).",
         "required": false,
@@ -319,7 +339,8 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
     "outputs": {
       "status": "`stable`, `failed`, `rolled-back` or `timed-out`.",
       "duration-seconds": "Seconds from start to end of the wait.",
-      "services": "JSON array, one entry per service: name, status, task definition, counts."
+      "services": "JSON array, one entry per service: name, status, task definition, counts.",
+      "verification": "JSON: status (`passed`, `failed` or `skipped`), failure, checks (phase, method, URL, expected, answer), bake (seconds, polls, calls, stopped tasks), logGroups, logMatches (redacted, short), logMatchCount."
     }
   },
   "run-migration": {
@@ -479,6 +500,47 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       "release-url": "URL of the GitHub Release.",
       "created": "`true` when this run created the release, `false` when it already existed or nothing was released.",
       "notes": "The release notes (Markdown)."
+    }
+  },
+  "api-diff": {
+    "description": "Compares the OpenAPI documents of the base and the head of a pull request and fails on changes that break clients.",
+    "inputs": {
+      "base-spec": {
+        "description": "OpenAPI 3 document (JSON or YAML file) of the base, e.g. FastAPI app.openapi() written by a step.",
+        "required": true,
+        "default": ""
+      },
+      "head-spec": {
+        "description": "OpenAPI 3 document (JSON or YAML file) of the head.",
+        "required": true,
+        "default": ""
+      },
+      "fail-on-breaking": {
+        "description": "Fail the step when a change breaks clients; false to allow an intended break (the change is still reported).",
+        "required": false,
+        "default": "true"
+      },
+      "comment": {
+        "description": "Post the changes as one sticky PR comment (created when there is a change, updated after); pull_request events only.",
+        "required": false,
+        "default": "true"
+      },
+      "name": {
+        "description": "Name of the API: keys the sticky comment, so several APIs of one repository each keep their own.",
+        "required": false,
+        "default": "api"
+      },
+      "github-token": {
+        "description": "Token for the comment; needs pull-requests: write.",
+        "required": false,
+        "default": "${{ github.token }}"
+      }
+    },
+    "outputs": {
+      "breaking": "`true` when a change breaks clients, else `false`.",
+      "changes": "JSON array, breaking first: kind (added, removed, changed, renamed), path, method, breaking, message.",
+      "summary": "E.g. `3 breaking, 5 other changes`, or `no changes`.",
+      "comment-url": "URL of the sticky comment, when one was posted or updated."
     }
   }
 };

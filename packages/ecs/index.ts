@@ -39,6 +39,19 @@ export { readServiceStatus, renderServiceStatus } from './status';
 export type { ServiceStatus } from './status';
 export type { WaitOptions, WaitResult, WaitStatus, ServiceWaitResult } from './wait';
 export { waitForHealth } from './health';
+// Verification after the rollout (wait-stable): verify URLs, the bake, the log watch.
+export { verifyRollout } from './verify';
+export type { Verification, VerifyOptions, VerifyService } from './verify';
+export { parseVerifyChecks, runChecks, displayUrl, formatExpected } from './verify-checks';
+export type { VerifyCheck, CheckResult, CheckPhase } from './verify-checks';
+export { bake } from './bake';
+export type { BakeOptions, BakeResult, BakeService } from './bake';
+export { LogWatch } from './log-watch';
+export type { LogMatch, LogWatchOptions } from './log-watch';
+export { FILTER_PATTERN_MAX_LENGTH, FilterPatternError, parseFilterPattern, matchesFilterPattern } from './filter-pattern';
+export type { FilterPattern } from './filter-pattern';
+export { redactLine, REDACTED_LINE_MAX } from './redact';
+export { renderVerification } from './verify-summary';
 export type { HealthOptions, HealthResult } from './health';
 export { renderDeploySummary, renderWaitSummary, renderChanges, renderStoppedTasks, renderTimeline } from './summary';
 // One-off tasks (run-migration).

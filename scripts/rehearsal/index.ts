@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOOPBACK_WAIT_VARS } from '../../packages/github';
-import { startAwsSimulator } from '../../packages/simulators/aws';
+import { startAwsSimulator, type Scenario } from '../../packages/simulators/aws';
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
@@ -35,6 +35,8 @@ import {
 import { gitHubRulesHold, protectBranchesAsTheReadmeSays, requiredChecksFromReadme } from './stage-github-rules';
 import { guaranteesUnderOverlap } from './stage-guarantees';
 import { rollbackByDispatch } from './stage-rollback';
+import { verificationAfterTheRollout } from './stage-verify';
+import { startNotificationReceiver } from './notifications';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
 
@@ -78,11 +80,14 @@ function timedOut(timeline: Timeline, player: WorkflowPlayer, limitMs: number): 
   for (const run of player.runs) if (run.status !== 'completed') player.cancel(run.id);
 }
 
-/** The app's health endpoint, as the load balancer would expose it; a stage can make it answer 503. */
+/**
+ * The app behind the load balancer, scripted until the rehearsal runs the real app: the health endpoint
+ * (a stage can make it answer 503) and the key endpoint the deploy verifies (`VERIFY_URLS`' default).
+ */
 async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server }> {
   const endpoint = { failing: false } as HealthEndpoint & { server: Server };
   endpoint.server = createServer((request, response) => {
-    const found = request.url === '/health';
+    const found = request.url === '/health' || request.url === '/api/v1/users';
     const status = !found ? 404 : endpoint.failing ? 503 : 200;
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(status === 200 ? { status: 'ok' } : status === 503 ? { status: 'database unreachable' } : { detail: 'Not Found' }));
@@ -100,6 +105,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
   const aws = await startAwsSimulator({});
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
   const health = await startHealthEndpoint();
+  const notifications = await startNotificationReceiver();
   let player: WorkflowPlayer | undefined;
   let real: RealStack | undefined;
   try {
@@ -116,6 +122,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
 
     const approvals: StoryContext['approvals'] = [];
     const badImages = new Set<string>();
+    const imageScenarios = new Map<string, Scenario>();
     player = new WorkflowPlayer({
       workflowsDir: options.workflows ?? path.join(repoRoot, 'workflows-templates'),
       log: timeline,
@@ -123,7 +130,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         github: gh,
         aws,
         repository: FULL_REPO,
-        vars: { ...repositoryVars(), ...(options.vars ?? {}) },
+        vars: { ...repositoryVars(), NOTIFY_WEBHOOK_URL: notifications.url, ...(options.vars ?? {}) },
         environmentVars: environmentVars(health.url),
         secrets: { RELEASE_APP_PRIVATE_KEY: RELEASE_APP.privateKey },
         roles: roles(),
@@ -133,7 +140,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         python: real?.python,
         // The GitHub the actions talk to is on loopback: none of the client's waits meant for github.com.
         runnerEnv: { ...real?.runnerEnv, ...Object.fromEntries(Object.values(LOOPBACK_WAIT_VARS).map((name) => [name, gh.env[name] ?? '0'])) },
-        imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : undefined),
+        imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : imageScenarios.get(sha)),
         review: (request) => {
           approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
           return 'approve';
@@ -142,8 +149,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     });
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
-    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, approvals, health, terraform: hasTerraform(), real, prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap];
+    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, imageScenarios, approvals, health, notifications, terraform: hasTerraform(), real, prs: {} };
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap, verificationAfterTheRollout];
     const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     const deadline = started + limitMs;
     for (const [index, stage] of stages.entries()) {
@@ -160,6 +167,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     // A run that cannot end (the reason the limit ran out) must not hang the rehearsal's exit either.
     if (player) await beforeDeadline(player.idle(), Date.now() + 30_000);
     health.server.close();
+    notifications.server.close();
     await Promise.all([aws.close(), gh.close(), real?.close()]);
   }
 }

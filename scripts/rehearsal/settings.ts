@@ -40,6 +40,8 @@ export function repositoryVars(): Record<string, string> {
     ECS_POLL_INTERVAL_SECONDS: '1',
     // A failed health check is given up on after 5 s here (the templates wait 120 s by default).
     HEALTH_TIMEOUT_SECONDS: '5',
+    // Each deploy is watched for 3 s after its rollout here (the templates bake 300 s by default).
+    BAKE_SECONDS: '3',
   };
 }
 

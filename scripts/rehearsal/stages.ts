@@ -4,6 +4,7 @@
  * then checks what a user would see: check conclusions, PR comments, services in ECS, releases.
  */
 import { shortArn } from '../../packages/aws';
+import type { NotificationReceiver } from './notifications';
 import type { Scenario } from '../../packages/simulators/aws';
 import type { RunRecord, WorkflowPlayer } from '../../packages/workflow-player';
 import { PLAN_SECRETS, redisFiles, scaleDevFiles, usersEndpointFiles } from './app-files';
@@ -42,10 +43,14 @@ export interface StoryContext {
   people: People;
   /** Commits whose image crash-loops once deployed. */
   badImages: Set<string>;
+  /** Other scripted behaviour of a commit's image once deployed (e.g. a Traceback during the bake). */
+  imageScenarios: Map<string, Scenario>;
   /** Approvals asked for, in order (environment and job). */
   approvals: { environment: string; job: string; workflow: string }[];
   /** The app's health endpoint behind HEALTH_URL. */
   health: HealthEndpoint;
+  /** What the templates posted to NOTIFY_WEBHOOK_URL. */
+  notifications: NotificationReceiver;
   terraform: boolean;
   /** The real stack (PostgreSQL, the Python app) when the machine has it; undefined: scripted images. */
   real?: RealStack;

@@ -3,6 +3,7 @@
  * expectations checked against what a user would see, and a Markdown + HTML report with every job's
  * summary.
  */
+import { renderChecklist } from './checklist';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JobRecord, PlayerLog, RunRecord } from '../../packages/workflow-player';
@@ -136,6 +137,8 @@ export class Timeline implements PlayerLog {
     const verdict = this.failed.length === 0 ? `Every expectation held: ${this.expectations.length} in ${seconds(this.elapsedMs)}, ${this.runs.length} workflow runs.` : `${this.failed.length} of ${this.expectations.length} expectations broke.`;
     const lines = ['# connect2-actions rehearsal', '', `**${verdict}**`, '', `Stack: ${this.stack}.`, ''];
     const stages = [...new Set(this.expectations.map((e) => e.stage))];
+    const held = (stage: number) => (stages.includes(stage) ? this.expectations.filter((e) => e.stage === stage).every((e) => e.problems.length === 0) : undefined);
+    lines.push(...renderChecklist(held));
     for (const stage of stages) {
       const entries = this.expectations.filter((e) => e.stage === stage);
       lines.push(`## Stage ${stage}: ${entries[0].stageTitle}`, '', '| | Expectation | Seen |', '| --- | --- | --- |');

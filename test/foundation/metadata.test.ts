@@ -24,8 +24,8 @@ const CONTRACT: Record<string, { inputs: string[]; outputs: string[] }> = {
     outputs: ['task-definition-arn', 'previous-task-definition-arn', 'image', 'deployment-id', 'status', 'duration-seconds'],
   },
   'wait-stable': {
-    inputs: ['cluster', 'services', 'task-definition', 'timeout-minutes', 'poll-interval-seconds', 'health-url', 'health-timeout-seconds'],
-    outputs: ['status', 'duration-seconds', 'services'],
+    inputs: ['cluster', 'services', 'task-definition', 'timeout-minutes', 'poll-interval-seconds', 'health-url', 'health-timeout-seconds', 'verify-urls', 'bake-seconds', 'log-error-pattern', 'log-group'],
+    outputs: ['status', 'duration-seconds', 'services', 'verification'],
   },
   'run-migration': {
     inputs: ['cluster', 'service', 'task-definition', 'container', 'command', 'timeout-minutes', 'subnets', 'security-groups', 'assign-public-ip', 'started-by', 'stop-on-cancel', 'logs'],
@@ -34,6 +34,10 @@ const CONTRACT: Record<string, { inputs: string[]; outputs: string[] }> = {
   'create-release': {
     inputs: ['github-token', 'tag-prefix', 'initial-version', 'target', 'default-bump', 'draft', 'prerelease', 'dry-run', 'update-major-tag'],
     outputs: ['version', 'tag', 'previous-tag', 'release-id', 'release-url', 'created', 'notes'],
+  },
+  'api-diff': {
+    inputs: ['base-spec', 'head-spec', 'fail-on-breaking', 'comment', 'name', 'github-token'],
+    outputs: ['breaking', 'changes', 'summary'],
   },
 };
 

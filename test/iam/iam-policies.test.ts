@@ -189,7 +189,8 @@ describe('wait-stable: every AWS call path', () => {
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/health`;
     const result = await exercise('wait-stable', 'two services and a health URL', sim, () =>
       runAction('wait-stable', {
-        inputs: { cluster: world.cluster, services: `${world.service}, connect2-worker-dev`, 'poll-interval-seconds': '1', 'health-url': url, 'health-timeout-seconds': '30' },
+        // The verification too: verify URLs, a bake, the log watch (FilterLogEvents with the default pattern).
+        inputs: { cluster: world.cluster, services: `${world.service}, connect2-worker-dev`, 'poll-interval-seconds': '1', 'health-url': url, 'health-timeout-seconds': '30', 'verify-urls': url, 'bake-seconds': '2' },
         env: { ...sim.env },
       }),
     );

@@ -135,6 +135,12 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
       if (uses(step).includes('/classify-pr@') && isMap(inputs)) inputs.set('deploy-ignore-paths', 'docs/**');
     }),
   },
+  {
+    // The release would count as good with a Traceback in its logs and the key endpoint unchecked.
+    name: 'the verify step removed from deploy.yml',
+    stage: 12,
+    edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step, steps) => step.get('id') === 'verify' && steps.items.splice(steps.items.indexOf(step), 1)),
+  },
 ];
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
@@ -148,6 +154,6 @@ describe('a broken template breaks the rehearsal', () => {
       const lines = timeline.failureLines();
       expect(lines.length, 'the rehearsal passed with the broken template').toBeGreaterThan(0);
       expect(lines[0]).toMatch(new RegExp(`^Stage ${mutation.stage} \\([^)]+\\): expected ".+", but `));
-    }, 900_000); // stage 11 needs the whole rehearsal: about 7 minutes on two busy cores
+    }, 900_000); // stages 11 and 12 need the whole rehearsal: minutes on two busy cores
   }
 });

@@ -65,6 +65,8 @@ export interface AwsSimulator {
     taskDefinition(input: Record<string, unknown>): string;
     service(input: SeedServiceInput): string;
     logGroup(name: string): void;
+    /** Lines written to a stream (created if needed) at `at` (default now), visible from then on. */
+    logLines(group: string, stream: string, messages: string[], at?: number): void;
   };
   scenarios: {
     forImage(image: string, scenario: Scenario): void;
@@ -118,6 +120,10 @@ export async function startAwsSimulator(options: AwsSimulatorOptions = {}): Prom
       taskDefinition: (input) => taskDefinitions.register(input).taskDefinitionArn,
       service: (input) => ecs.seedService(input),
       logGroup: (name) => logs.seedGroup(name),
+      logLines: (group, stream, messages, at = clock.now()) => {
+        logs.createStream(group, stream, at);
+        logs.write(group, stream, messages.map((message) => ({ timestamp: at, message })));
+      },
     },
     scenarios: {
       forImage: (image, scenario) => scenarios.forImage(image, scenario),

@@ -4,6 +4,7 @@
  * GetLogEvents sees lines arrive as the task runs. Times here are epoch milliseconds, as in the API.
  */
 import type { Clock } from '../../action-kit';
+import { FilterPatternError, matchesFilterPattern, parseFilterPattern } from '../../ecs';
 import { AwsServiceError, invalidParameter } from './errors';
 
 interface LogEvent {
@@ -154,12 +155,12 @@ export class LogsModel {
   }
 
   filterLogEvents(input: any) {
+    const match = patternMatcher(input.filterPattern);
     const group = this.group(input);
     const names: string[] | undefined = input.logStreamNames;
     const prefix: string | undefined = input.logStreamNamePrefix;
     if (names?.length && prefix) throw invalidParameter('logStreamNames and logStreamNamePrefix are mutually exclusive.');
     const streams = this.visibleStreams(group).filter((s) => (!names?.length || names.includes(s.name)) && (!prefix || s.name.startsWith(prefix)));
-    const match = patternMatcher(input.filterPattern);
     const all = streams
       .flatMap((s) => this.visibleEvents(s).map((e, index) => ({ ...e, logStreamName: s.name, index })))
       .filter((e) => (input.startTime === undefined || e.timestamp >= input.startTime) && (input.endTime === undefined || e.timestamp <= input.endTime))
@@ -232,9 +233,19 @@ function parseToken(token: string, length: number): number {
   return Math.min(Number(match[1]), length);
 }
 
-/** The simple filter pattern syntax: every term (bare or quoted) must appear; empty matches all. */
+/**
+ * CloudWatch's filter pattern rules for unstructured lines (terms, `?` any, `-` none, quoted phrases,
+ * `%regex%`); a pattern CloudWatch rejects is its InvalidParameterException. JSON and space-delimited
+ * patterns are valid in CloudWatch but not modelled here: the simulator says so rather than guess.
+ */
 function patternMatcher(pattern: string | undefined): (message: string) => boolean {
-  if (!pattern?.trim()) return () => true;
-  const terms = [...pattern.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
-  return (message) => terms.every((term) => message.includes(term));
+  let parsed;
+  try {
+    parsed = parseFilterPattern(pattern ?? '');
+  } catch (error) {
+    if (error instanceof FilterPatternError) throw invalidParameter(error.message);
+    throw error;
+  }
+  if (parsed.kind === 'structured') throw invalidParameter('simulator: JSON and space-delimited filter patterns are not modelled; use terms, ?terms, -terms, quoted phrases or %regex%.');
+  return (message) => matchesFilterPattern(parsed, message);
 }

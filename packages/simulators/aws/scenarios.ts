@@ -1,10 +1,12 @@
 /**
  * Scripted behaviour of tasks, attached to an image (by `repo:tag`, digest or full URI) or to a
  * one-off task's command. The ECS model asks which scenario applies when it launches a task.
+ * A long-running task writes its `logLines` while it starts up, or, with `logAfterMs`, that long after
+ * it reached RUNNING (new code that logs an error once it serves, e.g. during a bake).
  */
 export type Scenario =
-  | { kind: 'healthy'; startMs?: number; logLines?: string[] }
-  | { kind: 'slow-start'; startMs: number; logLines?: string[] }
+  | { kind: 'healthy'; startMs?: number; logLines?: string[]; logAfterMs?: number }
+  | { kind: 'slow-start'; startMs: number; logLines?: string[]; logAfterMs?: number }
   | { kind: 'crash-loop'; exitCode?: number; reason?: string; afterMs?: number; logLines?: string[] }
   | { kind: 'exit'; exitCode: number; afterMs?: number; logLines?: string[]; reason?: string }
   | { kind: 'pull-failure'; reason?: string };

@@ -122,8 +122,9 @@ export function planTimeline(task: Task, scenario: Scenario | undefined, timing:
   }
   const lines = scenario && 'logLines' in scenario ? (scenario.logLines ?? []) : [];
   if (!exit) {
-    // A long-running task writes its lines while it starts up.
-    return spread(lines, runningAt, runningAt + timing.healthyAfterMs, task.mainContainer);
+    // A long-running task writes its lines while it starts up, or from logAfterMs on.
+    const from = runningAt + (scenario && 'logAfterMs' in scenario ? (scenario.logAfterMs ?? 0) : 0);
+    return spread(lines, from, from + timing.healthyAfterMs, task.mainContainer);
   }
   const exitAt = runningAt + exit.afterMs;
   const main = task.containers.find((c) => c.name === task.mainContainer);

@@ -1,0 +1,150 @@
+/**
+ * wait-stable's verification through its built bundle against the AWS simulator on the real clock:
+ * verify URLs after stable and after the bake, the bake (a task stopping), the log watch (FilterLogEvents
+ * from the rollout's start, throttled and denied), and bad inputs that stop it before any AWS call.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { startAwsSimulator, type AwsSimulator, type Scenario } from '../../packages/simulators/aws';
+import { seedConnect2, type Connect2World } from '../../packages/simulators/aws/fixtures';
+import { runAction } from '../harness/run-action';
+
+let sim: AwsSimulator | undefined;
+let http: Server | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+  await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
+  http = undefined;
+});
+
+/** The app's key endpoints: status per path (default 200), and the paths asked, in order. */
+async function startApp(statuses: Record<string, number> = {}): Promise<{ base: string; asked: string[] }> {
+  const asked: string[] = [];
+  http = createServer((req, res) => {
+    asked.push(`${req.method} ${req.url}`);
+    res.writeHead(statuses[req.url ?? ''] ?? 200).end('{}');
+  });
+  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
+  return { base: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, asked };
+}
+
+/** The dev world with a rollout of `tag` (with `scenario`) started. */
+async function rollout(tag: string, scenario?: Scenario): Promise<{ world: Connect2World; next: string }> {
+  sim = await startAwsSimulator();
+  const world = seedConnect2(sim);
+  sim.seed.image(world.repository, tag, scenario ? { scenario } : {});
+  const next = sim.seed.taskDefinition(world.taskDefinitionInput(`${world.repositoryUri}:${tag}`));
+  await sim.clients().ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: world.service, taskDefinition: next }));
+  return { world, next };
+}
+
+const base = (world: Connect2World, extra: Record<string, string>) => ({ cluster: world.cluster, services: world.service, 'poll-interval-seconds': '1', 'timeout-minutes': '2', 'log-error-pattern': '?ERROR ?CRITICAL ?Traceback', ...extra });
+
+describe('wait-stable verification (bundle)', () => {
+  it('healthy: verify URLs after stable and after the bake, logs read from the rollout start through throttling', async () => {
+    const { world, next } = await rollout('v2', { kind: 'healthy', logLines: ['INFO: Application startup complete.'] });
+    const app = await startApp();
+    sim!.faults.inject({ kind: 'throttle', operation: 'FilterLogEvents', count: 2 });
+    const result = await runAction('wait-stable', {
+      inputs: base(world, { 'task-definition': next, 'bake-seconds': '4', 'verify-urls': `${app.base}/health\nGET ${app.base}/api/v1/users?token=s3cret 200` }),
+      env: { ...sim!.env },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.status).toBe('stable');
+    const verification = JSON.parse(result.outputs.verification);
+    expect(verification).toMatchObject({ status: 'passed', logGroups: [world.logGroup], logMatchCount: 0 });
+    expect(verification.checks.map((c: { phase: string; url: string; answer: string }) => `${c.phase} ${c.url} ${c.answer}`)).toEqual([
+      `after-stable ${app.base}/health 200`,
+      `after-stable ${app.base}/api/v1/users?token=*** 200`,
+      `after-bake ${app.base}/health 200`,
+      `after-bake ${app.base}/api/v1/users?token=*** 200`,
+    ]);
+    expect(verification.bake.polls).toBeGreaterThanOrEqual(3);
+    expect(verification.bake.describeServicesCalls).toBe(verification.bake.polls);
+    const filters = sim!.calls('FilterLogEvents');
+    expect(filters.filter((c) => c.errorType === 'ThrottlingException')).toHaveLength(2);
+    // From the rollout's start: the deployment's createdAt, before the wait began.
+    const deployment = sim!.state.service(world.cluster, world.service).deployments!.find((d) => d.taskDefinition === next)!;
+    expect(filters[0].body.startTime).toBe(Math.round(Number(deployment.createdAt) * 1000)); // the wire's epoch seconds
+    expect(filters[0].body.filterPattern).toBe('?ERROR ?CRITICAL ?Traceback');
+    expect(result.summary).toMatch(/Verification: `passed`/);
+    expect(result.log + result.summary).not.toMatch(/s3cret/);
+    expect(sim!.mutatingCalls()).toHaveLength(1); // the test's own UpdateService
+  });
+
+  it('a Traceback logged during the bake fails the step naming the line, redacted and short', async () => {
+    const secretLine = `ERROR request failed token=abcd1234efgh5678 ${'x'.repeat(400)}`;
+    const { world, next } = await rollout('tb', { kind: 'healthy', logLines: ['Traceback (most recent call last):', secretLine], logAfterMs: 3000 });
+    const result = await runAction('wait-stable', { inputs: base(world, { 'task-definition': next, 'bake-seconds': '20' }), env: { ...sim!.env } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.outputs.status).toBe('failed');
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^Verification failed: a log line matched the error pattern during the bake: Traceback \(most recent call last\):/);
+    const verification = JSON.parse(result.outputs.verification);
+    expect(verification.status).toBe('failed');
+    expect(verification.bake.seconds).toBeLessThan(20);
+    const messages = verification.logMatches.map((m: { message: string }) => m.message);
+    expect(messages[0]).toBe('Traceback (most recent call last):');
+    // Each of the two new tasks logs both lines; the ERROR line is there when the bake read past it.
+    const errorLine = messages.find((m: string) => m.startsWith('ERROR'));
+    if (errorLine) {
+      expect(errorLine).toMatch(/^ERROR request failed token=\*\*\* x+…$/);
+      expect(errorLine.length).toBeLessThanOrEqual(200);
+    }
+    expect(result.log + result.summary + result.outputs.verification).not.toMatch(/abcd1234efgh5678/);
+    expect(sim!.mutatingCalls()).toHaveLength(1);
+  });
+
+  it('a service task stopping during the bake fails the step with its stop reason', async () => {
+    const { world, next } = await rollout('dies', { kind: 'crash-loop', exitCode: 137, afterMs: 5000, reason: 'OutOfMemoryError: Container killed due to memory usage' });
+    const result = await runAction('wait-stable', { inputs: base(world, { 'task-definition': next, 'bake-seconds': '25', 'log-error-pattern': '' }), env: { ...sim!.env } });
+    expect(result.outputs.status).toBe('failed');
+    expect(result.errors[0]).toMatch(/^Verification failed: connect2-api-service-dev: a task stopped during the bake: .*EssentialContainerExited: Essential container in task exited; connect2-api exit 137 \(OutOfMemoryError/);
+    const verification = JSON.parse(result.outputs.verification);
+    expect(verification.bake.stoppedTasks[0]).toBe('Essential container in task exited');
+    expect(verification.logGroups).toEqual([]);
+    expect(sim!.calls('FilterLogEvents')).toHaveLength(0);
+  });
+
+  it('a key endpoint answering 500 after stable fails the step naming the URL, before any bake', async () => {
+    const { world, next } = await rollout('v2');
+    const app = await startApp({ '/api/v1/users': 500 });
+    const result = await runAction('wait-stable', {
+      inputs: base(world, { 'task-definition': next, 'bake-seconds': '30', 'verify-urls': `${app.base}/health 200\n${app.base}/api/v1/users` }),
+      env: { ...sim!.env },
+    });
+    expect(result.outputs.status).toBe('failed');
+    expect(result.errors).toEqual([`Verification failed: GET ${app.base}/api/v1/users answered 500, expected 2xx (once the services were stable, 3 attempt(s)).`]);
+    expect(app.asked.filter((a) => a === 'GET /api/v1/users')).toHaveLength(3);
+    expect(JSON.parse(result.outputs.verification).bake.polls).toBe(0);
+  });
+
+  it('logs:FilterLogEvents denied fails the step naming the permission', async () => {
+    const { world, next } = await rollout('v2');
+    sim!.faults.inject({ kind: 'access-denied', operation: 'FilterLogEvents' });
+    const result = await runAction('wait-stable', { inputs: base(world, { 'task-definition': next }), env: { ...sim!.env } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors[0]).toMatch(/logs:FilterLogEvents/);
+    expect(result.errors[0]).toMatch(/AccessDenied|not authorized/);
+  });
+
+  it.each([
+    ['verify-urls', { 'verify-urls': 'FETCH https://api.example.com/health' }, /^Input 'verify-urls' has the line 'FETCH https:\/\/api.example.com\/health', where 'FETCH' is not a URL/],
+    ['verify-urls', { 'verify-urls': 'GET https://api.example.com/health OK' }, /^Input 'verify-urls' has the line .* where 'OK' is not a status/],
+    ['bake-seconds', { 'bake-seconds': '3600', 'timeout-minutes': '30' }, /^Input 'bake-seconds' is 3600s, not shorter than timeout-minutes \(1800s\)/],
+    ['log-error-pattern', { 'log-error-pattern': 'level=ERROR' }, /^Input 'log-error-pattern' is 'level=ERROR', which CloudWatch rejects \(Invalid character\(s\) in term 'level=ERROR'\)/],
+    ['log-error-pattern', { 'log-error-pattern': '?ERROR "unterminated' }, /^Input 'log-error-pattern' .* unterminated quoted term/],
+    ['log-group', { 'log-group': 'my group!' }, /^Input 'log-group' is 'my group!', not a log group name/],
+  ])('bad %s: one line naming it, before any AWS call', async (_name, extra, message) => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    const result = await runAction('wait-stable', { inputs: { ...base(world, {}), ...extra }, env: { ...sim.env } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(message);
+    expect(sim.requests).toHaveLength(0);
+  });
+});
