@@ -12,6 +12,7 @@ import {
   publishFeedback,
   skippedHealth,
   sourceEnvironment,
+  deploymentSucceeded,
   healthSinceDeploy,
   sourceHealth,
   verdict,
@@ -82,7 +83,7 @@ async function checkSourceHealth(config: ClassifyConfig, target: PullTarget | un
   if (!target || !pull?.head?.ref || !environment || !headSha) return skippedHealth(`not a promotion: the head is not a branch of '${Input.SourceEnvironments}' in this repository`);
   const { client, owner, repo } = target;
   const deployment = await latestDeployment(client, { owner, repo }, { environment, task: config.deploymentTask });
-  if (deployment && deployment.sha !== headSha && deployment.status?.state === 'success') {
+  if (deployment && deployment.sha !== headSha && deploymentSucceeded(deployment)) {
     const since = await sinceDeploy(config, target, environment, headSha, deployment);
     if (since) return healthSinceDeploy(environment, pull.head.ref, headSha, since);
   }
@@ -103,7 +104,7 @@ async function sinceDeploy(config: ClassifyConfig, target: PullTarget, environme
   const shipped = paths.filter((path) => !ignored.includes(path) && !terraform.includes(path));
   if (terraform.length === 0 || shipped.length > 0) return { deployment, shipped, terraform, ignored };
   const apply = await latestDeployment(target.client, repository, { environment, task: config.terraformDeploymentTask });
-  if (!apply || apply.status?.state !== 'success') return { deployment, shipped, terraform, ignored };
+  if (!apply || !deploymentSucceeded(apply)) return { deployment, shipped, terraform, ignored };
   if (apply.sha === headSha) return { deployment, shipped, terraform, ignored, apply: { deployment: apply, terraformSince: [] } };
   const afterApply = await comparedPaths(target.client, repository, apply.sha, headSha);
   const terraformSince = afterApply.status === 'ahead' && afterApply.paths ? afterApply.paths.filter((path) => !config.deployIgnore.matches(path) && config.terraform.matches(path)) : undefined;

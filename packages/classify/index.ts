@@ -17,5 +17,5 @@ export { verdict } from './verdict';
 export { mixedPolicy } from './mixed-policy';
 export type { MixedPolicy } from './mixed-policy';
 export type { Verdict } from './verdict';
-export { DEFAULT_DEPLOY_IGNORE_PATHS, DEFAULT_SOURCE_ENVIRONMENTS, DEFAULT_TERRAFORM_PATHS, healthSinceDeploy, parseSourceEnvironments, skippedHealth, sourceEnvironment, sourceHealth } from './source-health';
+export { DEFAULT_DEPLOY_IGNORE_PATHS, DEFAULT_SOURCE_ENVIRONMENTS, DEFAULT_TERRAFORM_PATHS, deploymentSucceeded, healthSinceDeploy, parseSourceEnvironments, skippedHealth, sourceEnvironment, sourceHealth } from './source-health';
 export type { DeploymentFacts, SinceDeploy, SourceHealth, SourceHealthConfig, SourceHealthResult } from './source-health';

@@ -69,6 +69,16 @@ export function skippedHealth(reason: string): SourceHealthResult {
   return { health: 'skipped', message: `skipped (${reason})` };
 }
 
+/**
+ * A deployment whose newest status is `success`, or `inactive` after a success: GitHub's auto_inactive
+ * marks a successful deployment inactive once a later one in the same environment succeeds (another
+ * task's too, e.g. a Terraform apply after the ECS deploy), and it still describes what runs there.
+ */
+export function deploymentSucceeded(deployment: DeploymentFacts | undefined): boolean {
+  const state = deployment?.status?.state;
+  return state === 'success' || (state === 'inactive' && deployment?.succeeded === true);
+}
+
 /** The verdict on `environment`, deployed from `branch`, for the promoted head `headSha`. */
 export function sourceHealth(environment: string, branch: string, headSha: string, deployment: DeploymentFacts | undefined): SourceHealthResult {
   const prefix = `${environment} is not healthy on ${short(headSha)}`;
@@ -81,9 +91,8 @@ export function sourceHealth(environment: string, branch: string, headSha: strin
     return { health: 'pending', environment, message: `${prefix}: ${environment} runs ${short(deployment.sha)}, not the promoted head ${short(headSha)}: wait for its deploy, then re-run this check ${where}.` };
   }
   if (state === 'success') return { health: 'healthy', environment, message: `${environment} is healthy on ${short(headSha)} ${where}.` };
-  // The newest deploy of this task succeeded and was then marked inactive by a later successful
-  // deployment of another task in the environment: it still runs the promoted head.
-  if (state === 'inactive' && deployment.succeeded) {
+  // Marked inactive by a later successful deployment of another task there: it still runs the head.
+  if (deploymentSucceeded(deployment)) {
     return { health: 'healthy', environment, message: `${environment} is healthy on ${short(headSha)} (its deploy succeeded; GitHub marked it inactive after a later deployment there) ${where}.` };
   }
   if (state === undefined || IN_FLIGHT.has(state)) {

@@ -6,7 +6,7 @@
  */
 import { DescribeTaskDefinitionCommand, ListTasksCommand, type Service } from '@aws-sdk/client-ecs';
 import { InputError } from '../action-kit';
-import { aws, shortArn } from '../aws';
+import { arnResource, aws, shortArn } from '../aws';
 import type { EcsContext } from './context';
 import { describeServices, validateCluster } from './service';
 import { deploymentHistory, lastSuccessfulBefore, type HistoryEntry } from './service-deployments';
@@ -71,7 +71,7 @@ async function statusOf(ctx: EcsContext, cluster: string, service: Service): Pro
     history: await deploymentHistory(ctx, cluster, name, 5),
     previous: taskDefinition ? await lastSuccessfulBefore(ctx, cluster, name, taskDefinition) : undefined,
     events: (service.events ?? []).slice(0, 5).map((e) => ({ at: e.createdAt?.toISOString(), message: e.message ?? '' })),
-    tasks: running.map((t) => ({ id: (t.taskArn ?? '').split('/').pop() ?? '', status: t.lastStatus ?? '', taskDefinition: t.taskDefinitionArn ?? '', startedAt: t.startedAt?.toISOString() })),
+    tasks: running.map((t) => ({ id: arnResource(t.taskArn ?? ''), status: t.lastStatus ?? '', taskDefinition: t.taskDefinitionArn ?? '', startedAt: t.startedAt?.toISOString() })),
     stopped: stopped.map(formatStoppedTask),
   };
 }
