@@ -67,7 +67,8 @@ async function downgradeRunsWithTheNewestRevision(ctx: StoryContext): Promise<vo
   const newest = deploymentPayload(lastDeployment(ctx, 'dev')).task_definition_arn ?? '';
   ctx.gh.seed.environment(FULL_REPO, 'dev-schema', { reviewers: [ctx.people.releaseManager.options.login] });
   const before = ctx.aws.calls('RunTask').length;
-  const run = await ctx.player.dispatch('rollback.yml', 'main', { environment: 'dev', target: current, 'downgrade-to': '-1' }, ctx.people.releaseManager.options.login);
+  // From development: the dev environment admits only that branch (its deployment-branch rule, as the templates README sets it).
+  const run = await ctx.player.dispatch('rollback.yml', 'development', { environment: 'dev', target: current, 'downgrade-to': '-1' }, ctx.people.releaseManager.options.login);
   const used = ctx.aws.calls('RunTask').slice(before).map((call) => String(call.body?.taskDefinition ?? ''));
   ctx.timeline.expect('dev after its automatic rollback: `alembic downgrade` runs with the newer revision (named explicitly), not the older code now running', [
     ...expectThat(newest !== '' && newest !== current, `the newest dev revision ${shortArn(newest)} is the one running (${shortArn(current)})`),

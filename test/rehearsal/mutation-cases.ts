@@ -1,7 +1,8 @@
 /**
  * A broken template must break the rehearsal: each edit a platform team could make by mistake, applied
  * to a copy of workflows-templates/, makes the rehearsal fail with a line naming the stage and the
- * expectation that broke.
+ * expectation that broke. The cases are shared out over a few test files (mutations-N.test.ts) so the
+ * full tier's workers play them side by side: each is a whole rehearsal up to its stage.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -145,15 +146,26 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 
-describe('a broken template breaks the rehearsal', () => {
-  for (const mutation of MUTATIONS) {
-    const skip = mutation.needsTerraform && !hasTerraform;
-    if (skip) console.log(`SKIPPED: mutation "${mutation.name}" needs terraform, which is not on PATH`);
-    it.skipIf(skip)(`${mutation.name}: stage ${mutation.stage} fails, naming the expectation`, async () => {
-      const timeline = await rehearse({ quiet: true, stopOnFailure: true, workflows: mutatedCopy(mutation.edit) });
-      const lines = timeline.failureLines();
-      expect(lines.length, 'the rehearsal passed with the broken template').toBeGreaterThan(0);
-      expect(lines[0]).toMatch(new RegExp(`^Stage ${mutation.stage} \\([^)]+\\): expected ".+", but `));
-    }, 900_000); // stages 11 and 12 need the whole rehearsal: minutes on two busy cores
-  }
-});
+/** Part `part` (1-based) of `parts`: the cases by their stage, latest first, dealt out in turn, so each part gets long and short ones. */
+function share(part: number, parts: number): typeof MUTATIONS {
+  return [...MUTATIONS].sort((a, b) => b.stage - a.stage).filter((_, index) => index % parts === part - 1);
+}
+
+export function describeMutations(part: number, parts: number): void {
+  describe(`a broken template breaks the rehearsal (part ${part} of ${parts})`, () => {
+    for (const mutation of share(part, parts)) {
+      const skip = mutation.needsTerraform && !hasTerraform;
+      if (skip) console.log(`SKIPPED: mutation "${mutation.name}" needs terraform, which is not on PATH`);
+      it.skipIf(skip)(`${mutation.name}: stage ${mutation.stage} fails, naming the expectation`, async () => {
+        const timeline = await rehearse({ quiet: true, stopOnFailure: true, workflows: mutatedCopy(mutation.edit) });
+        const lines = timeline.failureLines();
+        expect(lines.length, 'the rehearsal passed with the broken template').toBeGreaterThan(0);
+        expect(lines[0]).toMatch(new RegExp(`^Stage ${mutation.stage} \\([^)]+\\): expected ".+", but `));
+      }, 900_000); // stages 11 and 12 need the whole rehearsal: minutes on two busy cores
+    }
+  });
+}
+
+/** Every case, once: the parts together cover the list (test/rehearsal/mutation-parts.test.ts checks it). */
+export const MUTATION_NAMES = MUTATIONS.map((mutation) => mutation.name);
+export const shareNames = (part: number, parts: number) => share(part, parts).map((mutation) => mutation.name);

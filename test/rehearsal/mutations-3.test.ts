@@ -1,0 +1,4 @@
+// Part 3 of the template mutations (test/rehearsal/mutation-cases.ts), beside the other parts.
+import { describeMutations } from './mutation-cases';
+
+describeMutations(3, 3);
