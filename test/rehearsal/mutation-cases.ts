@@ -117,11 +117,6 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['concurrency', 'cancel-in-progress'], true),
   },
   {
-    name: "migrate.yml's group not the environment's deploy group (a migration beside a deploy)",
-    stage: 11,
-    edit: (file, doc) => file === 'migrate.yml' && doc.setIn(['jobs', 'migrate', 'concurrency', 'group'], 'migrate-${{ inputs.environment }}'),
-  },
-  {
     // Stage 11 plays a failed prod deploy too, but this edit already breaks stage 4's first release
     // (run with -t, 2026-12-07: "tag is 'v1.2.2' ... the notes do not list the users endpoint").
     name: "the release job's if: asking only that the deploy ran (a failed prod deploy still releases)",

@@ -17,13 +17,16 @@ describe('the local rehearsal', () => {
     // report.md's Runbook checklist: the 14 items, each automated and shown by a stage or named as kept by people.
     const report = timeline.markdown();
     expect(report).toMatch(/## Runbook checklist\n\n\d+ of 14 items automated and shown by a stage; 2 stay with people\./);
-    expect(report.match(/^\| (✓|👤|✗) \| /gm)).toHaveLength(14);
+    const checklist = report.slice(report.indexOf('## Runbook checklist')).split('\n## ')[0];
+    expect(checklist.match(/^\| (✓|👤|✗) \| /gm)).toHaveLength(14);
     expect(timeline.runs.length).toBeGreaterThan(20);
   }, 600_000);
 
   it('fails, naming the stage, when its time limit runs out, instead of hanging', async () => {
     const timeline = await rehearse({ quiet: true, only: [1], timeLimitMs: 3_000 });
-    expect(timeline.failureLines()).toEqual([expect.stringMatching(/^Stage 1 \(A PR mixing[^)]*\): expected "the stage finishes within the rehearsal's time limit \(3 s\)", but it was still playing when the time limit ran out; in progress: /)]);
+    // The first failure names the stage that ran out of time; what the abandoned stage says after its
+    // runs were cancelled may follow it.
+    expect(timeline.failureLines().slice(0, 1)).toEqual([expect.stringMatching(/^Stage 1 \(A PR mixing[^)]*\): expected "the stage finishes within the rehearsal's time limit \(3 s\)", but it was still playing when the time limit ran out; in progress: /)]);
   }, 120_000);
 
   it('fails, naming the stage, when an action is broken (a bundle that claims success without doing anything)', async () => {
