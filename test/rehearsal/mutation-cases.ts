@@ -144,7 +144,9 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     stage: 13,
     standalone: true,
     needsTerraform: true,
-    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'deploy', 'if'], "${{ !cancelled() && needs.changes.outputs.application == 'true' }}"),
+    // Bare, as the template writes it: `${{ }}` inside the folded (>-) scalar the edit keeps would make
+    // GitHub (and its parser, which the player uses) read a format() string, always true.
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'deploy', 'if'], "!cancelled() && needs.changes.outputs.application == 'true'"),
   },
   {
     name: "terraform-apply.yml's 'Record the apply' step removed (a Terraform-only merge leaves no deployment behind)",
@@ -190,6 +192,7 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     // A fix pushed to an open PR would leave its failed checks red (stage 10 plays the failing test, then its fix).
     name: "pr-checks.yml no longer runs on synchronize (a new push to an open PR re-runs nothing)",
     stage: 10,
+    standalone: true,
     edit: (file, doc) => file === 'pr-checks.yml' && doc.setIn(['on', 'pull_request', 'types'], doc.createNode(['opened', 'reopened', 'edited'])),
   },
   {
