@@ -101,10 +101,12 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
   },
   {
     // GitHub adds success() to an if: without a status function and judges it over the whole chain of
-    // needs: `apply` is skipped on an application-only push, so the release would never be created.
+    // needs: `apply` is skipped on an application-only push (stage 7's hotfix), so no release is created.
+    // Bare, as the template writes it: `${{ }}` in the folded (>-) scalar the edit keeps is a format()
+    // string to GitHub's parser, always true (the release job would then run in every environment).
     name: "the release job's if: without its status function (!cancelled())",
-    stage: 4,
-    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ needs.changes.outputs.environment == 'prod' && needs.deploy.result == 'success' }}"),
+    stage: 7,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "needs.changes.outputs.environment == 'prod' && needs.deploy.result == 'success'"),
   },
   // Stage 11 (issue 26): the guarantees that only matter when things overlap.
   {
@@ -118,11 +120,12 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['concurrency', 'cancel-in-progress'], true),
   },
   {
-    // Stage 11 plays a failed prod deploy too, but this edit already breaks stage 4's first release
-    // (run with -t, 2026-12-07: "tag is 'v1.2.2' ... the notes do not list the users endpoint").
+    // Bare (see above): written with `${{ }}` this edit made the release job run in every environment and
+    // broke stage 4's first release instead ("tag is 'v1.2.2'"), not the guarantee it names.
     name: "the release job's if: asking only that the deploy ran (a failed prod deploy still releases)",
-    stage: 4,
-    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ !cancelled() && needs.changes.outputs.environment == 'prod' && needs.deploy.result != 'skipped' }}"),
+    stage: 11,
+    standalone: true,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "!cancelled() && needs.changes.outputs.environment == 'prod' && needs.deploy.result != 'skipped'"),
   },
   {
     name: "the PR checks' classify-pr told that README files ship (deploy-ignore-paths without **/*.md)",
@@ -198,6 +201,7 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
   {
     name: "migrate.yml's 'Production runs from main only' step removed",
     stage: 8,
+    standalone: true,
     edit: (file, doc) => file === 'migrate.yml' && forEachStep(doc, (step, steps) => step.get('name') === 'Production runs from main only' && steps.items.splice(steps.items.indexOf(step), 1)),
   },
 ];
