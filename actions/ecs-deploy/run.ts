@@ -20,6 +20,7 @@ import {
   type RolloutStarted,
 } from '../../packages/ecs';
 import { Input, Output, State } from './names';
+import { readReleasedRevisions } from './release';
 
 const log = actionsLogger();
 
@@ -58,14 +59,16 @@ async function readSettings(clock: { elapsedSeconds(): number }): Promise<Settin
     rollbackOnFailure: inputs.boolean(Input.RollbackOnFailure, true),
     maxAttempts: inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 }),
   };
-  // A JSON file (the template), or an existing revision: an ARN, family:revision or `previous`.
+  // A JSON file (the template), an existing revision (an ARN, family:revision or `previous`), or a release tag.
   const source = templatePath ? await failOnError(service, clock, () => parseTaskDefinitionSource(templatePath, Input.TaskDefinition)) : undefined;
   const taskDefinition =
     source?.kind === 'file' ? await readTaskDefinitionFile(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), source.path), Input.TaskDefinition) : undefined;
+  const released = source?.kind === 'release' ? await failOnError(service, clock, () => readReleasedRevisions(source.tag, inputs.optional(Input.GitHubToken) ?? '')) : undefined;
   if (!image && !source && !flags.forceNewDeployment) {
     core.info(`No 'image' and no 'task-definition' given: the current revision is kept unless something else changed.`);
   }
-  return { cluster, service, image, container, revision: source?.kind === 'revision' ? source.reference : undefined, taskDefinition, ...flags };
+  const revision = source?.kind === 'revision' ? source.reference : source?.kind === 'release' ? source.tag : undefined;
+  return { cluster, service, image, container, revision, released, taskDefinition, ...flags };
 }
 
 /** The clients; an image in another region's ECR is looked up there (same account or cross-account, by registry id). */
@@ -146,9 +149,9 @@ async function report(result: DeployResult, settings: Settings, region: string, 
 }
 
 /** Runs `check`; when it throws, sets status `failed`, writes the summary and rethrows. */
-async function failOnError<T>(service: string, clock: { elapsedSeconds(): number }, check: () => T): Promise<T> {
+async function failOnError<T>(service: string, clock: { elapsedSeconds(): number }, check: () => T | Promise<T>): Promise<T> {
   try {
-    return check();
+    return await check();
   } catch (error) {
     setOutputs({ [Output.Status]: 'failed', [Output.DurationSeconds]: clock.elapsedSeconds() });
     await writeSummary(`## ❌ ECS deploy ${service}: \`failed\`\n\n${errorMessage(error)}\n`);

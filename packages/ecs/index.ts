@@ -15,7 +15,7 @@ export {
 } from './task-definition';
 export type { TaskDefinitionInput, TaskDefinitionChange } from './task-definition';
 export { PREVIOUS_REVISION, parseTaskDefinitionArn, parseTaskDefinitionSource, resolveRevision } from './revision';
-export type { ExistingRevision, TaskDefinitionSource } from './revision';
+export type { ExistingRevision, ReleasedRevisions, TaskDefinitionSource } from './revision';
 export { parseImage, formatImage, resolveImage } from './image';
 export type { ImageReference, ResolvedImage } from './image';
 export { describeService, describeServices, validateCluster, validateService, checkServiceSupported, primaryDeployment } from './service';

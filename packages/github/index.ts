@@ -16,7 +16,7 @@ export { resolveCommit, compareStatus, compareCommits, comparedPaths, listHistor
 export type { ApiCommit, CompareStatus, Comparison, CommitFileChange } from './commits';
 export { findRelease, listRecentReleases, createRelease, publishDraft } from './releases';
 export type { Release, NewRelease, CreateReleaseResult, DraftPublication } from './releases';
-export { latestDeployment } from './deployments';
-export type { DeploymentQuery, DeploymentStatus, LatestDeployment } from './deployments';
+export { deployedRevisions, latestDeployment } from './deployments';
+export type { DeployedRevision, DeploymentQuery, DeploymentStatus, LatestDeployment } from './deployments';
 export { COMMENT_LIMIT, stickyMarker, findStickyComments, upsertStickyComment, minimizeComment } from './sticky-comment';
 export type { StickyCommentTarget, StickyComment, StickyResult, StickyMode } from './sticky-comment';

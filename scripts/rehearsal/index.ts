@@ -35,6 +35,7 @@ import {
 import { gitHubRulesHold, protectBranchesAsTheReadmeSays, requiredChecksFromReadme } from './stage-github-rules';
 import { failuresStopWhatFollows } from './stage-failures';
 import { guaranteesUnderOverlap } from './stage-guarantees';
+import { onDemandMigration } from './stage-migrate';
 import { rollbackByDispatch } from './stage-rollback';
 import { verificationAfterTheRollout } from './stage-verify';
 import { startNotificationReceiver } from './notifications';
@@ -151,7 +152,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     await player.start();
     if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
     const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, imageScenarios, approvals, health, notifications, terraform: hasTerraform(), real, prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap, verificationAfterTheRollout, failuresStopWhatFollows];
+    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap, verificationAfterTheRollout, failuresStopWhatFollows, onDemandMigration];
     const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     const deadline = started + limitMs;
     for (const [index, stage] of stages.entries()) {

@@ -15,6 +15,7 @@ import {
   type StoryContext,
 } from './stages';
 import { FULL_REPO, environment } from './world';
+import { rollbackOrder } from './stage-rollback-order';
 
 const DOWNGRADE_LOG = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Running downgrade 8b9d4e -> 3f2a1c, add users table'];
 
@@ -139,4 +140,5 @@ export async function rollbackByDispatch(ctx: StoryContext): Promise<void> {
   await unknownTargetIsRefused(ctx);
   await productionRollsBackToARelease(ctx);
   await previousUndoesTheRollback(ctx);
+  await rollbackOrder(ctx);
 }

@@ -135,6 +135,19 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
       if (uses(step).includes('/classify-pr@') && isMap(inputs)) inputs.set('deploy-ignore-paths', 'docs/**');
     }),
   },
+  // Rollback's order (issue 26): the downgrade first, the rollback only once it succeeded.
+  {
+    name: "rollback.yml's rollback job no longer waits for the downgrade's success (its if: asks only that the target was checked)",
+    stage: 9,
+    edit: (file, doc) => file === 'rollback.yml' && doc.setIn(['jobs', 'rollback', 'if'], "${{ !cancelled() && needs.resolve.result == 'success' }}"),
+  },
+  // The on-demand migration (issue 26): stage 11 missed this one (its deploys reached dev after the
+  // migration had already finished); stage 14 pushes a merge while the migration runs.
+  {
+    name: "migrate.yml's group not the environment's deploy group (a migration beside a deploy)",
+    stage: 14,
+    edit: (file, doc) => file === 'migrate.yml' && doc.setIn(['jobs', 'migrate', 'concurrency', 'group'], 'migrate-${{ inputs.environment }}'),
+  },
   {
     // The release would count as good with a Traceback in its logs and the key endpoint unchecked.
     name: 'the verify step removed from deploy.yml',
