@@ -4,7 +4,10 @@
  * psycopg2. Without it, one line says what is missing and how to install it, and the rehearsal plays
  * scripted images as before.
  */
-import { realStack, startPostgres, type PostgresServer } from '../../packages/simulators/postgres';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { realStack, registerCleanup, startPostgres, type PostgresServer } from '../../packages/simulators/postgres';
 import type { Timeline } from './timeline';
 import { ENVIRONMENTS } from './world';
 
@@ -15,6 +18,8 @@ export interface RealStack {
   runnerEnv: Record<string, string>;
   /** Each environment's DATABASE_URL (the value of its secret). */
   databaseUrls: Record<string, string>;
+  /** Where the docker stand-in keeps image snapshots (removed by close, or at exit). */
+  imageStore: string;
   describe: string;
   close(): Promise<void>;
 }
@@ -40,7 +45,10 @@ export async function startRealStack(timeline: Timeline, env: NodeJS.ProcessEnv 
       databaseUrls[environment.name] = postgres.url(database, APP_ROLE.user, APP_ROLE.password);
     }
     postgres.createDatabase('terraform_state', TERRAFORM_ROLE.user);
-    const describe = `real stack: PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port} (pid ${postgres.pid}, data in ${postgres.dir}), ${found.python}`;
+    const imageStore = mkdtempSync(path.join(tmpdir(), 'rehearsal-images-'));
+    const removeStore = () => rmSync(imageStore, { recursive: true, force: true });
+    const unregister = registerCleanup(removeStore);
+    const describe = `real stack: PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port} (pid ${postgres.pid}, data in ${postgres.dir}), ${found.python}, images in ${imageStore}`;
     timeline.playing(describe, `Playing the ${describe}.`);
     return {
       postgres,
@@ -48,8 +56,13 @@ export async function startRealStack(timeline: Timeline, env: NodeJS.ProcessEnv 
       // Terraform's pg backend asks for SSL unless told not to; the loopback server has none.
       runnerEnv: { PG_CONN_STR: `${postgres.url('terraform_state', TERRAFORM_ROLE.user, TERRAFORM_ROLE.password)}?sslmode=disable` },
       databaseUrls,
+      imageStore,
       describe,
-      close: () => postgres.close(),
+      close: async () => {
+        await postgres.close();
+        removeStore();
+        unregister();
+      },
     };
   } catch (error) {
     await postgres.close();
