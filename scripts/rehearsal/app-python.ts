@@ -376,17 +376,53 @@ export function fixedMigration(): Files {
   return { 'alembic/versions/c41f07_add_users_plan.py': PLAN_MIGRATION('sa.Column("plan", sa.String(32), nullable=False, server_default="free")') };
 }
 
-/** Stage 5's bad image: the app imports a module the image does not have, so uvicorn exits at import. */
-export function gunicornWorkersPython(): Files {
+/**
+ * A bad image: in a deployed environment (ENVIRONMENT set by the task definition) the app imports a
+ * module the image does not have, so uvicorn exits at import; the tests, which run without it, pass.
+ */
+export function gunicornWorkersPython(workers = 4): Files {
   return {
-    'gunicorn.conf.py': 'workers = 4\n',
-    'app/main.py': `import gunicorn.glogging  # noqa: F401 - the workers' access log format\n${MAIN(['health', 'users'])}`,
+    'gunicorn.conf.py': `workers = ${workers}\n`,
+    'app/main.py': `import os\n\nif os.environ.get("ENVIRONMENT") in ("staging", "prod"):\n    import gunicorn.glogging  # noqa: F401 - the workers' access log format\n\n${MAIN(['health', 'users'])}`,
   };
+}
+
+/** The health route as it was before stage 9's release: the fix that follows it. */
+export function healthPython(): Files {
+  return { 'app/api/routes/health.py': HEALTH };
 }
 
 /** Stage 9's release whose health check fails: /health now also reads a sessions table no migration created. */
 export function sessionsHealthPython(): Files {
   return {
     'app/api/routes/health.py': HEALTH.replace('session.execute(text("SELECT 1"))', 'session.execute(text("SELECT 1"))\n        session.execute(text("SELECT count(*) FROM sessions"))'),
+  };
+}
+
+/**
+ * A release that logs a Traceback on the users endpoint once it serves, yet answers 200: sorting by a
+ * field the rows lack fails, the route logs the exception and returns the users unsorted.
+ */
+export function usersSortedBySignupPython(): Files {
+  return {
+    'app/api/routes/users.py': `import traceback
+
+from fastapi import APIRouter, Depends
+
+from app.db import get_session
+from app.models import User
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/users")
+def list_users(session=Depends(get_session)) -> list:
+    users = [{"id": u.id, "email": u.email, "name": u.name} for u in session.query(User).order_by(User.id)]
+    try:
+        return sorted(users, key=lambda u: u["signup_date"])
+    except KeyError:
+        traceback.print_exc()
+        return users
+`,
   };
 }

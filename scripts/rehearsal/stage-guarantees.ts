@@ -7,6 +7,7 @@
  * production deploy that fails releases nothing: no release, no tag, no major-tag move.
  */
 import { environmentIntervals, intervalLine, overlappingJobs, type RunRecord } from '../../packages/workflow-player';
+import { gunicornWorkersPython } from './app-python';
 import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import { deploymentLine, deploymentState, lastDeployment, play, serviceTaskDefinition, shortArn, type StoryContext } from './stages';
 import { FULL_REPO, environment } from './world';
@@ -105,8 +106,9 @@ async function failedProductionDeployReleasesNothing(ctx: StoryContext): Promise
   const tags = await releaseTags(ctx);
   const runs = await play(ctx, async () => {
     await releaseManager.branch('main', 'main');
-    const sha = releaseManager.commit('fix(api): serve with more gunicorn workers', { 'gunicorn.conf.py': 'workers = 8\n' });
-    ctx.badImages.add(sha);
+    // Real stack: the app imports gunicorn in prod and the image lacks it (uvicorn exits at import).
+    const sha = releaseManager.commit('fix(api): serve with more gunicorn workers', ctx.real ? gunicornWorkersPython(8) : { 'gunicorn.conf.py': 'workers = 8\n' });
+    if (!ctx.real) ctx.badImages.add(sha);
     await releaseManager.push('main');
   });
   const run = runsOf(runs, 'deploy-on-merge.yml')[0];

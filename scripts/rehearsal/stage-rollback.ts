@@ -3,7 +3,7 @@
  * then people roll production back by dispatch (rollback.yml) to a release tag, with a database downgrade
  * behind its own approval, and forward again with `previous`; a target that names nothing is refused.
  */
-import { fixedMigration, sessionsHealthPython } from './app-python';
+import { fixedMigration, healthPython, sessionsHealthPython } from './app-python';
 import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
 import {
   deploymentLine,
@@ -95,6 +95,26 @@ function schemaWentBack(ctx: StoryContext, log: string): void {
   ], `alembic_version ${version}; users(${columns})`);
 }
 
+/**
+ * Real stack: bob fixes /health on development (the broken route stays there otherwise, and every later
+ * dev deploy and PR test would fail on it); the deploy upgrades dev again (8b9d4e -> c41f07).
+ */
+async function healthIsFixedForward(ctx: StoryContext): Promise<void> {
+  const dev = environment('dev');
+  const { bob } = ctx.people;
+  const runs = await play(ctx, async () => {
+    await bob.branch('development', 'development');
+    bob.commit('fix(api): health does not read the sessions table before it exists', healthPython());
+    await bob.push('development');
+  });
+  const run = runsOf(runs, 'deploy-on-merge.yml')[0];
+  const migrated = step(run, 'Migrate the database')?.log ?? '';
+  ctx.timeline.expect('dev: the health fix deploys, and Alembic upgrades dev again after the downgrade (Running upgrade 8b9d4e -> c41f07)', [
+    ...expectThat(run?.conclusion === 'success' && deploymentState(lastDeployment(ctx, 'dev')) === 'success', `the pipeline run is ${run?.conclusion} (${jobsLine(run)}); ${deploymentLine(lastDeployment(ctx, 'dev'))}`),
+    ...expectThat(migrated.includes('Running upgrade 8b9d4e -> c41f07, add users plan'), 'no Running upgrade 8b9d4e -> c41f07 in the migration step'),
+  ], `${deploymentLine(lastDeployment(ctx, 'dev'))}; ${shortArn(serviceTaskDefinition(ctx.aws, dev))}`);
+}
+
 /** A target that is neither previous, a tag nor an ARN: refused before anything changes. */
 async function unknownTargetIsRefused(ctx: StoryContext): Promise<void> {
   const prod = environment('prod');
@@ -154,6 +174,7 @@ export async function rollbackByDispatch(ctx: StoryContext): Promise<void> {
   ctx.timeline.stage(9, 'Rollback: a failed health check rolls back on its own; prod is rolled back by dispatch to a release and forward again');
   await failedHealthCheckRollsBack(ctx);
   await downgradeRunsWithTheNewestRevision(ctx);
+  if (ctx.real) await healthIsFixedForward(ctx);
   await unknownTargetIsRefused(ctx);
   await productionRollsBackToARelease(ctx);
   await previousUndoesTheRollback(ctx);
