@@ -4,10 +4,9 @@
  * psycopg2. Without it, one line says what is missing and how to install it, and the rehearsal plays
  * scripted images as before.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { realStack, registerCleanup, startPostgres, type PostgresServer } from '../../packages/simulators/postgres';
+import { realStack, startPostgres, type PostgresServer } from '../../packages/simulators/postgres';
 import type { Timeline } from './timeline';
 import { ENVIRONMENTS } from './world';
 
@@ -18,7 +17,7 @@ export interface RealStack {
   runnerEnv: Record<string, string>;
   /** Each environment's DATABASE_URL (the value of its secret). */
   databaseUrls: Record<string, string>;
-  /** Where the docker stand-in keeps image snapshots (removed by close, or at exit). */
+  /** Where the docker stand-in keeps image snapshots (inside the server's directory: removed with it). */
   imageStore: string;
   describe: string;
   close(): Promise<void>;
@@ -45,9 +44,10 @@ export async function startRealStack(timeline: Timeline, env: NodeJS.ProcessEnv 
       databaseUrls[environment.name] = postgres.url(database, APP_ROLE.user, APP_ROLE.password);
     }
     postgres.createDatabase('terraform_state', TERRAFORM_ROLE.user);
-    const imageStore = mkdtempSync(path.join(tmpdir(), 'rehearsal-images-'));
-    const removeStore = () => rmSync(imageStore, { recursive: true, force: true });
-    const unregister = registerCleanup(removeStore);
+    // Inside the server's temporary directory: whatever removes it (close, the exit handlers, or its
+    // guardian when this process is killed outright) removes the image snapshots too.
+    const imageStore = path.join(postgres.dir, 'images');
+    mkdirSync(imageStore);
     const describe = `real stack: PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port} (pid ${postgres.pid}, data in ${postgres.dir}), ${found.python}, images in ${imageStore}`;
     timeline.playing(describe, `Playing the ${describe}.`);
     return {
@@ -58,11 +58,7 @@ export async function startRealStack(timeline: Timeline, env: NodeJS.ProcessEnv 
       databaseUrls,
       imageStore,
       describe,
-      close: async () => {
-        await postgres.close();
-        removeStore();
-        unregister();
-      },
+      close: () => postgres.close(),
     };
   } catch (error) {
     await postgres.close();
