@@ -22,7 +22,7 @@ export interface RealImages {
 }
 
 /** The initial commit's image, built from its files as the docker stand-in builds (target production). */
-export function initialImage(real: RealStack, files: Files): ImageSnapshot & { digest: string } {
+function initialImage(real: RealStack, files: Files): ImageSnapshot & { digest: string } {
   const context = mkdtempSync(path.join(tmpdir(), 'rehearsal-context-'));
   try {
     for (const [name, text] of Object.entries(files)) {

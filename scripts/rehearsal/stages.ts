@@ -318,12 +318,12 @@ async function migrationDeploys(ctx: StoryContext, dev: Environment): Promise<vo
 }
 
 /** The base URL behind an environment's load balancer (its HEALTH_URL without /health). */
-export function serviceUrl(ctx: StoryContext, env: Environment): string {
+function serviceUrl(ctx: StoryContext, env: Environment): string {
   return (ctx.player.world.environmentVars?.[env.name]?.HEALTH_URL ?? '').replace(/\/health$/, '');
 }
 
 /** Uvicorn's start-up lines of an environment's tasks, as CloudWatch Logs (the simulator) holds them. */
-export async function uvicornStartupLines(ctx: StoryContext, env: Environment): Promise<string[]> {
+async function uvicornStartupLines(ctx: StoryContext, env: Environment): Promise<string[]> {
   const { events = [] } = await ctx.aws.clients().logs.send(new FilterLogEventsCommand({ logGroupName: `/ecs/connect2-api-${env.name}`, filterPattern: '"Uvicorn running on"' }));
   return events.map((e) => e.message ?? '');
 }
