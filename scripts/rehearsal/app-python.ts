@@ -310,7 +310,7 @@ ${USER_MODEL}`,
 from app.db import get_session
 from app.models import User
 
-router = APIRouter()
+router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/users")
@@ -334,20 +334,14 @@ class UsersTest(unittest.TestCase):
             session.query(User).delete()
             session.add(User(id=7, email="x@example.com", name="X"))
             session.commit()
-        response = api.get("/users")
+        response = api.get("/api/v1/users")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), [{"id": 7, "email": "x@example.com", "name": "X"}])
 `,
   };
 }
 
-/**
- * The migration that fails in stage 6: a NOT NULL column without a default on a table with rows.
- * PostgreSQL refuses it (NotNullViolation); the revision after the users table.
- */
-export function failingMigration(): Files {
-  return {
-    'alembic/versions/c41f07_add_users_plan.py': `"""add users plan
+const PLAN_MIGRATION = (column: string) => `"""add users plan
 
 Revision ID: c41f07
 Revises: 8b9d4e
@@ -362,11 +356,73 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("users", sa.Column("plan", sa.String(32), nullable=False))
+    op.add_column("users", ${column})
 
 
 def downgrade() -> None:
     op.drop_column("users", "plan")
+`;
+
+/**
+ * The migration that fails in stage 6: a NOT NULL column without a default on a table with rows.
+ * PostgreSQL refuses it (NotNullViolation); the revision after the users table.
+ */
+export function failingMigration(): Files {
+  return { 'alembic/versions/c41f07_add_users_plan.py': PLAN_MIGRATION('sa.Column("plan", sa.String(32), nullable=False)') };
+}
+
+/** The same revision fixed: existing rows get the default plan. */
+export function fixedMigration(): Files {
+  return { 'alembic/versions/c41f07_add_users_plan.py': PLAN_MIGRATION('sa.Column("plan", sa.String(32), nullable=False, server_default="free")') };
+}
+
+/**
+ * A bad image: in a deployed environment (ENVIRONMENT set by the task definition) the app imports a
+ * module the image does not have, so uvicorn exits at import; the tests, which run without it, pass.
+ */
+export function gunicornWorkersPython(workers = 4): Files {
+  return {
+    'gunicorn.conf.py': `workers = ${workers}\n`,
+    'app/main.py': `import os\n\nif os.environ.get("ENVIRONMENT") in ("staging", "prod"):\n    import gunicorn.glogging  # noqa: F401 - the workers' access log format\n\n${MAIN(['health', 'users'])}`,
+  };
+}
+
+/** The health route as it was before stage 9's release: the fix that follows it. */
+export function healthPython(): Files {
+  return { 'app/api/routes/health.py': HEALTH };
+}
+
+/** Stage 9's release whose health check fails: /health now also reads a sessions table no migration created. */
+export function sessionsHealthPython(): Files {
+  return {
+    'app/api/routes/health.py': HEALTH.replace('session.execute(text("SELECT 1"))', 'session.execute(text("SELECT 1"))\n        session.execute(text("SELECT count(*) FROM sessions"))'),
+  };
+}
+
+/**
+ * A release that logs a Traceback on the users endpoint once it serves, yet answers 200: sorting by a
+ * field the rows lack fails, the route logs the exception and returns the users unsorted.
+ */
+export function usersSortedBySignupPython(): Files {
+  return {
+    'app/api/routes/users.py': `import traceback
+
+from fastapi import APIRouter, Depends
+
+from app.db import get_session
+from app.models import User
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/users")
+def list_users(session=Depends(get_session)) -> list:
+    users = [{"id": u.id, "email": u.email, "name": u.name} for u in session.query(User).order_by(User.id)]
+    try:
+        return sorted(users, key=lambda u: u["signup_date"])
+    except KeyError:
+        traceback.print_exc()
+        return users
 `,
   };
 }

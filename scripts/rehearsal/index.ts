@@ -16,6 +16,7 @@ import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
 import { initialFiles } from './app-files';
 import { startRealStack, type RealStack } from './real-stack';
+import { executableFor, loadBalancedHealthUrls, prepareRealImages } from './real-app';
 import { Developer } from './developer';
 import { ENVIRONMENT_PROTECTION, environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
@@ -104,22 +105,25 @@ const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore'
 export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline> {
   const started = Date.now();
   const timeline = new Timeline(options.quiet);
-  const aws = await startAwsSimulator({});
+  const real: RealStack | undefined = await startRealStack(timeline);
+  // The real stack runs the images' tasks as processes (SIGKILL 5 s after SIGTERM: uvicorn stops in less).
+  const aws = await startAwsSimulator(real ? { processes: { executable: executableFor(real.python), stopTimeoutMs: 5000 } } : {});
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
   const health = await startHealthEndpoint();
   const notifications = await startNotificationReceiver();
   let player: WorkflowPlayer | undefined;
-  let real: RealStack | undefined;
   try {
-    real = await startRealStack(timeline);
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
     for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
-    const initial = platform.commit('chore: import Connect 2.0 API', initialFiles(real ? 'pg' : 'local'));
+    const files = initialFiles(real ? 'pg' : 'local');
+    const initial = platform.commit('chore: import Connect 2.0 API', files);
     await platform.pushAll(['main', 'staging', 'development']);
     await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
-    seedAws(aws, initial.slice(0, 12));
+    seedAws(aws, initial.slice(0, 12), real ? await prepareRealImages(aws, real, files) : undefined);
+    // Real: each environment's health URL is its service's load balancer; scripted: one scripted endpoint.
+    const healthUrls = real ? await loadBalancedHealthUrls(aws) : health.url;
     const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
 
     const approvals: StoryContext['approvals'] = [];
@@ -133,13 +137,14 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
         aws,
         repository: FULL_REPO,
         vars: { ...repositoryVars(), NOTIFY_WEBHOOK_URL: notifications.url, ...(options.vars ?? {}) },
-        environmentVars: environmentVars(health.url),
+        environmentVars: environmentVars(healthUrls),
         secrets: { RELEASE_APP_PRIVATE_KEY: RELEASE_APP.privateKey },
         roles: roles(),
         app: RELEASE_APP,
         bundles: options.bundles,
         postgres: real?.postgres,
         python: real?.python,
+        imageStore: real?.imageStore,
         // The GitHub the actions talk to is on loopback: none of the client's waits meant for github.com.
         runnerEnv: { ...real?.runnerEnv, ...Object.fromEntries(Object.values(LOOPBACK_WAIT_VARS).map((name) => [name, gh.env[name] ?? '0'])) },
         imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : imageScenarios.get(sha)),
@@ -170,6 +175,8 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     if (player) await beforeDeadline(player.idle(), Date.now() + 30_000);
     health.server.close();
     notifications.server.close();
-    await Promise.all([aws.close(), gh.close(), real?.close()]);
+    // The tasks' processes stop before their database and their image snapshots go.
+    await Promise.all([aws.close(), gh.close()]);
+    await real?.close();
   }
 }
