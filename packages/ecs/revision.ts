@@ -16,7 +16,7 @@ import { lastSuccessfulBefore } from './service-deployments';
 /** What the `task-definition` input names: a JSON file, or an existing revision (ARN, family:revision, `previous`). */
 export type TaskDefinitionSource = { kind: 'file'; path: string } | { kind: 'revision'; reference: string };
 
-export const PREVIOUS_REVISION = 'previous';
+const PREVIOUS_REVISION = 'previous';
 
 const TASK_DEFINITION_ARN = /^arn:aws(?:-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):(\d+)$/;
@@ -24,7 +24,7 @@ const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 const FORMS = 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>, <family>:<revision>, previous, or the path of a task definition JSON file';
 
 /** Family and revision of a task definition ARN; undefined when the value is not one. */
-export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
+function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
   const match = TASK_DEFINITION_ARN.exec(arn);
   return match ? { family: match[1], revision: Number(match[2]) } : undefined;
 }
