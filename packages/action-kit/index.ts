@@ -6,7 +6,6 @@ export type { ActionContext } from './run';
 export { systemClock, VirtualClock, stopwatch } from './clock';
 export type { Clock } from './clock';
 export { SUMMARY_LIMIT, table, details, codeBlock, writeSummary } from './summary';
-export { group, info, warning } from './log';
 export { setOutputs } from './outputs';
 export type { OutputValue } from './outputs';
 export { pollUntil, PollTimeoutError } from './poll';
