@@ -8,7 +8,7 @@ import type { GitHubApp, RoleTrust } from '../../packages/workflow-player';
 import { ENVIRONMENTS, FULL_REPO } from './world';
 
 const ACCOUNT = '123456789012';
-const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
 /** Deploy and apply roles trust only their environment's deployments; plan roles only pull requests. */
 export function roles(): Record<string, RoleTrust> {
