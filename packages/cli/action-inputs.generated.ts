@@ -488,6 +488,11 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "description": "The image deployed (e.g. `registry/repo@sha256:...`, the `image` output of ecs-deploy): named in the release notes and the summary. `name@sha256:<64 hex>` or `name:tag`; empty names none.",
         "required": false,
         "default": ""
+      },
+      "breaking-label": {
+        "description": "A pull request label that marks an intended API break (e.g. the one that lets api-diff's check pass): a change whose PR carries it counts as breaking, so the release is a major one. Read from the PRs the commits name; empty reads no labels (the job then needs no `pull-requests: read`).",
+        "required": false,
+        "default": "breaking-change"
       }
     },
     "outputs": {
