@@ -1,7 +1,8 @@
 /**
  * api-diff glue: inputs (both documents read and checked before any GitHub call) -> packages/api-diff
  * compareSpecs -> outputs, job summary, the sticky PR comment -> the step fails on a breaking change
- * unless fail-on-breaking is false.
+ * unless fail-on-breaking is false or the pull request carries breaking-label (an intended break,
+ * which create-release then releases as a major version).
  */
 import * as core from '@actions/core';
 import { ActionError, InputError, actionsLogger, errorMessage, readInputs, setOutputs, writeSummary, type ActionContext } from '../../packages/action-kit';
@@ -13,6 +14,8 @@ interface Settings {
   baseFile: string;
   headFile: string;
   failOnBreaking: boolean;
+  /** The label that allows an intended break; '' when none does. */
+  breakingLabel: string;
   comment: boolean;
   name: string;
   token?: string;
@@ -22,10 +25,13 @@ function readSettings(): Settings {
   const inputs = readInputs();
   const name = inputs.optional(Input.Name) ?? 'api';
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new InputError(Input.Name, `is '${name}'`, 'use up to 64 letters, digits, dots, dashes or underscores (it keys the sticky comment)');
+  const breakingLabel = inputs.optional(Input.BreakingLabel) ?? '';
+  if (breakingLabel.length > 50 || /[\r\n,]/.test(breakingLabel)) throw new InputError(Input.BreakingLabel, `is '${breakingLabel.slice(0, 60)}', not one GitHub label name`, "use one label name of up to 50 characters, e.g. 'breaking-change', or '' so that no label allows a break");
   return {
     baseFile: inputs.required(Input.BaseSpec),
     headFile: inputs.required(Input.HeadSpec),
     failOnBreaking: inputs.boolean(Input.FailOnBreaking, true),
+    breakingLabel,
     comment: inputs.boolean(Input.Comment, true),
     name,
     token: inputs.optional(Input.GitHubToken),
@@ -39,19 +45,32 @@ export async function apiDiff(_context: ActionContext): Promise<void> {
   const changes = compareSpecs(base, head);
   const breaking = changes.filter((c) => c.breaking);
   const summary = summarizeChanges(changes);
+  const allowedBy = breaking.length > 0 && settings.failOnBreaking ? allowingLabel(settings.breakingLabel) : undefined;
+  const failOnBreaking = settings.failOnBreaking && allowedBy === undefined;
+  if (allowedBy) core.info(`The pull request carries the label '${allowedBy}': the breaking changes below are an intended break (create-release makes the release major).`);
   core.info(`API ${settings.name}: ${summary}.`);
   for (const change of breaking) core.info(`  breaking: ${change.method ? `${change.method} ` : ''}${change.path}: ${change.message}`);
   setOutputs({
     [Output.Breaking]: breaking.length > 0,
+    [Output.AllowedByLabel]: allowedBy !== undefined,
     [Output.Changes]: changes.map(({ kind, path, method, breaking: isBreaking, message }) => ({ kind, path, method, breaking: isBreaking, message })),
     [Output.Summary]: summary,
   });
-  const report = renderReport(changes, { name: settings.name, failOnBreaking: settings.failOnBreaking, runUrl: runUrl() });
+  const report = renderReport(changes, { name: settings.name, failOnBreaking, allowedByLabel: allowedBy, breakingLabel: settings.breakingLabel, runUrl: runUrl() });
   await writeSummary(report);
   if (settings.comment) await comment(settings, changes, report);
-  if (breaking.length && settings.failOnBreaking) {
-    throw new ActionError(`${breaking.length} breaking API change${breaking.length === 1 ? '' : 's'} (${settings.name}): ${breaking.slice(0, 3).map((c) => `${c.method ? `${c.method} ` : ''}${c.path}: ${c.message}`).join('; ')}${breaking.length > 3 ? '; ...' : ''}. Set fail-on-breaking: false to allow an intended break.`);
+  if (breaking.length && failOnBreaking) {
+    const allow = settings.breakingLabel ? `Label the pull request '${settings.breakingLabel}' to allow an intended break (the release is then major), or set fail-on-breaking: false` : 'Set fail-on-breaking: false to allow an intended break';
+    throw new ActionError(`${breaking.length} breaking API change${breaking.length === 1 ? '' : 's'} (${settings.name}): ${breaking.slice(0, 3).map((c) => `${c.method ? `${c.method} ` : ''}${c.path}: ${c.message}`).join('; ')}${breaking.length > 3 ? '; ...' : ''}. ${allow}.`);
   }
+}
+
+/** `label` when the event's pull request carries it (GitHub's spelling kept), else undefined. */
+function allowingLabel(label: string): string | undefined {
+  if (label === '') return undefined;
+  const labels = (readEvent().pull_request as { labels?: { name?: unknown }[] } | undefined)?.labels ?? [];
+  const found = labels.map((l) => l?.name).find((name): name is string => typeof name === 'string' && name.toLowerCase() === label.toLowerCase());
+  return found;
 }
 
 /** The sticky comment on the pull request: created when there is a change, kept up to date after. */
