@@ -10,6 +10,7 @@
  */
 import type { Scenario } from '../../packages/simulators/aws';
 import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
+import { breakingApiChangeIsGated } from './stage-api-compatibility';
 import { play, serviceTaskDefinition, shortArn, type StoryContext } from './stages';
 import { environment, FULL_REPO } from './world';
 
@@ -110,8 +111,9 @@ function productionWasAnnounced(ctx: StoryContext): void {
 }
 
 export async function verificationAfterTheRollout(ctx: StoryContext): Promise<void> {
-  ctx.timeline.stage(12, 'Verification: key endpoints and a bake with the logs watched; a Traceback during the bake rolls back; the team is notified');
+  ctx.timeline.stage(12, 'Verification: key endpoints and a bake with the logs watched; a Traceback during the bake rolls back; a breaking API change is blocked until labelled, then released as a major version; the team is notified');
   await healthyDeployIsVerified(ctx);
   await tracebackDuringTheBakeRollsBack(ctx);
+  await breakingApiChangeIsGated(ctx);
   productionWasAnnounced(ctx);
 }
