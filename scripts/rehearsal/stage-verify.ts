@@ -97,7 +97,8 @@ async function tracebackDuringTheBakeRollsBack(ctx: StoryContext): Promise<void>
 
 /** Every production deploy and rollback so far (refused attempts too), and every release, was posted to NOTIFY_WEBHOOK_URL. */
 function productionWasAnnounced(ctx: StoryContext): void {
-  const prod = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod');
+  // The deploys and rollbacks (task deploy:ecs): a Terraform apply is recorded as a deployment too (terraform:apply) and posts nothing.
+  const prod = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod' && d.task === 'deploy:ecs');
   const posts = ctx.notifications.posts.map((p) => p.text);
   const prodPosts = posts.filter((text) => /^connect2-api prod: (deploy|rollback)/.test(text));
   const releases = ctx.gh.state.releases(FULL_REPO).filter((r) => !r.draft);
