@@ -105,7 +105,9 @@ async function failedProductionDeployReleasesNothing(ctx: StoryContext): Promise
   const tags = await releaseTags(ctx);
   const runs = await play(ctx, async () => {
     await releaseManager.branch('main', 'main');
-    const sha = releaseManager.commit('fix(api): serve with more gunicorn workers', { 'gunicorn.conf.py': 'workers = 8\n' });
+    // Its own file: stage 5's bad image added gunicorn.conf.py to staging with other content, and a later
+    // staging -> main promotion (stage 12) must merge without an add/add conflict.
+    const sha = releaseManager.commit('fix(api): serve with more gunicorn workers', { 'gunicorn.prod.conf.py': 'workers = 8\n' });
     ctx.badImages.add(sha);
     await releaseManager.push('main');
   });
