@@ -499,3 +499,40 @@ jobs:
     expect(reviews).toEqual(['prod:release-manager']);
   }, 60_000);
 });
+
+describe('labels on a pull request', () => {
+  const onLabel = `on:
+  pull_request:
+    types: [labeled, unlabeled]
+jobs:
+  seen:
+    runs-on: ubuntu-latest
+    steps:
+      - name: label
+        env:
+          LABEL: \${{ github.event.label.name }}
+          ALL: \${{ join(github.event.pull_request.labels.*.name, ',') }}
+          ACTION: \${{ github.event.action }}
+        run: echo "$ACTION $LABEL [$ALL]"
+`;
+
+  it('a label a person adds starts the labeled types with the label in the event; one added with the GITHUB_TOKEN starts nothing', async () => {
+    const { gh, player, mona } = await setUp({ 'on-label.yml': onLabel });
+    await mona.branch('feature/x', 'main');
+    mona.commit('feat: x', { 'x.txt': 'x\n' });
+    await mona.push('feature/x');
+    const number = await mona.openPullRequest('feature/x', 'main', 'feat: x');
+    await player.idle();
+    expect(player.runs).toHaveLength(0); // opened is not among the types
+    await mona.addLabel(number, 'breaking-change');
+    await player.idle();
+    expect(player.runs.map((r) => `${r.event}/${r.action}:${r.conclusion}`)).toEqual(['pull_request/labeled:success']);
+    expect(findStep(player.runs[0]!, 'label')?.log.trim()).toBe('labeled breaking-change [breaking-change]');
+    const botToken = gh.tokens.issue({ kind: 'github-token', login: 'github-actions[bot]', permissions: { 'pull-requests': 'write' } });
+    const bot = new Developer({ login: 'github-actions[bot]', token: botToken, gitUrl: gh.git.url(REPO), apiUrl: gh.url, repository: REPO });
+    await bot.addLabel(number, 'application');
+    await player.idle();
+    expect(player.runs).toHaveLength(1);
+    expect(player.ignored.at(-1)).toMatchObject({ event: 'pull_request', detail: `pull_request labeled #${number}` });
+  });
+});
