@@ -7,7 +7,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Permissions } from './permissions';
@@ -76,6 +76,21 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
+/** A value or subsection name in git's config syntax: backslash and double quote escaped, the whole quoted by the caller. */
+const configQuote = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/**
+ * Appends a section to the checkout's .git/config as `git config` would write it: the checkout stand-in
+ * runs for most jobs of a rehearsal, and each git process it spares is a process start on every job.
+ */
+function appendGitConfig(dir: string, header: string, values: Record<string, string>): void {
+  const file = path.join(dir, '.git', 'config');
+  // `git remote add` refuses a second origin (a second checkout into the same path).
+  if (header === '[remote "origin"]' && readFileSync(file, 'utf8').includes(header)) throw Object.assign(new Error('remote origin exists'), { stderr: 'error: remote origin already exists.' });
+  const lines = Object.entries(values).map(([key, value]) => `\t${key} = "${configQuote(value)}"`);
+  appendFileSync(file, `${header}\n${lines.join('\n')}\n`);
+}
+
 const basicAuth = (token: string) => `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
 
 /** actions/checkout: the repository at the event's commit, fetched over the simulator's git HTTP. */
@@ -96,7 +111,8 @@ const checkout: StandIn = {
     const log: string[] = [`Fetching ${repository} (${depth === 0 ? 'all history' : `depth ${depth}`}) at ${inputs.ref || github.sha}`];
     try {
       await git(dir, ['init', '-q']);
-      await git(dir, ['remote', 'add', 'origin', url]);
+      // What `git remote add origin <url>` writes, without a git process of its own.
+      appendGitConfig(dir, '[remote "origin"]', { url, fetch: '+refs/heads/*:refs/remotes/origin/*' });
       const local = `refs/remotes/origin/${ref.replace(/^refs\/(heads|tags)\//, '')}`;
       const refspecs = depth === 0 ? ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'] : [`+${ref}:${local}`];
       const fetch = (specs: string[]) => git(dir, [...auth, 'fetch', '-q', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), 'origin', ...specs]);
@@ -106,8 +122,10 @@ const checkout: StandIn = {
       else await fetch(refspecs);
       const target = inputs.ref ? `origin/${ref.replace(/^refs\/(heads|tags)\//, '')}` : String(github.sha);
       await git(dir, ['checkout', '-q', '--detach', target]);
-      if (inputs['persist-credentials'] !== 'false') await git(dir, ['config', '--local', `http.${url}.extraheader`, basicAuth(token)]);
-      log.push(`HEAD is now at ${(await git(dir, ['rev-parse', '--short', 'HEAD'])).trim()}`);
+      // As `git config --local http.<url>.extraheader`, after the fetch (which sent the header itself).
+      if (inputs['persist-credentials'] !== 'false') appendGitConfig(dir, `[http "${configQuote(url)}"]`, { extraheader: basicAuth(token) });
+      // A detached HEAD holds the commit's sha: what `git rev-parse --short HEAD` prints.
+      log.push(`HEAD is now at ${readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8').trim().slice(0, 7)}`);
       return { ok: true, log };
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? String(error);
