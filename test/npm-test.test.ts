@@ -67,5 +67,5 @@ describe('the closing line of skipped suites', () => {
     expect(stdout).not.toContain('::add-mask::');
     const last = stdout.trim().split('\n').at(-1);
     expect(last).toBe('Skipped for a missing fixture or tool: 1 — the AWS CLI through the simulator (no `aws` on PATH)');
-  });
+  }, 180_000); // a whole vitest run of two suites: minutes on a loaded 2-core machine
 });

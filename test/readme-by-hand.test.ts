@@ -28,7 +28,7 @@ let env: Record<string, string> = {};
 beforeAll(async () => {
   sim = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/sim.ts'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run sim did not get ready:\n${simOutput}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`npm run sim did not get ready:\n${simOutput}`)), 120_000); // tsx compiling the simulators: slow on a loaded machine
     sim.stdout!.on('data', (chunk: Buffer) => {
       simOutput += chunk.toString();
       if (simOutput.includes('# Ctrl-C to stop.')) {

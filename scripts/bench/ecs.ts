@@ -46,6 +46,7 @@ function anchorLagSeconds(completesAtS: number, draws = 10_000): { median: numbe
 }
 
 const epochMs = (value: unknown) => (typeof value === 'number' ? value * 1000 : new Date(value as string | Date).getTime());
+const round = (n: number) => Math.round(n * 100) / 100;
 
 /** The figures of fixed 5 s polling, measured before the adaptive pace (#25), on this bench's spread rollouts. */
 const BEFORE = { lagS: 2.1, requests: 10 };
@@ -97,7 +98,6 @@ async function eightSecondRollouts(): Promise<{ fresh: EightSecondDeploy[]; next
 }
 
 function eightSecondFigures(runs: { fresh: EightSecondDeploy[]; next: EightSecondDeploy[] }): BenchFigure[] {
-  const round = (n: number) => Math.round(n * 100) / 100;
   const figures = (label: string, list: EightSecondDeploy[], why: string): BenchFigure[] => [
     {
       name: `8 s rollout, ${label}: lag, rollout COMPLETED -> step ends (median of ${list.length}, poll 5 s default)`,
@@ -118,23 +118,24 @@ function eightSecondFigures(runs: { fresh: EightSecondDeploy[]; next: EightSecon
   ];
 }
 
-export async function run(): Promise<BenchFigure[]> {
-  const eight = await eightSecondRollouts();
-  const intervalSeconds = 5;
+const INTERVAL_SECONDS = 5;
+const HEALTHY_DEPLOYS = 6;
+
+/** Healthy deploys whose completion moments are spread across one poll interval: lag and calls of each. */
+async function healthyDeploys(): Promise<{ lags: number[]; callsPerDeploy: number[]; byOperation: Map<string, number> }> {
   const lags: number[] = [];
   const callsPerDeploy: number[] = [];
   const byOperation = new Map<string, number>();
-  const deploys = 6;
-  for (let i = 0; i < deploys; i++) {
+  for (let i = 0; i < HEALTHY_DEPLOYS; i++) {
     const sim = await startAwsSimulator();
     try {
       const world = seedConnect2(sim);
       // Completion moments spread across one poll interval (plus the ~1 s the simulator needs anyway).
-      sim.seed.image(world.repository, `v${i}`, { scenario: { kind: 'slow-start', startMs: 300 + Math.round((i * intervalSeconds * 1000) / deploys) } });
+      sim.seed.image(world.repository, `v${i}`, { scenario: { kind: 'slow-start', startMs: 300 + Math.round((i * INTERVAL_SECONDS * 1000) / HEALTHY_DEPLOYS) } });
       const before = sim.requests.length;
       const started = Date.now();
       const result = await runAction('ecs-deploy', {
-        inputs: { cluster: world.cluster, service: world.service, container: world.container, image: `${world.repositoryUri}:v${i}`, 'poll-interval-seconds': String(intervalSeconds) },
+        inputs: { cluster: world.cluster, service: world.service, container: world.container, image: `${world.repositoryUri}:v${i}`, 'poll-interval-seconds': String(INTERVAL_SECONDS) },
         env: { ...sim.env },
       });
       if (result.outputs.status !== 'deployed') throw new Error(`deploy ${i} ended ${result.outputs.status}: ${result.errors.join(' ')}`);
@@ -150,8 +151,12 @@ export async function run(): Promise<BenchFigure[]> {
       await sim.close();
     }
   }
+  return { lags, callsPerDeploy, byOperation };
+}
 
-  const failureLags: number[] = [];
+/** Crash-looping deploys, the failure moment spread across the poll phase: circuit breaker -> step error. */
+async function failureLags(): Promise<number[]> {
+  const lags: number[] = [];
   for (let i = 0; i < 3; i++) {
     // The failure moment spread across the poll phase by slower task provisioning.
     const sim = await startAwsSimulator({ timing: { provisioningMs: 200 + i * 1600 } });
@@ -160,7 +165,7 @@ export async function run(): Promise<BenchFigure[]> {
       sim.seed.image(world.repository, `bad${i}`, { scenario: { kind: 'crash-loop', exitCode: 1 } });
       let errorAt = 0;
       const result = await runAction('ecs-deploy', {
-        inputs: { cluster: world.cluster, service: world.service, container: world.container, image: `${world.repositoryUri}:bad${i}`, 'poll-interval-seconds': String(intervalSeconds) },
+        inputs: { cluster: world.cluster, service: world.service, container: world.container, image: `${world.repositoryUri}:bad${i}`, 'poll-interval-seconds': String(INTERVAL_SECONDS) },
         env: { ...sim.env },
         onLine: (line) => {
           if (!errorAt && line.startsWith('::error::')) errorAt = Date.now();
@@ -169,44 +174,54 @@ export async function run(): Promise<BenchFigure[]> {
       if (result.outputs.status !== 'rolled-back') throw new Error(`crash loop ${i} ended ${result.outputs.status}`);
       const failed = sim.state.service(world.cluster, world.service).events?.find((e) => /deployment failed/.test(e.message ?? ''));
       if (!failed?.createdAt || !errorAt) throw new Error('no failure event or error line');
-      failureLags.push((errorAt - epochMs(failed.createdAt)) / 1000);
+      lags.push((errorAt - epochMs(failed.createdAt)) / 1000);
     } finally {
       await sim.close();
     }
   }
+  return lags;
+}
 
+
+/** The anchor's lag for long rollouts: its polling rule simulated, not measured. */
+const anchorFigures = (): BenchFigure[] =>
+  [120, 600].map((seconds) => {
+    const anchor = anchorLagSeconds(seconds);
+    return {
+      name: `anchor's detection lag for a rollout completing ${seconds / 60} min after UpdateService (its polling rule simulated, not measured)`,
+      value: Math.round(anchor.median * 10) / 10,
+      unit: 's',
+      note: `median of 10,000 draws, p90 ${Math.round(anchor.p90)} s; ours is bounded by the poll interval (5 s) whatever the rollout length`,
+    };
+  });
+
+export async function run(): Promise<BenchFigure[]> {
+  const eight = await eightSecondRollouts();
+  const { lags, callsPerDeploy, byOperation } = await healthyDeploys();
+  const failures = await failureLags();
   const size = (action: string) => statSync(path.join(repoRoot, 'dist', action, 'index.js')).size;
   const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
-  const round = (n: number) => Math.round(n * 100) / 100;
-  const breakdown = [...byOperation].map(([op, n]) => `${op} ${round(n / deploys)}`).join(', ');
+  const breakdown = [...byOperation].map(([op, n]) => `${op} ${round(n / HEALTHY_DEPLOYS)}`).join(', ');
   return [
     {
-      name: `detection lag, rollout COMPLETED -> ecs-deploy step ends (median of ${deploys}, poll ${intervalSeconds} s default)`,
+      name: `detection lag, rollout COMPLETED -> ecs-deploy step ends (median of ${HEALTHY_DEPLOYS}, poll ${INTERVAL_SECONDS} s default)`,
       value: round(median(lags)),
       unit: 's',
       note: `min ${round(Math.min(...lags))} s, max ${round(Math.max(...lags))} s; ${ANCHOR}`,
     },
     {
-      name: `failure detection, circuit breaker "deployment failed" -> step error (median of ${failureLags.length}, poll ${intervalSeconds} s)`,
-      value: round(median(failureLags)),
+      name: `failure detection, circuit breaker "deployment failed" -> step error (median of ${failures.length}, poll ${INTERVAL_SECONDS} s)`,
+      value: round(median(failures)),
       unit: 's',
-      note: `max ${round(Math.max(...failureLags))} s, includes describing the stopped tasks; the anchor's waiter success rule (one deployment, running = desired) also matches the rolled-back service, so it reported success (#191, #494) and since v2.6.2 notices only once the rolled-back service is stable again`,
+      note: `max ${round(Math.max(...failures))} s, includes describing the stopped tasks; the anchor's waiter success rule (one deployment, running = desired) also matches the rolled-back service, so it reported success (#191, #494) and since v2.6.2 notices only once the rolled-back service is stable again`,
     },
     {
       name: 'AWS API calls per healthy deploy (request log, poll 5 s)',
       value: round(median(callsPerDeploy)),
       unit: 'calls',
-      note: `median of ${deploys}; mean per deploy: ${breakdown}`,
+      note: `median of ${HEALTHY_DEPLOYS}; mean per deploy: ${breakdown}`,
     },
-    ...[120, 600].map((seconds) => {
-      const anchor = anchorLagSeconds(seconds);
-      return {
-        name: `anchor's detection lag for a rollout completing ${seconds / 60} min after UpdateService (its polling rule simulated, not measured)`,
-        value: Math.round(anchor.median * 10) / 10,
-        unit: 's',
-        note: `median of 10,000 draws, p90 ${Math.round(anchor.p90)} s; ours is bounded by the poll interval (5 s) whatever the rollout length`,
-      };
-    }),
+    ...anchorFigures(),
     ...eightSecondFigures(eight),
     { name: 'bundle size dist/ecs-deploy/index.js', value: kib(size('ecs-deploy')), unit: 'KiB' },
     { name: 'bundle size dist/wait-stable/index.js', value: kib(size('wait-stable')), unit: 'KiB' },

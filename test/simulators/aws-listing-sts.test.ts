@@ -133,5 +133,5 @@ describe.skipIf(!hasCli)('the AWS CLI against the simulator', () => {
     const { logGroups } = await run('logs', 'describe-log-groups');
     expect(logGroups.map((g: { logGroupName: string }) => g.logGroupName)).toEqual(['/ecs/connect2-api-dev']);
     expect(await run('sts', 'get-caller-identity')).toEqual({ UserId: 'AIDASIMULATOR0000000', Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/simulator' });
-  });
+  }, 180_000); // four AWS CLI processes (Python start-up each): minutes on a loaded 2-core machine
 });
