@@ -5,7 +5,7 @@
  * job's OIDC subject, a missing Dockerfile, no credentials for ECR. Everything else a template uses
  * and the player cannot play fails the step by name.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -232,14 +232,38 @@ function pushTags(tags: string[], world: PlayerWorld, sha: string, snapshot: Sna
   return { ok: true, outputs: { digest, imageid: digest, metadata: JSON.stringify({ 'containerimage.digest': digest }) }, log: [...built, ...tags.map((tag) => `pushed ${tag}@${digest}`)] };
 }
 
+const probes = new Map<string, Promise<string | undefined>>();
+
+/**
+ * A machine tool's answer to a question that does not change while the rehearsal plays (its version,
+ * its real path): asked once per PATH, never with a synchronous spawn (that would stop the simulators,
+ * which share this process, for as long as a pyenv shim takes to start). Undefined when it fails.
+ */
+function probe(command: string, args: string[]): Promise<string | undefined> {
+  const key = [process.env.PATH, command, ...args].join('\0');
+  let answer = probes.get(key);
+  if (!answer) {
+    // A failure is not remembered: the next job asks again (the tool may be installed meanwhile).
+    answer = promisify(execFile)(command, args, { encoding: 'utf8' }).then(
+      ({ stdout }) => stdout,
+      () => {
+        probes.delete(key);
+        return undefined;
+      },
+    );
+    probes.set(key, answer);
+  }
+  return answer;
+}
+
 const setupTerraform: StandIn = {
   action: 'hashicorp/setup-terraform',
   does: 'uses the terraform on PATH (fails when there is none); warns when terraform_version names another version',
   inputs: ['cli_config_credentials_hostname', 'cli_config_credentials_token', 'terraform_version', 'terraform_wrapper'],
-  run({ inputs }) {
-    const found = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
-    if (found.error || found.status !== 0) return failed('terraform not found on PATH (the player uses the machine\'s terraform)');
-    const version = (JSON.parse(found.stdout) as { terraform_version: string }).terraform_version;
+  async run({ inputs }) {
+    const found = await probe('terraform', ['version', '-json']);
+    if (found === undefined) return failed('terraform not found on PATH (the player uses the machine\'s terraform)');
+    const version = (JSON.parse(found) as { terraform_version: string }).terraform_version;
     const wanted = inputs.terraform_version || 'latest';
     const log = [`Using terraform ${version} from PATH`];
     if (wanted !== 'latest' && !version.startsWith(wanted.replace(/^[~^>=<\s]+/, ''))) log.push(`::warning::terraform_version ${wanted} asked; the player runs ${version}`);
@@ -264,11 +288,11 @@ const setupPython: StandIn = {
   action: 'actions/setup-python',
   does: "puts the world's python (the one that imports the application's modules; else python3 on PATH) first on PATH, with its console scripts (alembic, uvicorn, pytest) beside it",
   inputs: ['python-version', 'python-version-file', 'cache', 'architecture', 'check-latest', 'token', 'cache-dependency-path', 'update-environment', 'allow-prereleases', 'freethreaded', 'pip-version', 'pip-install'],
-  run({ world, job }) {
+  async run({ world, job }) {
     const interpreter = world.python ?? 'python3';
-    const found = spawnSync(interpreter, ['-c', 'import sys, platform; print(platform.python_version()); print(sys.executable)'], { encoding: 'utf8' });
-    if (found.error || found.status !== 0) return failed(`${interpreter} not found`);
-    const [version, executable] = found.stdout.trim().split('\n');
+    const found = await probe(interpreter, ['-c', 'import sys, platform; print(platform.python_version()); print(sys.executable)']);
+    if (found === undefined) return failed(`${interpreter} not found`);
+    const [version, executable] = found.trim().split('\n');
     const bin = pythonBin(executable, job.temp);
     return { ok: true, outputs: { 'python-version': version, 'python-path': executable }, addedPath: [bin], log: [`Using Python ${version} (${executable})`] };
   },
