@@ -15,6 +15,7 @@ export const Input = {
   PollIntervalSeconds: 'poll-interval-seconds',
   RollbackOnFailure: 'rollback-on-failure',
   MaxAttempts: 'max-attempts',
+  GitHubToken: 'github-token',
 } as const;
 
 export const Output = {

@@ -218,7 +218,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "default": ""
       },
       "task-definition": {
-        "description": "The revision to start from: the path of a task definition JSON file (the template), or an existing revision: its ARN, `family:revision`, or `previous` (the revision that last served successfully before the one it runs, from the service's deployment history: never one whose rollout failed). A revision of another family than the service's is refused. An existing revision with an empty `image` is deployed as it is (nothing registered: a rollback); with `image` it is the template. Default: the service's current task definition.",
+        "description": "The revision to start from: the path of a task definition JSON file (the template), or an existing revision: its ARN, `family:revision`, `previous` (the revision that last served successfully before the one it runs, from the service's deployment history: never one whose rollout failed), or a release tag (`v1.2.3`: the revision the successful deploy of that tag's commit ran on this service, from the repository's GitHub deployments `deploy:ecs`; needs `github-token`). A revision of another family than the service's is refused. An existing revision with an empty `image` is deployed as it is (nothing registered: a rollback); with `image` it is the template. Default: the service's current task definition.",
         "required": false,
         "default": ""
       },
@@ -261,6 +261,11 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "description": "Attempts per AWS call (retries with adaptive backoff on throttling and 5xx).",
         "required": false,
         "default": "10"
+      },
+      "github-token": {
+        "description": "Token that reads the repository's tags and deployments, used only when `task-definition` is a release tag (`permissions: contents: read, deployments: read`).",
+        "required": false,
+        "default": "${{ github.token }}"
       }
     },
     "outputs": {

@@ -12,7 +12,7 @@ import { waitStable } from '../../actions/wait-stable/run';
 import { commentPlan } from '../../actions/terraform-plan-comment/run';
 import { createRelease } from '../../actions/create-release/run';
 import { serviceStatus, StatusOutput } from '../../actions/wait-stable/status';
-import { rollbackService, ROLLBACK_FLAGS } from './rollback';
+import { prepareRollback, rollbackService, ROLLBACK_FLAGS } from './rollback';
 
 export interface Command {
   name: string;
@@ -35,6 +35,8 @@ export interface Command {
   only?: string[];
   /** Flags with a value that are the command's own, not the action's inputs; set as INPUT_<NAME> too. */
   valueFlags?: Record<string, { description: string; default: string }>;
+  /** Inputs the command sets from a flag of another name (rollback's --to is ecs-deploy's task-definition): named so in messages. */
+  inputFlags?: Record<string, string>;
   /** An output printed as it is (a report), instead of `name: value` lines. */
   rawOutput?: string;
   /** AWS commands resolve the region from the standard chain before main. */
@@ -57,6 +59,8 @@ export const COMMANDS: Command[] = [
     usage: 'connect2 deploy --cluster C --service S --container NAME --image REPO:TAG [--register-only] [--no-wait]',
     main: deploy,
     post: deployPost,
+    // A token on the command line ends up in shell history: GITHUB_TOKEN / GH_TOKEN only (for --task-definition v1.2.3).
+    hidden: ['github-token'],
     cleanup: 'rolling back',
     leftRunning: deployLeftRunning,
     aws: true,
@@ -99,14 +103,16 @@ export const COMMANDS: Command[] = [
     name: 'rollback',
     action: 'ecs-deploy',
     summary:
-      'rollback.yml by hand: --to previous (the revision that last served successfully before the one running now) or a task definition; an optional --downgrade-to <alembic revision> runs first with the revision running now; then the deploy, watched.',
-    usage: 'connect2 rollback --cluster C --service S --container NAME [--to previous|FAMILY:REVISION|ARN] [--downgrade-to ALEMBIC_REVISION]',
+      'rollback.yml by hand: --to previous (the revision that last served successfully before the one running now), a release tag (what its deploy ran here, from GitHub) or a task definition; an optional --downgrade-to <alembic revision> runs first with the revision running now; then the deploy, watched.',
+    usage: 'connect2 rollback --cluster C --service S --container NAME [--to previous|vX.Y.Z|FAMILY:REVISION|ARN] [--downgrade-to ALEMBIC_REVISION]',
     main: rollbackService,
     post: deployPost,
     cleanup: 'stopping the downgrade task, or rolling the rollback back',
     leftRunning: (state) => deployLeftRunning(state) ?? migrateLeftRunning(state),
     only: ['cluster', 'service', 'container', 'timeout-minutes', 'poll-interval-seconds', 'max-attempts'],
     valueFlags: ROLLBACK_FLAGS,
+    prepare: prepareRollback,
+    inputFlags: { 'task-definition': 'to' },
     printOutputs: ['status', 'task-definition-arn', 'previous-task-definition-arn', 'image', 'deployment-id', 'duration-seconds'],
     aws: true,
   },

@@ -21,13 +21,17 @@ export function repositoryFromRemote(url: string): string | undefined {
   return parts.length >= 2 ? parts.slice(-2).join('/') : undefined;
 }
 
+/** GITHUB_REPOSITORY as the runner sets it, from the clone's `origin` when the environment does not say. */
+export function repositoryFromClone(): void {
+  if (process.env.GITHUB_REPOSITORY) return;
+  const origin = git(['remote', 'get-url', 'origin']);
+  const repository = origin ? repositoryFromRemote(origin) : undefined;
+  if (!repository) throw new UsageError(`No repository: run in a clone whose 'origin' is on GitHub, or set GITHUB_REPOSITORY=owner/repo.`);
+  process.env.GITHUB_REPOSITORY = repository;
+}
+
 export function prepareRelease(given: Record<string, string>): void {
-  if (!process.env.GITHUB_REPOSITORY) {
-    const origin = git(['remote', 'get-url', 'origin']);
-    const repository = origin ? repositoryFromRemote(origin) : undefined;
-    if (!repository) throw new UsageError(`No repository: run in a clone whose 'origin' is on GitHub, or set GITHUB_REPOSITORY=owner/repo.`);
-    process.env.GITHUB_REPOSITORY = repository;
-  }
+  repositoryFromClone();
   if (!given.target) {
     const head = git(['rev-parse', 'HEAD']);
     if (!head) throw new UsageError(`No target: run in a git clone (its HEAD is released), or pass --target SHA.`);

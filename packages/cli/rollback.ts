@@ -3,18 +3,21 @@
  * first when asked (run-migration with `alembic downgrade <revision>`, on the revision running now:
  * the newer code holds the downgrade scripts), then ecs-deploy puts the target revision back as it
  * is (nothing registered), watched and rolled back itself if it fails. No migration runs forward.
- * What `--to previous` means is ecs-deploy's own `task-definition: previous`.
+ * What `--to previous` and `--to v1.2.3` mean is ecs-deploy's own `task-definition`: the revision that
+ * last served before the running one (ECS deployment history), or the revision the release's commit ran
+ * on this service (the repository's GitHub deployments, read with GITHUB_TOKEN or GH_TOKEN).
  */
 import { writeFileSync } from 'node:fs';
 import type { ActionContext } from '../action-kit';
 import { deploy } from '../../actions/ecs-deploy/run';
 import { runMigration } from '../../actions/run-migration/run';
 import { UsageError } from './errors';
+import { repositoryFromClone } from './local-clone';
 
 export const ROLLBACK_FLAGS = {
   to: {
     description:
-      "What to roll back to: previous (the revision that last served successfully before the one running now, from the service's deployment history), a task definition (family:revision or its ARN).",
+      "What to roll back to: previous (the revision that last served successfully before the one running now, from the service's deployment history), a release tag (v1.2.3: the revision its deploy ran on this service, from the repository's GitHub deployments; needs GITHUB_TOKEN or GH_TOKEN, and the repository from the clone's origin or GITHUB_REPOSITORY), a task definition (family:revision or its ARN).",
     default: 'previous',
   },
   'downgrade-to': {
@@ -26,13 +29,21 @@ export const ROLLBACK_FLAGS = {
 const RELEASE_TAG = /^v\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/;
 const ALEMBIC_REVISION = /^[A-Za-z0-9_+-]{1,64}$/;
 
-/** Flags checked before anything runs: a release tag and a malformed revision are said, not guessed. */
-function checkFlags(to: string, downgradeTo: string): void {
-  if (RELEASE_TAG.test(to)) {
-    throw new UsageError(
-      `--to ${to} is a release tag: which revision an environment ran for a release is recorded in its GitHub deployments, which the rollback workflow reads; by hand, give the task definition (connect2 status lists the revisions the service ran) or previous.`,
-    );
+/**
+ * A release tag is resolved through GitHub: the repository (the clone's origin, or GITHUB_REPOSITORY) and a
+ * token are needed before anything runs.
+ */
+export function prepareRollback(given: Record<string, string>): void {
+  const to = (given.to ?? '').trim();
+  if (!RELEASE_TAG.test(to)) return;
+  repositoryFromClone();
+  if (!process.env.GITHUB_TOKEN && !process.env.GH_TOKEN) {
+    throw new UsageError(`--to ${to} is a release tag, resolved through the repository's GitHub deployments: set GITHUB_TOKEN (e.g. GITHUB_TOKEN=$(gh auth token)), or give the task definition or previous.`);
   }
+}
+
+/** Flags checked before anything runs: a malformed revision is said, not guessed. */
+function checkFlags(downgradeTo: string): void {
   if (downgradeTo && !ALEMBIC_REVISION.test(downgradeTo)) {
     throw new UsageError(`--downgrade-to '${downgradeTo}' is not an Alembic revision: give a revision id (ae1027a6acf), a relative step (-1) or base.`);
   }
@@ -41,7 +52,7 @@ function checkFlags(to: string, downgradeTo: string): void {
 export async function rollbackService(context: ActionContext): Promise<void> {
   const to = (process.env.INPUT_TO ?? '').trim() || 'previous';
   const downgradeTo = (process.env['INPUT_DOWNGRADE-TO'] ?? '').trim();
-  checkFlags(to, downgradeTo);
+  checkFlags(downgradeTo);
   if (downgradeTo) {
     process.env.INPUT_COMMAND = `alembic downgrade ${downgradeTo}`;
     process.env['INPUT_STARTED-BY'] = 'connect2-rollback';

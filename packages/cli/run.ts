@@ -18,7 +18,6 @@ import { EXIT, EXIT_CODES } from './exit-codes';
 import { checkProfile, forTerminal } from './terminal-advice';
 import { readState } from './left-running';
 
-export { EXIT };
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function topHelp(): string {
@@ -71,10 +70,11 @@ async function resolveRegion(): Promise<void> {
 }
 
 /** For the CLI, the same one line, with the flag's spelling. */
-function cliMessage(error: unknown): string {
+function cliMessage(error: unknown, command: Command): string {
   const message = forTerminal(errorMessage(error));
   if (!(error instanceof InputError)) return message;
-  return message.replace(`Input '${error.input}'`, `--${error.input}`).replace(`set '${error.input}' in the step's 'with:'`, `pass --${error.input} VALUE`);
+  const flag = command.inputFlags?.[error.input] ?? error.input;
+  return message.replace(`Input '${error.input}'`, `--${flag}`).replace(`set '${error.input}' in the step's 'with:'`, `pass --${flag} VALUE`);
 }
 
 /** The version of the package this bundle belongs to (dist/cli/index.js -> ../../package.json). */
@@ -200,7 +200,7 @@ function exitCodeOf(failure: unknown, aborted: boolean): number {
 /** The outputs (or JSON, or the summary as Markdown) on stdout, the error on stderr. */
 function report(command: Command, parsed: ParsedArgs, terminal: Terminal, result: { exitCode: number; failure: unknown; outputs: Record<string, string>; summary: string }, err: Print['err']): void {
   const { exitCode, failure, outputs, summary } = result;
-  const message = failure === undefined ? undefined : cliMessage(failure);
+  const message = failure === undefined ? undefined : cliMessage(failure, command);
   const details = failure instanceof ActionError ? failure.details.map((line) => forTerminal(line)) : [];
   if (parsed.json) {
     terminal.result(`${JSON.stringify({ command: command.name, exitCode, ok: exitCode === 0, outputs, ...(message ? { error: message, details } : {}) })}\n`);

@@ -17,7 +17,7 @@ import { aws, shortArn, AwsCallError } from '../aws';
 import type { EcsContext } from './context';
 import { watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
 import { resolveImage, type ResolvedImage } from './image';
-import { resolveRevision } from './revision';
+import { resolveRevision, type ReleasedRevisions } from './revision';
 import { rollback, type RollbackResult } from './rollback';
 import { validateService, primaryDeployment } from './service';
 import type { StoppedTask } from './stopped-tasks';
@@ -55,6 +55,8 @@ export interface DeployOptions {
   revision?: string;
   /** The input that named `revision`, for errors (default `task-definition`). */
   revisionInput?: string;
+  /** When `revision` is a release tag: the revisions its commit's deploys ran (read from GitHub by the caller). */
+  released?: ReleasedRevisions;
   resolveDigest: boolean;
   forceNewDeployment: boolean;
   registerOnly: boolean;
@@ -128,7 +130,7 @@ function warnUnverified(ctx: EcsContext, image: ResolvedImage): void {
 }
 
 /** Validates the target and builds the new revision. Makes no change. */
-export async function planDeployment(ctx: EcsContext, options: DeployOptions): Promise<DeployPlan> {
+async function planDeployment(ctx: EcsContext, options: DeployOptions): Promise<DeployPlan> {
   const service = await validateService(ctx.ecs, { cluster: options.cluster, service: options.service });
   const previousTaskDefinitionArn = service.taskDefinition ?? primaryDeployment(service)?.taskDefinition ?? '';
   const inFlight = (service.deployments ?? []).filter((d) => d.rolloutState === 'IN_PROGRESS' || (d.status === 'PRIMARY' && (service.deployments?.length ?? 0) > 1));
@@ -145,7 +147,7 @@ export async function planDeployment(ctx: EcsContext, options: DeployOptions): P
   if (!described.taskDefinition) throw new Error(`DescribeTaskDefinition returned nothing for ${previousTaskDefinitionArn}`);
   const current = normalizeTaskDefinition(described.taskDefinition);
   const target = { cluster: options.cluster, service: options.service, runningArn: previousTaskDefinitionArn };
-  const existing = options.revision ? await resolveRevision(ctx, options.revision, target, options.revisionInput) : undefined;
+  const existing = options.revision ? await resolveRevision(ctx, options.revision, target, options.revisionInput, options.released) : undefined;
   const template = options.taskDefinition ?? (existing ? normalizeTaskDefinition(existing.definition) : current);
   const container = selectContainer(template, options.container);
   let next = template;

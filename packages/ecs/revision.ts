@@ -13,18 +13,30 @@ import { aws, AwsCallError, shortArn } from '../aws';
 import type { EcsContext } from './context';
 import { lastSuccessfulBefore } from './service-deployments';
 
-/** What the `task-definition` input names: a JSON file, or an existing revision (ARN, family:revision, `previous`). */
-export type TaskDefinitionSource = { kind: 'file'; path: string } | { kind: 'revision'; reference: string };
+/** What the `task-definition` input names: a JSON file, an existing revision (ARN, family:revision, `previous`), or a release tag. */
+export type TaskDefinitionSource = { kind: 'file'; path: string } | { kind: 'revision'; reference: string } | { kind: 'release'; tag: string };
 
-export const PREVIOUS_REVISION = 'previous';
+/**
+ * A release tag resolved through GitHub (by the caller, which holds the client): the commit it names and
+ * the revisions the successful deploys of that commit ran, newest first, in every environment.
+ */
+export interface ReleasedRevisions {
+  tag: string;
+  commit: string;
+  arns: string[];
+}
+
+const PREVIOUS_REVISION = 'previous';
 
 const TASK_DEFINITION_ARN = /^arn:aws(?:-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):(\d+)$/;
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
-const FORMS = 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>, <family>:<revision>, previous, or the path of a task definition JSON file';
+/** A release tag as create-release writes it (tag-prefix `v`): v1.2.3, v2.0.0-rc.1. */
+const RELEASE_TAG = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
+const FORMS = 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>, <family>:<revision>, previous, a release tag (v1.2.3), or the path of a task definition JSON file';
 
 /** Family and revision of a task definition ARN; undefined when the value is not one. */
-export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
+function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
   const match = TASK_DEFINITION_ARN.exec(arn);
   return match ? { family: match[1], revision: Number(match[2]) } : undefined;
 }
@@ -33,6 +45,7 @@ export function parseTaskDefinitionArn(arn: string): { family: string; revision:
 export function parseTaskDefinitionSource(value: string, inputName = 'task-definition'): TaskDefinitionSource {
   const text = value.trim();
   if (text === PREVIOUS_REVISION) return { kind: 'revision', reference: text };
+  if (RELEASE_TAG.test(text)) return { kind: 'release', tag: text };
   if (text.startsWith('arn:')) {
     if (!parseTaskDefinitionArn(text)) throw new InputError(inputName, `is '${value}', which is not a task definition ARN`, `use ${FORMS}`);
     return { kind: 'revision', reference: text };
@@ -46,7 +59,7 @@ export function parseTaskDefinitionSource(value: string, inputName = 'task-defin
     throw new InputError(
       inputName,
       `is '${text}', a task definition family without a revision`,
-      `use ${text}:<revision>, its ARN (arn:aws:ecs:<region>:<account>:task-definition/${text}:<revision>), previous, or the path of a task definition JSON file (./${text} for a file of that name)`,
+      `use ${text}:<revision>, its ARN (arn:aws:ecs:<region>:<account>:task-definition/${text}:<revision>), previous, a release tag (v1.2.3), or the path of a task definition JSON file (./${text} for a file of that name)`,
     );
   }
   return { kind: 'file', path: value };
@@ -66,9 +79,12 @@ export interface RevisionTarget {
   runningArn: string;
 }
 
-/** Resolves `previous`, an ARN or `family:revision` to an ACTIVE revision of the service's family, described with its tags. */
-export async function resolveRevision(ctx: EcsContext, reference: string, target: RevisionTarget, inputName = 'task-definition'): Promise<ExistingRevision> {
-  const wanted = reference === PREVIOUS_REVISION ? await previousRevision(ctx, target, inputName) : reference;
+/**
+ * Resolves `previous`, an ARN, `family:revision` or a release tag (with `released`, its deploys' revisions)
+ * to an ACTIVE revision of the service's family, described with its tags.
+ */
+export async function resolveRevision(ctx: EcsContext, reference: string, target: RevisionTarget, inputName = 'task-definition', released?: ReleasedRevisions): Promise<ExistingRevision> {
+  const wanted = reference === PREVIOUS_REVISION ? await previousRevision(ctx, target, inputName) : released ? releasedRevision(released, target, inputName) : reference;
   const named = wanted === reference ? `'${reference}'` : `'${reference}' (${shortArn(wanted)})`;
   const described = await describeRevision(ctx, wanted, reference, inputName);
   const definition = described.taskDefinition;
@@ -109,5 +125,21 @@ async function previousRevision(ctx: EcsContext, target: RevisionTarget, inputNa
     inputName,
     `is 'previous', but the deployment history of ${target.service} has no successful deployment of another revision than ${shortArn(target.runningArn)}, the one it runs`,
     'give the revision to deploy (family:revision or its ARN)',
+  );
+}
+
+/**
+ * The revision a release ran on this service: the newest successful deploy of the release's commit whose
+ * revision is of the service's family (the same commit ran dev, staging and prod, each in its own family).
+ */
+function releasedRevision(released: ReleasedRevisions, target: RevisionTarget, inputName: string): string {
+  const family = parseTaskDefinitionArn(target.runningArn)?.family;
+  const own = released.arns.find((arn) => parseTaskDefinitionArn(arn)?.family === family);
+  if (own) return own;
+  const elsewhere = released.arns.length ? ` (its deploys ran ${[...new Set(released.arns.map(shortArn))].join(', ')})` : '';
+  throw new InputError(
+    inputName,
+    `is '${released.tag}' (commit ${released.commit.slice(0, 7)}), but no successful deploy of that commit recorded a revision of ${family ?? 'the family'} ${target.service} runs${elsewhere}`,
+    'give a release deployed to this service, a task definition (family:revision or its ARN) or previous',
   );
 }

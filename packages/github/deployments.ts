@@ -68,3 +68,35 @@ export async function latestDeployment(client: GitHubClient, repository: Reposit
     throw readFailure(query.environment, error);
   }
 }
+
+/** A successful deployment of a commit whose payload names the ECS revision it ran (deploy.yml records `task_definition_arn`). */
+export interface DeployedRevision {
+  deploymentId: number;
+  environment: string;
+  taskDefinitionArn: string;
+  /** The image the deploy shipped, when its payload names it. */
+  image?: string;
+}
+
+/**
+ * The revisions the successful deployments of `sha` for `task` ran, newest first (every environment:
+ * the caller picks by task definition family). A rollback's own record (payload `rollback: true`) is
+ * not a deploy of that commit's code, so it is left out. Reads the newest 100 deployments of the commit.
+ */
+export async function deployedRevisions(client: GitHubClient, repository: RepositoryRef, sha: string, task: string): Promise<DeployedRevision[]> {
+  try {
+    const { data: deployments } = await client.rest.repos.listDeployments({ ...repository, sha, task, per_page: 100 });
+    const found: DeployedRevision[] = [];
+    for (const deployment of [...deployments].sort((a, b) => b.id - a.id)) {
+      const payload = (typeof deployment.payload === 'object' && deployment.payload !== null ? deployment.payload : {}) as Record<string, unknown>;
+      const arn = typeof payload.task_definition_arn === 'string' ? payload.task_definition_arn : '';
+      if (!arn || payload.rollback === true || deployment.sha !== sha) continue;
+      const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repository, deployment_id: deployment.id, per_page: 100 });
+      if (!statuses.some((status) => status.state === 'success')) continue;
+      found.push({ deploymentId: deployment.id, environment: deployment.environment, taskDefinitionArn: arn, image: typeof payload.image === 'string' ? payload.image : undefined });
+    }
+    return found;
+  } catch (error) {
+    throw readFailure(`commit ${sha.slice(0, 7)}`, error);
+  }
+}

@@ -55,7 +55,6 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
-
 def run_migrations_online() -> None:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -65,7 +64,6 @@ def run_migrations_online() -> None:
         context.configure(connection=connection, target_metadata=None)
         with context.begin_transaction():
             context.run_migrations()
-
 
 run_migrations_online()
 `;
@@ -83,10 +81,8 @@ down_revision = \${repr(down_revision)}
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
     \${upgrades if upgrades else "pass"}
-
 
 def downgrade() -> None:
     \${downgrades if downgrades else "pass"}
@@ -105,7 +101,6 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
     op.create_table(
         "app_meta",
@@ -113,7 +108,6 @@ def upgrade() -> None:
         sa.Column("value", sa.String(255), nullable=False),
     )
     op.execute("INSERT INTO app_meta (key, value) VALUES ('service', 'connect2-api')")
-
 
 def downgrade() -> None:
     op.drop_table("app_meta")
@@ -131,7 +125,6 @@ engine = create_engine(DATABASE_URL, pool_pre_ping=True)
 SessionLocal = sessionmaker(bind=engine)
 Base = declarative_base()
 
-
 def get_session():
     session = SessionLocal()
     try:
@@ -146,7 +139,6 @@ from sqlalchemy import text
 from app.db import get_session
 
 router = APIRouter()
-
 
 @router.get("/health")
 def health(session=Depends(get_session)) -> dict:
@@ -187,7 +179,6 @@ except ImportError as missing:  # the scripted stack: no FastAPI here
 
 requires_stack = unittest.skipUnless(HAVE_STACK, "SKIPPED: FastAPI/SQLAlchemy not importable" if not HAVE_STACK else "")
 
-
 def client():
     from app import models  # noqa: F401 - registers the tables
     from app.db import Base, engine
@@ -201,7 +192,6 @@ const TEST_HEALTH = `import unittest
 
 from tests.support import client, requires_stack
 
-
 @requires_stack
 class HealthTest(unittest.TestCase):
     def test_health_queries_the_database(self):
@@ -214,7 +204,6 @@ const MODELS_INITIAL = `"""SQLAlchemy models (the tables Alembic creates)."""
 from sqlalchemy import Column, String
 
 from app.db import Base
-
 
 class AppMeta(Base):
     __tablename__ = "app_meta"
@@ -270,7 +259,6 @@ down_revision = "3f2a1c"
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
     users = op.create_table(
         "users",
@@ -282,7 +270,6 @@ def upgrade() -> None:
         {"id": 1, "email": "ada@example.com", "name": "Ada"},
         {"id": 2, "email": "grace@example.com", "name": "Grace"},
     ])
-
 
 def downgrade() -> None:
     op.drop_table("users")
@@ -298,7 +285,6 @@ from sqlalchemy import Column, Integer, String
 
 from app.db import Base
 
-
 class AppMeta(Base):
     __tablename__ = "app_meta"
 
@@ -310,8 +296,7 @@ ${USER_MODEL}`,
 from app.db import get_session
 from app.models import User
 
-router = APIRouter()
-
+router = APIRouter(prefix="/api/v1")
 
 @router.get("/users")
 def list_users(session=Depends(get_session)) -> list:
@@ -321,7 +306,6 @@ def list_users(session=Depends(get_session)) -> list:
     'tests/test_users.py': `import unittest
 
 from tests.support import client, requires_stack
-
 
 @requires_stack
 class UsersTest(unittest.TestCase):
@@ -334,20 +318,14 @@ class UsersTest(unittest.TestCase):
             session.query(User).delete()
             session.add(User(id=7, email="x@example.com", name="X"))
             session.commit()
-        response = api.get("/users")
+        response = api.get("/api/v1/users")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), [{"id": 7, "email": "x@example.com", "name": "X"}])
 `,
   };
 }
 
-/**
- * The migration that fails in stage 6: a NOT NULL column without a default on a table with rows.
- * PostgreSQL refuses it (NotNullViolation); the revision after the users table.
- */
-export function failingMigration(): Files {
-  return {
-    'alembic/versions/c41f07_add_users_plan.py': `"""add users plan
+const PLAN_MIGRATION = (column: string) => `"""add users plan
 
 Revision ID: c41f07
 Revises: 8b9d4e
@@ -360,13 +338,73 @@ down_revision = "8b9d4e"
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
-    op.add_column("users", sa.Column("plan", sa.String(32), nullable=False))
-
+    op.add_column("users", ${column})
 
 def downgrade() -> None:
     op.drop_column("users", "plan")
+`;
+
+/**
+ * The migration that fails in stage 6: a NOT NULL column without a default on a table with rows.
+ * PostgreSQL refuses it (NotNullViolation); the revision after the users table.
+ */
+export function failingMigration(): Files {
+  return { 'alembic/versions/c41f07_add_users_plan.py': PLAN_MIGRATION('sa.Column("plan", sa.String(32), nullable=False)') };
+}
+
+/** The same revision fixed: existing rows get the default plan. */
+export function fixedMigration(): Files {
+  return { 'alembic/versions/c41f07_add_users_plan.py': PLAN_MIGRATION('sa.Column("plan", sa.String(32), nullable=False, server_default="free")') };
+}
+
+/**
+ * A bad image: in a deployed environment (ENVIRONMENT set by the task definition) the app imports a
+ * module the image does not have, so uvicorn exits at import; the tests, which run without it, pass.
+ */
+export function gunicornWorkersPython(workers = 4): Files {
+  return {
+    'gunicorn.conf.py': `workers = ${workers}\n`,
+    'app/main.py': `import os\n\nif os.environ.get("ENVIRONMENT") in ("staging", "prod"):\n    import gunicorn.glogging  # noqa: F401 - the workers' access log format\n\n${MAIN(['health', 'users'])}`,
+  };
+}
+
+/** The health route as it was before stage 9's release: the fix that follows it. */
+export function healthPython(): Files {
+  return { 'app/api/routes/health.py': HEALTH };
+}
+
+/** Stage 9's release whose health check fails: /health now also reads a sessions table no migration created. */
+export function sessionsHealthPython(): Files {
+  return {
+    'app/api/routes/health.py': HEALTH.replace('session.execute(text("SELECT 1"))', 'session.execute(text("SELECT 1"))\n        session.execute(text("SELECT count(*) FROM sessions"))'),
+  };
+}
+
+/**
+ * A release that logs a Traceback on the users endpoint once it serves, yet answers 200: sorting by a
+ * field the rows lack fails, the route logs the exception and returns the users unsorted.
+ */
+export function usersSortedBySignupPython(): Files {
+  return {
+    'app/api/routes/users.py': `import traceback
+
+from fastapi import APIRouter, Depends
+
+from app.db import get_session
+from app.models import User
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/users")
+def list_users(session=Depends(get_session)) -> list:
+    users = [{"id": u.id, "email": u.email, "name": u.name} for u in session.query(User).order_by(User.id)]
+    try:
+        return sorted(users, key=lambda u: u["signup_date"])
+    except KeyError:
+        traceback.print_exc()
+        return users
 `,
   };
 }

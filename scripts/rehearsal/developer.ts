@@ -81,7 +81,7 @@ export class Developer {
     return data.number;
   }
 
-  async merge(number: number, method: 'merge' | 'squash', title?: string): Promise<string> {
+  async merge(number: number, method: 'merge' | 'squash' | 'rebase', title?: string): Promise<string> {
     const { data } = await this.api.rest.pulls.merge({ owner: this.owner, repo: this.repo, pull_number: number, merge_method: method, commit_title: title });
     return data.sha;
   }

@@ -16,6 +16,7 @@ import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
 import { initialFiles } from './app-files';
 import { startRealStack, type RealStack } from './real-stack';
+import { executableFor, loadBalancedHealthUrls, prepareRealImages } from './real-app';
 import { Developer } from './developer';
 import { ENVIRONMENT_PROTECTION, environmentVars, RELEASE_APP, RELEASE_MANAGER, repositoryVars, roles } from './settings';
 import {
@@ -33,7 +34,9 @@ import {
   type StoryContext,
 } from './stages';
 import { gitHubRulesHold, protectBranchesAsTheReadmeSays, requiredChecksFromReadme } from './stage-github-rules';
+import { failuresStopWhatFollows } from './stage-failures';
 import { guaranteesUnderOverlap } from './stage-guarantees';
+import { onDemandMigration } from './stage-migrate';
 import { rollbackByDispatch } from './stage-rollback';
 import { verificationAfterTheRollout } from './stage-verify';
 import { startNotificationReceiver } from './notifications';
@@ -60,7 +63,7 @@ export interface RehearsalOptions {
 const DEFAULT_TIME_LIMIT_MS = 20 * 60_000;
 
 /** The stages, in the story's order: stage N is STAGES[N - 1]. */
-const STAGES: Array<(ctx: StoryContext) => Promise<void>> = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap, verificationAfterTheRollout];
+const STAGES: Array<(ctx: StoryContext) => Promise<void>> = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap, verificationAfterTheRollout, failuresStopWhatFollows, onDemandMigration];
 
 /**
  * The stages that stand alone: each keeps every expectation in a fresh world (`--stage N`), and no
@@ -135,33 +138,38 @@ interface World {
 
 /** A world to play stages in: its own simulators, GitHub repository, people, player (and real stack, if any). */
 async function openWorld(options: RehearsalOptions, timeline: Timeline): Promise<World> {
-  const aws = await startAwsSimulator({});
+  const real: RealStack | undefined = await startRealStack(timeline);
+  // The real stack runs the images' tasks as processes (SIGKILL 5 s after SIGTERM: uvicorn stops in less).
+  const aws = await startAwsSimulator(real ? { processes: { executable: executableFor(real.python), stopTimeoutMs: 5000 } } : {});
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
   const health = await startHealthEndpoint();
   const notifications = await startNotificationReceiver();
   let player: WorkflowPlayer | undefined;
-  let real: RealStack | undefined;
   const close = async () => {
     player?.stop();
     // A run that cannot end (the reason the limit ran out) must not hang the rehearsal's exit either.
     if (player) await beforeDeadline(player.idle(), Date.now() + 30_000);
     health.server.close();
     notifications.server.close();
-    await Promise.all([aws.close(), gh.close(), real?.close()]);
+    // The tasks' processes stop before their database and their image snapshots go.
+    await Promise.all([aws.close(), gh.close()]);
+    await real?.close();
   };
   try {
-    real = await startRealStack(timeline);
     gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
     for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
-    const initial = platform.commit('chore: import Connect 2.0 API', initialFiles(real ? 'pg' : 'local'));
+    const files = initialFiles(real ? 'pg' : 'local');
+    const initial = platform.commit('chore: import Connect 2.0 API', files);
     await platform.pushAll(['main', 'staging', 'development']);
     await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
-    seedAws(aws, initial.slice(0, 12));
+    seedAws(aws, initial.slice(0, 12), real ? await prepareRealImages(aws, real, files) : undefined);
+    // Real: each environment's health URL is its service's load balancer; scripted: one scripted endpoint.
+    const healthUrls = real ? await loadBalancedHealthUrls(aws) : health.url;
     const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
     const story = { badImages: new Set<string>(), imageScenarios: new Map<string, Scenario>(), approvals: [] as StoryContext['approvals'] };
-    player = startPlayer(options, timeline, { gh, aws, health, notifications, real, ...story });
+    player = startPlayer(options, timeline, { gh, aws, healthUrls, notifications, real, ...story });
     await player.start();
     timeline.note(`simulators at ${aws.url} (AWS) and ${gh.url} (GitHub)`);
     return { ctx: { player, timeline, gh, aws, people, health, notifications, terraform: hasTerraform(), real, prs: {}, ...story }, player, close };
@@ -171,10 +179,10 @@ async function openWorld(options: RehearsalOptions, timeline: Timeline): Promise
   }
 }
 
-type PlayerParts = Pick<StoryContext, 'gh' | 'aws' | 'health' | 'notifications' | 'real' | 'badImages' | 'imageScenarios' | 'approvals'>;
+type PlayerParts = Pick<StoryContext, 'gh' | 'aws' | 'notifications' | 'real' | 'badImages' | 'imageScenarios' | 'approvals'> & { healthUrls: Parameters<typeof environmentVars>[0] };
 
 /** The workflow player of a world, set up as the platform team set the repository up (settings.ts). */
-function startPlayer(options: RehearsalOptions, timeline: Timeline, { gh, aws, health, notifications, real, badImages, imageScenarios, approvals }: PlayerParts): WorkflowPlayer {
+function startPlayer(options: RehearsalOptions, timeline: Timeline, { gh, aws, healthUrls, notifications, real, badImages, imageScenarios, approvals }: PlayerParts): WorkflowPlayer {
   return new WorkflowPlayer({
     workflowsDir: options.workflows ?? path.join(repoRoot, 'workflows-templates'),
     log: timeline,
@@ -183,13 +191,14 @@ function startPlayer(options: RehearsalOptions, timeline: Timeline, { gh, aws, h
       aws,
       repository: FULL_REPO,
       vars: { ...repositoryVars(), NOTIFY_WEBHOOK_URL: notifications.url, ...(options.vars ?? {}) },
-      environmentVars: environmentVars(health.url),
+      environmentVars: environmentVars(healthUrls),
       secrets: { RELEASE_APP_PRIVATE_KEY: RELEASE_APP.privateKey },
       roles: roles(),
       app: RELEASE_APP,
       bundles: options.bundles,
       postgres: real?.postgres,
       python: real?.python,
+      imageStore: real?.imageStore,
       // The GitHub the actions talk to is on loopback: none of the client's waits meant for github.com.
       runnerEnv: { ...real?.runnerEnv, ...Object.fromEntries(Object.values(LOOPBACK_WAIT_VARS).map((name) => [name, gh.env[name] ?? '0'])), ...RUNNER_CACHES },
       imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : imageScenarios.get(sha)),

@@ -4,6 +4,8 @@
  * psycopg2. Without it, one line says what is missing and how to install it, and the rehearsal plays
  * scripted images as before.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { realStack, startPostgres, type PostgresServer } from '../../packages/simulators/postgres';
 import type { Timeline } from './timeline';
 import { ENVIRONMENTS } from './world';
@@ -15,6 +17,8 @@ export interface RealStack {
   runnerEnv: Record<string, string>;
   /** Each environment's DATABASE_URL (the value of its secret). */
   databaseUrls: Record<string, string>;
+  /** Where the docker stand-in keeps image snapshots (inside the server's directory: removed with it). */
+  imageStore: string;
   describe: string;
   close(): Promise<void>;
 }
@@ -40,7 +44,11 @@ export async function startRealStack(timeline: Timeline, env: NodeJS.ProcessEnv 
       databaseUrls[environment.name] = postgres.url(database, APP_ROLE.user, APP_ROLE.password);
     }
     postgres.createDatabase('terraform_state', TERRAFORM_ROLE.user);
-    const describe = `real stack: PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port} (pid ${postgres.pid}, data in ${postgres.dir}), ${found.python}`;
+    // Inside the server's temporary directory: whatever removes it (close, the exit handlers, or its
+    // guardian when this process is killed outright) removes the image snapshots too.
+    const imageStore = path.join(postgres.dir, 'images');
+    mkdirSync(imageStore);
+    const describe = `real stack: PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port} (pid ${postgres.pid}, data in ${postgres.dir}), ${found.python}, images in ${imageStore}`;
     timeline.playing(describe, `Playing the ${describe}.`);
     return {
       postgres,
@@ -48,6 +56,7 @@ export async function startRealStack(timeline: Timeline, env: NodeJS.ProcessEnv 
       // Terraform's pg backend asks for SSL unless told not to; the loopback server has none.
       runnerEnv: { PG_CONN_STR: `${postgres.url('terraform_state', TERRAFORM_ROLE.user, TERRAFORM_ROLE.password)}?sslmode=disable` },
       databaseUrls,
+      imageStore,
       describe,
       close: () => postgres.close(),
     };

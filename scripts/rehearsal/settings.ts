@@ -45,10 +45,11 @@ export function repositoryVars(): Record<string, string> {
   };
 }
 
-export function environmentVars(healthUrl: string): Record<string, Record<string, string>> {
+/** `healthUrl`: one for every environment (the scripted endpoint), or each environment's (its load balancer). */
+export function environmentVars(healthUrl: string | Record<string, string>): Record<string, Record<string, string>> {
   return Object.fromEntries(
     ENVIRONMENTS.flatMap((env) => [
-      [env.name, { AWS_ROLE_ARN: roleArn(`connect2-deploy-${env.name}`), HEALTH_URL: healthUrl }],
+      [env.name, { AWS_ROLE_ARN: roleArn(`connect2-deploy-${env.name}`), HEALTH_URL: typeof healthUrl === 'string' ? healthUrl : healthUrl[env.name] }],
       [`${env.name}-schema`, { AWS_ROLE_ARN: roleArn(`connect2-deploy-${env.name}`) }],
     ]),
   );

@@ -89,7 +89,7 @@ async function docsOnlyMergeStillPromotes(ctx: StoryContext): Promise<void> {
 }
 
 /** Release tags (`v*`, the major tag too) as GitHub lists them: ref -> commit. */
-async function releaseTags(ctx: StoryContext): Promise<Record<string, string>> {
+export async function releaseTags(ctx: StoryContext): Promise<Record<string, string>> {
   const response = await fetch(`${ctx.gh.url}/repos/${FULL_REPO}/git/matching-refs/tags/v`, { headers: { authorization: `Bearer ${ctx.people.releaseManager.options.token}`, accept: 'application/vnd.github+json' } });
   const refs = (await response.json()) as { ref: string; object: { sha: string } }[];
   return Object.fromEntries(refs.map((ref) => [ref.ref, ref.object.sha]));
@@ -105,7 +105,8 @@ async function failedProductionDeployReleasesNothing(ctx: StoryContext): Promise
   const tags = await releaseTags(ctx);
   const runs = await play(ctx, async () => {
     await releaseManager.branch('main', 'main');
-    const sha = releaseManager.commit('fix(api): serve with more gunicorn workers', { 'gunicorn.conf.py': 'workers = 8\n' });
+    // Not gunicorn.conf.py: staging's bad image of stage 5 adds it, and staging is promoted to main later (stage 13).
+    const sha = releaseManager.commit('fix(api): a larger database pool', { 'app/core/pool.py': 'POOL_SIZE = 20\n' });
     ctx.badImages.add(sha);
     await releaseManager.push('main');
   });

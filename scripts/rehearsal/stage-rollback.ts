@@ -3,6 +3,7 @@
  * then people roll production back by dispatch (rollback.yml) to a release tag, with a database downgrade
  * behind its own approval, and forward again with `previous`; a target that names nothing is refused.
  */
+import { fixedMigration, healthPython, sessionsHealthPython } from './app-python';
 import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
 import {
   deploymentLine,
@@ -15,6 +16,7 @@ import {
   type StoryContext,
 } from './stages';
 import { FULL_REPO, environment } from './world';
+import { rollbackOrder } from './stage-rollback-order';
 
 const DOWNGRADE_LOG = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Running downgrade 8b9d4e -> 3f2a1c, add users table'];
 
@@ -34,10 +36,12 @@ async function failedHealthCheckRollsBack(ctx: StoryContext): Promise<void> {
   const dev = environment('dev');
   const before = serviceTaskDefinition(ctx.aws, dev);
   const { bob } = ctx.people;
-  ctx.health.failing = true;
+  // Scripted: the endpoint answers 503. Real: /health reads a sessions table no migration created (503),
+  // and the commit also carries stage 6's migration, fixed: it runs, so dev's schema is ahead of the old code.
+  ctx.health.failing = !ctx.real;
   const runs = await play(ctx, async () => {
     await bob.branch('development', 'development');
-    bob.commit('feat(api): read sessions from the new store', { 'app/api/routes/sessions.py': 'def sessions() -> list:\n    return []\n' });
+    bob.commit('feat(api): read sessions from the new store', { 'app/api/routes/sessions.py': 'def sessions() -> list:\n    return []\n', ...(ctx.real ? { ...sessionsHealthPython(), ...fixedMigration() } : {}) });
     await bob.push('development');
   }).finally(() => {
     ctx.health.failing = false;
@@ -46,7 +50,9 @@ async function failedHealthCheckRollsBack(ctx: StoryContext): Promise<void> {
   const rollOut = step(run, 'Roll out');
   const rollback = step(run, 'Roll back after a failed health check');
   const now = serviceTaskDefinition(ctx.aws, dev);
+  const migrated = step(run, 'Migrate the database')?.log ?? '';
   ctx.timeline.expect('dev: a rollout whose health check fails is rolled back to the revision before it', [
+    ...(ctx.real ? expectThat(migrated.includes('Running upgrade 8b9d4e -> c41f07, add users plan'), 'the fixed migration did not run (no Running upgrade 8b9d4e -> c41f07)') : []),
     ...expectThat(rollOut?.outputs.status === 'deployed', `Roll out is ${stepLine(rollOut)} (${rollOut?.outputs.status})`),
     ...expectThat(step(run, 'Wait for the service and the health check')?.conclusion === 'failure', `the health check is ${stepLine(step(run, 'Wait for the service and the health check'))}`),
     ...expectThat(rollback?.conclusion === 'success' && rollback.outputs['task-definition-arn'] === before, `the rollback step is ${stepLine(rollback)} to ${shortArn(rollback?.outputs['task-definition-arn'] ?? '')}`),
@@ -70,11 +76,44 @@ async function downgradeRunsWithTheNewestRevision(ctx: StoryContext): Promise<vo
   // From development: the dev environment admits only that branch (its deployment-branch rule, as the templates README sets it).
   const run = await ctx.player.dispatch('rollback.yml', 'development', { environment: 'dev', target: current, 'downgrade-to': '-1' }, ctx.people.releaseManager.options.login);
   const used = ctx.aws.calls('RunTask').slice(before).map((call) => String(call.body?.taskDefinition ?? ''));
+  if (ctx.real) schemaWentBack(ctx, step(run, 'Run alembic downgrade')?.log ?? '');
   ctx.timeline.expect('dev after its automatic rollback: `alembic downgrade` runs with the newer revision (named explicitly), not the older code now running', [
     ...expectThat(newest !== '' && newest !== current, `the newest dev revision ${shortArn(newest)} is the one running (${shortArn(current)})`),
     ...expectThat(used.length === 1 && used[0] === newest, `the downgrade ran with ${used.map(shortArn).join(', ') || 'nothing'}, expected ${shortArn(newest)}`),
     ...expectThat(run?.conclusion === 'success', `the rollback run is ${run?.conclusion} (${jobsLine(run)})`),
   ], `downgrade with ${used.map(shortArn).join(', ')}; ${dev.service} stays on ${shortArn(current)}`);
+}
+
+/** Real stack: Alembic really downgraded dev (c41f07 -> 8b9d4e): the version table and the users table say so. */
+function schemaWentBack(ctx: StoryContext, log: string): void {
+  const sql = (statement: string) => ctx.real!.postgres.sql(statement, 'connect2_dev');
+  const version = sql('SELECT version_num FROM alembic_version');
+  const columns = sql("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'users'");
+  ctx.timeline.expect('dev: the downgrade really ran (Alembic’s Running downgrade c41f07 -> 8b9d4e) and the schema went back', [
+    ...expectThat(log.includes('Running downgrade c41f07 -> 8b9d4e, add users plan'), `the downgrade’s log has no "Running downgrade c41f07 -> 8b9d4e": ${log.trim().split('\n').slice(-3).join(' | ')}`),
+    ...expectThat(version === '8b9d4e', `alembic_version is ${version || 'empty'}, expected 8b9d4e`),
+    ...expectThat(!columns.split(',').includes('plan'), `users still has the plan column (${columns})`),
+  ], `alembic_version ${version}; users(${columns})`);
+}
+
+/**
+ * Real stack: bob fixes /health on development (the broken route stays there otherwise, and every later
+ * dev deploy and PR test would fail on it); the deploy upgrades dev again (8b9d4e -> c41f07).
+ */
+async function healthIsFixedForward(ctx: StoryContext): Promise<void> {
+  const dev = environment('dev');
+  const { bob } = ctx.people;
+  const runs = await play(ctx, async () => {
+    await bob.branch('development', 'development');
+    bob.commit('fix(api): health does not read the sessions table before it exists', healthPython());
+    await bob.push('development');
+  });
+  const run = runsOf(runs, 'deploy-on-merge.yml')[0];
+  const migrated = step(run, 'Migrate the database')?.log ?? '';
+  ctx.timeline.expect('dev: the health fix deploys, and Alembic upgrades dev again after the downgrade (Running upgrade 8b9d4e -> c41f07)', [
+    ...expectThat(run?.conclusion === 'success' && deploymentState(lastDeployment(ctx, 'dev')) === 'success', `the pipeline run is ${run?.conclusion} (${jobsLine(run)}); ${deploymentLine(lastDeployment(ctx, 'dev'))}`),
+    ...expectThat(migrated.includes('Running upgrade 8b9d4e -> c41f07, add users plan'), 'no Running upgrade 8b9d4e -> c41f07 in the migration step'),
+  ], `${deploymentLine(lastDeployment(ctx, 'dev'))}; ${shortArn(serviceTaskDefinition(ctx.aws, dev))}`);
 }
 
 /** A target that is neither previous, a tag nor an ARN: refused before anything changes. */
@@ -136,7 +175,9 @@ export async function rollbackByDispatch(ctx: StoryContext): Promise<void> {
   ctx.timeline.stage(9, 'Rollback: a failed health check rolls back on its own; prod is rolled back by dispatch to a release and forward again');
   await failedHealthCheckRollsBack(ctx);
   await downgradeRunsWithTheNewestRevision(ctx);
+  if (ctx.real) await healthIsFixedForward(ctx);
   await unknownTargetIsRefused(ctx);
   await productionRollsBackToARelease(ctx);
   await previousUndoesTheRollback(ctx);
+  await rollbackOrder(ctx);
 }

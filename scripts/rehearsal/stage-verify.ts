@@ -9,6 +9,7 @@
  * needs `ctx.imageScenarios` (or the real app's logs) and the step names of deploy.yml.
  */
 import type { Scenario } from '../../packages/simulators/aws';
+import { usersSortedBySignupPython } from './app-python';
 import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
 import { play, serviceTaskDefinition, shortArn, type StoryContext } from './stages';
 import { environment, FULL_REPO } from './world';
@@ -75,8 +76,9 @@ async function tracebackDuringTheBakeRollsBack(ctx: StoryContext): Promise<void>
   const { erin } = ctx.people;
   const runs = await play(ctx, async () => {
     await erin.branch('development', 'development');
-    const sha = erin.commit('feat(api): sort users by signup date', { 'app/api/routes/users_sort.py': "def sort_users(users: list) -> list:\n    return sorted(users, key=lambda u: u['signup_date'])\n" });
-    ctx.imageScenarios.set(sha, TRACEBACK_ON_USERS);
+    // Real stack: the users route really sorts by a field its rows lack and logs the Traceback (still 200).
+    const sha = erin.commit('feat(api): sort users by signup date', ctx.real ? usersSortedBySignupPython() : { 'app/api/routes/users_sort.py': "def sort_users(users: list) -> list:\n    return sorted(users, key=lambda u: u['signup_date'])\n" });
+    if (!ctx.real) ctx.imageScenarios.set(sha, TRACEBACK_ON_USERS);
     await erin.push('development');
   });
   const run = runsOf(runs, 'deploy-on-merge.yml')[0];

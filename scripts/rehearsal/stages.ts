@@ -3,12 +3,13 @@
  * merge and approve; the player starts the workflows GitHub would start and plays them; each stage
  * then checks what a user would see: check conclusions, PR comments, services in ECS, releases.
  */
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { shortArn } from '../../packages/aws';
 import type { NotificationReceiver } from './notifications';
 import type { Scenario } from '../../packages/simulators/aws';
 import type { RunRecord, WorkflowPlayer } from '../../packages/workflow-player';
 import { PLAN_SECRETS, redisFiles, scaleDevFiles, usersEndpointFiles } from './app-files';
-import { usersTableMigration } from './app-python';
+import { failingMigration, gunicornWorkersPython, usersTableMigration } from './app-python';
 import type { RealStack } from './real-stack';
 import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import type { Developer } from './developer';
@@ -16,6 +17,8 @@ import { PROD_REVIEWERS } from './settings';
 import type { Timeline } from './timeline';
 import { FULL_REPO, environment, type AwsSimulator, type Environment, type GitHubSimulator } from './world';
 
+/** The users table's revision, as Alembic names it in `Running upgrade`. */
+const USERS_TABLE = '3f2a1c -> 8b9d4e, add users table';
 const MIGRATION_OK = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Will assume transactional DDL.', 'INFO  [alembic.runtime.migration] Running upgrade 3f2a1c -> 8b9d4e, add users table'];
 const MIGRATION_BROKEN = ['INFO  [alembic.runtime.migration] Running upgrade 8b9d4e -> c41f07, add orders table', 'sqlalchemy.exc.ProgrammingError: (psycopg.errors.UndefinedTable) relation "customers" does not exist'];
 export const CRASH_LOOP: Scenario = { kind: 'crash-loop', exitCode: 3, reason: 'Essential container in task exited', logLines: ["gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>"] };
@@ -230,10 +233,22 @@ interface DeployExpectation {
   before: string;
   migration: 'success' | 'failure';
   rollout: 'success' | 'failure';
+  /** Real stack: Alembic's `Running upgrade` line this deploy must log; none: the deploy brings no new migration. */
+  upgrade?: string;
+}
+
+/** Alembic's own lines in the migration step's log: the upgrade expected, or only its context lines when nothing is new. */
+function migrationLogProblems(ctx: StoryContext, log: string, upgrade: string | undefined): string[] {
+  if (!ctx.real) return expectThat(log.includes('Running upgrade'), 'the Alembic log lines are not in the job log');
+  if (upgrade) return expectThat(log.includes(`Running upgrade ${upgrade}`), `Alembic's "Running upgrade ${upgrade}" is not in the job log`);
+  return [
+    ...expectThat(log.includes('Context impl PostgresqlImpl'), 'Alembic’s context lines (Context impl PostgresqlImpl) are not in the job log'),
+    ...expectThat(!log.includes('Running upgrade'), 'Alembic ran an upgrade on a deploy that brings no new migration'),
+  ];
 }
 
 /** What a deploy run must show: register, migrate (logs), roll out (or not), wait; the service's revision. */
-function expectDeploy(ctx: StoryContext, { env, runs, before, migration, rollout }: DeployExpectation): void {
+function expectDeploy(ctx: StoryContext, { env, runs, before, migration, rollout, upgrade }: DeployExpectation): void {
   const { timeline, aws } = ctx;
   const run = runsOf(runs, 'deploy-on-merge.yml')[0];
   const now = serviceTaskDefinition(aws, env);
@@ -241,15 +256,15 @@ function expectDeploy(ctx: StoryContext, { env, runs, before, migration, rollout
   const rollOut = step(run, 'Roll out');
   if (migration === 'failure') {
     timeline.expect(`${env.name}: the failing migration stops the deploy before the rollout`, [
-      ...expectThat(migrate?.conclusion === 'failure' && migrate.errors.join(' ').includes('does not exist'), `the migration step is ${stepLine(migrate)}`),
+      ...expectThat(migrate?.conclusion === 'failure' && /does not exist|exited with code 1/.test(migrate.errors.join(' ')), `the migration step is ${stepLine(migrate)}`),
       ...expectThat(rollOut?.conclusion === 'skipped', `Roll out is ${stepLine(rollOut)}`),
       ...expectThat(now === before, `${env.service} moved to ${shortArn(now)}`),
     ], stepLine(migrate), true);
     return;
   }
-  timeline.expect(`${env.name}: the migration ran as a one-off task with its logs in the job log`, [
+  timeline.expect(`${env.name}: the migration ran as a one-off task with its logs in the job log${ctx.real ? (upgrade ? ` (Running upgrade ${upgrade})` : ' (no new revision: Alembic’s context lines only)') : ''}`, [
     ...expectThat(migrate?.conclusion === 'success', `the migration step is ${stepLine(migrate)} (${jobsLine(run)})`),
-    ...expectThat(migrate?.log.includes('Running upgrade') ?? false, 'the Alembic log lines are not in the job log'),
+    ...migrationLogProblems(ctx, migrate?.log ?? '', upgrade),
   ], stepLine(migrate));
   if (rollout === 'failure') {
     timeline.expect(`${env.name}: the bad image is rolled back and the step says why`, [
@@ -282,10 +297,45 @@ export async function developmentDeploys(ctx: StoryContext): Promise<void> {
   ctx.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600, logLines: MIGRATION_OK });
   const dev = environment('dev');
   // The users table's migration PR goes first (the runbook keeps migrations in PRs of their own).
-  if (ctx.prs.migration) await play(ctx, () => ctx.people.dave.merge(ctx.prs.migration, 'squash', `feat(db): add users table (#${ctx.prs.migration})`));
+  if (ctx.prs.migration) await migrationDeploys(ctx, dev);
   const before = serviceTaskDefinition(ctx.aws, dev);
   const runs = await play(ctx, () => ctx.people.alice.merge(ctx.prs.app, 'squash', `feat(api): add users endpoint (#${ctx.prs.app})`));
   expectDeploy(ctx, { env: dev, runs, before, migration: 'success', rollout: 'success' });
+  if (ctx.real) await usersAnswerFromTheTable(ctx, dev);
+}
+
+/**
+ * The migration PR's own deploy: Alembic creates the users table. Until the users endpoint ships, dev's
+ * key endpoint is /health (the team's VERIFY_URLS); once it ships, the template's default (the users
+ * endpoint) applies again.
+ */
+async function migrationDeploys(ctx: StoryContext, dev: Environment): Promise<void> {
+  const vars = ctx.player.world.environmentVars![dev.name];
+  vars.VERIFY_URLS = 'GET /health 200';
+  const before = serviceTaskDefinition(ctx.aws, dev);
+  const runs = await play(ctx, () => ctx.people.dave.merge(ctx.prs.migration, 'squash', `feat(db): add users table (#${ctx.prs.migration})`)).finally(() => delete vars.VERIFY_URLS);
+  expectDeploy(ctx, { env: dev, runs, before, migration: 'success', rollout: 'success', upgrade: USERS_TABLE });
+}
+
+/** The base URL behind an environment's load balancer (its HEALTH_URL without /health). */
+function serviceUrl(ctx: StoryContext, env: Environment): string {
+  return (ctx.player.world.environmentVars?.[env.name]?.HEALTH_URL ?? '').replace(/\/health$/, '');
+}
+
+/** Uvicorn's start-up lines of an environment's tasks, as CloudWatch Logs (the simulator) holds them. */
+async function uvicornStartupLines(ctx: StoryContext, env: Environment): Promise<string[]> {
+  const { events = [] } = await ctx.aws.clients().logs.send(new FilterLogEventsCommand({ logGroupName: `/ecs/connect2-api-${env.name}`, filterPattern: '"Uvicorn running on"' }));
+  return events.map((e) => e.message ?? '');
+}
+
+/** Real stack: dev's load balancer answers /api/v1/users from the new table; uvicorn's start-up reached CloudWatch Logs. */
+async function usersAnswerFromTheTable(ctx: StoryContext, dev: Environment): Promise<void> {
+  const answer = await fetch(`${serviceUrl(ctx, dev)}/api/v1/users`).then(async (r) => ({ status: r.status, body: await r.text() })).catch((error: Error) => ({ status: 0, body: error.message }));
+  const started = await uvicornStartupLines(ctx, dev);
+  ctx.timeline.expect('dev: GET /api/v1/users through the load balancer answers the two users the migration inserted; uvicorn’s start-up lines are in CloudWatch Logs', [
+    ...expectThat(answer.status === 200 && answer.body.includes('ada@example.com') && answer.body.includes('grace@example.com'), `GET /api/v1/users answered ${answer.status}: ${answer.body.slice(0, 200)}`),
+    ...expectThat(started.length > 0, 'no "Uvicorn running on" line in /ecs/connect2-api-dev'),
+  ], `${answer.status} ${answer.body.slice(0, 120)}; ${started.at(-1) ?? ''}`);
 }
 
 /** Opens the promotion PR by dispatch (promote.yml), checks it ran its checks, merges it. */
@@ -324,7 +374,7 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
   const staging = environment('staging');
   const stagingBefore = serviceTaskDefinition(aws, staging);
   const toStaging = await promote(ctx, 'development -> staging');
-  expectDeploy(ctx, { env: staging, runs: toStaging, before: stagingBefore, migration: 'success', rollout: 'success' });
+  expectDeploy(ctx, { env: staging, runs: toStaging, before: stagingBefore, migration: 'success', rollout: 'success', upgrade: USERS_TABLE });
   if (ctx.terraform) {
     const pipeline = runsOf(toStaging, 'deploy-on-merge.yml')[0];
     const apply = job(pipeline, /Apply staging$/);
@@ -343,7 +393,7 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
   const toMain = await promote(ctx, 'staging -> main');
   const asked = ctx.approvals.slice(approvalsBefore).filter((a) => a.environment === 'prod');
   timeline.expect('the production deploy waits for a required reviewer of the prod environment', expectThat(asked.some((a) => a.workflow === 'deploy-on-merge.yml' && /Deploy to prod/.test(a.job)), `no review was asked for the prod deploy (asked: ${asked.map((a) => a.job).join(', ') || 'none'})`), asked.map((a) => a.job).join(', '));
-  expectDeploy(ctx, { env: prod, runs: toMain, before: prodBefore, migration: 'success', rollout: 'success' });
+  expectDeploy(ctx, { env: prod, runs: toMain, before: prodBefore, migration: 'success', rollout: 'success', upgrade: USERS_TABLE });
   const images = (['dev', 'staging', 'prod'] as const).map((name) => deploymentPayload(lastDeployment(ctx, name)).image ?? '');
   const rebuilt = [...runsOf(toStaging, 'deploy-on-merge.yml'), ...runsOf(toMain, 'deploy-on-merge.yml')].map((run) => step(run, 'Build and push the image')).filter((build) => build?.conclusion !== 'skipped');
   timeline.expect('built once: staging and prod run the very image development built and tested, by digest', [
@@ -367,11 +417,13 @@ export async function badImageIsRolledBack(ctx: StoryContext): Promise<void> {
   const { carol } = ctx.people;
   const runs = await play(ctx, async () => {
     await carol.branch('staging', 'staging');
-    const sha = carol.commit('feat(api): serve with gunicorn workers', { 'gunicorn.conf.py': 'workers = 4\n' });
-    ctx.badImages.add(sha);
+    // Real: the app imports gunicorn, which the image lacks: uvicorn exits at import. Scripted: a crash-loop label.
+    const sha = carol.commit('feat(api): serve with gunicorn workers', ctx.real ? gunicornWorkersPython() : { 'gunicorn.conf.py': 'workers = 4\n' });
+    if (!ctx.real) ctx.badImages.add(sha);
     await carol.push('staging');
   });
   expectDeploy(ctx, { env: staging, runs, before, migration: 'success', rollout: 'failure' });
+  if (ctx.real) await crashedAtImport(ctx, staging, step(runsOf(runs, 'deploy-on-merge.yml')[0], 'Register the task definition')?.outputs['task-definition-arn'] ?? '');
 
   // The promotion of what failed in staging: its required check fails while staging is not healthy on it.
   const opened = await play(ctx, () => ctx.player.dispatch('promote.yml', 'main', { promotion: 'staging -> main' }, ctx.people.releaseManager.options.login));
@@ -385,6 +437,16 @@ export async function badImageIsRolledBack(ctx: StoryContext): Promise<void> {
   if (pr) await ctx.people.releaseManager.close(pr.number);
 }
 
+/** Real stack: the stopped tasks exited 1 and logged Python's ModuleNotFoundError to CloudWatch Logs. */
+async function crashedAtImport(ctx: StoryContext, env: Environment, badRevision: string): Promise<void> {
+  const { events = [] } = await ctx.aws.clients().logs.send(new FilterLogEventsCommand({ logGroupName: `/ecs/connect2-api-${env.name}`, filterPattern: '"No module named"' }));
+  const crashed = ctx.aws.state.tasks(env.cluster).filter((t) => t.taskDefinitionArn === badRevision && t.model.failed);
+  ctx.timeline.expect(`${env.name}: the bad image really crashed at import: its tasks exited 1 and Python's ModuleNotFoundError reached CloudWatch Logs`, [
+    ...expectThat(crashed.length > 0 && crashed.every((t) => t.model.containers[0]?.exitCode === 1), `the failed tasks of ${shortArn(badRevision)} exited ${crashed.map((t) => t.model.containers[0]?.exitCode).join(', ') || 'never'}`),
+    ...expectThat(events.some((e) => /ModuleNotFoundError: No module named 'gunicorn'/.test(e.message ?? '')), `no ModuleNotFoundError in /ecs/connect2-api-${env.name} (${events.length} "No module named" lines)`),
+  ], `${crashed.length} tasks exited 1; ${events.at(-1)?.message ?? 'none'}`);
+}
+
 /** Stage 6: a failing migration stops the pipeline before the rollout. */
 export async function failingMigrationStopsThePipeline(ctx: StoryContext): Promise<void> {
   ctx.timeline.stage(6, 'A failing migration stops the pipeline before the rollout');
@@ -392,12 +454,23 @@ export async function failingMigrationStopsThePipeline(ctx: StoryContext): Promi
   const dev = environment('dev');
   const before = serviceTaskDefinition(ctx.aws, dev);
   const { dave } = ctx.people;
+  const schema = ctx.real?.postgres.sql("SELECT version_num FROM alembic_version", 'connect2_dev');
   const runs = await play(ctx, async () => {
     await dave.branch('development', 'development');
-    dave.commit('feat(db): add orders table', { 'app/api/routes/orders.py': 'def list_orders() -> list:\n    return []\n' });
+    // Real: a NOT NULL column without a default on the users table, which has rows: PostgreSQL refuses it.
+    dave.commit(ctx.real ? 'feat(db): add a plan to every user' : 'feat(db): add orders table', { 'app/api/routes/orders.py': 'def list_orders() -> list:\n    return []\n', ...(ctx.real ? failingMigration() : {}) });
     await dave.push('development');
   });
   expectDeploy(ctx, { env: dev, runs, before, migration: 'failure', rollout: 'success' });
+  if (ctx.real) {
+    const migrate = step(runsOf(runs, 'deploy-on-merge.yml')[0], 'Migrate the database');
+    const after = ctx.real.postgres.sql("SELECT version_num FROM alembic_version", 'connect2_dev');
+    ctx.timeline.expect('dev: the job log shows Alembic’s own lines and PostgreSQL’s error; the transaction left the schema as it was', [
+      ...expectThat(migrate?.log.includes('Running upgrade 8b9d4e -> c41f07, add users plan') ?? false, 'Alembic’s "Running upgrade 8b9d4e -> c41f07" is not in the job log'),
+      ...expectThat(/NotNullViolation|contains null values/.test(migrate?.log ?? ''), 'PostgreSQL’s error (column "plan" contains null values) is not in the job log'),
+      ...expectThat(after === schema && after === '8b9d4e', `the schema is at ${after}, was ${schema}`),
+    ], (migrate?.log ?? '').split('\n').find((line) => /null values/.test(line))?.trim() ?? stepLine(migrate));
+  }
   ctx.aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: 600, logLines: MIGRATION_OK });
 }
 

@@ -5,6 +5,7 @@
  */
 import type { startAwsSimulator } from '../../packages/simulators/aws';
 import type { startGitHubSimulator } from '../../packages/simulators/github';
+import type { RealImages } from './real-app';
 
 export type AwsSimulator = Awaited<ReturnType<typeof startAwsSimulator>>;
 export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
@@ -12,7 +13,7 @@ export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
 export const OWNER = 'connect2';
 export const REPO = 'connect2-api';
 export const FULL_REPO = `${OWNER}/${REPO}`;
-export const CONTAINER = 'connect2-api';
+const CONTAINER = 'connect2-api';
 
 export interface Environment {
   /** Short name used in resource names: dev, staging, prod. */
@@ -48,15 +49,19 @@ export function environment(name: Environment['name']): Environment {
 }
 
 /** The repository the pipeline pushes to: one for all environments, so a promotion deploys the digest development built. */
-export const IMAGE_REPOSITORY = 'connect2-api';
+const IMAGE_REPOSITORY = 'connect2-api';
 
-/** Seeds clusters, repositories, the first image, task definitions and services. */
-export function seedAws(aws: AwsSimulator, initialTag: string): void {
+/**
+ * Seeds clusters, repositories, the first image, task definitions and services. With `real`, the first
+ * image is the initial import's snapshot (its tasks run as processes) and each task definition takes
+ * DATABASE_URL from its environment's secret; the container health check asks the app's /health.
+ */
+export function seedAws(aws: AwsSimulator, initialTag: string, real?: RealImages): void {
   aws.seed.repository(IMAGE_REPOSITORY);
   for (const env of ENVIRONMENTS) {
     aws.seed.cluster(env.cluster);
     env.repositoryUri = aws.seed.repository(env.repository).repositoryUri;
-    aws.seed.image(env.repository, initialTag);
+    aws.seed.image(env.repository, initialTag, real ? { snapshot: real.snapshot, digest: real.snapshot.digest } : {});
     const taskDefinition = aws.seed.taskDefinition({
       family: env.family,
       requiresCompatibilities: ['FARGATE'],
@@ -74,6 +79,12 @@ export function seedAws(aws: AwsSimulator, initialTag: string): void {
             { name: 'ENVIRONMENT', value: env.name },
             { name: 'LOG_LEVEL', value: 'info' },
           ],
+          ...(real
+            ? {
+                secrets: [{ name: 'DATABASE_URL', valueFrom: real.databaseSecrets[env.name] }],
+                healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8000/health || exit 1'], interval: 10, timeout: 5, retries: 3, startPeriod: 10 },
+              }
+            : {}),
           logConfiguration: {
             logDriver: 'awslogs',
             options: { 'awslogs-group': `/ecs/connect2-api-${env.name}`, 'awslogs-region': 'us-west-2', 'awslogs-stream-prefix': 'ecs' },

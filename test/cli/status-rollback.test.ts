@@ -7,9 +7,13 @@ import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-e
 import { pollUntil, systemClock } from '../../packages/action-kit';
 import { startAwsSimulator, type AwsSimulator } from '../../packages/simulators/aws';
 import { seedConnect2 } from '../../packages/simulators/aws/fixtures';
+import { startGitHubSimulator } from '../../packages/simulators/github';
 import { printedOutputs, runCli } from './run-cli';
 
+type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
+
 let sim: AwsSimulator | undefined;
+let github: GitHubSimulator | undefined;
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
@@ -106,8 +110,7 @@ describe('connect2 rollback', () => {
   });
 
   it.each([
-    ['a release tag', ['--to', 'v1.2.3'], /^connect2 rollback: --to v1\.2\.3 is a release tag: .*give the task definition \(connect2 status lists the revisions the service ran\) or previous\.$/],
-    ['a bare family', ['--to', 'connect2-api-dev'], /^connect2 rollback: --task-definition is 'connect2-api-dev', a task definition family without a revision; use connect2-api-dev:<revision>/],
+    ['a bare family', ['--to', 'connect2-api-dev'], /^connect2 rollback: --to is 'connect2-api-dev', a task definition family without a revision; use connect2-api-dev:<revision>/],
     ['a malformed downgrade revision', ['--downgrade-to', 'x; rm -rf /'], /^connect2 rollback: --downgrade-to 'x; rm -rf \/' is not an Alembic revision/],
   ])('%s: exit 2, one line, nothing changed', async (_name, flags, message) => {
     sim = await startAwsSimulator();
@@ -116,6 +119,83 @@ describe('connect2 rollback', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n').filter((l) => l.startsWith('connect2 rollback:'))).toEqual([expect.stringMatching(message)]);
     expect(sim.mutatingCalls()).toEqual([]);
+  });
+});
+
+/**
+ * The GitHub side of a release as the pipeline leaves it: tags v1.0.0 and v1.1.0 on two commits, v1.2.0 on a
+ * third that was never deployed, and the deployments deploy.yml recorded (task deploy:ecs, payload with the
+ * image and task definition): v1.0.0 ran revision 1 in dev and revision 7 of the prod family; v1.1.0 ran
+ * revision 2 in dev; a rollback's own record (payload rollback: true) onto revision 3 is not a deploy of v1.1.0.
+ */
+async function releases(world: ReturnType<typeof seedConnect2>, good: string, bad: string) {
+  const gh = await startGitHubSimulator();
+  github = gh;
+  gh.seed.repo('connect2', 'connect2-api', { defaultBranch: 'main' });
+  const repo = 'connect2/connect2-api';
+  const first = gh.seed.commit(repo, { message: 'feat: users', parents: [], author: 'alice' });
+  const second = gh.seed.commit(repo, { message: 'fix: quotes', parents: [first], author: 'bob' });
+  const third = gh.seed.commit(repo, { message: 'feat: export', parents: [second], author: 'carol' });
+  gh.seed.branch(repo, 'main', third);
+  gh.seed.tag(repo, 'v1.0.0', first);
+  gh.seed.tag(repo, 'v1.1.0', second);
+  gh.seed.tag(repo, 'v1.2.0', third);
+  const api = async (method: string, route: string, body: unknown) => {
+    const response = await fetch(`${gh.url}/repos/${repo}${route}`, { method, headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: number };
+  };
+  const deployed = async (sha: string, environment: string, payload: Record<string, unknown>, state: string) => {
+    const { id } = await api('POST', '/deployments', { ref: sha, environment, task: 'deploy:ecs', auto_merge: false, required_contexts: [], payload });
+    await api('POST', `/deployments/${id}/statuses`, { state });
+  };
+  await deployed(first, 'dev', { image: 'connect2-api@sha256:1', task_definition_arn: world.taskDefinitionArn }, 'success');
+  await deployed(first, 'prod', { image: 'connect2-api@sha256:1', task_definition_arn: world.taskDefinitionArn.replace('connect2-api-dev:1', 'connect2-api-prod:7') }, 'success');
+  await deployed(second, 'dev', { image: 'connect2-api@sha256:2', task_definition_arn: good }, 'success');
+  await deployed(second, 'dev', { task_definition_arn: bad, rollback: true }, 'success');
+  await deployed(third, 'dev', { image: 'connect2-api@sha256:3', task_definition_arn: bad }, 'failure');
+  return { gh, env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: repo, GITHUB_TOKEN: gh.token } };
+}
+
+describe('connect2 rollback --to <release tag>', () => {
+  afterEach(async () => {
+    await github?.close();
+    github = undefined;
+  });
+
+  it("puts back the revision that release's deploy ran on this service (its family, from the GitHub deployments), as it is", async () => {
+    const { sim, world, good, bad } = await history();
+    const { env } = await releases(world, good, bad);
+    const result = await runCli(['rollback', '--cluster', world.cluster, '--service', world.service, '--container', world.container, '--to', 'v1.0.0', '--poll-interval-seconds', '1'], { env: { ...sim.env, ...env } });
+    expect(result.stderr).not.toMatch(/^connect2 rollback:/m);
+    expect(result.code).toBe(0);
+    expect(printedOutputs(result.stdout)).toMatchObject({ status: 'deployed', 'task-definition-arn': world.taskDefinitionArn, 'previous-task-definition-arn': good });
+    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(0);
+    expect(primary(sim, world.cluster, world.service)).toBe(world.taskDefinitionArn);
+  });
+
+  it.each([
+    ['a tag that does not exist', 'v9.9.9', /^connect2 rollback: --to is 'v9\.9\.9', but connect2\/connect2-api has no tag v9\.9\.9; give an existing release tag/],
+    ['a tag never deployed successfully here', 'v1.2.0', /^connect2 rollback: --to is 'v1\.2\.0' \(commit [0-9a-f]{7}\), but no successful deploy of that commit recorded a revision of connect2-api-dev connect2-api-service-dev runs; give a release deployed to this service/],
+  ])('%s: exit 2, one line naming --to, nothing changed in AWS or GitHub', async (_name, tag, message) => {
+    const { sim, world, good, bad } = await history();
+    const { gh, env } = await releases(world, good, bad);
+    const awsMark = sim.mutatingCalls().length;
+    const ghMark = gh.requests.length;
+    const result = await runCli(['rollback', '--cluster', world.cluster, '--service', world.service, '--container', world.container, '--to', tag], { env: { ...sim.env, ...env } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('connect2 rollback:'))).toEqual([expect.stringMatching(message)]);
+    expect(sim.mutatingCalls().length).toBe(awsMark);
+    expect(gh.requests.slice(ghMark).filter((request) => request.method !== 'GET')).toEqual([]);
+  });
+
+  it('without a GitHub token: exit 2 before any call, saying which variable to set', async () => {
+    sim = await startAwsSimulator();
+    const world = seedConnect2(sim);
+    const result = await runCli(['rollback', '--cluster', world.cluster, '--service', world.service, '--to', 'v1.0.0'], { env: { ...sim.env, GITHUB_REPOSITORY: 'connect2/connect2-api' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^connect2 rollback: --to v1\.0\.0 is a release tag, resolved through the repository's GitHub deployments: set GITHUB_TOKEN /);
+    expect(sim.requests).toHaveLength(0);
   });
 });
 

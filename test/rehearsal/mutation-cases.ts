@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { realStack } from '../../packages/simulators/postgres';
 import { rehearse } from '../../scripts/rehearsal';
 import { repoRoot } from '../harness/run-action';
 
@@ -40,11 +41,23 @@ function forEachStep(doc: Document, fn: (step: import('yaml').YAMLMap, steps: im
 
 const uses = (step: import('yaml').YAMLMap) => String(step.get('uses') ?? '');
 
-const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boolean }[] = [
+/** `standalone`: the stage plays on its own (`rehearse({ only: [stage] })`), so the case needs no earlier stage. */
+const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boolean; standalone?: boolean; realStack?: boolean }[] = [
   {
     name: "rollback.yml's downgrade without its task-definition: (the service's current, older code)",
     stage: 9,
     edit: (file, doc) => file === 'rollback.yml' && forEachStep(doc, (step) => {
+      const inputs = step.get('with');
+      if (uses(step).includes('/run-migration@') && isMap(inputs)) inputs.delete('task-definition');
+    }),
+  },
+  {
+    // Real stack: the old code knows no new revision, so Alembic migrates nothing and the new code
+    // meets a schema without its table (stage 3: the migration PR's deploy logs no Running upgrade).
+    name: "deploy.yml's migration without its task-definition: (the revision already running, not the one just registered)",
+    stage: 3,
+    realStack: true,
+    edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step) => {
       const inputs = step.get('with');
       if (uses(step).includes('/run-migration@') && isMap(inputs)) inputs.delete('task-definition');
     }),
@@ -100,10 +113,12 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
   },
   {
     // GitHub adds success() to an if: without a status function and judges it over the whole chain of
-    // needs: `apply` is skipped on an application-only push, so the release would never be created.
+    // needs: `apply` is skipped on an application-only push (stage 7's hotfix), so no release is created.
+    // Bare, as the template writes it: `${{ }}` in the folded (>-) scalar the edit keeps is a format()
+    // string to GitHub's parser, always true (the release job would then run in every environment).
     name: "the release job's if: without its status function (!cancelled())",
-    stage: 4,
-    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ needs.changes.outputs.environment == 'prod' && needs.deploy.result == 'success' }}"),
+    stage: 7,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "needs.changes.outputs.environment == 'prod' && needs.deploy.result == 'success'"),
   },
   // Stage 11 (issue 26): the guarantees that only matter when things overlap.
   {
@@ -117,11 +132,12 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['concurrency', 'cancel-in-progress'], true),
   },
   {
-    // Stage 11 plays a failed prod deploy too, but this edit already breaks stage 4's first release
-    // (run with -t, 2026-12-07: "tag is 'v1.2.2' ... the notes do not list the users endpoint").
+    // Bare (see above): written with `${{ }}` this edit made the release job run in every environment and
+    // broke stage 4's first release instead ("tag is 'v1.2.2'"), not the guarantee it names.
     name: "the release job's if: asking only that the deploy ran (a failed prod deploy still releases)",
-    stage: 4,
-    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "${{ !cancelled() && needs.changes.outputs.environment == 'prod' && needs.deploy.result != 'skipped' }}"),
+    stage: 11,
+    standalone: true,
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "!cancelled() && needs.changes.outputs.environment == 'prod' && needs.deploy.result != 'skipped'"),
   },
   {
     name: "the PR checks' classify-pr told that README files ship (deploy-ignore-paths without **/*.md)",
@@ -131,15 +147,92 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
       if (uses(step).includes('/classify-pr@') && isMap(inputs)) inputs.set('deploy-ignore-paths', 'docs/**');
     }),
   },
+  // Rollback's order (issue 26): the downgrade first, the rollback only once it succeeded.
+  {
+    name: "rollback.yml's rollback job no longer waits for the downgrade's success (its if: asks only that the target was checked)",
+    stage: 9,
+    edit: (file, doc) => file === 'rollback.yml' && doc.setIn(['jobs', 'rollback', 'if'], "${{ !cancelled() && needs.resolve.result == 'success' }}"),
+  },
+  // The on-demand migration (issue 26): stage 11 missed this one (its deploys reached dev after the
+  // migration had already finished); stage 14 pushes a merge while the migration runs.
+  {
+    name: "migrate.yml's group not the environment's deploy group (a migration beside a deploy)",
+    stage: 14,
+    edit: (file, doc) => file === 'migrate.yml' && doc.setIn(['jobs', 'migrate', 'concurrency', 'group'], 'migrate-${{ inputs.environment }}'),
+  },
   {
     // The release would count as good with a Traceback in its logs and the key endpoint unchecked.
     name: 'the verify step removed from deploy.yml',
     stage: 12,
     edit: (file, doc) => file === 'deploy.yml' && forEachStep(doc, (step, steps) => step.get('id') === 'verify' && steps.items.splice(steps.items.indexOf(step), 1)),
   },
+  // Stage 13 (issue 26): failures that stop what follows, and the guards played.
+  {
+    name: "deploy-on-merge's deploy job no longer waits for a successful apply (its if: without the apply's result)",
+    stage: 13,
+    standalone: true,
+    needsTerraform: true,
+    // Bare, as the template writes it: `${{ }}` inside the folded (>-) scalar the edit keeps would make
+    // GitHub (and its parser, which the player uses) read a format() string, always true.
+    edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'deploy', 'if'], "!cancelled() && needs.changes.outputs.application == 'true'"),
+  },
+  {
+    name: "terraform-apply.yml's 'Record the apply' step removed (a Terraform-only merge leaves no deployment behind)",
+    stage: 13,
+    standalone: true,
+    needsTerraform: true,
+    edit: (file, doc) => file === 'terraform-apply.yml' && forEachStep(doc, (step, steps) => step.get('name') === 'Record the apply' && steps.items.splice(steps.items.indexOf(step), 1)),
+  },
+  {
+    // Stage 13 alone merges no PR into main but hotfixes: the promotion stage 4 merged is the one not to backport.
+    name: 'hotfix-backport for any PR merged into main (its if: without the hotfix/* branch)',
+    stage: 13,
+    edit: (file, doc) => file === 'hotfix-backport.yml' && doc.setIn(['jobs', 'backport', 'if'], '${{ github.event.pull_request.merged }}'),
+  },
+  {
+    name: 'hotfix-backport cherry-picks only the merge commit, as for a squash (a merge commit or a rebased hotfix is not backported whole)',
+    stage: 13,
+    standalone: true,
+    edit: (file, doc) => file === 'hotfix-backport.yml' && forEachStep(doc, (step) => {
+      const run = String(step.get('run') ?? '');
+      if (step.get('id') === 'pick') step.set('run', run.replace(/if \[ "\$parents" -eq 3 \][\s\S]*?\n\s*fi\n/, 'pick=("$MERGE_SHA")\n'));
+    }),
+  },
+  {
+    // The OIDC subject becomes environment:staging, which the staging deploy role trusts.
+    name: "terraform.yml's plans of a promotion from staging run in their environment",
+    stage: 13,
+    standalone: true,
+    needsTerraform: true,
+    edit: (file, doc) => file === 'terraform.yml' && doc.setIn(['jobs', 'plan', 'environment'], "${{ github.head_ref == 'staging' && matrix.environment || '' }}"),
+  },
+  {
+    name: "terraform-apply.yml's production-from-main guard removed",
+    stage: 13,
+    standalone: true,
+    needsTerraform: true,
+    edit: (file, doc) => file === 'terraform-apply.yml' && forEachStep(doc, (step) => {
+      const run = String(step.get('run') ?? '');
+      if (step.get('id') === 'find') step.set('run', run.replace(/ *if \[ "\$environment" = "prod" \][\s\S]*?\n\s*fi\n/, ''));
+    }),
+  },
+  {
+    // A fix pushed to an open PR would leave its failed checks red (stage 10 plays the failing test, then its fix).
+    name: "pr-checks.yml no longer runs on synchronize (a new push to an open PR re-runs nothing)",
+    stage: 10,
+    standalone: true,
+    edit: (file, doc) => file === 'pr-checks.yml' && doc.setIn(['on', 'pull_request', 'types'], doc.createNode(['opened', 'reopened', 'edited'])),
+  },
+  {
+    name: "migrate.yml's 'Production runs from main only' step removed",
+    stage: 8,
+    standalone: true,
+    edit: (file, doc) => file === 'migrate.yml' && forEachStep(doc, (step, steps) => step.get('name') === 'Production runs from main only' && steps.items.splice(steps.items.indexOf(step), 1)),
+  },
 ];
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
+const stack = realStack();
 
 /** Part `part` (1-based) of `parts`: the cases by their stage, latest first, dealt out in turn, so each part gets long and short ones. */
 function share(part: number, parts: number): typeof MUTATIONS {
@@ -149,10 +242,11 @@ function share(part: number, parts: number): typeof MUTATIONS {
 export function describeMutations(part: number, parts: number): void {
   describe(`a broken template breaks the rehearsal (part ${part} of ${parts})`, () => {
     for (const mutation of share(part, parts)) {
-      const skip = mutation.needsTerraform && !hasTerraform;
-      if (skip) console.log(`SKIPPED: mutation "${mutation.name}" needs terraform, which is not on PATH`);
+      const missing = mutation.needsTerraform && !hasTerraform ? 'terraform, which is not on PATH' : mutation.realStack && 'missing' in stack ? `the real stack (${stack.missing})` : undefined;
+      const skip = missing !== undefined;
+      if (skip) console.log(`SKIPPED: mutation "${mutation.name}" needs ${missing}`);
       it.skipIf(skip)(`${mutation.name}: stage ${mutation.stage} fails, naming the expectation`, async () => {
-        const timeline = await rehearse({ quiet: true, stopOnFailure: true, workflows: mutatedCopy(mutation.edit) });
+        const timeline = await rehearse({ quiet: true, stopOnFailure: true, workflows: mutatedCopy(mutation.edit), only: mutation.standalone ? [mutation.stage] : undefined });
         const lines = timeline.failureLines();
         expect(lines.length, 'the rehearsal passed with the broken template').toBeGreaterThan(0);
         expect(lines[0]).toMatch(new RegExp(`^Stage ${mutation.stage} \\([^)]+\\): expected ".+", but `));

@@ -224,18 +224,59 @@ describe.skipIf(!hasGit)('merging with real git', () => {
     expect(await git(work, 'rev-parse', 'origin/main')).toBe(data.sha);
   });
 
-  it('squash: one parent, the pull title as message; rebase is refused; a token without contents write gets 403', async () => {
+  it('squash: one parent, the pull title as message; a token without contents write gets 403', async () => {
     const prs = gh.tokens.issue({ kind: 'github-token', login: 'github-actions[bot]', permissions: { 'pull-requests': 'write' } });
     const refused = await getOctokit(prs, { baseUrl: gh.url }).rest.pulls.merge({ owner, repo, pull_number: pullNumber }).catch((error: { status: number }) => error);
     expect(refused).toMatchObject({ status: 403 });
     const octokit = getOctokit(writer, { baseUrl: gh.url });
-    const rebase = await octokit.rest.pulls.merge({ owner, repo, pull_number: pullNumber, merge_method: 'rebase' }).catch((error: { status: number }) => error);
-    expect(rebase).toMatchObject({ status: 405 });
     const baseTip = gh.state.refs(full)['refs/heads/main']!;
     const { data } = await octokit.rest.pulls.merge({ owner, repo, pull_number: pullNumber, merge_method: 'squash' });
     expect(await git(gh.git.dir(full), 'log', '-1', '--format=%P|%s', data.sha)).toBe(`${baseTip}|feat: x (#${pullNumber})`);
     const { data: commit } = await octokit.rest.repos.getCommit({ owner, repo, ref: data.sha });
     expect(commit.files?.map((file) => file.filename)).toEqual(['x.py']);
+  });
+
+  it('rebase: the PR\'s commits replayed on the base tip with new SHAs, authors and messages kept, committed by GitHub; the push lists them; merge_commit_sha is the last', async () => {
+    await git(work, 'checkout', '--quiet', 'feature/x');
+    writeFileSync(join(work, 'y.py'), 'y = 2\n');
+    await git(work, 'add', '.');
+    await git(work, 'commit', '--quiet', '-m', 'feat: y');
+    await git(work, 'push', '--quiet', 'origin', 'feature/x');
+    const baseTip = gh.state.refs(full)['refs/heads/main']!;
+    const headTip = gh.state.refs(full)['refs/heads/feature/x']!;
+    events.length = 0;
+    const { data } = await getOctokit(writer, { baseUrl: gh.url }).rest.pulls.merge({ owner, repo, pull_number: pullNumber, merge_method: 'rebase', commit_title: 'ignored by a rebase' });
+    const bare = gh.git.dir(full);
+    expect(await git(bare, 'rev-parse', 'refs/heads/main')).toBe(data.sha);
+    expect(data.sha).not.toBe(headTip);
+    // Two commits, one parent each, on top of main's tip, as the PR wrote them.
+    expect((await git(bare, 'log', '--format=%s|%an|%cn|%P', `${baseTip}..${data.sha}`)).split('\n')).toEqual([
+      `feat: y|Alice|GitHub|${(await git(bare, 'rev-parse', `${data.sha}~1`))}`,
+      `feat: x|Alice|GitHub|${baseTip}`,
+    ]);
+    expect((await git(bare, 'ls-tree', '--name-only', data.sha)).split('\n').sort()).toEqual(['README.md', 'app.py', 'main.py', 'x.py', 'y.py']);
+    expect(gh.state.pull(full, pullNumber)).toMatchObject({ merged: true, merge_commit_sha: data.sha, commits: 2 });
+    const push = events.find((event) => event.name === 'push');
+    expect(push).toMatchObject({ ref: 'refs/heads/main', before: baseTip, after: data.sha });
+    expect((push as { commits: { message: string }[] }).commits.map((commit) => commit.message)).toEqual(['feat: x', 'feat: y']);
+    expect(events.map((event) => event.name)).toEqual(['push', 'pull_request']);
+  });
+
+  it('rebase: answers 405 when a commit does not apply on the base, changing nothing', async () => {
+    await git(work, 'checkout', '--quiet', 'feature/x');
+    writeFileSync(join(work, 'app.py'), 'print("feature")\n');
+    await git(work, 'commit', '--quiet', '-am', 'feat: feature app');
+    await git(work, 'push', '--quiet', 'origin', 'feature/x');
+    await git(work, 'checkout', '--quiet', 'main');
+    writeFileSync(join(work, 'app.py'), 'print("main")\n');
+    await git(work, 'commit', '--quiet', '-am', 'feat: main app');
+    await git(work, 'push', '--quiet', 'origin', 'main');
+    const main = gh.state.refs(full)['refs/heads/main'];
+    events.length = 0;
+    const error = await getOctokit(writer, { baseUrl: gh.url }).rest.pulls.merge({ owner, repo, pull_number: pullNumber, merge_method: 'rebase' }).catch((caught: { status: number; message: string }) => caught);
+    expect(error).toMatchObject({ status: 405, message: expect.stringContaining("can't be rebased") });
+    expect(gh.state.refs(full)['refs/heads/main']).toBe(main);
+    expect(events).toEqual([]);
   });
 
   it('answers 405 Merge conflict when the trees conflict, changing nothing', async () => {

@@ -20,7 +20,8 @@ describe('the GitHub simulator’s kept-alive connections', () => {
     const header = await new Promise<string | undefined>((resolve, reject) => {
       const request = get(`${gh!.url}/rate_limit`, { headers: { connection: 'keep-alive' }, agent: false }, (response) => {
         response.resume();
-        resolve(response.headers['keep-alive']);
+        const value = response.headers['keep-alive'];
+        resolve(typeof value === 'string' ? value : undefined);
       });
       request.on('error', reject);
     });

@@ -176,6 +176,30 @@ export class GitBackend implements GitHooks {
     return sha;
   }
 
+  commitRebase(repo: RepoRecord, input: { base: string; head: string; date: number }): string | 'conflict' | undefined {
+    if (!this.hasObject(repo, input.base) || !this.hasObject(repo, input.head)) return undefined;
+    // GitHub replays the PR's own commits (merge commits of the branch are left out) in order.
+    const commits = this.git(repo, ['rev-list', '--reverse', '--topo-order', '--no-merges', `${input.base}..${input.head}`]).stdout.split('\n').filter(Boolean);
+    const date = `${Math.floor(input.date / 1000)} +0000`;
+    let tip = input.base;
+    for (const commit of commits) {
+      const [parent = '', an = '', ae = '', at = '0', ...body] = this.git(repo, ['show', '-s', '--format=%P%x00%an%x00%ae%x00%at%x00%B', commit]).stdout.split('\0');
+      // git 2.39's merge-tree takes no --merge-base: a stand-in commit with the tip's tree on the
+      // commit's parent makes that parent the merge base, so the merge is a cherry-pick of `commit`.
+      const tipTree = this.git(repo, ['rev-parse', `${tip}^{tree}`]).stdout.trim();
+      const standIn = this.git(repo, ['commit-tree', tipTree, '-p', parent.split(' ')[0]!, '-m', 'rebase'], { env: { GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' } }).stdout.trim();
+      const merged = this.git(repo, ['merge-tree', '--write-tree', standIn, commit], { allowFail: true });
+      if (merged.status === 1) return 'conflict';
+      if (merged.status !== 0) throw new Error(`git merge-tree failed in ${this.dir(repo)}`);
+      const tree = merged.stdout.split('\n')[0]!.trim();
+      tip = this.git(repo, ['commit-tree', tree, '-p', tip, '-m', body.join('\0').replace(/\n+$/, '')], {
+        env: { GIT_AUTHOR_NAME: an, GIT_AUTHOR_EMAIL: ae, GIT_AUTHOR_DATE: `${at} +0000`, GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com', GIT_COMMITTER_DATE: date },
+      }).stdout.trim();
+    }
+    this.importCommits(repo, [tip]);
+    return tip;
+  }
+
   /** Serves one smart-HTTP request (the repository must exist; auth as GitHub does it). */
   serve(request: IncomingMessage, response: ServerResponse, tokens: Tokens, log: RequestLog): void {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');

@@ -23,7 +23,7 @@ import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
 /** The pulls files API never lists more than this many files. */
-export const PULL_FILES_LIMIT = 3000;
+const PULL_FILES_LIMIT = 3000;
 
 export interface NewPull {
   number?: number;
@@ -55,51 +55,60 @@ export function createPull(store: GitHubStore, repo: RepoRecord, input: NewPull)
   return issue;
 }
 
+export type MergeMethod = 'merge' | 'squash' | 'rebase';
+
 export interface MergeOptions {
-  /** The whole message (commit_title [+ blank line + commit_message]); default GitHub's. */
+  /** The whole message (commit_title [+ blank line + commit_message]); default GitHub's. Not for rebase. */
   message?: string;
   /** Record the merge as this existing commit (seeding) instead of making one. */
   mergeCommitSha?: string;
-  method?: 'merge' | 'squash';
+  method?: MergeMethod;
   /** The grant of the merging token (events), and the account merging. */
   author?: TokenGrant;
   merger?: Actor;
 }
 
+/** The commit the base branch moves to: made by real git when the bare repository has both sides, else in the graph only. */
+function mergeCommit(store: GitHubStore, repo: RepoRecord, issue: IssueRecord, method: MergeMethod, options: MergeOptions): string {
+  const pull = issue.pull!;
+  const merger = options.merger ?? store.actor;
+  const baseTip = branchSha(repo, pull.base.ref) ?? pull.base.sha;
+  if (method === 'rebase') {
+    const made = store.git?.commitRebase(repo, { base: baseTip, head: pull.head.sha, date: store.now() });
+    if (made === 'conflict') throw new HttpError(405, 'This branch can\'t be rebased');
+    if (made) return made;
+  }
+  const message =
+    (method === 'rebase' ? repo.graph.get(pull.head.sha)?.message : options.message) ??
+    (method !== 'merge' ? `${issue.title} (#${pull.number})` : `Merge pull request #${pull.number} from ${repo.owner}/${pull.head.ref}\n\n${issue.title}`);
+  const parents = method === 'merge' ? [baseTip, pull.head.sha] : [baseTip];
+  const signature = { name: merger.login, email: `${merger.id}+${merger.login}@users.noreply.github.com`, date: store.now() };
+  const made = method === 'rebase' ? undefined : store.git?.commitMerge(repo, { base: baseTip, head: pull.head.sha, parents, message, author: signature });
+  if (made === 'conflict') throw new HttpError(405, 'Merge conflict');
+  if (made) return made;
+  // Graph-only (no git, or seeded history): as before, the pull's author authors it and it changes the pull's files.
+  return repo.graph.add({
+    message,
+    parents,
+    author: { name: issue.user.login, email: `${issue.user.id}+${issue.user.login}@users.noreply.github.com`, date: store.now() },
+    login: issue.user.login,
+    files: pull.files,
+  }).sha;
+}
+
 /**
- * Records a merge: a merge commit (parents: base tip, head) or a squash commit (parent: base tip) on
- * the base branch, made by real git when the bare repository has both commits, then the pull closed.
- * Emits push (the base branch) then pull_request closed. Throws 405 `Merge conflict` when git cannot merge.
+ * Records a merge as GitHub's three buttons do: a merge commit (parents: base tip, head), a squash
+ * commit (parent: base tip), or the PR's commits rebased onto the base tip (new SHAs; the last one is
+ * `merge_commit_sha`), made by real git when the bare repository has both commits, then the pull closed.
+ * Emits push (the base branch) then pull_request closed. Throws 405 when git cannot merge or rebase.
  */
 export function mergePull(store: GitHubStore, repo: RepoRecord, issue: IssueRecord, options: MergeOptions = {}): string {
   const pull = issue.pull!;
-  const method = options.method ?? 'merge';
   const merger = options.merger ?? store.actor;
   let sha = options.mergeCommitSha;
   if (!sha) {
-    const baseTip = branchSha(repo, pull.base.ref) ?? pull.base.sha;
-    const message =
-      options.message ??
-      (method === 'squash' ? `${issue.title} (#${pull.number})` : `Merge pull request #${pull.number} from ${repo.owner}/${pull.head.ref}\n\n${issue.title}`);
-    const parents = method === 'squash' ? [baseTip] : [baseTip, pull.head.sha];
-    const signature = { name: merger.login, email: `${merger.id}+${merger.login}@users.noreply.github.com`, date: store.now() };
-    const made = store.git?.commitMerge(repo, { base: baseTip, head: pull.head.sha, parents, message, author: signature });
-    if (made === 'conflict') throw new HttpError(405, 'Merge conflict');
-    if (made) {
-      sha = made;
-      updateRef(store, repo, `refs/heads/${pull.base.ref}`, sha, { author: options.author });
-    } else {
-      // Graph-only (no git, or seeded history): as before, the pull's author authors it and it changes the pull's files.
-      const commit = repo.graph.add({
-        message,
-        parents,
-        author: { name: issue.user.login, email: `${issue.user.id}+${issue.user.login}@users.noreply.github.com`, date: store.now() },
-        login: issue.user.login,
-        files: pull.files,
-      });
-      sha = commit.sha;
-      updateRef(store, repo, `refs/heads/${pull.base.ref}`, sha, { author: options.author });
-    }
+    sha = mergeCommit(store, repo, issue, options.method ?? 'merge', options);
+    updateRef(store, repo, `refs/heads/${pull.base.ref}`, sha, { author: options.author });
   }
   const now = store.now();
   pull.merged = true;
@@ -303,14 +312,13 @@ function putMerge(context: RouteContext<GitHubStore>): Reply {
   if (expected && expected !== issue.pull!.head.sha) throw new HttpError(409, 'Head branch was modified. Review and try the merge again.');
   const body = context.body as Record<string, unknown>;
   const method = optionalString(body, 'merge_method', 'PullRequest') ?? 'merge';
-  if (method === 'rebase') throw new HttpError(405, 'Rebase merges are not supported by the simulator; use merge_method merge or squash.');
-  if (method !== 'merge' && method !== 'squash') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'merge_method' });
+  if (method !== 'merge' && method !== 'squash' && method !== 'rebase') throw validationFailed({ resource: 'PullRequest', code: 'invalid', field: 'merge_method' });
   const title = optionalString(body, 'commit_title', 'PullRequest');
   const extra = optionalString(body, 'commit_message', 'PullRequest');
   const message = title !== undefined ? (extra ? `${title}\n\n${extra}` : title) : undefined;
   const refusal = mergeRefusal(repo, issue);
   if (refusal) throw new HttpError(405, refusal);
-  const sha = mergePull(context.state, repo, issue, { message, method, author: context.grant, merger: context.actor });
+  const sha = mergePull(context.state, repo, issue, { message, method: method as MergeMethod, author: context.grant, merger: context.actor });
   return ok({ sha, merged: true, message: 'Pull Request successfully merged' });
 }
 

@@ -20,6 +20,12 @@ export interface GitHooks {
    * repository lacks one of the commits (seeded history), so the caller records a graph-only merge.
    */
   commitMerge(repo: RepoRecord, input: { base: string; head: string; parents: string[]; message: string; author: Signature }): string | 'conflict' | undefined;
+  /**
+   * Rebase and merge: replays each commit of base..head onto base (new SHAs, each keeping its author
+   * and message, committed by GitHub at `date`), mirrors them into the commit graph and returns the
+   * last one's sha; 'conflict' when a commit does not apply; undefined as commitMerge.
+   */
+  commitRebase(repo: RepoRecord, input: { base: string; head: string; date: number }): string | 'conflict' | undefined;
 }
 
 export type IdKind = 'repo' | 'issue' | 'pull' | 'comment' | 'label' | 'release' | 'user' | 'environment' | 'deployment' | 'deployment_status' | 'check_run' | 'workflow_run' | 'artifact' | 'review';
