@@ -536,3 +536,47 @@ jobs:
     expect(player.ignored.at(-1)).toMatchObject({ event: 'pull_request', detail: `pull_request labeled #${number}` });
   });
 });
+
+describe('the checkout stand-in', () => {
+  const checkouts = `on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  look:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - id: seen
+        run: |
+          echo "remotes=$(git remote -v | tr '\\t\\n' ' ')" >> "$GITHUB_OUTPUT"
+          echo "header=$(git config --get-all "http.$(git remote get-url origin).extraheader" | cut -c1-20)" >> "$GITHUB_OUTPUT"
+          echo "head=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"
+          echo "readme=$(cat README.md)" >> "$GITHUB_OUTPUT"
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
+          path: again
+      - id: again
+        working-directory: again
+        run: echo "header=$(git config --get-all "http.$(git remote get-url origin).extraheader" | wc -l)" >> "$GITHUB_OUTPUT"
+      - id: twice
+        continue-on-error: true
+        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          path: again
+`;
+
+  it('leaves what actions/checkout leaves: origin, the persisted token (or none), the event commit; a second checkout into a repository fails as git remote add does', async () => {
+    const { player, gh } = await setUp({ 'checkouts.yml': checkouts });
+    const run = await player.dispatch('checkouts.yml', 'main');
+    const [look] = run.jobs;
+    const seen = look.steps.find((step) => step.id === 'seen');
+    const url = gh.git.url(REPO);
+    expect(seen?.outputs).toEqual({ remotes: `origin ${url} (fetch) origin ${url} (push) `, header: 'AUTHORIZATION: basic', head: run.sha, readme: '# app' });
+    expect(look.steps[0].log).toContain(`HEAD is now at ${run.sha.slice(0, 7)}`);
+    expect(look.steps.find((step) => step.id === 'again')?.outputs.header).toBe('0');
+    const twice = look.steps.find((step) => step.id === 'twice');
+    expect(twice?.outcome).toBe('failure');
+    expect(twice?.errors.join('\n')).toContain('remote origin already exists');
+  }, 60_000);
+});
