@@ -81,7 +81,10 @@ export const CATALOG = {
   'ecs:ListTasks': {
     sid: NO_RESOURCE_LEVEL,
     resource: '*',
-    why: { default: 'finds the tasks a failed rollout stopped, to say why (no resource-level permissions)' },
+    why: {
+      default: 'finds the tasks a failed rollout stopped, to say why (no resource-level permissions)',
+      'wait-stable': 'finds the tasks a failed rollout stopped, to say why, and the running tasks whose first log lines the summary shows (no resource-level permissions)',
+    },
   },
   'ecs:DescribeTasks': {
     sid: 'EcsTask',

@@ -9,7 +9,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { aws } from '../aws';
 import { bake, type BakeService } from './bake';
 import type { EcsContext } from './context';
-import { firstLogLines } from './log-first-lines';
+import { firstLogLines, runningTaskIds } from './log-first-lines';
 import { LogWatch, type LogMatch } from './log-watch';
 import { runChecks, type CheckResult, type VerifyCheck } from './verify-checks';
 
@@ -79,7 +79,8 @@ export async function verifyRollout(ctx: EcsContext, options: VerifyOptions): Pr
     result.logMatchCount = watch.matchCount;
     result.bake.filterLogEventsCalls = watch.calls;
     // Read whatever the verdict: after a failure the first lines are often the explanation.
-    result.firstLogLines = (await firstLogLines(options.logs!.client, result.logGroups, rolloutStartMs(options), ctx.log)).lines;
+    const taskIds = await runningTaskIds(ctx, options.cluster, options.services.map((service) => service.name));
+    result.firstLogLines = await firstLogLines({ logs: options.logs!.client, groups: result.logGroups, sinceMs: rolloutStartMs(options), taskIds, log: ctx.log });
   }
   return result;
 }
