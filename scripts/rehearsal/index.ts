@@ -14,7 +14,8 @@ import { startAwsSimulator, type Scenario } from '../../packages/simulators/aws'
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
-import { initialFiles } from './app-files';
+import { initialFiles, type Files } from './app-files';
+import { usersEndpointPython, usersTableMigration } from './app-python';
 import { startRealStack, type RealStack } from './real-stack';
 import { executableFor, loadBalancedHealthUrls, prepareRealImages } from './real-app';
 import { Developer } from './developer';
@@ -100,6 +101,15 @@ async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server 
   return endpoint;
 }
 
+/**
+ * Real stack: stages played alone (`only`) that all come after stage 3 start from the app stage 3
+ * leaves, imported with the rest: the users table (migrated with the initial image) and its endpoint,
+ * which every deploy's verify step checks. Played in order, stage 3 adds them itself.
+ */
+function worldOfLaterStages(only: number[] | undefined): Files {
+  return only !== undefined && only.every((stage) => stage > 3) ? { ...usersTableMigration(), ...usersEndpointPython() } : {};
+}
+
 const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 
 export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline> {
@@ -117,7 +127,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
-    const files = initialFiles(real ? 'pg' : 'local');
+    const files = { ...initialFiles(real ? 'pg' : 'local'), ...(real ? worldOfLaterStages(options.only) : {}) };
     const initial = platform.commit('chore: import Connect 2.0 API', files);
     await platform.pushAll(['main', 'staging', 'development']);
     await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
