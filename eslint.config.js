@@ -5,6 +5,8 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const root = import.meta.dirname;
+/** @actions/core's logging functions (esquery regex): the glue reaches them through the Logger only. */
+const LOG_CALLS = '/^(info|warning|error|debug|notice|group|startGroup|endGroup)$/';
 
 /** Test infrastructure: packages that tests and the rehearsal use, never product code. */
 const TEST_INFRASTRUCTURE = ['simulators', 'workflow-player'];
@@ -82,5 +84,24 @@ export default tseslint.config(
   {
     files: ['packages/**/*.ts', 'actions/**/*.ts'],
     rules: { 'import-x/no-restricted-paths': ['error', { basePath: root, zones: boundaryZones }] },
+  },
+  {
+    // Issue #25: the glue logs one way, through the Logger the engines take (actionsLogger()), so a line
+    // reads the same from a bundle, the CLI or a test's recordingLogger(). @actions/core stays for what the
+    // Logger is not: inputs, outputs, the job summary and state.
+    files: ['actions/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `MemberExpression[object.name='core'][property.name=${LOG_CALLS}]`,
+          message: 'Log through the Logger (`const log = actionsLogger()` from packages/action-kit, then log.info/warning/error/debug/group), not core.*.',
+        },
+        {
+          selector: `ImportDeclaration[source.value='@actions/core'] > ImportSpecifier[imported.name=${LOG_CALLS}]`,
+          message: 'Log through the Logger (actionsLogger() from packages/action-kit), not the log functions of @actions/core.',
+        },
+      ],
+    },
   },
 );

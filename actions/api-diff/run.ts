@@ -3,44 +3,23 @@
  * compareSpecs -> outputs, job summary, the sticky PR comment -> the step fails on a breaking change
  * unless fail-on-breaking is false.
  */
-import * as core from '@actions/core';
 import { ActionError, InputError, actionsLogger, errorMessage, readInputs, setOutputs, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { compareSpecs, readSpec, renderReport, summarizeChanges, type ApiChange } from '../../packages/api-diff';
 import { createGitHubClient, currentRepository, httpStatus, readEvent, runUrl, upsertStickyComment } from '../../packages/github';
+import { readApiDiffInputs, type Settings } from './inputs';
 import { Input, Output } from './names';
 
-interface Settings {
-  baseFile: string;
-  headFile: string;
-  failOnBreaking: boolean;
-  comment: boolean;
-  name: string;
-  token?: string;
-}
-
-function readSettings(): Settings {
-  const inputs = readInputs();
-  const name = inputs.optional(Input.Name) ?? 'api';
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new InputError(Input.Name, `is '${name}'`, 'use up to 64 letters, digits, dots, dashes or underscores (it keys the sticky comment)');
-  return {
-    baseFile: inputs.required(Input.BaseSpec),
-    headFile: inputs.required(Input.HeadSpec),
-    failOnBreaking: inputs.boolean(Input.FailOnBreaking, true),
-    comment: inputs.boolean(Input.Comment, true),
-    name,
-    token: inputs.optional(Input.GitHubToken),
-  };
-}
+const log = actionsLogger();
 
 export async function apiDiff(_context: ActionContext): Promise<void> {
-  const settings = readSettings();
+  const settings = readApiDiffInputs(readInputs());
   const base = readSpec(settings.baseFile, Input.BaseSpec);
   const head = readSpec(settings.headFile, Input.HeadSpec);
   const changes = compareSpecs(base, head);
   const breaking = changes.filter((c) => c.breaking);
   const summary = summarizeChanges(changes);
-  core.info(`API ${settings.name}: ${summary}.`);
-  for (const change of breaking) core.info(`  breaking: ${change.method ? `${change.method} ` : ''}${change.path}: ${change.message}`);
+  log.info(`API ${settings.name}: ${summary}.`);
+  for (const change of breaking) log.info(`  breaking: ${change.method ? `${change.method} ` : ''}${change.path}: ${change.message}`);
   setOutputs({
     [Output.Breaking]: breaking.length > 0,
     [Output.Changes]: changes.map(({ kind, path, method, breaking: isBreaking, message }) => ({ kind, path, method, breaking: isBreaking, message })),
@@ -58,24 +37,24 @@ export async function apiDiff(_context: ActionContext): Promise<void> {
 async function comment(settings: Settings, changes: ApiChange[], report: string): Promise<void> {
   const pull = readEvent().pull_request as { number?: number } | undefined;
   if (!pull?.number) {
-    core.info('Not a pull request event: no comment (the report is in the job summary).');
+    log.info('Not a pull request event: no comment (the report is in the job summary).');
     return;
   }
   if (!settings.token) throw new InputError(Input.GitHubToken, 'is empty but comment is true', "pass ${{ github.token }} with pull-requests: write, or set comment: 'false'");
   try {
     const result = await upsertStickyComment(
-      { client: createGitHubClient(settings.token), ...currentRepository(), issueNumber: pull.number, identity: `api-diff:${settings.name}`, log: actionsLogger() },
+      { client: createGitHubClient(settings.token), ...currentRepository(), issueNumber: pull.number, identity: `api-diff:${settings.name}`, log },
       report,
       // No API change and no earlier comment: nothing to say on the PR.
       { onlyIfExists: changes.length === 0 },
     );
     if (result) {
-      core.info(`Comment ${result.action}: ${result.url}`);
+      log.info(`Comment ${result.action}: ${result.url}`);
       setOutputs({ [Output.CommentUrl]: result.url });
     }
   } catch (error) {
     const status = httpStatus(error);
     const why = status === 403 || status === 404 ? `the token cannot write to it (HTTP ${status}); give the job \`permissions: pull-requests: write\`` : errorMessage(error);
-    core.warning(`Could not comment on pull request #${pull.number}: ${why}. The report is in the job summary.`);
+    log.warning(`Could not comment on pull request #${pull.number}: ${why}. The report is in the job summary.`);
   }
 }

@@ -2,8 +2,7 @@
  * classify-pr glue: inputs (all validated before any GitHub call) -> changed files -> the
  * classify engine -> labels, sticky comment, outputs and job summary -> the step's verdict.
  */
-import * as core from '@actions/core';
-import { ActionError, InputError, actionsLogger, readInputs, setOutputs, warning, writeSummary, type ActionContext } from '../../packages/action-kit';
+import { ActionError, InputError, actionsLogger, readInputs, setOutputs, writeSummary, type ActionContext } from '../../packages/action-kit';
 import {
   checkBranchFlow,
   classifyChanges,
@@ -23,10 +22,12 @@ import {
   type PullTarget,
   type SourceHealthResult,
 } from '../../packages/classify';
-import { readClassifyConfig, type ClassifyConfig } from './config';
+import { readClassifyConfig, type ClassifyConfig } from './inputs';
 import { Input } from './names';
 import { classifyOutputs } from './outputs';
 import { comparedPaths, createGitHubClient, currentRepository, GitError, gitRangeFiles, latestDeployment, pullRequestFiles, readEvent, runUrl, type ChangedFiles, type GitCheckout } from '../../packages/github';
+
+const log = actionsLogger();
 
 /** The parts of a pull_request event payload classify-pr reads. */
 interface PullEvent {
@@ -41,19 +42,19 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   const config = readClassifyConfig(readInputs());
   const pull = readEvent().pull_request as PullEvent | undefined;
   // The token also authenticates git fetches when the checkout kept no credentials.
-  const checkout: GitCheckout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), log: actionsLogger(), auth: config.token ? { serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com', token: config.token } : undefined };
+  const checkout: GitCheckout = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), log, auth: config.token ? { serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com', token: config.token } : undefined };
 
   let target: PullTarget | undefined;
   let changes: ChangedFiles;
   if (pull) {
-    target = { client: createGitHubClient(requireToken(config)), ...currentRepository(), number: Number(pull.number), log: actionsLogger() };
+    target = { client: createGitHubClient(requireToken(config)), ...currentRepository(), number: Number(pull.number), log };
     const { client, owner, repo, number } = target;
     const changedFiles = typeof pull.changed_files === 'number' ? pull.changed_files : undefined;
     changes = await pullRequestFiles(client, { owner, repo, number, changedFiles, baseSha: pull.base?.sha, headSha: pull.head?.sha }, checkout);
   } else {
     changes = await rangeFiles(config, checkout);
   }
-  core.info(`Changed files from ${changes.description}.`);
+  log.info(`Changed files from ${changes.description}.`);
 
   const result = classifyChanges(changes.files, config.rules);
   // A fork's branch named `staging` is not this repository's staging: head and base repositories decide.
@@ -62,8 +63,8 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   const source = await checkSourceHealth(config, target, pull, repositories);
   setOutputs(classifyOutputs(result, flow, source));
   await logFiles(result);
-  core.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
-  if (source.health !== 'skipped') core.info(`Source environment: ${source.message}`);
+  log.info(`Type: ${result.type} (${result.infrastructure.length} infrastructure, ${result.application.length} application, ${result.ignored.length} ignored). Branch flow: ${flow.status}.`);
+  if (source.health !== 'skipped') log.info(`Source environment: ${source.message}`);
 
   const context = { head: pull?.head?.ref, base: pull?.base?.ref, headSha: pull?.head?.sha, runUrl: runUrl(), infrastructureGlobs: config.rules.infrastructure.globs };
   const policy = mixedPolicy(config, pull?.head?.ref, repositories);
@@ -71,7 +72,7 @@ export async function classifyPr(_context: ActionContext): Promise<void> {
   await writeSummary(jobSummary(result, { flow, source: changes.description, mixedAllowedBecause: policy.allowedBecause, feedback: feedback.rows, sourceHealth: source }));
 
   const outcome = verdict(result, flow, policy, feedback.failures, source);
-  for (const line of outcome.warnings) warning(line);
+  for (const line of outcome.warnings) log.warning(line);
   if (outcome.problems.length > 0) throw new ActionError(outcome.problems[0], { details: outcome.problems.slice(1) });
 }
 
@@ -123,7 +124,7 @@ async function rangeFiles(config: ClassifyConfig, checkout: GitCheckout): Promis
     throw new InputError(Input.Base, `is empty and the '${process.env.GITHUB_EVENT_NAME ?? 'current'}' event is not a pull request`, "set 'base' (and 'head', default HEAD) to the refs to compare");
   }
   try {
-    return await core.group(`git diff ${base}...${head}`, () => gitRangeFiles(checkout, base, head));
+    return await log.group(`git diff ${base}...${head}`, () => gitRangeFiles(checkout, base, head));
   } catch (error) {
     if (error instanceof GitError) throw new ActionError(`Could not list the files changed between '${base}' and '${head}': ${error.message}.`);
     throw error;
@@ -139,8 +140,8 @@ async function logFiles(result: Classification): Promise<void> {
   ] as const;
   for (const [kind, files] of kinds) {
     if (files.length === 0) continue;
-    await core.group(`${kind} files (${files.length})`, async () => {
-      for (const file of files) core.info(`${file.path}${file.glob ? `  [${file.glob}]` : ''}${file.renamedTo ? `  (renamed to ${file.renamedTo})` : ''}`);
+    await log.group(`${kind} files (${files.length})`, async () => {
+      for (const file of files) log.info(`${file.path}${file.glob ? `  [${file.glob}]` : ''}${file.renamedTo ? `  (renamed to ${file.renamedTo})` : ''}`);
     });
   }
 }

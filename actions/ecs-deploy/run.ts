@@ -2,73 +2,38 @@
  * ecs-deploy glue: inputs -> packages/ecs deploy() -> outputs, job summary, one failure line.
  * The post step rolls back when main never finished (the runner killed it mid-rollout).
  */
-import path from 'node:path';
-import * as core from '@actions/core';
 import { ActionError, actionsLogger, errorMessage, stateStore, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { arnResource, awsRegion, createEcrClient, createEcsClient, shortArn } from '../../packages/aws';
 import {
   deploy as deployService,
   summarizeStoppedTasks,
   parseImage,
-  parseTaskDefinitionSource,
-  readTaskDefinitionFile,
   renderDeploySummary,
   rollback,
-  type DeployOptions,
   type DeployResult,
   type EcsContext,
   type RolloutStarted,
 } from '../../packages/ecs';
+import { readDeployInputs, type Settings } from './inputs';
 import { Input, Output, State } from './names';
-import { readReleasedRevisions } from './release';
 
 const log = actionsLogger();
 
 /** Inputs -> checks -> the engine -> outputs, changes, summary; one failure line when the rollout did not win. */
 export async function deploy(context: ActionContext): Promise<void> {
   const clock = stopwatch(systemClock);
-  const settings = await readSettings(clock);
+  const settings = await readDeployInputs(readInputs(), (service, check) => failOnError(service, clock, check));
+  if (!settings.image && !settings.revision && !settings.taskDefinition && !settings.forceNewDeployment) {
+    log.info(`No 'image' and no 'task-definition' given: the current revision is kept unless something else changed.`);
+  }
   const region = awsRegion();
   const ctx = engineContext(settings, region);
-  core.info(`Deploying ${settings.image ?? (settings.revision ? `revision ${settings.revision}` : 'the current image')} to ${settings.service} in ${settings.cluster} (${region}); polling every ${settings.intervalMs / 1000}s, timeout ${Math.round(settings.timeoutMs / 60_000)} min.`);
+  log.info(`Deploying ${settings.image ?? (settings.revision ? `revision ${settings.revision}` : 'the current image')} to ${settings.service} in ${settings.cluster} (${region}); polling every ${settings.intervalMs / 1000}s, timeout ${Math.round(settings.timeoutMs / 60_000)} min.`);
   const result = await deployWithState(ctx, settings, context.signal, clock);
   await report(result, settings, region, clock);
   if (result.status === 'failed' || result.status === 'rolled-back' || result.status === 'timed-out') {
     throw new ActionError(`ECS deploy of ${shortArn(result.taskDefinitionArn)} to ${settings.service} ${result.status}: ${result.reason}.`, { details: failureDetails(result) });
   }
-}
-
-type Settings = Omit<DeployOptions, 'signal' | 'onRolloutStarted' | 'revisionInput'> & { maxAttempts: number };
-
-/** Every input, checked before any AWS call; a bad one is reported like every other failure. */
-async function readSettings(clock: { elapsedSeconds(): number }): Promise<Settings> {
-  const inputs = readInputs();
-  const cluster = inputs.required(Input.Cluster);
-  const service = inputs.required(Input.Service);
-  const image = inputs.optional(Input.Image);
-  if (image) await failOnError(service, clock, () => parseImage(image, Input.Image));
-  const container = inputs.optional(Input.Container);
-  const templatePath = inputs.optional(Input.TaskDefinition);
-  const flags = {
-    resolveDigest: inputs.boolean(Input.ResolveDigest, true),
-    forceNewDeployment: inputs.boolean(Input.ForceNewDeployment, false),
-    registerOnly: inputs.boolean(Input.RegisterOnly, false),
-    wait: inputs.boolean(Input.Wait, true),
-    timeoutMs: inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 }),
-    intervalMs: inputs.duration(Input.PollIntervalSeconds, 5000, 'seconds', { minMs: 1000, maxMs: 300_000 }),
-    rollbackOnFailure: inputs.boolean(Input.RollbackOnFailure, true),
-    maxAttempts: inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 }),
-  };
-  // A JSON file (the template), an existing revision (an ARN, family:revision or `previous`), or a release tag.
-  const source = templatePath ? await failOnError(service, clock, () => parseTaskDefinitionSource(templatePath, Input.TaskDefinition)) : undefined;
-  const taskDefinition =
-    source?.kind === 'file' ? await readTaskDefinitionFile(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), source.path), Input.TaskDefinition) : undefined;
-  const released = source?.kind === 'release' ? await failOnError(service, clock, () => readReleasedRevisions(source.tag, inputs.optional(Input.GitHubToken) ?? '')) : undefined;
-  if (!image && !source && !flags.forceNewDeployment) {
-    core.info(`No 'image' and no 'task-definition' given: the current revision is kept unless something else changed.`);
-  }
-  const revision = source?.kind === 'revision' ? source.reference : source?.kind === 'release' ? source.tag : undefined;
-  return { cluster, service, image, container, revision, released, taskDefinition, ...flags };
 }
 
 /** The clients; an image in another region's ECR is looked up there (same account or cross-account, by registry id). */
@@ -140,12 +105,12 @@ async function report(result: DeployResult, settings: Settings, region: string, 
     [Output.Status]: result.status,
     [Output.DurationSeconds]: clock.elapsedSeconds(),
   });
-  await core.group('Task definition changes', async () => {
-    if (result.changes.length === 0) core.info('none');
-    for (const change of result.changes) core.info(`${change.scope} ${change.field}: ${change.before} -> ${change.after}`);
+  await log.group('Task definition changes', async () => {
+    if (result.changes.length === 0) log.info('none');
+    for (const change of result.changes) log.info(`${change.scope} ${change.field}: ${change.before} -> ${change.after}`);
   });
   await writeSummary(`${renderDeploySummary(`ECS deploy ${settings.service}`, result)}\n[Service in the ECS console](${consoleUrl(region, settings.cluster, settings.service)})\n`);
-  core.info(`Result: ${result.status}: ${result.reason}`);
+  log.info(`Result: ${result.status}: ${result.reason}`);
 }
 
 /** Runs `check`; when it throws, sets status `failed`, writes the summary and rethrows. */
@@ -186,12 +151,12 @@ export async function post(_context: ActionContext): Promise<void> {
   const previous = saved.PreviousTaskDefinition;
   if (!previous || saved.Finished) return;
   if (!saved.Rollback) {
-    core.warning(`The deploy step did not finish and rollback-on-failure is off: the service may still be rolling out ${shortArn(saved.TaskDefinition)}.`);
+    log.warning(`The deploy step did not finish and rollback-on-failure is off: the service may still be rolling out ${shortArn(saved.TaskDefinition)}.`);
     return;
   }
   const cluster = saved.Cluster ?? '';
   const service = saved.Service ?? '';
-  core.warning(`The deploy step did not finish (killed or cancelled): rolling ${service} back to ${shortArn(previous)}.`);
+  log.warning(`The deploy step did not finish (killed or cancelled): rolling ${service} back to ${shortArn(previous)}.`);
   const ctx: EcsContext = { ecs: createEcsClient(), clock: systemClock, log };
   const back = await rollback(ctx, {
     cluster,
@@ -200,6 +165,6 @@ export async function post(_context: ActionContext): Promise<void> {
     intervalMs: saved.PollIntervalMs || 5000,
     timeoutMs: 60_000,
   });
-  core.info(back.reason);
+  log.info(back.reason);
   await writeSummary(`## ↩️ ECS deploy ${service}: rolled back in the post step\n\n${back.reason}\n`);
 }

@@ -61,3 +61,8 @@ function readAssignPublicIp(inputs: Inputs): AssignPublicIp | undefined {
   if (upper === 'ENABLED' || upper === 'DISABLED') return upper;
   throw new InputError(Input.AssignPublicIp, `is '${raw}'`, `use 'ENABLED' or 'DISABLED' (or leave it empty to copy the service's)`);
 }
+
+/** The post step's inputs: whether to stop a task main did not see to its end, and the AWS retries. */
+export function readStopInputs(inputs: Inputs): { stopOnCancel: boolean; maxAttempts: number } {
+  return { stopOnCancel: inputs.boolean(Input.StopOnCancel, true), maxAttempts: inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 }) };
+}

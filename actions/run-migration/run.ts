@@ -6,23 +6,22 @@
  */
 import {
   actionsLogger,
-  group,
-  info,
   readInputs,
   setOutputs,
   stateStore,
   stopwatch,
   systemClock,
-  warning,
   writeSummary,
   type ActionContext,
 } from '../../packages/action-kit';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { awsRegion, createEcsClient, createLogsClient } from '../../packages/aws';
 import { describePlacement, formatTaskCommand, planRunTask, resultError, runTask, stopIfRunning } from '../../packages/ecs';
-import { readMigrationInputs } from './inputs';
-import { Input, Output, State } from './names';
+import { readMigrationInputs, readStopInputs } from './inputs';
+import { Output, State } from './names';
 import { renderErrorSummary, renderSummary } from './summary';
+
+const log = actionsLogger();
 
 export async function runMigration({ signal }: ActionContext): Promise<void> {
   const step = stopwatch();
@@ -30,19 +29,19 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
   const region = awsRegion();
   const ecs = createEcsClient({ maxAttempts: inputs.maxAttempts, region });
 
-  const plan = await group('Resolve the task definition, container and network', async () => {
+  const plan = await log.group('Resolve the task definition, container and network', async () => {
     const resolved = await planRunTask(ecs, inputs.request);
-    info(`Task definition: ${resolved.taskDefinitionArn}`);
-    info(`Container: ${resolved.container.name} (of ${resolved.containerNames.join(', ')})`);
-    info(`Where: ${describePlacement(resolved.placement)}`);
+    log.info(`Task definition: ${resolved.taskDefinitionArn}`);
+    log.info(`Container: ${resolved.container.name} (of ${resolved.containerNames.join(', ')})`);
+    log.info(`Where: ${describePlacement(resolved.placement)}`);
     return resolved;
   });
-  info(`Running \`${formatTaskCommand(plan.command)}\` in ${plan.container.name} of ${plan.taskDefinitionName} on ${plan.cluster}.`);
+  log.info(`Running \`${formatTaskCommand(plan.command)}\` in ${plan.container.name} of ${plan.taskDefinitionName} on ${plan.cluster}.`);
 
   let startedArn: string | undefined;
   const state = stateStore(State);
   const result = await runTask(
-    { ecs, region, logsFor: logsClients(inputs.maxAttempts), clock: systemClock, log: actionsLogger(), signal },
+    { ecs, region, logsFor: logsClients(inputs.maxAttempts), clock: systemClock, log, signal },
     {
       plan,
       startedBy: inputs.startedBy,
@@ -77,7 +76,7 @@ export async function runMigration({ signal }: ActionContext): Promise<void> {
   await writeSummary(renderSummary(plan, result));
   const error = resultError(result);
   if (error) throw error;
-  info(`Migration succeeded in ${Math.round(result.durationMs / 1000)} s (exit code 0).`);
+  log.info(`Migration succeeded in ${Math.round(result.durationMs / 1000)} s (exit code 0).`);
 }
 
 /** Logs are read in the region the container's awslogs options name, which may differ: one client per region. */
@@ -94,18 +93,18 @@ function logsClients(maxAttempts: number): (region: string) => CloudWatchLogsCli
 export async function stopUnfinishedMigration(_context: ActionContext): Promise<void> {
   const { TaskArn: taskArn, Cluster: cluster, Finished: finished } = stateStore(State).load();
   if (!taskArn || !cluster || finished) return;
-  const inputs = readInputs();
-  if (!inputs.boolean(Input.StopOnCancel, true)) {
-    warning(`Task ${taskArn} may still be running: main did not finish and stop-on-cancel is false.`);
+  const inputs = readStopInputs(readInputs());
+  if (!inputs.stopOnCancel) {
+    log.warning(`Task ${taskArn} may still be running: main did not finish and stop-on-cancel is false.`);
     return;
   }
-  const ecs = createEcsClient({ maxAttempts: inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 }) });
+  const ecs = createEcsClient({ maxAttempts: inputs.maxAttempts });
   const { outcome, task } = await stopIfRunning(
     { ecs, clock: systemClock },
     { cluster, taskArn, reason: 'run-migration post step: the job ended before the migration finished', intervalMs: 1000, timeoutMs: 30_000 },
   );
   const state = task?.lastStatus ?? 'unknown';
-  if (outcome === 'stopped') warning(`Stopped task ${taskArn}: the job ended before the migration finished (now ${state}).`);
-  else if (outcome === 'stop-requested') warning(`Asked ECS to stop task ${taskArn} without seeing its state (ecs:DescribeTasks was denied).`);
-  else info(`Task ${taskArn}: ${outcome} (${state}); nothing to stop.`);
+  if (outcome === 'stopped') log.warning(`Stopped task ${taskArn}: the job ended before the migration finished (now ${state}).`);
+  else if (outcome === 'stop-requested') log.warning(`Asked ECS to stop task ${taskArn} without seeing its state (ecs:DescribeTasks was denied).`);
+  else log.info(`Task ${taskArn}: ${outcome} (${state}); nothing to stop.`);
 }

@@ -3,12 +3,13 @@
  * (packages/terraform-plan) does the parsing, redaction, digest and rendering; this file only
  * wires it to the runner and GitHub, and decides when the step fails.
  */
-import * as core from '@actions/core';
 import { ActionError, actionsLogger, errorMessage, InputError, SUMMARY_LIMIT, setOutputs, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { COMMENT_LIMIT, createGitHubClient, currentRepository, httpStatus, readEvent, runUrl, stickyMarker, upsertStickyComment } from '../../packages/github';
 import { failureMessage, hasChanges, parsePlanLog, renderFailedPlan, renderPlan, type PlanView, type PreparedPlan } from '../../packages/terraform-plan';
 import { Input, Output } from './names';
-import { readSettings, type Settings } from './settings';
+import { readSettings, type Settings } from './inputs';
+
+const log = actionsLogger();
 
 /** The summary cap is in bytes; leave room for what other steps of the job append. */
 const SUMMARY_BUDGET = SUMMARY_LIMIT - 64 * 1024;
@@ -22,7 +23,7 @@ const LOG_RESOURCES = 2000;
 export async function commentPlan(_context: ActionContext): Promise<void> {
   const settings = await readSettings();
   if (settings.outcome === 'skipped') {
-    core.info('plan-outcome is skipped: the plan did not run, so there is nothing to comment.');
+    log.info('plan-outcome is skipped: the plan did not run, so there is nothing to comment.');
     return;
   }
   const identity = `terraform-plan:${settings.name}`;
@@ -71,16 +72,16 @@ async function commentFailedPlan(run: PlanRun): Promise<void> {
 async function commentPreparedPlan(run: PlanRun, prepared: PreparedPlan): Promise<void> {
   const { settings } = run;
   const { plan, counts, summary: line, digest, text, textIgnored } = prepared;
-  if (textIgnored) core.warning(`plan-text was not used: ${textIgnored}. Diffs are rendered from the JSON plan.`);
+  if (textIgnored) log.warning(`plan-text was not used: ${textIgnored}. Diffs are rendered from the JSON plan.`);
   const view: PlanView = { plan, counts, digest, name: settings.name, tool: settings.tool, text, sha: run.sha, commitUrl: run.commitUrl, runUrl: run.runUrl, expectedDigest: settings.expectedDigest };
   const comment = renderPlan(view, { limit: COMMENT_LIMIT, measure: commentSize, prefix: run.prefix, fullRenderAt: run.where });
   const summary = renderPlan(view, { limit: SUMMARY_BUDGET, measure: bytes });
 
-  core.info(`${settings.tool} plan for '${settings.name}': ${line}`);
-  core.info(`Digest: ${digest}`);
-  logChanges(plan);
+  log.info(`${settings.tool} plan for '${settings.name}': ${line}`);
+  log.info(`Digest: ${digest}`);
+  await logChanges(plan);
   warnAboutPlan(settings, prepared);
-  if (comment.cut) core.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
+  if (comment.cut) log.info(`The comment was shortened to fit GitHub's limit of ${COMMENT_LIMIT} characters (${comment.detail}): ${comment.cut}.`);
 
   // Summary and outputs first: they stand even when commenting fails (a fork's read-only token).
   await writeSummary(summary.markdown);
@@ -104,7 +105,7 @@ async function commentPreparedPlan(run: PlanRun, prepared: PreparedPlan): Promis
 /** An incomplete plan and failed checks are warnings, as Terraform reports them. */
 function warnAboutPlan(settings: Settings, { plan, counts }: PreparedPlan): void {
   if (counts.deferred > 0 || plan.complete === false) {
-    core.warning(
+    log.warning(
       counts.deferred > 0
         ? `The plan for '${settings.name}' is incomplete: ${counts.deferred} resource change(s) were deferred to a later plan (${plan.deferred.slice(0, 5).map((r) => `${r.address}: ${r.deferredReason}`).join(', ')}${counts.deferred > 5 ? ', …' : ''}).`
         : `The plan for '${settings.name}' is incomplete (complete: false): it does not plan every resource; another plan is needed after applying it.`,
@@ -112,9 +113,9 @@ function warnAboutPlan(settings: Settings, { plan, counts }: PreparedPlan): void
   }
   // As Terraform does: a failed check is a warning, not a failure of the plan.
   for (const check of plan.failedChecks.slice(0, 10)) {
-    core.warning(`Check ${check.address} ${check.status === 'error' ? 'could not be evaluated' : 'failed'}${check.messages.length > 0 ? `: ${check.messages.join(' ').replace(/\s+/g, ' ').slice(0, 300)}` : ''}`);
+    log.warning(`Check ${check.address} ${check.status === 'error' ? 'could not be evaluated' : 'failed'}${check.messages.length > 0 ? `: ${check.messages.join(' ').replace(/\s+/g, ' ').slice(0, 300)}` : ''}`);
   }
-  if (plan.failedChecks.length > 10) core.warning(`… and ${plan.failedChecks.length - 10} more failed checks (see the job summary).`);
+  if (plan.failedChecks.length > 10) log.warning(`… and ${plan.failedChecks.length - 10} more failed checks (see the job summary).`);
 }
 
 /** An errored plan, a plan other than the reviewed one, or a destroy with fail-on-destroy fails the step. */
@@ -131,17 +132,17 @@ function failIfRefused(settings: Settings, { plan, digest, counts }: PreparedPla
 }
 
 /** Addresses and actions only (never values), folded away in the log. */
-function logChanges(plan: PlanView['plan']): void {
+async function logChanges(plan: PlanView['plan']): Promise<void> {
   const changed = plan.resources.filter((resource) => resource.action !== 'no-op' || resource.importing || resource.previousAddress);
   if (changed.length === 0) return;
   const shown = changed.slice(0, LOG_RESOURCES);
-  core.startGroup(`Resource changes (${changed.length})`);
-  for (const resource of shown) {
-    const extra = [resource.previousAddress ? `moved from ${resource.previousAddress}` : '', resource.importing ? 'imported' : ''].filter(Boolean).join(', ');
-    core.info(`${resource.action.padEnd(7)} ${resource.address}${extra ? ` (${extra})` : ''}`);
-  }
-  if (changed.length > shown.length) core.info(`… and ${changed.length - shown.length} more (see the job summary)`);
-  core.endGroup();
+  await log.group(`Resource changes (${changed.length})`, async () => {
+    for (const resource of shown) {
+      const extra = [resource.previousAddress ? `moved from ${resource.previousAddress}` : '', resource.importing ? 'imported' : ''].filter(Boolean).join(', ');
+      log.info(`${resource.action.padEnd(7)} ${resource.address}${extra ? ` (${extra})` : ''}`);
+    }
+    if (changed.length > shown.length) log.info(`… and ${changed.length - shown.length} more (see the job summary)`);
+  });
 }
 
 interface Target {
@@ -153,13 +154,13 @@ interface Target {
 /** The pull request to comment on: pr-number when set (explicit wins), else the event's; undefined when neither. */
 function commentTarget(settings: Settings, event: Record<string, any>): Target | undefined {
   if (settings.mode === 'off') {
-    core.info("mode is 'off': no comment is posted; outputs and the job summary are still written.");
+    log.info("mode is 'off': no comment is posted; outputs and the job summary are still written.");
     return undefined;
   }
   const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
   const issueNumber = settings.prNumberInput ?? (typeof fromEvent === 'number' ? fromEvent : undefined);
   if (issueNumber === undefined) {
-    core.info(`No pull request: the ${process.env.GITHUB_EVENT_NAME ?? ''} event has none and pr-number is not set, so no comment is posted; outputs and the job summary are still written.`);
+    log.info(`No pull request: the ${process.env.GITHUB_EVENT_NAME ?? ''} event has none and pr-number is not set, so no comment is posted; outputs and the job summary are still written.`);
     return undefined;
   }
   if (!settings.token) {
@@ -174,7 +175,7 @@ async function post(settings: Settings, target: Target | undefined, identity: st
   const client = createGitHubClient(settings.token);
   let result;
   try {
-    result = await upsertStickyComment({ client, ...target, identity, log: actionsLogger() }, body, { mode: settings.mode });
+    result = await upsertStickyComment({ client, ...target, identity, log }, body, { mode: settings.mode });
   } catch (error) {
     const status = httpStatus(error);
     const why = status === 403 || status === 404
@@ -183,6 +184,6 @@ async function post(settings: Settings, target: Target | undefined, identity: st
     throw new ActionError(`Could not comment the plan on pull request #${target.issueNumber}: ${why}. The plan is in the job summary.`, { cause: error });
   }
   if (!result) return;
-  core.info(`Comment ${result.action}: ${result.url}`);
+  log.info(`Comment ${result.action}: ${result.url}`);
   setOutputs({ [Output.CommentId]: result.id, [Output.CommentUrl]: result.url });
 }

@@ -1,52 +1,22 @@
 /**
  * wait-stable glue: inputs -> packages/ecs waitForServices() (+ waitForHealth) -> outputs, job summary.
  */
-import * as core from '@actions/core';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { ActionError, actionsLogger, InputError, errorMessage, readInputs, setOutputs, stopwatch, systemClock, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { aws, AwsCallError, createEcsClient, createLogsClient, shortArn } from '../../packages/aws';
 import { summarizeStoppedTasks, renderVerification, renderWaitSummary, verifyRollout, waitForHealth, waitForServices, type EcsContext, type Verification, type WaitResult } from '../../packages/ecs';
 import { Input, Output } from './names';
-import { readVerifySettings, type VerifySettings } from './verify-inputs';
+import { readWaitInputs, type Settings } from './inputs';
 
 const log = actionsLogger();
 
-interface Settings {
-  cluster: string;
-  services: string[];
-  expected?: string;
-  timeoutMs: number;
-  intervalMs: number;
-  healthUrl?: string;
-  healthTimeoutMs: number;
-  maxAttempts: number;
-  verify: VerifySettings;
-}
-
-/** Every input, checked before the first AWS call. */
-function readSettings(): Settings {
-  const inputs = readInputs();
-  const cluster = inputs.required(Input.Cluster);
-  inputs.required(Input.Services);
-  const services = [...new Set(inputs.list(Input.Services))];
-  const expected = inputs.optional(Input.TaskDefinition);
-  const timeoutMs = inputs.duration(Input.TimeoutMinutes, 30 * 60_000, 'minutes', { minMs: 1000, maxMs: 6 * 3_600_000 });
-  const intervalMs = inputs.duration(Input.PollIntervalSeconds, 5000, 'seconds', { minMs: 1000, maxMs: 300_000 });
-  const healthUrl = inputs.optional(Input.HealthUrl);
-  if (healthUrl) checkUrl(healthUrl);
-  const healthTimeoutMs = inputs.duration(Input.HealthTimeoutSeconds, 300_000, 'seconds', { minMs: 1000 });
-  const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
-  const verify = readVerifySettings(inputs, timeoutMs, healthUrl);
-  return { cluster, services, expected, timeoutMs, intervalMs, healthUrl, healthTimeoutMs, maxAttempts, verify };
-}
-
 export async function waitStable(context: ActionContext): Promise<void> {
   const clock = stopwatch(systemClock);
-  const settings = readSettings();
+  const settings = readWaitInputs(readInputs());
   const { cluster, services, intervalMs, timeoutMs, healthUrl } = settings;
   const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts: settings.maxAttempts }), clock: systemClock, log };
   const taskDefinitionArn = settings.expected ? await fullTaskDefinitionArn(ctx, settings.expected) : undefined;
-  core.info(`Waiting for ${services.join(', ')} in ${cluster}${taskDefinitionArn ? ` to run ${shortArn(taskDefinitionArn)}` : ''}; polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
+  log.info(`Waiting for ${services.join(', ')} in ${cluster}${taskDefinitionArn ? ` to run ${shortArn(taskDefinitionArn)}` : ''}; polling every ${intervalMs / 1000}s, timeout ${Math.round(timeoutMs / 60_000)} min.`);
 
   let result: WaitResult;
   try {
@@ -78,7 +48,7 @@ export async function waitStable(context: ActionContext): Promise<void> {
   if (healthError) throw healthError;
   if (status !== 'stable' && verification?.status === 'failed') throw new ActionError(`Verification failed: ${verification.failure}.`);
   if (status !== 'stable') throw notStable(result, status);
-  core.info(`All ${services.length} service(s) stable${verification?.status === 'passed' ? ' and verified' : ''} after ${clock.elapsedSeconds()}s.`);
+  log.info(`All ${services.length} service(s) stable${verification?.status === 'passed' ? ' and verified' : ''} after ${clock.elapsedSeconds()}s.`);
 }
 
 /** The verify URLs, the log watch and the bake, on the services as the wait left them. */
@@ -114,18 +84,6 @@ function notStable(result: WaitResult, status: string): ActionError {
   return new ActionError(`ECS services not stable (${status}): ${bad.map((s) => `${s.name} ${s.status}: ${s.reason}`).join('; ')}.${still}`, {
     details: details.length ? ['Stopped tasks:', ...details] : [],
   });
-}
-
-function checkUrl(raw: string): void {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(Input.HealthUrl, `is '${raw}', not a URL`, 'use an http(s) URL such as https://api-dev.example.com/health');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(Input.HealthUrl, `uses ${url.protocol}`, 'use an http:// or https:// URL');
-  }
 }
 
 /** `family:revision` or a full ARN -> the full ARN ECS reports in deployments (read-only call). */

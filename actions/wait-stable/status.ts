@@ -5,17 +5,14 @@
 import { actionsLogger, readInputs, setOutputs, systemClock, type ActionContext } from '../../packages/action-kit';
 import { createEcsClient } from '../../packages/aws';
 import { readServiceStatus, renderServiceStatus, type EcsContext } from '../../packages/ecs';
+import { readStatusInputs } from './inputs';
 import { Input, Output } from './names';
 
 /** The printed report (output `report`) and the same as JSON (output `services`). */
 export const StatusOutput = { Report: 'report', Services: Output.Services } as const;
 
 export async function serviceStatus(_context: ActionContext): Promise<void> {
-  const inputs = readInputs();
-  const cluster = inputs.required(Input.Cluster);
-  inputs.required(Input.Services);
-  const services = [...new Set(inputs.list(Input.Services))];
-  const maxAttempts = inputs.integer(Input.MaxAttempts, 10, { min: 1, max: 50 });
+  const { cluster, services, maxAttempts } = readStatusInputs(readInputs());
   const ctx: EcsContext = { ecs: createEcsClient({ maxAttempts }), clock: systemClock, log: actionsLogger() };
   const statuses = await readServiceStatus(ctx, cluster, services, Input.Services);
   setOutputs({ [StatusOutput.Report]: statuses.map(renderServiceStatus).join('\n\n'), [StatusOutput.Services]: statuses });

@@ -10,7 +10,7 @@ import { InputError, errorMessage } from './errors';
 export type InputSource = (name: string) => string;
 
 /** The runner's way: `INPUT_<NAME>` environment variables, hyphens kept. */
-export const runnerInputs: InputSource = (name) => core.getInput(name, { trimWhitespace: false });
+const runnerInputs: InputSource = (name) => core.getInput(name, { trimWhitespace: false });
 
 /** Inputs from a plain record, for tests and scripts. */
 export function recordInputs(values: Record<string, string | undefined>): InputSource {

@@ -45,7 +45,7 @@ export async function runAction(definition: ActionDefinition): Promise<void> {
 }
 
 /** Reports an error as one annotation: the message, then its details. */
-export function fail(error: unknown): void {
+function fail(error: unknown): void {
   if (error instanceof ActionError) {
     core.setFailed([error.message, ...error.details].join('\n'));
     return;

@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 export const SUMMARY_LIMIT = 1024 * 1024;
 
 /** Escapes text for a Markdown table cell. */
-export function cell(value: unknown): string {
+function cell(value: unknown): string {
   return String(value ?? '')
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
@@ -34,7 +34,7 @@ export function codeBlock(text: string, language = ''): string {
 }
 
 /** Cuts `markdown` to `limit` characters, saying so. */
-export function truncate(markdown: string, limit: number, note = 'cut to fit GitHub’s size limit'): string {
+function truncate(markdown: string, limit: number, note = 'cut to fit GitHub’s size limit'): string {
   if (markdown.length <= limit) return markdown;
   const tail = `\n\n… (${note})\n`;
   return markdown.slice(0, Math.max(0, limit - tail.length)) + tail;

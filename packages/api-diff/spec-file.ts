@@ -20,7 +20,7 @@ export function readSpec(file: string, input: string): OpenApiDocument {
   return parseSpec(text, file, input);
 }
 
-export function parseSpec(text: string, file: string, input: string): OpenApiDocument {
+function parseSpec(text: string, file: string, input: string): OpenApiDocument {
   let document: unknown;
   try {
     document = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text);

@@ -27,7 +27,7 @@ export function awsRegion(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Endpoint for one service: the service-specific variable first, then AWS_ENDPOINT_URL. */
-export function awsEndpoint(service: AwsService, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function awsEndpoint(service: AwsService, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
   return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 }

@@ -9,7 +9,7 @@ const EXPIRED = ['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'Inv
 const THROTTLING = ['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded'];
 
 /** The AWS error code (`__type` without namespace) of an SDK error. */
-export function awsErrorCode(error: unknown): string | undefined {
+function awsErrorCode(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const candidate = (error as { name?: unknown; Code?: unknown }).name ?? (error as { Code?: unknown }).Code;
   return typeof candidate === 'string' ? candidate.split('#').pop() : undefined;

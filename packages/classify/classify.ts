@@ -63,7 +63,7 @@ export function classifyChanges(changes: readonly ChangedPath[], rules: Classify
   return result;
 }
 
-export function changeType(infrastructure: number, application: number): ChangeType {
+function changeType(infrastructure: number, application: number): ChangeType {
   if (infrastructure > 0 && application > 0) return 'mixed';
   if (infrastructure > 0) return 'infrastructure';
   if (application > 0) return 'application';

@@ -10,7 +10,7 @@ export function code(text: string): string {
   return `\`\` ${text} \`\``;
 }
 
-export function fileLine(file: ClassifiedPath): string {
+function fileLine(file: ClassifiedPath): string {
   const rename = file.renamedTo ? ` (renamed to ${code(file.renamedTo)})` : '';
   return `- ${code(file.path)}${rename}`;
 }

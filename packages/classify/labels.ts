@@ -17,7 +17,7 @@ export interface LabelPlan {
   wanted?: string;
 }
 
-export function labelFor(type: ChangeType, names: LabelNames): string | undefined {
+function labelFor(type: ChangeType, names: LabelNames): string | undefined {
   return type === 'empty' ? undefined : names[type];
 }
 

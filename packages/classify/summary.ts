@@ -12,7 +12,7 @@ import type { SourceHealthResult } from './source-health';
  * Characters per file table: three tables stay under the runner's 1 MiB summary cap, so a
  * 3,500-file PR is listed whole; beyond it a table says how many more (the outputs carry every path).
  */
-export const SUMMARY_TABLE_CHARS = 300_000;
+const SUMMARY_TABLE_CHARS = 300_000;
 
 export interface SummaryContext {
   flow: FlowResult;
@@ -29,7 +29,7 @@ export interface SummaryContext {
 const ICON = { application: '🟦', infrastructure: '🟧', mixed: '❌', empty: '⚪' } as const;
 const ALLOWED_MIXED_ICON = '🔀';
 
-export function flowText(flow: FlowResult): string {
+function flowText(flow: FlowResult): string {
   switch (flow.status) {
     case 'ok':
       return `ok: ${code(flow.head)} → ${code(flow.base)} (rule ${code(flow.rule.text)})`;

@@ -9,8 +9,6 @@ import type { Command } from './commands';
 import { UsageError } from './errors';
 import { EXIT_CODES } from './exit-codes';
 
-export { UsageError };
-
 export interface ParsedArgs {
   inputs: Record<string, string>;
   json: boolean;
@@ -25,7 +23,7 @@ export function specOf(command: Command): ActionSpec {
 }
 
 /** The inputs offered as flags. */
-export function flagNames(command: Command): string[] {
+function flagNames(command: Command): string[] {
   const inputs = Object.keys(specOf(command).inputs).filter((name) => !command.hidden?.includes(name) && (!command.only || command.only.includes(name)));
   return [...inputs, ...Object.keys(command.valueFlags ?? {})];
 }
@@ -35,7 +33,7 @@ function describeFlag(command: Command, name: string): string {
   return command.valueFlags?.[name]?.description ?? specOf(command).inputs[name]?.description ?? '';
 }
 
-export function isBooleanInput(command: Command, name: string): boolean {
+function isBooleanInput(command: Command, name: string): boolean {
   const value = specOf(command).inputs[name]?.default;
   return value === 'true' || value === 'false';
 }

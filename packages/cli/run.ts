@@ -18,7 +18,6 @@ import { EXIT, EXIT_CODES } from './exit-codes';
 import { checkProfile, forTerminal } from './terminal-advice';
 import { readState } from './left-running';
 
-export { EXIT };
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function topHelp(): string {

@@ -130,7 +130,7 @@ function warnUnverified(ctx: EcsContext, image: ResolvedImage): void {
 }
 
 /** Validates the target and builds the new revision. Makes no change. */
-export async function planDeployment(ctx: EcsContext, options: DeployOptions): Promise<DeployPlan> {
+async function planDeployment(ctx: EcsContext, options: DeployOptions): Promise<DeployPlan> {
   const service = await validateService(ctx.ecs, { cluster: options.cluster, service: options.service });
   const previousTaskDefinitionArn = service.taskDefinition ?? primaryDeployment(service)?.taskDefinition ?? '';
   const inFlight = (service.deployments ?? []).filter((d) => d.rolloutState === 'IN_PROGRESS' || (d.status === 'PRIMARY' && (service.deployments?.length ?? 0) > 1));

@@ -25,7 +25,7 @@ export type Term = { text: string } | { regex: RegExp; source: string };
 export class FilterPatternError extends Error {}
 
 /** FilterLogEvents' limit on filterPattern. */
-export const FILTER_PATTERN_MAX_LENGTH = 1024;
+const FILTER_PATTERN_MAX_LENGTH = 1024;
 const MAX_REGEXES = 2;
 /** CloudWatch's regex subset: letters, digits, `:_#=@/;,-`, the operators `^$?[]{}|\*+.`; no groups. */
 const REGEX_CHARACTERS = /^[A-Za-z0-9:_#=@/;,\-^$?[\]{}|\\*+.]+$/;

@@ -13,7 +13,7 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 
 /** The poll spacing once the end is near (never more than the configured interval). */
-export const NEAR_POLL_MS = 1000;
+const NEAR_POLL_MS = 1000;
 /** How long after the foreseen end the poll lands: ECS's timestamps and ours are not to the millisecond. */
 export const FORESEEN_MARGIN_MS = 250;
 /** Near polls with the same counts before the spacing doubles. */
@@ -42,7 +42,7 @@ export function nextPollDelay({ service, deploymentId, intervalMs, nowMs, quietP
 }
 
 /** When this rollout should end if it takes as long as the service's last one; undefined without that history. */
-export function foreseenEnd(service: Service, mine: Deployment): number | undefined {
+function foreseenEnd(service: Service, mine: Deployment): number | undefined {
   const duration = lastRolloutMs(service, mine.id);
   const start = mine.createdAt?.getTime();
   return duration === undefined || start === undefined ? undefined : start + duration;

@@ -9,7 +9,7 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi;
 const AWS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 
-export const REDACTED_LINE_MAX = 200;
+const REDACTED_LINE_MAX = 200;
 
 export function redactLine(line: string, max = REDACTED_LINE_MAX): string {
   const redacted = line

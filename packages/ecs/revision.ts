@@ -26,7 +26,7 @@ export interface ReleasedRevisions {
   arns: string[];
 }
 
-export const PREVIOUS_REVISION = 'previous';
+const PREVIOUS_REVISION = 'previous';
 
 const TASK_DEFINITION_ARN = /^arn:aws(?:-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:task-definition\/([A-Za-z0-9_-]{1,255}):([1-9]\d*)$/;
 const FAMILY_REVISION = /^([A-Za-z0-9_-]{1,255}):(\d+)$/;
@@ -36,7 +36,7 @@ const RELEASE_TAG = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
 const FORMS = 'arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>, <family>:<revision>, previous, a release tag (v1.2.3), or the path of a task definition JSON file';
 
 /** Family and revision of a task definition ARN; undefined when the value is not one. */
-export function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
+function parseTaskDefinitionArn(arn: string): { family: string; revision: number } | undefined {
   const match = TASK_DEFINITION_ARN.exec(arn);
   return match ? { family: match[1], revision: Number(match[2]) } : undefined;
 }

@@ -31,7 +31,7 @@ export async function stopTask(ctx: StopContext, options: TaskRef & { reason: st
   return response.task;
 }
 
-export async function describeTask(ctx: StopContext, options: TaskRef): Promise<Task | undefined> {
+async function describeTask(ctx: StopContext, options: TaskRef): Promise<Task | undefined> {
   const response = await aws('ecs:DescribeTasks', ctx.ecs.send(new DescribeTasksCommand({ cluster: options.cluster, tasks: [options.taskArn] })));
   return response.tasks?.[0];
 }

@@ -64,7 +64,7 @@ export async function watchTask(options: WatchTaskOptions): Promise<Task> {
 }
 
 /** True when the task's `name` container has stopped with an exit code (the task itself may still run). */
-export function containerExited(task: Task, name: string): boolean {
+function containerExited(task: Task, name: string): boolean {
   const container = task.containers?.find((c) => c.name === name);
   return container?.lastStatus === 'STOPPED' && container.exitCode !== undefined && container.exitCode !== null;
 }

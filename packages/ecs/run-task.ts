@@ -62,7 +62,7 @@ interface Run {
 }
 
 /** One line of the container's output. The prefix also keeps it from being read as a workflow command (`::set-env`, `::error`). */
-export function containerLine(text: string): string {
+function containerLine(text: string): string {
   return `| ${text}`;
 }
 

@@ -72,7 +72,7 @@ export async function describeTasks(ecs: ECSClient, cluster: string, taskArns: s
   return tasks;
 }
 
-export function toStoppedTask(task: Task): StoppedTask {
+function toStoppedTask(task: Task): StoppedTask {
   return {
     taskArn: task.taskArn ?? '',
     taskDefinitionArn: task.taskDefinitionArn,

@@ -60,7 +60,7 @@ export function renderWaitSummary(title: string, result: WaitResult, health?: st
   return parts.join('\n\n') + '\n';
 }
 
-export function renderChanges(changes: TaskDefinitionChange[]): string {
+function renderChanges(changes: TaskDefinitionChange[]): string {
   if (changes.length === 0) return '### Task definition\n\nNo change to image, environment, cpu or memory.';
   return `### Task definition changes\n\n${table(
     ['Scope', 'Field', 'Before', 'After'],
@@ -68,11 +68,11 @@ export function renderChanges(changes: TaskDefinitionChange[]): string {
   )}`;
 }
 
-export function renderStoppedTasks(tasks: StoppedTask[]): string {
+function renderStoppedTasks(tasks: StoppedTask[]): string {
   return `### Why tasks stopped\n\n${codeBlock(summarizeStoppedTasks(tasks).join('\n'))}`;
 }
 
-export function renderTimeline(entries: TimelineEntry[]): string {
+function renderTimeline(entries: TimelineEntry[]): string {
   if (entries.length === 0) return '';
   const rows = entries.map((e) => [`+${Math.round(e.elapsedMs / 1000)}s`, e.service ?? '', e.kind, e.message]);
   const hasService = entries.some((e) => e.service);

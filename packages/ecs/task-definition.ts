@@ -9,7 +9,7 @@ import type { ContainerDefinition, RegisterTaskDefinitionCommandInput, TaskDefin
 import { ActionError, InputError } from '../action-kit';
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition refuses. */
-export const READ_ONLY_FIELDS = [
+const READ_ONLY_FIELDS = [
   'taskDefinitionArn',
   'revision',
   'status',
@@ -97,7 +97,7 @@ export function withContainerImage(definition: TaskDefinitionInput, container: s
  * nullish dropped (ECS answers `[]` for lists a file leaves out), tags left out, task cpu/memory as strings
  * (ECS answers "256" for 256), environment and secrets ordered by name (their order carries no meaning).
  */
-export function canonicalTaskDefinition(definition: TaskDefinitionInput): unknown {
+function canonicalTaskDefinition(definition: TaskDefinitionInput): unknown {
   const copy = { ...definition } as Record<string, unknown>;
   // Tags label a revision but are not part of it (DescribeTaskDefinition returns them apart, on request).
   delete copy.tags;

@@ -79,7 +79,7 @@ function parseLine(line: string, input: string, base?: string): VerifyCheck {
   return { method, url: raw, expected };
 }
 
-export function formatExpected(expected: VerifyCheck['expected']): string {
+function formatExpected(expected: VerifyCheck['expected']): string {
   return 'code' in expected ? String(expected.code) : `${expected.class}xx`;
 }
 

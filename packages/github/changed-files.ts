@@ -11,7 +11,7 @@ import { gitDiffFiles } from './git-diff';
 import { ensureMergeBase, type HistoryOptions } from './git-history';
 
 /** The pulls "list files" endpoint stops here, whatever the PR holds. */
-export const PULL_FILES_CAP = 3000;
+const PULL_FILES_CAP = 3000;
 
 export interface ChangedFile {
   path: string;
@@ -44,7 +44,7 @@ export interface GitCheckout extends HistoryOptions {
 }
 
 /** Every file of the pull as the API lists it (100 per page; at most 3000). */
-export async function listPullRequestFiles(client: GitHubClient, pull: PullRequestRef): Promise<ChangedFile[]> {
+async function listPullRequestFiles(client: GitHubClient, pull: PullRequestRef): Promise<ChangedFile[]> {
   const files = await client.paginate(client.rest.pulls.listFiles, { owner: pull.owner, repo: pull.repo, pull_number: pull.number, per_page: 100 });
   return files.map((file) => ({ path: file.filename, status: file.status, ...(file.previous_filename ? { previousPath: file.previous_filename } : {}) }));
 }

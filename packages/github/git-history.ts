@@ -20,7 +20,7 @@ export interface HistoryOptions {
 
 const DEFAULT_DEEPEN_STEPS = [100, 1000];
 
-export async function isGitCheckout(cwd: string): Promise<boolean> {
+async function isGitCheckout(cwd: string): Promise<boolean> {
   try {
     const result = await git(cwd, ['rev-parse', '--is-inside-work-tree'], { allowFailure: true });
     return result.exitCode === 0 && result.stdout.trim() === 'true';

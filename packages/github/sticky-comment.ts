@@ -39,7 +39,7 @@ export function stickyMarker(identity: string): string {
 }
 
 /** Finds the comments carrying the marker, oldest first. */
-export async function findStickyComments(target: StickyCommentTarget): Promise<StickyComment[]> {
+async function findStickyComments(target: StickyCommentTarget): Promise<StickyComment[]> {
   const marker = stickyMarker(target.identity);
   const comments = await target.client.paginate(target.client.rest.issues.listComments, {
     owner: target.owner,
@@ -96,7 +96,7 @@ export async function upsertStickyComment(
 }
 
 /** Hides a comment as OUTDATED (GraphQL minimizeComment). */
-export async function minimizeComment(client: GitHubClient, nodeId: string): Promise<void> {
+async function minimizeComment(client: GitHubClient, nodeId: string): Promise<void> {
   // The object form: @octokit/graphql refuses `url` among the variables of the (query, variables) form.
   await client.graphql({
     query: `mutation($id: ID!) { minimizeComment(input: { subjectId: $id, classifier: OUTDATED }) { minimizedComment { isMinimized } } }`,

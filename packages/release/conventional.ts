@@ -157,7 +157,7 @@ function kindOf(type: string, breaking: boolean): CommitKind {
 }
 
 /** The bump a commit asks for (before the 0.x rules). */
-export function bumpOf(kind: CommitKind): BumpOrNone {
+function bumpOf(kind: CommitKind): BumpOrNone {
   switch (kind) {
     case 'breaking':
       return 'major';

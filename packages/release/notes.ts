@@ -9,7 +9,7 @@ import { deployedImageLine } from './deployed-image';
 
 export const RELEASE_BODY_LIMIT = 125_000;
 
-export const SECTIONS: readonly { kind: CommitKind; title: string }[] = [
+const SECTIONS: readonly { kind: CommitKind; title: string }[] = [
   { kind: 'breaking', title: '⚠️ Breaking changes' },
   { kind: 'feature', title: 'Features' },
   { kind: 'fix', title: 'Fixes' },

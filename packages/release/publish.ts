@@ -50,7 +50,7 @@ export async function publishRelease(client: GitHubClient, repository: Repositor
 }
 
 /** Publishes `existing` (a draft of the tag) with the draft's notes, target and flags. */
-export async function publishExistingDraft(client: GitHubClient, repository: RepositoryRef, existing: Release, draft: ReleaseDraft): Promise<Release> {
+async function publishExistingDraft(client: GitHubClient, repository: RepositoryRef, existing: Release, draft: ReleaseDraft): Promise<Release> {
   const release = await publishDraft(client, repository, existing.id, {
     body: draft.body,
     targetSha: draft.targetSha,

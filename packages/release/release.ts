@@ -25,7 +25,7 @@ import { readTags, tagsOn, type ReleaseTag, type TagIndex } from './tags';
 import { decideVersion, greaterThan, isPrerelease, type Bump } from './version';
 
 /** Commits listed for a first release (no previous tag): the whole history can be very long. */
-export const FIRST_RELEASE_COMMIT_LIMIT = 1000;
+const FIRST_RELEASE_COMMIT_LIMIT = 1000;
 
 export interface ReleaseOptions {
   repository: RepositoryRef;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { ParsedCommit } from './conventional';
 
 /** Reading a commit's diff is one API call: only this many changes are compared per release. */
-export const MAX_CONTENT_READS = 40;
+const MAX_CONTENT_READS = 40;
 
 export interface FileEdit {
   filename: string;
@@ -52,7 +52,7 @@ function sameSubjectGroups(changes: readonly ParsedCommit[]): ParsedCommit[][] {
 }
 
 /** The edit without where it sits: per file, the lines added and removed (hunk positions and context dropped). */
-export function contentId(edits: readonly FileEdit[]): string {
+function contentId(edits: readonly FileEdit[]): string {
   const hash = createHash('sha256');
   for (const edit of [...edits].sort((a, b) => a.filename.localeCompare(b.filename))) {
     hash.update(`${edit.filename}\u0000`);

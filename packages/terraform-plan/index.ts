@@ -4,22 +4,14 @@
  * plans as errors. Plain TypeScript; the action is glue over it.
  */
 export { parsePlanJson, parsePlanDocument, PlanFormatError, PlanVersionError } from './plan-json';
-export type { PlanModel, ResourceChange, OutputChange, ChangeAction, ParsedPlan, FailedCheck } from './plan-json';
-export { Redacted, Unknown, SecretScrubber, redact, withUnknowns, canonicalJson } from './redact';
-export type { PlanValue } from './redact';
+export { SecretScrubber } from './redact';
 export { countChanges, hasChanges, planLine } from './counts';
-export type { PlanCounts } from './counts';
 export { planDigest, normaliseDigest } from './digest';
 export { binaryKind, decodeText, stripAnsi, splitTextPlan, toDiffSyntax } from './plan-text';
-export type { TextBodies } from './plan-text';
-export { describeResource, describeOutput, describeReason, formatValue } from './json-diff';
 export { renderPlan } from './render';
-export type { PlanView, RenderOptions, Rendered, Detail } from './render';
+export type { PlanView } from './render';
 export { parsePlanLog } from './failed-plan';
-export type { FailedPlan, Diagnostic } from './failed-plan';
 export { renderFailedPlan, failureMessage } from './render-failed';
-export type { FailedView } from './render-failed';
 export { preparePlan } from './prepare';
 export type { PreparedPlan } from './prepare';
 export { showPlanFile, TerraformShowError } from './show';
-export type { ShownPlan } from './show';

@@ -146,7 +146,7 @@ function sameValue(a: PlanValue, b: PlanValue): boolean {
 }
 
 /** A value as Terraform would print it inline; sensitive and unknown leaves by name only. */
-export function formatValue(value: PlanValue): string {
+function formatValue(value: PlanValue): string {
   if (value instanceof Redacted) return '(sensitive value)';
   if (value instanceof Unknown) return '(known after apply)';
   if (typeof value === 'string' && value.includes('\n')) {

@@ -42,7 +42,7 @@ export interface EvaluationScope {
   workspace?: string;
 }
 
-export class ExpressionFailure extends Error {}
+class ExpressionFailure extends Error {}
 
 const fn = (name: string, minArgs: number, maxArgs: number, call: (...args: data.ExpressionData[]) => data.ExpressionData) => ({ name, minArgs, maxArgs, call });
 

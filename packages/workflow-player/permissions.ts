@@ -14,7 +14,7 @@ export type Permissions = Partial<Record<Scope, Level>>;
 const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
 
 /** GitHub's "restricted" default for new repositories: contents and packages read. */
-export const RESTRICTED_DEFAULT: Permissions = { contents: 'read', packages: 'read', metadata: 'read' };
+const RESTRICTED_DEFAULT: Permissions = { contents: 'read', packages: 'read', metadata: 'read' };
 
 export function parsePermissions(value: Json | undefined): Permissions | undefined {
   if (value === undefined) return undefined;

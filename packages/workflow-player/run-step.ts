@@ -20,7 +20,7 @@ const SHELLS: Record<string, string[]> = {
   sh: ['sh', '-e'],
 };
 
-export class UnsupportedShell extends Error {}
+class UnsupportedShell extends Error {}
 
 export function runShell(options: {
   script: string;

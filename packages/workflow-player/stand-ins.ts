@@ -117,7 +117,7 @@ const checkout: StandIn = {
 };
 
 /** The OIDC subject GitHub puts in the job's token (`sub`), as IAM trust policies match it. */
-export function oidcSubject(repository: string, github: Record<string, unknown>, environment?: string): string {
+function oidcSubject(repository: string, github: Record<string, unknown>, environment?: string): string {
   if (environment) return `repo:${repository}:environment:${environment}`;
   if (github.event_name === 'pull_request') return `repo:${repository}:pull_request`;
   return `repo:${repository}:ref:${String(github.ref)}`;

@@ -55,7 +55,7 @@ export interface StepOutcome {
 const LOCAL_ACTION = new RegExp(`^(?:[^/]+/connect2-actions/|\\./)(${ACTIONS.join('|')})(?:@[^/]+)?$`);
 
 /** This repository's action named by `uses`, whatever owner a team's copy has. */
-export function localActionName(uses: string): string | undefined {
+function localActionName(uses: string): string | undefined {
   return LOCAL_ACTION.exec(uses)?.[1];
 }
 

@@ -16,7 +16,7 @@ type ParserModule = typeof import('@actions/workflow-parser');
  * loader refuses; under tsx (the rehearsal) and vitest (inlined, see vitest.config.ts) it loads.
  */
 let parserModule: Promise<ParserModule> | undefined;
-export const loadParser = (): Promise<ParserModule> => (parserModule ??= import('@actions/workflow-parser'));
+const loadParser = (): Promise<ParserModule> => (parserModule ??= import('@actions/workflow-parser'));
 
 export interface WorkflowFile {
   /** File name inside the folder, e.g. `deploy.yml`. */
@@ -30,7 +30,7 @@ export interface WorkflowFile {
   root: MappingToken;
 }
 
-export class WorkflowParseError extends Error {}
+class WorkflowParseError extends Error {}
 
 const LOCAL_WORKFLOW = /^\.\/?\.github\/workflows\/([^/]+\.ya?ml)$/;
 
@@ -83,7 +83,7 @@ export function findKey(token: TemplateToken | undefined, key: string): Template
 /** The parser's TokenType numbers (templates/tokens/types.js). */
 export const TokenKind = { String: 0, Sequence: 1, Mapping: 2, BasicExpression: 3, InsertExpression: 4, Boolean: 5, Number: 6, Null: 7 } as const;
 
-export function isMappingToken(token: TemplateToken): token is MappingToken {
+function isMappingToken(token: TemplateToken): token is MappingToken {
   return token.templateTokenType === TokenKind.Mapping;
 }
 

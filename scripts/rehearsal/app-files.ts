@@ -67,7 +67,7 @@ resource "terraform_data" "service" {
 });
 
 /** The secret each environment's Redis uses; it must never reach a comment, summary or log. */
-export const REDIS_SECRET = (env: string) => `rehearsal-secret-${env}-7f3a`;
+const REDIS_SECRET = (env: string) => `rehearsal-secret-${env}-7f3a`;
 export const PLAN_SECRETS = ['dev', 'staging', 'prod'].map(REDIS_SECRET);
 
 /** The infrastructure PR of the runbook: "Add ElastiCache Redis for sessions", in every environment. */

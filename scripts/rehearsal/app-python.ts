@@ -55,7 +55,6 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
-
 def run_migrations_online() -> None:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -65,7 +64,6 @@ def run_migrations_online() -> None:
         context.configure(connection=connection, target_metadata=None)
         with context.begin_transaction():
             context.run_migrations()
-
 
 run_migrations_online()
 `;
@@ -83,10 +81,8 @@ down_revision = \${repr(down_revision)}
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
     \${upgrades if upgrades else "pass"}
-
 
 def downgrade() -> None:
     \${downgrades if downgrades else "pass"}
@@ -105,7 +101,6 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
     op.create_table(
         "app_meta",
@@ -113,7 +108,6 @@ def upgrade() -> None:
         sa.Column("value", sa.String(255), nullable=False),
     )
     op.execute("INSERT INTO app_meta (key, value) VALUES ('service', 'connect2-api')")
-
 
 def downgrade() -> None:
     op.drop_table("app_meta")
@@ -131,7 +125,6 @@ engine = create_engine(DATABASE_URL, pool_pre_ping=True)
 SessionLocal = sessionmaker(bind=engine)
 Base = declarative_base()
 
-
 def get_session():
     session = SessionLocal()
     try:
@@ -146,7 +139,6 @@ from sqlalchemy import text
 from app.db import get_session
 
 router = APIRouter()
-
 
 @router.get("/health")
 def health(session=Depends(get_session)) -> dict:
@@ -187,7 +179,6 @@ except ImportError as missing:  # the scripted stack: no FastAPI here
 
 requires_stack = unittest.skipUnless(HAVE_STACK, "SKIPPED: FastAPI/SQLAlchemy not importable" if not HAVE_STACK else "")
 
-
 def client():
     from app import models  # noqa: F401 - registers the tables
     from app.db import Base, engine
@@ -201,7 +192,6 @@ const TEST_HEALTH = `import unittest
 
 from tests.support import client, requires_stack
 
-
 @requires_stack
 class HealthTest(unittest.TestCase):
     def test_health_queries_the_database(self):
@@ -214,7 +204,6 @@ const MODELS_INITIAL = `"""SQLAlchemy models (the tables Alembic creates)."""
 from sqlalchemy import Column, String
 
 from app.db import Base
-
 
 class AppMeta(Base):
     __tablename__ = "app_meta"
@@ -270,7 +259,6 @@ down_revision = "3f2a1c"
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
     users = op.create_table(
         "users",
@@ -282,7 +270,6 @@ def upgrade() -> None:
         {"id": 1, "email": "ada@example.com", "name": "Ada"},
         {"id": 2, "email": "grace@example.com", "name": "Grace"},
     ])
-
 
 def downgrade() -> None:
     op.drop_table("users")
@@ -298,7 +285,6 @@ from sqlalchemy import Column, Integer, String
 
 from app.db import Base
 
-
 class AppMeta(Base):
     __tablename__ = "app_meta"
 
@@ -312,7 +298,6 @@ from app.models import User
 
 router = APIRouter(prefix="/api/v1")
 
-
 @router.get("/users")
 def list_users(session=Depends(get_session)) -> list:
     return [{"id": u.id, "email": u.email, "name": u.name} for u in session.query(User).order_by(User.id)]
@@ -321,7 +306,6 @@ def list_users(session=Depends(get_session)) -> list:
     'tests/test_users.py': `import unittest
 
 from tests.support import client, requires_stack
-
 
 @requires_stack
 class UsersTest(unittest.TestCase):
@@ -354,10 +338,8 @@ down_revision = "8b9d4e"
 branch_labels = None
 depends_on = None
 
-
 def upgrade() -> None:
     op.add_column("users", ${column})
-
 
 def downgrade() -> None:
     op.drop_column("users", "plan")

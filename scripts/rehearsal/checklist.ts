@@ -12,7 +12,7 @@ export interface ChecklistItem {
   human?: boolean;
 }
 
-export const RUNBOOK_CHECKLIST: ChecklistItem[] = [
+const RUNBOOK_CHECKLIST: ChecklistItem[] = [
   { item: 'Feature tested in Dev environment', how: 'deploy on merge to development (deploy-on-merge.yml); a promotion PR requires a healthy Dev deploy (classify-pr source-health)', stages: [3] },
   { item: 'Feature tested in Staging environment', how: 'deploy on merge to staging; the staging -> main promotion is refused while Staging failed', stages: [4, 5] },
   { item: 'All CI checks passing', how: 'pr-checks.yml (classify, lint, type-check, tests) as required checks; a base changed to main is re-checked', stages: [1, 8] },
@@ -30,7 +30,7 @@ export const RUNBOOK_CHECKLIST: ChecklistItem[] = [
 ];
 
 /** `shown` for an item whose stages all ran and held; `broken`, `not played`, or who keeps it. */
-export function checklistStatus(item: ChecklistItem, stageHeld: (stage: number) => boolean | undefined): string {
+function checklistStatus(item: ChecklistItem, stageHeld: (stage: number) => boolean | undefined): string {
   if (item.stages.length === 0) return item.human ? 'people' : 'not automated';
   const results = item.stages.map(stageHeld);
   if (results.some((r) => r === undefined)) return 'not played';

@@ -99,7 +99,7 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** How a step is shown: its CSS class, mark and words. */
-export function stepStatus(step: ReportStep): { className: 'ok' | 'expected-failure' | 'skipped' | 'unexpected'; mark: string; text: string } {
+function stepStatus(step: ReportStep): { className: 'ok' | 'expected-failure' | 'skipped' | 'unexpected'; mark: string; text: string } {
   if (!step.asExpected) {
     const outcome = step.actual === step.expected ? `${step.actual} as expected, but a check failed` : `${step.actual}, expected ${step.expected}`;
     return { className: 'unexpected', mark: '✗', text: outcome };

@@ -26,15 +26,15 @@ const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
 export const green = (text: string) => paint(32, text);
 export const red = (text: string) => paint(31, text);
-export const yellow = (text: string) => paint(33, text);
-export const dim = (text: string) => paint(2, text);
+const yellow = (text: string) => paint(33, text);
+const dim = (text: string) => paint(2, text);
 export const bold = (text: string) => paint(1, text);
 
-export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 const MARKS: Record<string, (t: string) => string> = { success: green, failure: red, cancelled: yellow, skipped: dim };
 
-export function describeRun(run: RunRecord): string {
+function describeRun(run: RunRecord): string {
   const event = run.event === 'pull_request' ? `pull_request ${run.action} ${run.ref.replace(/^refs\/pull\/(\d+)\/merge$/, '#$1')}` : run.event === 'push' ? `push ${run.ref.replace('refs/heads/', '')}` : `${run.event} on ${run.ref.replace('refs/heads/', '')}`;
   return `run ${run.id} ${run.workflowName} (${event} by ${run.actor})`;
 }

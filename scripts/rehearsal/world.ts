@@ -13,7 +13,7 @@ export type GitHubSimulator = Awaited<ReturnType<typeof startGitHubSimulator>>;
 export const OWNER = 'connect2';
 export const REPO = 'connect2-api';
 export const FULL_REPO = `${OWNER}/${REPO}`;
-export const CONTAINER = 'connect2-api';
+const CONTAINER = 'connect2-api';
 
 export interface Environment {
   /** Short name used in resource names: dev, staging, prod. */
@@ -49,7 +49,7 @@ export function environment(name: Environment['name']): Environment {
 }
 
 /** The repository the pipeline pushes to: one for all environments, so a promotion deploys the digest development built. */
-export const IMAGE_REPOSITORY = 'connect2-api';
+const IMAGE_REPOSITORY = 'connect2-api';
 
 /**
  * Seeds clusters, repositories, the first image, task definitions and services. With `real`, the first

@@ -23,7 +23,7 @@ import {
   type ClassifyRules,
 } from '../../packages/classify';
 import { fitList, listLength } from '../../packages/classify/file-list';
-import { readClassifyConfig } from '../../actions/classify-pr/config';
+import { readClassifyConfig } from '../../actions/classify-pr/inputs';
 import { classifyOutputs } from '../../actions/classify-pr/outputs';
 import { repoRoot } from '../harness/run-action';
 

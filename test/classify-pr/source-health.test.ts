@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError, readInputs, recordInputs } from '../../packages/action-kit';
 import { healthSinceDeploy, sourceEnvironment, sourceHealth, verdict, type SourceHealthResult } from '../../packages/classify';
 import { checkBranchFlow } from '../../packages/classify';
-import { readClassifyConfig } from '../../actions/classify-pr/config';
+import { readClassifyConfig } from '../../actions/classify-pr/inputs';
 import { createGitHubClient, latestDeployment } from '../../packages/github';
 import { startGitHubSimulator, type GitHubSimulator } from '../../packages/simulators/github';
 import { pullRequestEvent, runAction } from '../harness/run-action';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { node24, repoRoot } from '../harness/run-action';
 
-export const cliBin = path.join(repoRoot, 'dist', 'cli', 'index.js');
+const cliBin = path.join(repoRoot, 'dist', 'cli', 'index.js');
 
 /**
  * A PATH with `connect2` on it as the README's install gives it (`npm install --global <clone>` links the

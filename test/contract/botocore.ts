@@ -33,7 +33,7 @@ export function botocoreDataDir(): string | undefined {
 
 const models = new Map<string, Model>();
 
-export function loadModel(dataDir: string, service: string): Model {
+function loadModel(dataDir: string, service: string): Model {
   const cached = models.get(service);
   if (cached) return cached;
   const versions = readdirSync(path.join(dataDir, service)).sort();

@@ -95,7 +95,7 @@ export async function restCalls(recorder: Recorder, token: string, world: Return
 export async function shimCalls(recorder: Recorder, token: string, world: ReturnType<typeof seedWorld>): Promise<void> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'contract-gh-'));
   const env = { PATH: process.env.PATH ?? '', HOME: tmp, GH_TOKEN: token, GITHUB_API_URL: recorder.url, GITHUB_REPOSITORY: REPO };
-  const gh = (args: string[]) => new Promise<void>((done) => execFile(process.execPath, [path.join(GH_SHIM_DIR, 'gh'), ...args], { env, cwd: tmp }, () => done()));
+  const gh = (args: string[]) => new Promise<void>((done) => execFile(path.join(GH_SHIM_DIR, 'gh'), args, { env, cwd: tmp }, () => done()));
   await Promise.all([
     gh(['pr', 'view', String(world.pull), '--json', 'url,number,title,author']),
     gh(['pr', 'list', '--base', 'development', '--state', 'all', '--json', 'number']),

@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 
 let spec: Schema | undefined;
 /** The description with `$ref`s (13 MB; the dereferenced one is 73 MB), read once per test file. */
-export function githubOpenApi(): Schema {
+function githubOpenApi(): Schema {
   spec ??= JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@octokit/openapi/package.json')), 'generated', 'api.github.com.json'), 'utf8')) as Schema;
   return spec;
 }
@@ -24,7 +24,7 @@ export function githubOpenApi(): Schema {
  * packages/classify), a template (`gh api ... --jq`) or the `gh` shim reads. Missing, they fail the
  * contract; every other field GitHub sends need not be simulated, but what is there is checked.
  */
-export const READS: Record<string, string[]> = {
+const READS: Record<string, string[]> = {
   'repos/get': ['default_branch', 'full_name', 'name', 'owner.login', 'private', 'html_url'],
   'pulls/get': ['number', 'state', 'title', 'body', 'user.login', 'head.ref', 'head.sha', 'base.ref', 'base.sha', 'merged', 'merged_at', 'merge_commit_sha', 'changed_files', 'html_url', 'labels[].name', 'draft', 'head.repo.full_name'],
   'pulls/list': ['[].number', '[].title', '[].head.ref', '[].head.sha', '[].base.ref', '[].merged_at', '[].html_url', '[].user.login', '[].state'],
@@ -104,7 +104,7 @@ export function operationFor(method: string, requestPath: string): Operation | u
 /**
  * Where the description contradicts itself and GitHub: each entry says why. Nothing else is excused.
  */
-export const DESCRIPTION_GAPS: { field: RegExp; problem: RegExp; why: string }[] = [
+const DESCRIPTION_GAPS: { field: RegExp; problem: RegExp; why: string }[] = [
   {
     field: /(^|\.|\[\]\.)labels\[\]\.description$/,
     problem: /^is null/,

@@ -24,7 +24,7 @@ import {
 
 let schema: GraphQLSchema | undefined;
 
-export function githubSchema(): GraphQLSchema {
+function githubSchema(): GraphQLSchema {
   // The published SDL defines two EnterpriseOwnerInfo fields twice (identically); graphql-js's SDL
   // validation refuses that, so it is skipped: documents are still validated in full.
   schema ??= buildSchema(published.idl, { assumeValidSDL: true });

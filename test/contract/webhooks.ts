@@ -10,7 +10,7 @@ import { checkValue, type Schema } from './schema-check';
 const require = createRequire(import.meta.url);
 
 let spec: Schema | undefined;
-export function webhooksOpenApi(): Schema {
+function webhooksOpenApi(): Schema {
   spec ??= JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@octokit/openapi-webhooks/package.json')), 'generated', 'api.github.com.json'), 'utf8')) as Schema;
   return spec;
 }
@@ -20,7 +20,7 @@ export function webhookName(event: string, action?: string): string {
   return [event, action].filter(Boolean).join('-').replace(/_/g, '-');
 }
 
-export function webhookSchema(name: string): Schema {
+function webhookSchema(name: string): Schema {
   const hook = webhooksOpenApi().webhooks?.[name];
   if (!hook) throw new Error(`no webhook ${name} in @octokit/openapi-webhooks`);
   return hook.post.requestBody.content['application/json'].schema as Schema;
@@ -38,7 +38,7 @@ const PULL_READS = [
  * Fields of each payload that the templates (`github.event.*`), the actions (`readEvent()`) or the
  * runner's documented context read, with the ones issue 27 found missing; plus the whole `sender`.
  */
-export const PAYLOAD_READS: Record<string, string[]> = {
+const PAYLOAD_READS: Record<string, string[]> = {
   push: ['ref', 'before', 'after', 'base_ref', 'compare', 'created', 'deleted', 'forced', 'commits', 'commits[].id', 'commits[].message', 'commits[].url', 'head_commit', 'head_commit.id', 'head_commit.url', 'pusher', 'pusher.name', 'repository.full_name', 'repository.default_branch'],
   'pull-request-opened': PULL_READS,
   'pull-request-synchronize': [...PULL_READS, 'before', 'after'],

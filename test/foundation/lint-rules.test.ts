@@ -110,3 +110,26 @@ describe('no function in packages/ over 60 lines', () => {
     expect(await errorsOf('packages/simulators/aws/lint-probe.ts', functionOf(61), rule)).toHaveLength(1);
   });
 });
+
+describe('the glue logs through the Logger (issue #25)', () => {
+  it.each([
+    ['core.info', "import * as core from '@actions/core';\ncore.info('deploying');\n"],
+    ['core.warning', "import * as core from '@actions/core';\ncore.warning('slow');\n"],
+    ['core.error', "import * as core from '@actions/core';\ncore.error('failed');\n"],
+    ['core.debug', "import * as core from '@actions/core';\ncore.debug('detail');\n"],
+  ])('fails on %s in an action', async (_what, code) => {
+    const found = await errorsOf('actions/ecs-deploy/lint-probe.ts', code, 'no-restricted-syntax');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain('Log through the Logger');
+  });
+
+  it('fails on importing the log functions of @actions/core by name', async () => {
+    const found = await errorsOf('actions/wait-stable/lint-probe.ts', "import { info } from '@actions/core';\ninfo('x');\n", 'no-restricted-syntax');
+    expect(found).toHaveLength(1);
+  });
+
+  it('accepts the Logger, and @actions/core for what the Logger is not (outputs, state)', async () => {
+    const code = "import * as core from '@actions/core';\nimport { actionsLogger } from '../../packages/action-kit';\nconst log = actionsLogger();\nlog.info('deploying');\ncore.setOutput('status', 'ok');\ncore.saveState('k', 'v');\n";
+    expect(await problems('actions/ecs-deploy/lint-probe.ts', code)).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@
  * `repoRoot` does not load the workflow parser. Also the `pull_request` payload tests hand to a bundle.
  */
 export { node24, parseAnnotations, parseKeyValueFile, readActionMetadata, repoRoot, runAction } from '../../packages/workflow-player/bundle-run';
-export type { ActionMetadata, ActionRun, Annotation, RunActionOptions, StepResult } from '../../packages/workflow-player/bundle-run';
+export type { ActionRun, RunActionOptions } from '../../packages/workflow-player/bundle-run';
 
 export interface PullRequestRef {
   number: number;

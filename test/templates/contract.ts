@@ -33,7 +33,7 @@ const at = (workflow: Workflow, job: Job, step?: string): string =>
   `${workflow.name} jobs.${job.id}${step ? ` step ${step}` : ''}`;
 
 /** `org/connect2-actions/<name>@<ref>` split, or undefined for anything else. */
-export function bundleAction(uses: string): { name: string; ref: string } | undefined {
+function bundleAction(uses: string): { name: string; ref: string } | undefined {
   if (!uses.startsWith(BUNDLE_PREFIX)) return undefined;
   const match = /^([^@/]+)@(.+)$/.exec(uses.slice(BUNDLE_PREFIX.length));
   return match ? { name: match[1], ref: match[2] } : { name: uses.slice(BUNDLE_PREFIX.length), ref: '' };

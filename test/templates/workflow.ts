@@ -83,14 +83,6 @@ export function withOf(node: JsonObject): JsonObject {
   return isObject(node.with) ? node.with : {};
 }
 
-/** Every string inside a value, keys included: where expressions can hide. */
-export function strings(value: Json | undefined): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap((item) => strings(item));
-  if (isObject(value)) return Object.entries(value).flatMap(([key, item]) => [key, ...strings(item)]);
-  return [];
-}
-
 /** `needs:` as a list. */
 export function needsOf(job: Job): string[] {
   const needs = job.data.needs;

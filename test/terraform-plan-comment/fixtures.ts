@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../harness/run-action';
 
-export const fixturesDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'terraform');
+const fixturesDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'terraform');
 export const haveFixtures = existsSync(fixturesDir);
 
 if (!haveFixtures) {

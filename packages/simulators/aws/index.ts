@@ -28,7 +28,7 @@ export type { Scenario } from './scenarios';
 export type { ImageSnapshot } from './ecs/processes';
 export type { LoadBalancer } from './load-balancer';
 export type { EcsTiming } from './timing';
-export type { FaultSpec, FaultKind, FaultHandle } from './faults';
+export type { FaultSpec, FaultHandle } from './faults';
 export type { RecordedRequest } from './request-log';
 export type { AwsClients, SimulatorEnv } from './clients';
 
@@ -252,4 +252,4 @@ function stateApi({ ecs, clock, region }: Models): AwsSimulator['state'] {
 }
 
 export { seedConnect2 } from './fixtures';
-export type { Connect2World, Connect2Options } from './fixtures';
+export type { Connect2World } from './fixtures';

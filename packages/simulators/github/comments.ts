@@ -11,7 +11,7 @@ import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
 /** GitHub refuses longer comment bodies. */
-export const COMMENT_BODY_LIMIT = 65_536;
+const COMMENT_BODY_LIMIT = 65_536;
 
 function validBody(body: unknown): string {
   if (typeof body !== 'string' || body.length === 0) throw validationFailed({ resource: 'IssueComment', code: 'missing_field', field: 'body' });
@@ -31,7 +31,7 @@ export function addComment(store: GitHubStore, repo: RepoRecord, issue: IssueRec
   return comment;
 }
 
-export function renderComment(store: GitHubStore, repo: RepoRecord, comment: CommentRecord): Record<string, unknown> {
+function renderComment(store: GitHubStore, repo: RepoRecord, comment: CommentRecord): Record<string, unknown> {
   const api = store.repoApiUrl(repo);
   const issue = repo.issues.get(comment.issueNumber);
   const issuePage = issue ? issueHtmlUrl(store, repo, issue) : `${store.repoHtmlUrl(repo)}/issues/${comment.issueNumber}`;

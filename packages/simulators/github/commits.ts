@@ -14,9 +14,9 @@ import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
 /** Compare lists at most this many commits when no page is asked for, as GitHub does. */
-export const COMPARE_UNPAGED_LIMIT = 250;
+const COMPARE_UNPAGED_LIMIT = 250;
 /** Compare and single-commit responses list at most this many files. */
-export const COMMIT_FILES_LIMIT = 300;
+const COMMIT_FILES_LIMIT = 300;
 
 const repoOf = (context: RouteContext<GitHubStore>) => context.state.repo(context.params.owner!, context.params.repo!);
 

@@ -25,7 +25,7 @@ export function peel(repo: RepoRecord, sha: string | undefined): string | undefi
 }
 
 /** Whether a sha names a commit or an annotated tag object of this repository. */
-export function objectType(repo: RepoRecord, sha: string): 'commit' | 'tag' | undefined {
+function objectType(repo: RepoRecord, sha: string): 'commit' | 'tag' | undefined {
   if (repo.tagObjects.has(sha)) return 'tag';
   return repo.graph.get(sha) ? 'commit' : undefined;
 }
@@ -89,7 +89,7 @@ function renderTagObject(store: GitHubStore, repo: RepoRecord, tag: TagObjectRec
   };
 }
 
-export function renderRef(store: GitHubStore, repo: RepoRecord, fullRef: string, sha: string): Record<string, unknown> {
+function renderRef(store: GitHubStore, repo: RepoRecord, fullRef: string, sha: string): Record<string, unknown> {
   const api = store.repoApiUrl(repo);
   return {
     ref: fullRef,

@@ -31,16 +31,13 @@ import { isoTime } from './http';
 import type { TokenGrant } from './permissions';
 
 export type { RequestLogEntry } from './request-log';
-export type { GitHubSeed, PullInput, CommitInput, ReleaseInput, FileInput } from './seed';
+export type { GitHubSeed, FileInput } from './seed';
 export type { RateLimitFault, ServerErrorFault, FaultHandle } from './faults';
-export type { Permission, TokenGrant, Level } from './permissions';
+export type { TokenGrant } from './permissions';
 export type { CheckRunInput, EnvironmentInput, WorkflowRunInput } from './actions';
 export type { BranchProtectionInput } from './protection';
 export type CheckRunState = CheckRunRecord;
-export type { RepoEvent, PushEvent, PullRequestEvent, PushCommit } from './events';
-export { PULL_FILES_LIMIT } from './pulls';
-export { COMMENT_BODY_LIMIT } from './comments';
-export { COMPARE_UNPAGED_LIMIT } from './commits';
+export type { RepoEvent } from './events';
 
 export interface GitHubSimulatorOptions {
   clock?: Clock;

@@ -50,7 +50,7 @@ export function issueHtmlUrl(store: GitHubStore, repo: RepoRecord, issue: IssueR
   return `${store.repoHtmlUrl(repo)}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`;
 }
 
-export function renderIssue(store: GitHubStore, repo: RepoRecord, issue: IssueRecord): Record<string, unknown> {
+function renderIssue(store: GitHubStore, repo: RepoRecord, issue: IssueRecord): Record<string, unknown> {
   const api = store.repoApiUrl(repo);
   const comments = [...repo.comments.values()].filter((comment) => comment.issueNumber === issue.number).length;
   return {

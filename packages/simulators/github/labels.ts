@@ -12,7 +12,7 @@ import type { GitHubStore } from './store';
 
 const DEFAULT_COLOR = 'ededed';
 
-export function renderLabel(store: GitHubStore, repo: RepoRecord, label: LabelRecord): Record<string, unknown> {
+function renderLabel(store: GitHubStore, repo: RepoRecord, label: LabelRecord): Record<string, unknown> {
   return {
     id: label.id,
     node_id: label.nodeId,
@@ -24,7 +24,7 @@ export function renderLabel(store: GitHubStore, repo: RepoRecord, label: LabelRe
   };
 }
 
-export function createLabel(store: GitHubStore, repo: RepoRecord, name: string, color = DEFAULT_COLOR, description: string | null = null): LabelRecord {
+function createLabel(store: GitHubStore, repo: RepoRecord, name: string, color = DEFAULT_COLOR, description: string | null = null): LabelRecord {
   const id = store.nextId('label');
   const label: LabelRecord = { id, nodeId: store.nodeId('label', id), name, color: color.replace(/^#/, ''), description };
   repo.labels.set(name.toLowerCase(), label);
@@ -32,7 +32,7 @@ export function createLabel(store: GitHubStore, repo: RepoRecord, name: string, 
 }
 
 /** The repository label of that name, created when missing. */
-export function ensureLabel(store: GitHubStore, repo: RepoRecord, name: string): LabelRecord {
+function ensureLabel(store: GitHubStore, repo: RepoRecord, name: string): LabelRecord {
   return repo.labels.get(name.toLowerCase()) ?? createLabel(store, repo, name);
 }
 

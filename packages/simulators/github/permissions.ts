@@ -23,7 +23,7 @@ export type Permission =
   | 'security-events'
   | 'statuses';
 
-export const PERMISSIONS: readonly Permission[] = [
+const PERMISSIONS: readonly Permission[] = [
   'actions',
   'administration',
   'checks',

@@ -23,7 +23,7 @@ import type { RouteContext, Router } from './router';
 import type { GitHubStore } from './store';
 
 /** The pulls files API never lists more than this many files. */
-export const PULL_FILES_LIMIT = 3000;
+const PULL_FILES_LIMIT = 3000;
 
 export interface NewPull {
   number?: number;

@@ -62,7 +62,7 @@ export function createRelease(store: GitHubStore, repo: RepoRecord, input: NewRe
   return release;
 }
 
-export function renderRelease(store: GitHubStore, repo: RepoRecord, release: ReleaseRecord): Record<string, unknown> {
+function renderRelease(store: GitHubStore, repo: RepoRecord, release: ReleaseRecord): Record<string, unknown> {
   const api = store.repoApiUrl(repo);
   const html = store.repoHtmlUrl(repo);
   return {

@@ -78,7 +78,7 @@ export interface GitHubSeed {
 
 const DEFAULT_AUTHOR = 'octocat';
 
-export function normaliseFile(input: FileInput): FileChange {
+function normaliseFile(input: FileInput): FileChange {
   const file = typeof input === 'string' ? { filename: input } : input;
   const status: FileStatus = file.status ?? (file.previous_filename ? 'renamed' : 'modified');
   const additions = file.additions ?? (status === 'removed' || status === 'renamed' ? 0 : 1);

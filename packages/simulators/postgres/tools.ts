@@ -12,7 +12,7 @@ export interface PostgresTools {
 }
 
 /** The Debian packages of the real stack. */
-export const REAL_STACK_PACKAGES = ['postgresql', 'python3-fastapi', 'python3-uvicorn', 'python3-alembic', 'python3-psycopg2', 'python3-sqlalchemy', 'python3-httpx'];
+const REAL_STACK_PACKAGES = ['postgresql', 'python3-fastapi', 'python3-uvicorn', 'python3-alembic', 'python3-psycopg2', 'python3-sqlalchemy', 'python3-httpx'];
 
 /** PG_BIN, else the newest /usr/lib/postgresql/<major>/bin with initdb and postgres. */
 export function findPostgresTools(env: NodeJS.ProcessEnv = process.env): PostgresTools | { missing: string } {
@@ -36,7 +36,7 @@ const PYTHON_MODULES = ['fastapi', 'uvicorn', 'alembic', 'psycopg2', 'sqlalchemy
  * The first interpreter that imports the application's modules: PYTHON, /usr/bin/python3 (Debian's
  * packages) or python3 on PATH (a pip install). Answers what is missing otherwise.
  */
-export function findPython(env: NodeJS.ProcessEnv = process.env): { python: string } | { missing: string } {
+function findPython(env: NodeJS.ProcessEnv = process.env): { python: string } | { missing: string } {
   const candidates = [env.PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => Boolean(c));
   let best: { python: string; missing: string[] } | undefined;
   for (const python of candidates) {

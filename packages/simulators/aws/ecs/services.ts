@@ -186,7 +186,7 @@ export function describeService(service: Service, deployments: ReturnType<typeof
   };
 }
 
-export function isFargate(service: Service, placement: Placement): boolean {
+function isFargate(service: Service, placement: Placement): boolean {
   if (placement.launchType) return placement.launchType === 'FARGATE';
   const strategy = placement.capacityProviderStrategy ?? service.cluster.defaultCapacityProviderStrategy;
   return strategy.some((s) => s.capacityProvider.startsWith('FARGATE'));
