@@ -77,7 +77,7 @@ export function executableFor(python: string): (name: string) => string[] | unde
  * role, as another migration or a long transaction would), so an Alembic run there waits for it: the
  * rehearsal decides when a real migration ends. Resolves once the lock is held; `release` ends the session.
  */
-export async function lockAlembicVersion(real: RealStack, env: string): Promise<{ release: () => Promise<void> }> {
+export async function lockAlembicVersion(real: Pick<RealStack, 'python' | 'databaseUrls'>, env: string): Promise<{ release: () => Promise<void> }> {
   const holder = 'import sys, psycopg2\nc = psycopg2.connect(sys.argv[1])\nc.cursor().execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")\nprint("locked", flush=True)\nsys.stdin.read()\nc.rollback()\n';
   const child = spawn(real.python, ['-c', holder, real.databaseUrls[env]], { env: { PATH: process.env.PATH, LANG: 'C.UTF-8' }, stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
