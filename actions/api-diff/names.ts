@@ -3,6 +3,7 @@ export const Input = {
   BaseSpec: 'base-spec',
   HeadSpec: 'head-spec',
   FailOnBreaking: 'fail-on-breaking',
+  BreakingLabel: 'breaking-label',
   Comment: 'comment',
   Name: 'name',
   GitHubToken: 'github-token',
@@ -10,6 +11,7 @@ export const Input = {
 
 export const Output = {
   Breaking: 'breaking',
+  AllowedByLabel: 'allowed-by-label',
   Changes: 'changes',
   Summary: 'summary',
   CommentUrl: 'comment-url',

@@ -1,7 +1,8 @@
 /**
  * api-diff glue: inputs (both documents read and checked before any GitHub call) -> packages/api-diff
  * compareSpecs -> outputs, job summary, the sticky PR comment -> the step fails on a breaking change
- * unless fail-on-breaking is false.
+ * unless fail-on-breaking is false or the pull request carries breaking-label (an intended break,
+ * which create-release then releases as a major version).
  */
 import { ActionError, InputError, actionsLogger, errorMessage, readInputs, setOutputs, writeSummary, type ActionContext } from '../../packages/action-kit';
 import { compareSpecs, readSpec, renderReport, summarizeChanges, type ApiChange } from '../../packages/api-diff';
@@ -18,19 +19,32 @@ export async function apiDiff(_context: ActionContext): Promise<void> {
   const changes = compareSpecs(base, head);
   const breaking = changes.filter((c) => c.breaking);
   const summary = summarizeChanges(changes);
+  const allowedBy = breaking.length > 0 && settings.failOnBreaking ? allowingLabel(settings.breakingLabel) : undefined;
+  const failOnBreaking = settings.failOnBreaking && allowedBy === undefined;
+  if (allowedBy) log.info(`The pull request carries the label '${allowedBy}': the breaking changes below are an intended break (create-release makes the release major).`);
   log.info(`API ${settings.name}: ${summary}.`);
   for (const change of breaking) log.info(`  breaking: ${change.method ? `${change.method} ` : ''}${change.path}: ${change.message}`);
   setOutputs({
     [Output.Breaking]: breaking.length > 0,
+    [Output.AllowedByLabel]: allowedBy !== undefined,
     [Output.Changes]: changes.map(({ kind, path, method, breaking: isBreaking, message }) => ({ kind, path, method, breaking: isBreaking, message })),
     [Output.Summary]: summary,
   });
-  const report = renderReport(changes, { name: settings.name, failOnBreaking: settings.failOnBreaking, runUrl: runUrl() });
+  const report = renderReport(changes, { name: settings.name, failOnBreaking, allowedByLabel: allowedBy, breakingLabel: settings.breakingLabel, runUrl: runUrl() });
   await writeSummary(report);
   if (settings.comment) await comment(settings, changes, report);
-  if (breaking.length && settings.failOnBreaking) {
-    throw new ActionError(`${breaking.length} breaking API change${breaking.length === 1 ? '' : 's'} (${settings.name}): ${breaking.slice(0, 3).map((c) => `${c.method ? `${c.method} ` : ''}${c.path}: ${c.message}`).join('; ')}${breaking.length > 3 ? '; ...' : ''}. Set fail-on-breaking: false to allow an intended break.`);
+  if (breaking.length && failOnBreaking) {
+    const allow = settings.breakingLabel ? `Label the pull request '${settings.breakingLabel}' to allow an intended break (the release is then major), or set fail-on-breaking: false` : 'Set fail-on-breaking: false to allow an intended break';
+    throw new ActionError(`${breaking.length} breaking API change${breaking.length === 1 ? '' : 's'} (${settings.name}): ${breaking.slice(0, 3).map((c) => `${c.method ? `${c.method} ` : ''}${c.path}: ${c.message}`).join('; ')}${breaking.length > 3 ? '; ...' : ''}. ${allow}.`);
   }
+}
+
+/** `label` when the event's pull request carries it (GitHub's spelling kept), else undefined. */
+function allowingLabel(label: string): string | undefined {
+  if (label === '') return undefined;
+  const labels = (readEvent().pull_request as { labels?: { name?: unknown }[] } | undefined)?.labels ?? [];
+  const found = labels.map((l) => l?.name).find((name): name is string => typeof name === 'string' && name.toLowerCase() === label.toLowerCase());
+  return found;
 }
 
 /** The sticky comment on the pull request: created when there is a change, kept up to date after. */

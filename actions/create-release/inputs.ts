@@ -26,6 +26,8 @@ export function readReleaseInputs(inputs: Inputs): { token: string; options: Rel
   const image = inputs.optional(Input.Image);
   const badImage = image === undefined ? undefined : deployedImageProblem(image);
   if (badImage) throw new InputError(Input.Image, `'${image}' ${badImage}`, 'use the image deployed, name@sha256:<64 hex digits> (or name:tag), e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/connect2-api@sha256:<digest>');
+  const breakingLabel = inputs.optional(Input.BreakingLabel) ?? '';
+  if (breakingLabel.length > 50 || /[\r\n,]/.test(breakingLabel)) throw new InputError(Input.BreakingLabel, `is '${breakingLabel.slice(0, 60)}', not one GitHub label name`, "use one label name of up to 50 characters, e.g. 'breaking-change', or '' to read no labels");
   const options: ReleaseOptions = {
     repository: currentRepository(),
     serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
@@ -39,6 +41,7 @@ export function readReleaseInputs(inputs: Inputs): { token: string; options: Rel
     updateMajorTag,
     bodyChanges,
     image,
+    breakingLabel,
     workspace: process.env.GITHUB_WORKSPACE,
   };
   return { token, options };

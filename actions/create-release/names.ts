@@ -11,6 +11,7 @@ export const Input = {
   UpdateMajorTag: 'update-major-tag',
   BodyChanges: 'body-changes',
   Image: 'image',
+  BreakingLabel: 'breaking-label',
 } as const;
 
 export const Output = {

@@ -28,8 +28,19 @@ function rows(changes: ApiChange[]): string {
 export interface RenderOptions {
   name: string;
   failOnBreaking: boolean;
+  /** The pull request label that allowed the break, when one did. */
+  allowedByLabel?: string;
+  /** The label that would allow an intended break ('' or undefined: none does). */
+  breakingLabel?: string;
   /** A link to the run, for the comment. */
   runUrl?: string;
+}
+
+function breakingAdvice(options: RenderOptions): string {
+  if (options.allowedByLabel) return `These changes break clients of the current API; the pull request carries the label \`${safeText(options.allowedByLabel)}\`, so the break is intended and allowed: the release that ships it is a major version.`;
+  if (!options.failOnBreaking) return 'These changes break clients of the current API; the break is allowed here (`fail-on-breaking: false`), so the release must say it (a major version).';
+  const how = options.breakingLabel ? `label the pull request \`${safeText(options.breakingLabel)}\` (the release is then a major version)` : 'say so the way your repository allows and release it as a major version';
+  return `These changes break clients of the current API. Keep the old behaviour (add instead of remove, make new inputs optional), or, if the break is intended, ${how}.`;
 }
 
 export function renderReport(changes: ApiChange[], options: RenderOptions): string {
@@ -38,11 +49,7 @@ export function renderReport(changes: ApiChange[], options: RenderOptions): stri
   const icon = breaking.length ? (options.failOnBreaking ? '❌' : '⚠️') : '✅';
   const parts = [`## ${icon} API compatibility (${safeText(options.name)}): ${summarizeChanges(changes)}`];
   if (breaking.length) {
-    parts.push(
-      options.failOnBreaking
-        ? 'These changes break clients of the current API. Keep the old behaviour (add instead of remove, make new inputs optional), or, if the break is intended, say so the way your repository allows (e.g. the label the workflow names) and release it as a major version.'
-        : 'These changes break clients of the current API; the break is allowed here (`fail-on-breaking: false`), so the release must say it (a major version).',
-    );
+    parts.push(breakingAdvice(options));
     parts.push(`### Breaking changes\n\n${rows(breaking)}`);
   } else {
     parts.push('No change breaks clients of the current API.');

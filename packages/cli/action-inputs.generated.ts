@@ -493,6 +493,11 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "description": "The image deployed (e.g. `registry/repo@sha256:...`, the `image` output of ecs-deploy): named in the release notes and the summary. `name@sha256:<64 hex>` or `name:tag`; empty names none.",
         "required": false,
         "default": ""
+      },
+      "breaking-label": {
+        "description": "A pull request label that marks an intended API break (e.g. the one that lets api-diff's check pass): a change whose PR carries it counts as breaking, so the release is a major one. Read from the PRs the commits name; empty reads no labels (the job then needs no `pull-requests: read`).",
+        "required": false,
+        "default": "breaking-change"
       }
     },
     "outputs": {
@@ -525,6 +530,11 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
         "required": false,
         "default": "true"
       },
+      "breaking-label": {
+        "description": "A pull request label that allows an intended break: when the PR carries it (read from the event), breaking changes are reported and the step passes; create-release reads the same label and releases a major version. Empty: no label allows a break.",
+        "required": false,
+        "default": "breaking-change"
+      },
       "comment": {
         "description": "Post the changes as one sticky PR comment (created when there is a change, updated after); pull_request events only.",
         "required": false,
@@ -543,6 +553,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
     },
     "outputs": {
       "breaking": "`true` when a change breaks clients, else `false`.",
+      "allowed-by-label": "`true` when breaking changes were allowed because the pull request carries `breaking-label`, else `false`.",
       "changes": "JSON array, breaking first: kind (added, removed, changed, renamed), path, method, breaking, message.",
       "summary": "E.g. `3 breaking, 5 other changes`, or `no changes`.",
       "comment-url": "URL of the sticky comment, when one was posted or updated."

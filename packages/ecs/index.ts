@@ -32,6 +32,7 @@ export { parseVerifyChecks, displayUrl } from './verify-checks';
 export type { VerifyCheck } from './verify-checks';
 export { FilterPatternError, parseFilterPattern, matchesFilterPattern } from './filter-pattern';
 export { redactLine } from './redact';
+export { firstLogLines, FIRST_LINES_PER_GROUP } from './log-first-lines';
 export { renderVerification } from './verify-summary';
 export { renderDeploySummary, renderWaitSummary } from './summary';
 // One-off tasks (run-migration).

@@ -1,10 +1,13 @@
 /**
  * The verification part of wait-stable's job summary: the verify URLs of each phase, the bake and the
- * log lines that matched (already redacted and short; shown in a code block, so no Markdown or HTML in
+ * log lines that matched and the first lines logged since the rollout started (already redacted and short; shown in a code block, so no Markdown or HTML in
  * a log line is rendered).
  */
 import { codeBlock, table } from '../action-kit';
+import type { LogMatch } from './log-watch';
 import type { Verification } from './verify';
+
+const logLine = (m: LogMatch) => `${new Date(m.timestamp).toISOString()} ${m.stream}: ${m.message}`;
 
 export function renderVerification(verification: Verification): string {
   const icon = verification.status === 'passed' ? '✅' : verification.status === 'failed' ? '❌' : '⏸️';
@@ -19,8 +22,11 @@ export function renderVerification(verification: Verification): string {
   if (verification.logGroups.length) {
     parts.push(`Log watch: ${verification.logGroups.join(', ')}, ${verification.logMatchCount} matching line(s).`);
     if (verification.logMatches.length) {
-      parts.push(codeBlock(verification.logMatches.map((m) => `${new Date(m.timestamp).toISOString()} ${m.stream}: ${m.message}`).join('\n')));
+      parts.push(codeBlock(verification.logMatches.map(logLine).join('\n')));
     }
+  }
+  if (verification.firstLogLines.length) {
+    parts.push(`First log lines since the rollout started (${verification.firstLogLines.length}):`, codeBlock(verification.firstLogLines.map(logLine).join('\n')));
   }
   return '\n' + parts.join('\n\n') + '\n';
 }

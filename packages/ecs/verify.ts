@@ -9,6 +9,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { aws } from '../aws';
 import { bake, type BakeService } from './bake';
 import type { EcsContext } from './context';
+import { firstLogLines } from './log-first-lines';
 import { LogWatch, type LogMatch } from './log-watch';
 import { runChecks, type CheckResult, type VerifyCheck } from './verify-checks';
 
@@ -43,10 +44,12 @@ export interface Verification {
   logMatches: LogMatch[];
   /** Matches in all, including those not kept. */
   logMatchCount: number;
+  /** The first lines logged since the rollout started (a start-up, a crash), redacted: shown in the summary. */
+  firstLogLines: LogMatch[];
 }
 
 export async function verifyRollout(ctx: EcsContext, options: VerifyOptions): Promise<Verification> {
-  const result: Verification = { status: 'passed', checks: [], bake: { seconds: 0, polls: 0, describeServicesCalls: 0, filterLogEventsCalls: 0, stoppedTasks: [] }, logGroups: [], logMatches: [], logMatchCount: 0 };
+  const result: Verification = { status: 'passed', checks: [], bake: { seconds: 0, polls: 0, describeServicesCalls: 0, filterLogEventsCalls: 0, stoppedTasks: [] }, logGroups: [], logMatches: [], logMatchCount: 0, firstLogLines: [] };
   const watching = Boolean(options.logs?.pattern.trim());
   if (!options.checks.length && options.bakeMs <= 0 && !watching) return { ...result, status: 'skipped' };
   const watch = watching ? await startWatch(ctx, options, result) : undefined;
@@ -75,6 +78,8 @@ export async function verifyRollout(ctx: EcsContext, options: VerifyOptions): Pr
     result.logMatches = watch.matches;
     result.logMatchCount = watch.matchCount;
     result.bake.filterLogEventsCalls = watch.calls;
+    // Read whatever the verdict: after a failure the first lines are often the explanation.
+    result.firstLogLines = (await firstLogLines(options.logs!.client, result.logGroups, rolloutStartMs(options), ctx.log)).lines;
   }
   return result;
 }
@@ -102,10 +107,13 @@ async function startWatch(ctx: EcsContext, options: VerifyOptions, result: Verif
     ctx.log.warning('No log group to watch: the task definition has no awslogs log configuration. Set log-group, or log-error-pattern to an empty string to say no log watch is wanted.');
     return undefined;
   }
-  const sinceMs = Math.min(...options.services.map((s) => s.rolloutStartMs));
+  const sinceMs = rolloutStartMs(options);
   ctx.log.info(`Watching ${groups.join(', ')} for '${logs.pattern}' since ${new Date(sinceMs).toISOString()}.`);
   return new LogWatch({ logs: logs.client, groups, pattern: logs.pattern, sinceMs, log: ctx.log });
 }
+
+/** The earliest rollout start of the services: the logs are read from there. */
+const rolloutStartMs = (options: VerifyOptions) => Math.min(...options.services.map((s) => s.rolloutStartMs));
 
 /** The awslogs groups of the services' running task definitions (read-only calls). */
 async function awslogsGroups(ctx: EcsContext, services: VerifyService[]): Promise<string[]> {

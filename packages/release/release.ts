@@ -10,6 +10,7 @@
 import { ActionError, type Logger } from '../action-kit';
 import { resolveCommit, findRelease, type GitHubClient, type Release, type RepositoryRef } from '../github';
 import { findAlreadyReleased } from './already-released';
+import { markLabelledBreaking } from './breaking-labels';
 import { changesOf } from './commits';
 import { inStep } from './errors';
 import { releaseLevel, type BodyChanges, type ParsedCommit } from './conventional';
@@ -46,6 +47,8 @@ export interface ReleaseOptions {
   bodyChanges?: BodyChanges;
   /** The image the deploy shipped (`name@sha256:...` or `name:tag`), named in the notes. */
   image?: string;
+  /** A PR label that makes the PR's changes breaking (an intended API break); '' or undefined: labels are not read. */
+  breakingLabel?: string;
 }
 
 /** The engine's context: the GitHub client and where progress lines and warnings go. */
@@ -240,8 +243,19 @@ async function readRange(plan: Plan, existingTag: ReleaseTag | undefined): Promi
     const where = copies.get(change.sha);
     if (where) log.info(`Left out, already released in ${where}: ${change.subject}${change.pullRequest ? ` (#${change.pullRequest})` : ''} (${change.sha.slice(0, 7)}, a cherry-picked copy)`);
   }
-  const changes = all.filter((change) => !copies.has(change.sha));
+  const changes = await labelledBreaking(plan, all.filter((change) => !copies.has(change.sha)));
   return { changes, merges, leftOut: copies.size, duplicates: duplicates.size + sameEdit.size, reverted: reverted.size, prefixHint: prefixHint?.message, complete: range.complete };
+}
+
+/** The changes of PRs labelled as an intended break (breaking-label) count as breaking. */
+async function labelledBreaking(plan: Plan, changes: ParsedCommit[]): Promise<ParsedCommit[]> {
+  const { ctx, options } = plan;
+  const label = options.breakingLabel ?? '';
+  if (label === '') return changes;
+  const step = `Reading which pull requests carry the label '${label}' (the job needs pull-requests: read; breaking-label: '' skips this)`;
+  const marked = await inStep(step, 'read', () => markLabelledBreaking(ctx.client, options.repository, changes, label));
+  if (marked.labelled.length > 0) ctx.log.info(`Breaking by label '${label}': ${marked.labelled.map((n) => `#${n}`).join(', ')}`);
+  return marked.changes;
 }
 
 /** Changes whose copies were released before (cherry-picks onto a release line): sha -> that release. */

@@ -235,6 +235,7 @@ export class WorkflowPlayer {
         number: event.number,
         ...(event.action === 'synchronize' ? { before: event.before, after: event.after } : {}),
         ...(event.changes ? { changes: event.changes } : {}),
+        ...(event.label ? { label: event.label } : {}),
         pull_request: pull,
         repository,
         sender: this.sender(actor),

@@ -5,9 +5,9 @@
  * job's OIDC subject, a missing Dockerfile, no credentials for ECR. Everything else a template uses
  * and the player cannot play fails the step by name.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Permissions } from './permissions';
@@ -76,6 +76,21 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
+/** A value or subsection name in git's config syntax: backslash and double quote escaped, the whole quoted by the caller. */
+const configQuote = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/**
+ * Appends a section to the checkout's .git/config as `git config` would write it: the checkout stand-in
+ * runs for most jobs of a rehearsal, and each git process it spares is a process start on every job.
+ */
+function appendGitConfig(dir: string, header: string, values: Record<string, string>): void {
+  const file = path.join(dir, '.git', 'config');
+  // `git remote add` refuses a second origin (a second checkout into the same path).
+  if (header === '[remote "origin"]' && readFileSync(file, 'utf8').includes(header)) throw Object.assign(new Error('remote origin exists'), { stderr: 'error: remote origin already exists.' });
+  const lines = Object.entries(values).map(([key, value]) => `\t${key} = "${configQuote(value)}"`);
+  appendFileSync(file, `${header}\n${lines.join('\n')}\n`);
+}
+
 const basicAuth = (token: string) => `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
 
 /** actions/checkout: the repository at the event's commit, fetched over the simulator's git HTTP. */
@@ -96,7 +111,8 @@ const checkout: StandIn = {
     const log: string[] = [`Fetching ${repository} (${depth === 0 ? 'all history' : `depth ${depth}`}) at ${inputs.ref || github.sha}`];
     try {
       await git(dir, ['init', '-q']);
-      await git(dir, ['remote', 'add', 'origin', url]);
+      // What `git remote add origin <url>` writes, without a git process of its own.
+      appendGitConfig(dir, '[remote "origin"]', { url, fetch: '+refs/heads/*:refs/remotes/origin/*' });
       const local = `refs/remotes/origin/${ref.replace(/^refs\/(heads|tags)\//, '')}`;
       const refspecs = depth === 0 ? ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'] : [`+${ref}:${local}`];
       const fetch = (specs: string[]) => git(dir, [...auth, 'fetch', '-q', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), 'origin', ...specs]);
@@ -106,8 +122,10 @@ const checkout: StandIn = {
       else await fetch(refspecs);
       const target = inputs.ref ? `origin/${ref.replace(/^refs\/(heads|tags)\//, '')}` : String(github.sha);
       await git(dir, ['checkout', '-q', '--detach', target]);
-      if (inputs['persist-credentials'] !== 'false') await git(dir, ['config', '--local', `http.${url}.extraheader`, basicAuth(token)]);
-      log.push(`HEAD is now at ${(await git(dir, ['rev-parse', '--short', 'HEAD'])).trim()}`);
+      // As `git config --local http.<url>.extraheader`, after the fetch (which sent the header itself).
+      if (inputs['persist-credentials'] !== 'false') appendGitConfig(dir, `[http "${configQuote(url)}"]`, { extraheader: basicAuth(token) });
+      // A detached HEAD holds the commit's sha: what `git rev-parse --short HEAD` prints.
+      log.push(`HEAD is now at ${readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8').trim().slice(0, 7)}`);
       return { ok: true, log };
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? String(error);
@@ -214,14 +232,38 @@ function pushTags(tags: string[], world: PlayerWorld, sha: string, snapshot: Sna
   return { ok: true, outputs: { digest, imageid: digest, metadata: JSON.stringify({ 'containerimage.digest': digest }) }, log: [...built, ...tags.map((tag) => `pushed ${tag}@${digest}`)] };
 }
 
+const probes = new Map<string, Promise<string | undefined>>();
+
+/**
+ * A machine tool's answer to a question that does not change while the rehearsal plays (its version,
+ * its real path): asked once per PATH, never with a synchronous spawn (that would stop the simulators,
+ * which share this process, for as long as a pyenv shim takes to start). Undefined when it fails.
+ */
+function probe(command: string, args: string[]): Promise<string | undefined> {
+  const key = [process.env.PATH, command, ...args].join('\0');
+  let answer = probes.get(key);
+  if (!answer) {
+    // A failure is not remembered: the next job asks again (the tool may be installed meanwhile).
+    answer = promisify(execFile)(command, args, { encoding: 'utf8' }).then(
+      ({ stdout }) => stdout,
+      () => {
+        probes.delete(key);
+        return undefined;
+      },
+    );
+    probes.set(key, answer);
+  }
+  return answer;
+}
+
 const setupTerraform: StandIn = {
   action: 'hashicorp/setup-terraform',
   does: 'uses the terraform on PATH (fails when there is none); warns when terraform_version names another version',
   inputs: ['cli_config_credentials_hostname', 'cli_config_credentials_token', 'terraform_version', 'terraform_wrapper'],
-  run({ inputs }) {
-    const found = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
-    if (found.error || found.status !== 0) return failed('terraform not found on PATH (the player uses the machine\'s terraform)');
-    const version = (JSON.parse(found.stdout) as { terraform_version: string }).terraform_version;
+  async run({ inputs }) {
+    const found = await probe('terraform', ['version', '-json']);
+    if (found === undefined) return failed('terraform not found on PATH (the player uses the machine\'s terraform)');
+    const version = (JSON.parse(found) as { terraform_version: string }).terraform_version;
     const wanted = inputs.terraform_version || 'latest';
     const log = [`Using terraform ${version} from PATH`];
     if (wanted !== 'latest' && !version.startsWith(wanted.replace(/^[~^>=<\s]+/, ''))) log.push(`::warning::terraform_version ${wanted} asked; the player runs ${version}`);
@@ -246,11 +288,11 @@ const setupPython: StandIn = {
   action: 'actions/setup-python',
   does: "puts the world's python (the one that imports the application's modules; else python3 on PATH) first on PATH, with its console scripts (alembic, uvicorn, pytest) beside it",
   inputs: ['python-version', 'python-version-file', 'cache', 'architecture', 'check-latest', 'token', 'cache-dependency-path', 'update-environment', 'allow-prereleases', 'freethreaded', 'pip-version', 'pip-install'],
-  run({ world, job }) {
+  async run({ world, job }) {
     const interpreter = world.python ?? 'python3';
-    const found = spawnSync(interpreter, ['-c', 'import sys, platform; print(platform.python_version()); print(sys.executable)'], { encoding: 'utf8' });
-    if (found.error || found.status !== 0) return failed(`${interpreter} not found`);
-    const [version, executable] = found.stdout.trim().split('\n');
+    const found = await probe(interpreter, ['-c', 'import sys, platform; print(platform.python_version()); print(sys.executable)']);
+    if (found === undefined) return failed(`${interpreter} not found`);
+    const [version, executable] = found.trim().split('\n');
     const bin = pythonBin(executable, job.temp);
     return { ok: true, outputs: { 'python-version': version, 'python-path': executable }, addedPath: [bin], log: [`Using Python ${version} (${executable})`] };
   },

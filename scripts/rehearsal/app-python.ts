@@ -222,6 +222,40 @@ class User(Base):
     name = Column(String(255), nullable=False)
 `;
 
+/**
+ * The script pr-checks' API compatibility job runs (OPENAPI_COMMAND's default) once for the base's tree
+ * and once for the head's: FastAPI's own document of the app, no server started. Where FastAPI cannot
+ * be imported (the scripted stack) it says SKIPPED and writes an empty API, as the tests skip there.
+ */
+const OPENAPI_SCRIPT = `"""Writes the OpenAPI document of the app in OPENAPI_APP_DIR (default: here) to OPENAPI_OUT (default: stdout)."""
+import json
+import os
+import sys
+
+app_dir = os.path.abspath(os.environ.get("OPENAPI_APP_DIR", "."))
+out = os.environ.get("OPENAPI_OUT")
+
+try:
+    import fastapi  # noqa: F401
+    import sqlalchemy  # noqa: F401
+except ImportError as missing:  # the scripted stack: no FastAPI here
+    print(f"SKIPPED: FastAPI/SQLAlchemy not importable ({missing}): an empty API is written", file=sys.stderr)
+    document = {"openapi": "3.1.0", "info": {"title": "SKIPPED", "version": "0"}, "paths": {}}
+else:
+    sys.path.insert(0, app_dir)
+    from app.main import app
+
+    document = app.openapi()
+
+text = json.dumps(document, indent=2, sort_keys=True) + "\\n"
+if out:
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    print(f"{out}: {len(document.get('paths', {}))} paths of {app_dir}")
+else:
+    sys.stdout.write(text)
+`;
+
 /** The application of the initial import (no users yet). */
 export function pythonAppFiles(): Files {
   return {
@@ -233,6 +267,7 @@ export function pythonAppFiles(): Files {
     'app/api/__init__.py': '',
     'app/api/routes/__init__.py': '',
     'app/api/routes/health.py': HEALTH,
+    'scripts/openapi.py': OPENAPI_SCRIPT,
     'tests/__init__.py': '',
     'tests/support.py': TEST_SUPPORT,
     'tests/test_health.py': TEST_HEALTH,
@@ -277,33 +312,31 @@ def downgrade() -> None:
   };
 }
 
-/** The application PR: the users endpoint over the users table, with its test. */
-export function usersEndpointPython(): Files {
-  return {
-    'app/models.py': `"""SQLAlchemy models (the tables Alembic creates)."""
-from sqlalchemy import Column, Integer, String
+const FIELD_TYPES: Record<string, string> = { id: 'int', email: 'str', name: 'str' };
 
-from app.db import Base
+/** The users route answering `fields` of each user: its response model is the API clients read. */
+function usersRoute(fields: string[]): string {
+  return `from typing import List
 
-class AppMeta(Base):
-    __tablename__ = "app_meta"
-
-    key = Column(String(64), primary_key=True)
-    value = Column(String(255), nullable=False)
-${USER_MODEL}`,
-    'app/api/routes/users.py': `from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
 
 from app.db import get_session
 from app.models import User
 
 router = APIRouter(prefix="/api/v1")
 
-@router.get("/users")
+class UserOut(BaseModel):
+${fields.map((f) => `    ${f}: ${FIELD_TYPES[f] ?? 'str'}`).join('\n')}
+
+
+@router.get("/users", response_model=List[UserOut])
 def list_users(session=Depends(get_session)) -> list:
-    return [{"id": u.id, "email": u.email, "name": u.name} for u in session.query(User).order_by(User.id)]
-`,
-    'app/main.py': MAIN(['health', 'users']),
-    'tests/test_users.py': `import unittest
+    return [{${fields.map((f) => `"${f}": u.${f}`).join(', ')}} for u in session.query(User).order_by(User.id)]
+`;
+}
+
+const USERS_TEST = `import unittest
 
 from tests.support import client, requires_stack
 
@@ -321,7 +354,37 @@ class UsersTest(unittest.TestCase):
         response = api.get("/api/v1/users")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), [{"id": 7, "email": "x@example.com", "name": "X"}])
-`,
+`;
+
+/**
+ * The PR of stage 12 that breaks the API on purpose: /users stops answering each user's email
+ * (a privacy change). Clients that read `email` break: API compatibility fails until it is labelled.
+ */
+export function usersWithoutEmail(): Files {
+  return {
+    'app/api/routes/users.py': usersRoute(['id', 'name']),
+    'tests/test_users.py': USERS_TEST.replace('[{"id": 7, "email": "x@example.com", "name": "X"}]', '[{"id": 7, "name": "X"}]'),
+  };
+}
+
+/** The application PR: the users endpoint over the users table, with its test. */
+export function usersEndpointPython(): Files {
+  return {
+    'app/models.py': `"""SQLAlchemy models (the tables Alembic creates)."""
+from sqlalchemy import Column, Integer, String
+
+from app.db import Base
+
+
+class AppMeta(Base):
+    __tablename__ = "app_meta"
+
+    key = Column(String(64), primary_key=True)
+    value = Column(String(255), nullable=False)
+${USER_MODEL}`,
+    'app/api/routes/users.py': usersRoute(['id', 'email', 'name']),
+    'app/main.py': MAIN(['health', 'users']),
+    'tests/test_users.py': USERS_TEST,
   };
 }
 
@@ -404,18 +467,12 @@ export function sessionsHealthPython(): Files {
  * field the rows lack fails, the route logs the exception and returns the users unsorted.
  */
 export function usersSortedBySignupPython(): Files {
+  // The same response model as the users endpoint: the API does not change, only the behaviour.
   return {
     'app/api/routes/users.py': `import traceback
+${usersRoute(['id', 'email', 'name']).replace(/\n\n@router[\s\S]*$/, '')}
 
-from fastapi import APIRouter, Depends
-
-from app.db import get_session
-from app.models import User
-
-router = APIRouter(prefix="/api/v1")
-
-
-@router.get("/users")
+@router.get("/users", response_model=List[UserOut])
 def list_users(session=Depends(get_session)) -> list:
     users = [{"id": u.id, "email": u.email, "name": u.name} for u in session.query(User).order_by(User.id)]
     try:

@@ -20,7 +20,7 @@ const RUNBOOK_CHECKLIST: ChecklistItem[] = [
   { item: 'No mixed infrastructure/code changes', how: 'classify-pr fails a mixed PR with a sticky comment', stages: [1] },
   { item: 'Database migrations tested (if applicable)', how: 'run-migration runs `alembic upgrade head` in each environment before the rollout; a failing one stops the pipeline', stages: [3, 6] },
   { item: 'Rollback plan identified', how: 'ecs-deploy rolls back on failure; rollback.yml by dispatch to a release tag or `previous`, with a schema downgrade behind approval', stages: [9] },
-  { item: 'No breaking API changes (or version bump)', how: 'api-diff compares the OpenAPI documents of base and head (the pr-checks "API compatibility" job is not in the templates yet)', stages: [] },
+  { item: 'No breaking API changes (or version bump)', how: 'pr-checks\' required "API compatibility" check: api-diff compares the app\'s OpenAPI documents of base and head and blocks a breaking PR; the `breaking-change` label lets an intended break through and create-release then releases a major version', stages: [12] },
   { item: 'Deployment completed successfully', how: 'ecs-deploy watches its own deployment to COMPLETED; the circuit breaker rollback fails it', stages: [3, 5] },
   { item: 'Health check endpoint passing', how: 'wait-stable polls HEALTH_URL after the rollout; a failure rolls back', stages: [9] },
   { item: 'No errors in CloudWatch logs', how: 'wait-stable watches LOG_ERROR_PATTERN with FilterLogEvents from the rollout start through the bake; a match rolls back', stages: [12] },

@@ -99,6 +99,11 @@ export class Developer {
     });
   }
 
+  /** A label on a PR (by a person: GitHub sends `labeled` and the PR's checks with that type run again). */
+  async addLabel(number: number, label: string): Promise<void> {
+    await this.api.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: number, labels: [label] });
+  }
+
   async close(number: number): Promise<void> {
     await this.api.rest.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, state: 'closed' });
   }

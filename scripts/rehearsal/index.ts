@@ -41,6 +41,7 @@ import { onDemandMigration } from './stage-migrate';
 import { rollbackByDispatch } from './stage-rollback';
 import { verificationAfterTheRollout } from './stage-verify';
 import { startNotificationReceiver } from './notifications';
+import { StageOutput } from './stage-output';
 import { Timeline } from './timeline';
 import { FULL_REPO, OWNER, REPO, seedAws } from './world';
 
@@ -61,6 +62,24 @@ export interface RehearsalOptions {
 }
 
 const DEFAULT_TIME_LIMIT_MS = 20 * 60_000;
+
+/** The stages, in the story's order: stage N is STAGES[N - 1]. */
+const STAGES: Array<(ctx: StoryContext) => Promise<void>> = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap, verificationAfterTheRollout, failuresStopWhatFollows, onDemandMigration];
+
+/**
+ * The stages that stand alone: each keeps every expectation in a fresh world (`--stage N`), and no
+ * other stage reads what it leaves behind (commits, PRs, releases, deployments, notifications). Each is
+ * played in a world of its own, at once with the story; the report still lists every stage in order.
+ * A stage that reads an earlier stage's work, or whose work a later stage counts, stays in the story.
+ */
+const STAGES_THAT_STAND_ALONE = [10, 11];
+
+/**
+ * What every job's environment gets besides the runner's variables: Node's compile cache (Node >= 22),
+ * so the hundreds of bundle starts of a rehearsal compile each bundle once. Only a cache: a bundle
+ * behaves the same with it or without.
+ */
+const RUNNER_CACHES = { NODE_COMPILE_CACHE: path.join(tmpdir(), 'connect2-rehearsal-node-compile-cache') };
 
 /** Resolves 'timed-out' when `work` is still going at `deadline` (the work itself is left to its cancellation). */
 async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<'done' | 'timed-out'> {
@@ -102,19 +121,33 @@ async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server 
 }
 
 /**
- * Real stack: stages played alone (`only`) that all come after stage 3 start from the app stage 3
- * leaves, imported with the rest: the users table (migrated with the initial image) and its endpoint,
+ * Real stack: a world whose stages all come after stage 3 (a stage played alone, or at once with the
+ * story in a world of its own) starts from the app stage 3 leaves, imported with the rest: the users table (migrated with the initial image) and its endpoint,
  * which every deploy's verify step checks. Played in order, stage 3 adds them itself.
  */
-function worldOfLaterStages(only: number[] | undefined): Files {
-  return only !== undefined && only.every((stage) => stage > 3) ? { ...usersTableMigration(), ...usersEndpointPython() } : {};
+function worldOfLaterStages(numbers: number[]): Files {
+  return numbers.every((stage) => stage > 3) ? { ...usersTableMigration(), ...usersEndpointPython() } : {};
 }
 
 const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 
-export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline> {
-  const started = Date.now();
-  const timeline = new Timeline(options.quiet);
+/** What every world of one rehearsal shares: its options, its deadline, the ordered output, every world's timeline. */
+interface Rehearsal {
+  options: RehearsalOptions;
+  limitMs: number;
+  deadline: number;
+  output: StageOutput;
+  timelines: Timeline[];
+}
+
+interface World {
+  ctx: StoryContext;
+  player: WorkflowPlayer;
+  close(): Promise<void>;
+}
+
+/** A world to play stages in: its own simulators, GitHub repository, people, player (and real stack, if any). */
+async function openWorld(options: RehearsalOptions, timeline: Timeline, numbers: number[]): Promise<World> {
   const real: RealStack | undefined = await startRealStack(timeline);
   // The real stack runs the images' tasks as processes (SIGKILL 5 s after SIGTERM: uvicorn stops in less).
   const aws = await startAwsSimulator(real ? { processes: { executable: executableFor(real.python), stopTimeoutMs: 5000 } } : {});
@@ -122,64 +155,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
   const health = await startHealthEndpoint();
   const notifications = await startNotificationReceiver();
   let player: WorkflowPlayer | undefined;
-  try {
-    gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
-    for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
-    const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
-    const platform = person('platform-bot');
-    const files = { ...initialFiles(real ? 'pg' : 'local'), ...(real ? worldOfLaterStages(options.only) : {}) };
-    const initial = platform.commit('chore: import Connect 2.0 API', files);
-    await platform.pushAll(['main', 'staging', 'development']);
-    await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
-    seedAws(aws, initial.slice(0, 12), real ? await prepareRealImages(aws, real, files) : undefined);
-    // Real: each environment's health URL is its service's load balancer; scripted: one scripted endpoint.
-    const healthUrls = real ? await loadBalancedHealthUrls(aws) : health.url;
-    const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
-
-    const approvals: StoryContext['approvals'] = [];
-    const badImages = new Set<string>();
-    const imageScenarios = new Map<string, Scenario>();
-    player = new WorkflowPlayer({
-      workflowsDir: options.workflows ?? path.join(repoRoot, 'workflows-templates'),
-      log: timeline,
-      world: {
-        github: gh,
-        aws,
-        repository: FULL_REPO,
-        vars: { ...repositoryVars(), NOTIFY_WEBHOOK_URL: notifications.url, ...(options.vars ?? {}) },
-        environmentVars: environmentVars(healthUrls),
-        secrets: { RELEASE_APP_PRIVATE_KEY: RELEASE_APP.privateKey },
-        roles: roles(),
-        app: RELEASE_APP,
-        bundles: options.bundles,
-        postgres: real?.postgres,
-        python: real?.python,
-        imageStore: real?.imageStore,
-        // The GitHub the actions talk to is on loopback: none of the client's waits meant for github.com.
-        runnerEnv: { ...real?.runnerEnv, ...Object.fromEntries(Object.values(LOOPBACK_WAIT_VARS).map((name) => [name, gh.env[name] ?? '0'])) },
-        imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : imageScenarios.get(sha)),
-        review: (request) => {
-          approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
-          return 'approve';
-        },
-      },
-    });
-    await player.start();
-    if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}, simulators at ${aws.url} (AWS) and ${gh.url} (GitHub).`);
-    const ctx: StoryContext = { player, timeline, gh, aws, people, badImages, imageScenarios, approvals, health, notifications, terraform: hasTerraform(), real, prs: {} };
-    const stages = [mixedPullRequestIsBlocked, infrastructurePlanIsReviewed, developmentDeploys, promotionsReachProduction, badImageIsRolledBack, failingMigrationStopsThePipeline, hotfixIsReleased, theTemplatesKeepGitHubsRules, rollbackByDispatch, gitHubRulesHold, guaranteesUnderOverlap, verificationAfterTheRollout, failuresStopWhatFollows, onDemandMigration];
-    const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
-    const deadline = started + limitMs;
-    for (const [index, stage] of stages.entries()) {
-      if (options.only && !options.only.includes(index + 1)) continue;
-      if ((await beforeDeadline(stage(ctx), deadline)) === 'timed-out') {
-        timedOut(timeline, player, limitMs);
-        break;
-      }
-      if (options.stopOnFailure && timeline.failed.length > 0) break;
-    }
-    return timeline;
-  } finally {
+  const close = async () => {
     player?.stop();
     // A run that cannot end (the reason the limit ran out) must not hang the rehearsal's exit either.
     if (player) await beforeDeadline(player.idle(), Date.now() + 30_000);
@@ -188,5 +164,113 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline
     // The tasks' processes stop before their database and their image snapshots go.
     await Promise.all([aws.close(), gh.close()]);
     await real?.close();
+  };
+  try {
+    gh.seed.repo(OWNER, REPO, { defaultBranch: 'main' });
+    for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
+    const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
+    const platform = person('platform-bot');
+    const files = { ...initialFiles(real ? 'pg' : 'local'), ...(real ? worldOfLaterStages(numbers) : {}) };
+    const initial = platform.commit('chore: import Connect 2.0 API', files);
+    await platform.pushAll(['main', 'staging', 'development']);
+    await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
+    seedAws(aws, initial.slice(0, 12), real ? await prepareRealImages(aws, real, files) : undefined);
+    // Real: each environment's health URL is its service's load balancer; scripted: one scripted endpoint.
+    const healthUrls = real ? await loadBalancedHealthUrls(aws) : health.url;
+    const people: People = { alice: person('alice'), bob: person('bob'), carol: person('carol'), dave: person('dave'), erin: person('erin'), releaseManager: person(RELEASE_MANAGER) };
+    const story = { badImages: new Set<string>(), imageScenarios: new Map<string, Scenario>(), approvals: [] as StoryContext['approvals'] };
+    player = startPlayer(options, timeline, { gh, aws, healthUrls, notifications, real, ...story });
+    await player.start();
+    timeline.note(`simulators at ${aws.url} (AWS) and ${gh.url} (GitHub)`);
+    return { ctx: { player, timeline, gh, aws, people, health, notifications, terraform: hasTerraform(), real, prs: {}, ...story }, player, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
+}
+
+type PlayerParts = Pick<StoryContext, 'gh' | 'aws' | 'notifications' | 'real' | 'badImages' | 'imageScenarios' | 'approvals'> & { healthUrls: Parameters<typeof environmentVars>[0] };
+
+/** The workflow player of a world, set up as the platform team set the repository up (settings.ts). */
+function startPlayer(options: RehearsalOptions, timeline: Timeline, { gh, aws, healthUrls, notifications, real, badImages, imageScenarios, approvals }: PlayerParts): WorkflowPlayer {
+  return new WorkflowPlayer({
+    workflowsDir: options.workflows ?? path.join(repoRoot, 'workflows-templates'),
+    log: timeline,
+    world: {
+      github: gh,
+      aws,
+      repository: FULL_REPO,
+      vars: { ...repositoryVars(), NOTIFY_WEBHOOK_URL: notifications.url, ...(options.vars ?? {}) },
+      environmentVars: environmentVars(healthUrls),
+      secrets: { RELEASE_APP_PRIVATE_KEY: RELEASE_APP.privateKey },
+      roles: roles(),
+      app: RELEASE_APP,
+      bundles: options.bundles,
+      postgres: real?.postgres,
+      python: real?.python,
+      imageStore: real?.imageStore,
+      // The GitHub the actions talk to is on loopback: none of the client's waits meant for github.com.
+      runnerEnv: { ...real?.runnerEnv, ...Object.fromEntries(Object.values(LOOPBACK_WAIT_VARS).map((name) => [name, gh.env[name] ?? '0'])), ...RUNNER_CACHES },
+      imageScenario: (sha) => (badImages.has(sha) ? CRASH_LOOP : imageScenarios.get(sha)),
+      review: (request) => {
+        approvals.push({ environment: request.environment, job: request.job, workflow: request.workflow });
+        return 'approve';
+      },
+    },
+  });
+}
+
+/**
+ * Plays `numbers` in order in one world of their own. Stops at the deadline (naming the stage), or
+ * with stopOnFailure before a stage when a stage before it broke an expectation in any world.
+ */
+async function playWorld(numbers: number[], timeline: Timeline, rehearsal: Rehearsal): Promise<void> {
+  const { options, output } = rehearsal;
+  const failedBefore = (number: number) => rehearsal.timelines.some((other) => other.failed.some((e) => e.stage < number));
+  try {
+    const world = await openWorld(options, timeline, numbers);
+    try {
+      for (const number of numbers) {
+        if (options.stopOnFailure && failedBefore(number)) break;
+        const started = Date.now();
+        const outcome = await beforeDeadline(STAGES[number - 1](world.ctx), rehearsal.deadline);
+        timeline.stageMs.set(number, Date.now() - started);
+        output.done(number);
+        if (outcome === 'timed-out') {
+          timedOut(timeline, world.player, rehearsal.limitMs);
+          break;
+        }
+      }
+    } finally {
+      await world.close();
+    }
+  } finally {
+    for (const number of numbers) output.done(number);
+  }
+}
+
+/**
+ * Plays the stages: those that depend on what earlier ones left, in order in the story's world; each
+ * stage that stands alone at once in a world of its own. Returns one timeline, in stage order.
+ */
+export async function rehearse(options: RehearsalOptions = {}): Promise<Timeline> {
+  const wanted = STAGES.map((_, index) => index + 1).filter((number) => !options.only || options.only.includes(number));
+  const alone = wanted.filter((number) => STAGES_THAT_STAND_ALONE.includes(number));
+  const story = wanted.filter((number) => !alone.includes(number));
+  const worlds = story.length > 0 ? [story, ...alone.map((number) => [number])] : alone.map((number) => [number]);
+  const output = new StageOutput(wanted);
+  const limitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const timelines = worlds.map((numbers, index) => new Timeline(options.quiet, (stage, line) => output.line(stage, line), index === 0 ? 0 : numbers[0]));
+  const rehearsal: Rehearsal = { options, limitMs, deadline: Date.now() + limitMs, output, timelines };
+  if (!options.quiet) console.log(`Rehearsal of the Connect 2.0 runbook for ${FULL_REPO}: workflows from ${path.relative(process.cwd(), options.workflows ?? path.join(repoRoot, 'workflows-templates')) || '.'}; stages ${alone.join(', ') || 'none'} stand alone, each played at once with the story in a world of its own.`);
+  const played = await Promise.allSettled(worlds.map((numbers, index) => playWorld(numbers, timelines[index], rehearsal)));
+  output.flush();
+  const [timeline, ...others] = timelines;
+  for (const [index, other] of others.entries()) {
+    for (const number of worlds[index + 1]) other.playedAlone.add(number);
+    timeline.absorb(other);
+  }
+  const broken = played.find((result) => result.status === 'rejected');
+  if (broken) throw broken.reason;
+  return timeline;
 }

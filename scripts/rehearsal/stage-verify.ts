@@ -11,6 +11,7 @@
 import type { Scenario } from '../../packages/simulators/aws';
 import { usersSortedBySignupPython } from './app-python';
 import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
+import { breakingApiChangeIsGated } from './stage-api-compatibility';
 import { play, serviceTaskDefinition, shortArn, type StoryContext } from './stages';
 import { environment, FULL_REPO } from './world';
 
@@ -98,7 +99,8 @@ async function tracebackDuringTheBakeRollsBack(ctx: StoryContext): Promise<void>
 
 /** Every production deploy and rollback so far (refused attempts too), and every release, was posted to NOTIFY_WEBHOOK_URL. */
 function productionWasAnnounced(ctx: StoryContext): void {
-  const prod = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod');
+  // The deploys and rollbacks (task deploy:ecs): a Terraform apply is recorded as a deployment too (terraform:apply) and posts nothing.
+  const prod = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod' && d.task === 'deploy:ecs');
   const posts = ctx.notifications.posts.map((p) => p.text);
   const prodPosts = posts.filter((text) => /^connect2-api prod: (deploy|rollback)/.test(text));
   const releases = ctx.gh.state.releases(FULL_REPO).filter((r) => !r.draft);
@@ -112,8 +114,9 @@ function productionWasAnnounced(ctx: StoryContext): void {
 }
 
 export async function verificationAfterTheRollout(ctx: StoryContext): Promise<void> {
-  ctx.timeline.stage(12, 'Verification: key endpoints and a bake with the logs watched; a Traceback during the bake rolls back; the team is notified');
+  ctx.timeline.stage(12, 'Verification: key endpoints and a bake with the logs watched; a Traceback during the bake rolls back; a breaking API change is blocked until labelled, then released as a major version; the team is notified');
   await healthyDeployIsVerified(ctx);
   await tracebackDuringTheBakeRollsBack(ctx);
+  await breakingApiChangeIsGated(ctx);
   productionWasAnnounced(ctx);
 }

@@ -301,7 +301,7 @@ export async function developmentDeploys(ctx: StoryContext): Promise<void> {
   const before = serviceTaskDefinition(ctx.aws, dev);
   const runs = await play(ctx, () => ctx.people.alice.merge(ctx.prs.app, 'squash', `feat(api): add users endpoint (#${ctx.prs.app})`));
   expectDeploy(ctx, { env: dev, runs, before, migration: 'success', rollout: 'success' });
-  if (ctx.real) await usersAnswerFromTheTable(ctx, dev);
+  if (ctx.real) await usersAnswerFromTheTable(ctx, dev, runs);
 }
 
 /**
@@ -328,13 +328,24 @@ async function uvicornStartupLines(ctx: StoryContext, env: Environment): Promise
   return events.map((e) => e.message ?? '');
 }
 
-/** Real stack: dev's load balancer answers /api/v1/users from the new table; uvicorn's start-up reached CloudWatch Logs. */
-async function usersAnswerFromTheTable(ctx: StoryContext, dev: Environment): Promise<void> {
+/** The summary of the deploy's "Verify key endpoints, logs and a bake" step (wait-stable), as the run page shows it. */
+function verifySummary(runs: RunRecord[]): string {
+  const steps = runs.flatMap((run) => run.jobs.flatMap((job) => job.steps));
+  return steps.find((step) => step.name === 'Verify key endpoints, logs and a bake' && step.conclusion === 'success')?.summary ?? '';
+}
+
+/**
+ * Real stack: dev's load balancer answers /api/v1/users from the new table; uvicorn's start-up reached
+ * CloudWatch Logs, and the deploy's job summary shows it (wait-stable's first log lines).
+ */
+async function usersAnswerFromTheTable(ctx: StoryContext, dev: Environment, runs: RunRecord[]): Promise<void> {
   const answer = await fetch(`${serviceUrl(ctx, dev)}/api/v1/users`).then(async (r) => ({ status: r.status, body: await r.text() })).catch((error: Error) => ({ status: 0, body: error.message }));
   const started = await uvicornStartupLines(ctx, dev);
-  ctx.timeline.expect('dev: GET /api/v1/users through the load balancer answers the two users the migration inserted; uvicorn’s start-up lines are in CloudWatch Logs', [
+  const summary = verifySummary(runs);
+  ctx.timeline.expect('dev: GET /api/v1/users through the load balancer answers the two users the migration inserted; uvicorn’s start-up lines are in CloudWatch Logs and in the deploy’s job summary', [
     ...expectThat(answer.status === 200 && answer.body.includes('ada@example.com') && answer.body.includes('grace@example.com'), `GET /api/v1/users answered ${answer.status}: ${answer.body.slice(0, 200)}`),
     ...expectThat(started.length > 0, 'no "Uvicorn running on" line in /ecs/connect2-api-dev'),
+    ...expectThat(/First log lines since the rollout started[\s\S]*Uvicorn running on/.test(summary), `the verify step's summary shows no uvicorn start-up line: ${summary.slice(0, 300) || 'no successful verify step'}`),
   ], `${answer.status} ${answer.body.slice(0, 120)}; ${started.at(-1) ?? ''}`);
 }
 

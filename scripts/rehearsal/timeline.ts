@@ -43,14 +43,38 @@ export class Timeline implements PlayerLog {
   readonly expectations: Expectation[] = [];
   readonly runs: RunRecord[] = [];
   private readonly started = Date.now();
-  private stageNumber = 0;
   private stageTitle = '';
   readonly stageRuns = new Map<number, RunRecord[]>();
+  /** Wall time of each stage played (ms), for `npm run bench` and the report's stage headings. */
+  readonly stageMs = new Map<number, number>();
+  /** Stages played in a world of their own, at once with the story (see scripts/rehearsal/worlds.ts). */
+  readonly playedAlone = new Set<number>();
 
-  constructor(private readonly quiet = false) {}
+  /**
+   * `print` receives each line with the stage it belongs to (0: before any stage); by default it is
+   * printed at once. `stageNumber` is the stage a world of its own plays before its stage() call.
+   */
+  constructor(
+    private readonly quiet = false,
+    private readonly output: (stage: number, line: string) => void = (_, line) => console.log(line),
+    private stageNumber = 0,
+  ) {}
 
   private print(line: string): void {
-    if (!this.quiet) console.log(line);
+    if (!this.quiet) this.output(this.stageNumber, line);
+  }
+
+  /**
+   * Takes in what another world's timeline recorded (a stage played in a world of its own): its
+   * expectations in stage order among these, its runs, its stage timings.
+   */
+  absorb(other: Timeline): void {
+    this.expectations.push(...other.expectations);
+    this.expectations.sort((a, b) => a.stage - b.stage);
+    this.runs.push(...other.runs);
+    for (const [stage, runs] of other.stageRuns) this.stageRuns.set(stage, [...(this.stageRuns.get(stage) ?? []), ...runs]);
+    for (const [stage, ms] of other.stageMs) this.stageMs.set(stage, ms);
+    for (const stage of other.playedAlone) this.playedAlone.add(stage);
   }
 
   private clock(): string {
@@ -132,6 +156,14 @@ export class Timeline implements PlayerLog {
     return file;
   }
 
+  /** How long the stage took, and where it was played when not in the story's world (its run numbers are its world's). */
+  private stagePlayed(stage: number): string[] {
+    const ms = this.stageMs.get(stage);
+    if (ms === undefined) return [];
+    const alone = this.playedAlone.has(stage) ? ', in a world of its own (its own repository and simulators, its run and PR numbers its own), at once with the story' : '';
+    return [`Played in ${seconds(ms)}${alone}.`, ''];
+  }
+
   markdown(): string {
     const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     const verdict = this.failed.length === 0 ? `Every expectation held: ${this.expectations.length} in ${seconds(this.elapsedMs)}, ${this.runs.length} workflow runs.` : `${this.failed.length} of ${this.expectations.length} expectations broke.`;
@@ -141,7 +173,7 @@ export class Timeline implements PlayerLog {
     lines.push(...renderChecklist(held));
     for (const stage of stages) {
       const entries = this.expectations.filter((e) => e.stage === stage);
-      lines.push(`## Stage ${stage}: ${entries[0].stageTitle}`, '', '| | Expectation | Seen |', '| --- | --- | --- |');
+      lines.push(`## Stage ${stage}: ${entries[0].stageTitle}`, '', ...this.stagePlayed(stage), '| | Expectation | Seen |', '| --- | --- | --- |');
       for (const e of entries) lines.push(`| ${e.problems.length ? '✗' : e.expectedFailure ? '✓ (failure expected)' : '✓'} | ${cell(e.label)} | ${cell(e.problems.join('; ') || e.detail)} |`);
       lines.push('');
       for (const run of this.stageRuns.get(stage) ?? []) {

@@ -31,11 +31,11 @@ async function world(): Promise<{ gh: GitHub; pr: number }> {
   return { gh, pr: 7 };
 }
 
-function run(github: GitHub, pr: number | undefined, inputs: Record<string, string>): Promise<ActionRun> {
+function run(github: GitHub, pr: number | undefined, inputs: Record<string, string>, labels: string[] = []): Promise<ActionRun> {
   return runAction('api-diff', {
     token: github.token,
     eventName: pr === undefined ? 'push' : 'pull_request',
-    event: pr === undefined ? {} : { action: 'synchronize', number: pr, pull_request: { number: pr } },
+    event: pr === undefined ? {} : { action: labels.length ? 'labeled' : 'synchronize', number: pr, pull_request: { number: pr, labels: labels.map((name) => ({ name })) } },
     inputs,
     env: { ...github.env, GITHUB_RUN_ID: '4242' },
   });
@@ -50,7 +50,7 @@ describe('api-diff bundle', () => {
     expect(broken.outputs.breaking).toBe('true');
     expect(broken.outputs.summary).toMatch(/^\d+ breaking, \d+ other changes?$/);
     expect(broken.errors).toHaveLength(1);
-    expect(broken.errors[0]).toMatch(/^\d+ breaking API changes \(api\): GET \/api\/v1\/users: .*email.*Set fail-on-breaking: false/);
+    expect(broken.errors[0]).toMatch(/^\d+ breaking API changes \(api\): GET \/api\/v1\/users: .*email.*Label the pull request 'breaking-change' to allow an intended break \(the release is then major\), or set fail-on-breaking: false\.$/);
     const changes = JSON.parse(broken.outputs.changes);
     expect(changes[0]).toEqual({ kind: 'removed', path: '/api/v1/users', method: 'GET', breaking: true, message: expect.stringMatching(/email/) });
     let comments = github.state.comments(REPO, pr);
@@ -75,6 +75,39 @@ describe('api-diff bundle', () => {
     expect(result.exitCode).toBe(0);
     expect(result.outputs.breaking).toBe('true');
     expect(github.state.comments(REPO, pr)[0].body).toMatch(/allowed here \(`fail-on-breaking: false`\)/);
+  });
+
+  it('a PR labelled breaking-change (the default breaking-label) passes: the break is intended, reported, and the release will be major', async () => {
+    const { gh: github, pr } = await world();
+    const inputs = { 'base-spec': specFile(usersApi()), 'head-spec': specFile(withoutEmail()) };
+    const unlabelled = await run(github, pr, inputs, ['enhancement']);
+    expect(unlabelled.exitCode).not.toBe(0);
+    expect(unlabelled.outputs['allowed-by-label']).toBe('false');
+    expect(unlabelled.errors[0]).toMatch(/Label the pull request 'breaking-change' to allow an intended break \(the release is then major\)/);
+    expect(github.state.comments(REPO, pr)[0].body).toMatch(/label the pull request `breaking-change`/);
+
+    const labelled = await run(github, pr, inputs, ['enhancement', 'Breaking-Change']);
+    expect(labelled.errors).toEqual([]);
+    expect(labelled.exitCode).toBe(0);
+    expect(labelled.outputs).toMatchObject({ breaking: 'true', 'allowed-by-label': 'true' });
+    expect(labelled.log).toMatch(/carries the label 'Breaking-Change': the breaking changes below are an intended break/);
+    const comments = github.state.comments(REPO, pr);
+    expect(comments).toHaveLength(1); // the same sticky comment, now saying the break is allowed
+    expect(comments[0].body).toMatch(/⚠️ API compatibility \(api\): \d+ breaking/);
+    expect(comments[0].body).toMatch(/carries the label `Breaking-Change`, so the break is intended and allowed: the release that ships it is a major version/);
+  });
+
+  it("breaking-label: '' lets no label allow a break; another label name only its own", async () => {
+    const { gh: github, pr } = await world();
+    const inputs = { 'base-spec': specFile(usersApi()), 'head-spec': specFile(withoutEmail()) };
+    const off = await run(github, pr, { ...inputs, 'breaking-label': '' }, ['breaking-change']);
+    expect(off.exitCode).not.toBe(0);
+    expect(off.errors[0]).toMatch(/Set fail-on-breaking: false to allow an intended break\.$/);
+    const own = await run(github, pr, { ...inputs, 'breaking-label': 'api-major' }, ['breaking-change']);
+    expect(own.exitCode).not.toBe(0);
+    expect(own.errors[0]).toMatch(/Label the pull request 'api-major'/);
+    const allowed = await run(github, pr, { ...inputs, 'breaking-label': 'api-major' }, ['api-major']);
+    expect(allowed.exitCode).toBe(0);
   });
 
   it('no API change on a PR posts no comment; outside a PR none either, the summary has the report', async () => {
@@ -107,6 +140,7 @@ describe('api-diff bundle', () => {
     ['head-spec', { 'head-spec': 'SWAGGER' }, /^Input 'head-spec' .* not an OpenAPI 3.0 or 3.1 document \(Swagger 2.0\)/],
     ['fail-on-breaking', { 'fail-on-breaking': 'maybe' }, /^Input 'fail-on-breaking' is 'maybe', not a boolean/],
     ['name', { name: 'my api!' }, /^Input 'name' is 'my api!'/],
+    ['breaking-label', { 'breaking-label': 'breaking-change, major' }, /^Input 'breaking-label' is 'breaking-change, major', not one GitHub label name/],
   ])('bad %s: one line naming it, no GitHub call', async (_name, extra, message) => {
     const { gh: github, pr } = await world();
     const inputs: Record<string, string> = { 'base-spec': specFile(usersApi()), 'head-spec': specFile(withoutEmail()), ...extra };

@@ -703,3 +703,62 @@ describe('faults', () => {
 function findRef(w: World, ref: string): string | undefined {
   return w.gh.state.refs(REPO)[ref];
 }
+
+describe('an intended API break, labelled on its pull request (breaking-label)', () => {
+  /** v1.2.3, then a squash-merged PR #20 labelled `breaking-change` whose title says only `feat`, and a fix. */
+  function labelledBreak(): string {
+    const base = world.commit('feat: base');
+    world.tag('v1.2.3', base);
+    const squash = world.commit("feat(api): the users list answers without the name field (#20)", { author: 'erin' });
+    world.gh.seed.pull(REPO, { number: 20, head: 'feature/users-without-name', base: 'main', headSha: squash, baseSha: base, title: 'feat(api): the users list answers without the name field', labels: ['breaking-change'], mergeCommitSha: squash });
+    const fix = world.commit('fix: typo (#21)');
+    world.gh.seed.pull(REPO, { number: 21, head: 'fix/typo', base: 'main', headSha: fix, baseSha: squash, title: 'fix: typo', mergeCommitSha: fix });
+    return fix;
+  }
+
+  it('the labelled PR makes the release major (v2.0.0), the notes say why', async () => {
+    const target = labelledBreak();
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '2.0.0', tag: 'v2.0.0', bump: 'major', created: 'true' });
+    expect(run.outputs.notes).toMatch(/### ⚠️ Breaking changes\n\n- \*\*api:\*\* the users list answers without the name field .*#20.*\n {2}Pull request #20 is labelled `breaking-change`/);
+    expect(run.log).toContain("Breaking by label 'breaking-change': #20");
+  });
+
+  it("breaking-label: '' reads no labels: the same history is a minor release (the behaviour without the label)", async () => {
+    const target = labelledBreak();
+    const mark = world.gh.requests.length;
+    const run = await world.release(target, { 'breaking-label': '' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.3.0', bump: 'minor' });
+    expect(world.gh.requests.slice(mark).filter((r) => /\/labels/.test(r.path))).toEqual([]);
+  });
+
+  it('a repository without the label reads it once and no PR labels (the history names PRs that do not exist)', async () => {
+    const { target } = featFixChore();
+    const mark = world.gh.requests.length;
+    const run = await world.release(target);
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ version: '1.3.0', bump: 'minor' });
+    expect(world.gh.requests.slice(mark).filter((r) => /\/labels/.test(r.path)).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /repos/connect2/connect2-api/labels/breaking-change']);
+  });
+
+  it('a token that cannot read pull requests fails in one line naming the permission, and releases nothing', async () => {
+    const target = labelledBreak();
+    const token = world.gh.tokens.issue({ kind: 'github-token', login: 'github-actions[bot]', permissions: { contents: 'write' } });
+    const mark = world.gh.requests.length;
+    const run = await world.release(target, {}, { token });
+    expect(run.exitCode).toBe(1);
+    expect(onlyError(run)).toMatch(/label 'breaking-change'.*pull-requests: read.*403/);
+    expect(world.writesSince(mark)).toEqual([]);
+  });
+
+  it('a breaking-label that is not one label name is refused before any call', async () => {
+    const target = labelledBreak();
+    const mark = world.gh.requests.length;
+    const run = await world.release(target, { 'breaking-label': 'breaking-change,major' });
+    expect(run.exitCode).toBe(1);
+    expect(onlyError(run)).toMatch(/^Input 'breaking-label' .*one label name/);
+    expect(world.gh.requests.length).toBe(mark);
+  });
+});

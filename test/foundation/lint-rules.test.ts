@@ -109,6 +109,12 @@ describe('no function in packages/ over 60 lines', () => {
     expect(await errorsOf('packages/simulators/aws/lint-probe.ts', functionOf(60), rule)).toEqual([]);
     expect(await errorsOf('packages/simulators/aws/lint-probe.ts', functionOf(61), rule)).toHaveLength(1);
   });
+
+  it('holds in scripts/ too: the rehearsal, the bench and the build scripts (issue #25)', async () => {
+    expect(await errorsOf('scripts/rehearsal/lint-probe.ts', functionOf(61), rule)).toHaveLength(1);
+    expect(await errorsOf('scripts/lint-probe.mjs', functionOf(61).replace(': number', ''), rule)).toHaveLength(1);
+    expect(await errorsOf('scripts/bench/lint-probe.ts', functionOf(60), rule)).toEqual([]);
+  });
 });
 
 describe('the glue logs through the Logger (issue #25)', () => {

@@ -229,6 +229,15 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     standalone: true,
     edit: (file, doc) => file === 'migrate.yml' && forEachStep(doc, (step, steps) => step.get('name') === 'Production runs from main only' && steps.items.splice(steps.items.indexOf(step), 1)),
   },
+  {
+    // The label bypass always on: a PR that breaks /users' clients would merge without anyone labelling it.
+    name: "pr-checks' API compatibility never fails (fail-on-breaking: false)",
+    stage: 12,
+    edit: (file, doc) => file === 'pr-checks.yml' && forEachStep(doc, (step) => {
+      const inputs = step.get('with');
+      if (uses(step).includes('/api-diff@') && isMap(inputs)) inputs.set('fail-on-breaking', false);
+    }),
+  },
 ];
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;

@@ -16,7 +16,10 @@ describe('the local rehearsal', () => {
     expect(new Set(timeline.expectations.map((e) => e.stage))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]));
     // report.md's Runbook checklist: the 14 items, each automated and shown by a stage or named as kept by people.
     const report = timeline.markdown();
-    expect(report).toMatch(/## Runbook checklist\n\n\d+ of 14 items automated and shown by a stage; 2 stay with people\./);
+    const shown = /## Runbook checklist\n\n(\d+) of 14 items automated and shown by a stage; 2 stay with people\./.exec(report);
+    expect(shown, 'no Runbook checklist headline').not.toBeNull();
+    // Issue #23: all but code review and database performance (people) are automated and shown.
+    expect(Number(shown![1])).toBe(12);
     const checklist = report.slice(report.indexOf('## Runbook checklist')).split('\n## ')[0];
     expect(checklist.match(/^\| (✓|👤|✗) \| /gm)).toHaveLength(14);
     expect(timeline.runs.length).toBeGreaterThan(20);

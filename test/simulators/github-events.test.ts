@@ -53,6 +53,29 @@ describe('events', () => {
     expect(gh.state.pull(full, pull.number)).toMatchObject({ number: pull.number, title: 'feat: x!', state: 'open', base: { ref: 'development' }, head: { ref: 'feature/x', repo: { full_name: full } }, user: { login: 'promoter[bot]' }, changed_files: 1, commits: 1 });
   });
 
+  it('labels on a pull: labeled/unlabeled per label actually added or removed (not for an issue, not for a label it had)', async () => {
+    const token = gh.tokens.issue({ kind: 'user', login: 'erin', permissions: 'all' });
+    const octokit = getOctokit(token, { baseUrl: gh.url });
+    const grant = gh.tokens.grantOf(token);
+    const number = gh.seed.pull(full, { head: 'feature/x', base: 'main', labels: ['application'] });
+    const issue = gh.seed.issue(full, { title: 'a bug' });
+    events.length = 0;
+    await octokit.rest.issues.addLabels({ owner, repo, issue_number: number, labels: ['breaking-change', 'Application'] });
+    await octokit.rest.issues.addLabels({ owner, repo, issue_number: issue, labels: ['bug'] });
+    await octokit.rest.issues.removeLabel({ owner, repo, issue_number: number, name: 'breaking-change' });
+    await octokit.rest.issues.setLabels({ owner, repo, issue_number: number, labels: ['docs'] });
+    await octokit.rest.issues.removeAllLabels({ owner, repo, issue_number: number });
+    const event = { name: 'pull_request', repo: full, number, author: grant };
+    expect(events).toEqual([
+      { ...event, action: 'labeled', label: { name: 'breaking-change' } },
+      { ...event, action: 'unlabeled', label: { name: 'breaking-change' } },
+      { ...event, action: 'unlabeled', label: { name: 'application' } },
+      { ...event, action: 'labeled', label: { name: 'docs' } },
+      { ...event, action: 'unlabeled', label: { name: 'docs' } },
+    ]);
+    expect((gh.state.pull(full, number).labels as { name: string }[]).map((l) => l.name)).toEqual([]);
+  });
+
   it('a merge emits push on the base branch, then closed; unsubscribing stops delivery', async () => {
     const number = gh.seed.pull(full, { head: 'feature/x', base: 'main' });
     events.length = 0;

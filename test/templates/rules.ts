@@ -78,7 +78,7 @@ const topLevelPermissions: Rule = (workflow) => {
 const WRITE_NEEDED_BY: Record<string, { actions: RegExp; script?: RegExp }> = {
   'id-token': { actions: /^aws-actions\/configure-aws-credentials@/ },
   contents: { actions: /\/create-release@/, script: /\bgit push\b|\bgh release\b/ },
-  'pull-requests': { actions: /\/(classify-pr|terraform-plan-comment)@/, script: /\bgh pr (create|edit|comment|merge)\b/ },
+  'pull-requests': { actions: /\/(classify-pr|terraform-plan-comment|api-diff)@/, script: /\bgh pr (create|edit|comment|merge)\b/ },
   // deploy.yml and rollback.yml record each deploy as a GitHub deployment and its statuses.
   deployments: { actions: /^$/, script: /\bgh api "?repos\/[^\s"]+\/deployments\b/ },
 };

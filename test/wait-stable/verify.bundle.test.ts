@@ -72,6 +72,9 @@ describe('wait-stable verification (bundle)', () => {
     expect(filters[0].body.startTime).toBe(Math.round(Number(deployment.createdAt) * 1000)); // the wire's epoch seconds
     expect(filters[0].body.filterPattern).toBe('?ERROR ?CRITICAL ?Traceback');
     expect(result.summary).toMatch(/Verification: `passed`/);
+    // What the new tasks printed as they came up, in the summary beside the verdict.
+    expect(verification.firstLogLines.map((l: { message: string }) => l.message)).toContain('INFO: Application startup complete.');
+    expect(result.summary).toMatch(/First log lines since the rollout started \(\d+\):\n\n`{3,}[^\n]*\n[^`]*INFO: Application startup complete\./);
     expect(result.log + result.summary).not.toMatch(/s3cret/);
     expect(sim!.mutatingCalls()).toHaveLength(1); // the test's own UpdateService
   });
@@ -88,6 +91,8 @@ describe('wait-stable verification (bundle)', () => {
     const verification = JSON.parse(result.outputs.verification);
     expect(verification.status).toBe('failed');
     expect(verification.bake.seconds).toBeLessThan(20);
+    expect(result.summary).toContain('First log lines since the rollout started');
+    expect(result.summary + result.log).not.toContain('abcd1234efgh5678');
     const messages = verification.logMatches.map((m: { message: string }) => m.message);
     expect(messages[0]).toBe('Traceback (most recent call last):');
     // Each of the two new tasks logs both lines; the ERROR line is there when the bake read past it.

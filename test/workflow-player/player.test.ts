@@ -499,3 +499,84 @@ jobs:
     expect(reviews).toEqual(['prod:release-manager']);
   }, 60_000);
 });
+
+describe('labels on a pull request', () => {
+  const onLabel = `on:
+  pull_request:
+    types: [labeled, unlabeled]
+jobs:
+  seen:
+    runs-on: ubuntu-latest
+    steps:
+      - name: label
+        env:
+          LABEL: \${{ github.event.label.name }}
+          ALL: \${{ join(github.event.pull_request.labels.*.name, ',') }}
+          ACTION: \${{ github.event.action }}
+        run: echo "$ACTION $LABEL [$ALL]"
+`;
+
+  it('a label a person adds starts the labeled types with the label in the event; one added with the GITHUB_TOKEN starts nothing', async () => {
+    const { gh, player, mona } = await setUp({ 'on-label.yml': onLabel });
+    await mona.branch('feature/x', 'main');
+    mona.commit('feat: x', { 'x.txt': 'x\n' });
+    await mona.push('feature/x');
+    const number = await mona.openPullRequest('feature/x', 'main', 'feat: x');
+    await player.idle();
+    expect(player.runs).toHaveLength(0); // opened is not among the types
+    await mona.addLabel(number, 'breaking-change');
+    await player.idle();
+    expect(player.runs.map((r) => `${r.event}/${r.action}:${r.conclusion}`)).toEqual(['pull_request/labeled:success']);
+    expect(findStep(player.runs[0]!, 'label')?.log.trim()).toBe('labeled breaking-change [breaking-change]');
+    const botToken = gh.tokens.issue({ kind: 'github-token', login: 'github-actions[bot]', permissions: { 'pull-requests': 'write' } });
+    const bot = new Developer({ login: 'github-actions[bot]', token: botToken, gitUrl: gh.git.url(REPO), apiUrl: gh.url, repository: REPO });
+    await bot.addLabel(number, 'application');
+    await player.idle();
+    expect(player.runs).toHaveLength(1);
+    expect(player.ignored.at(-1)).toMatchObject({ event: 'pull_request', detail: `pull_request labeled #${number}` });
+  });
+});
+
+describe('the checkout stand-in', () => {
+  const checkouts = `on: workflow_dispatch
+permissions:
+  contents: read
+jobs:
+  look:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+      - id: seen
+        run: |
+          echo "remotes=$(git remote -v | tr '\\t\\n' ' ')" >> "$GITHUB_OUTPUT"
+          echo "header=$(git config --get-all "http.$(git remote get-url origin).extraheader" | cut -c1-20)" >> "$GITHUB_OUTPUT"
+          echo "head=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"
+          echo "readme=$(cat README.md)" >> "$GITHUB_OUTPUT"
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
+          path: again
+      - id: again
+        working-directory: again
+        run: echo "header=$(git config --get-all "http.$(git remote get-url origin).extraheader" | wc -l)" >> "$GITHUB_OUTPUT"
+      - id: twice
+        continue-on-error: true
+        uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          path: again
+`;
+
+  it('leaves what actions/checkout leaves: origin, the persisted token (or none), the event commit; a second checkout into a repository fails as git remote add does', async () => {
+    const { player, gh } = await setUp({ 'checkouts.yml': checkouts });
+    const run = await player.dispatch('checkouts.yml', 'main');
+    const [look] = run.jobs;
+    const seen = look.steps.find((step) => step.id === 'seen');
+    const url = gh.git.url(REPO);
+    expect(seen?.outputs).toEqual({ remotes: `origin ${url} (fetch) origin ${url} (push) `, header: 'AUTHORIZATION: basic', head: run.sha, readme: '# app' });
+    expect(look.steps[0].log).toContain(`HEAD is now at ${run.sha.slice(0, 7)}`);
+    expect(look.steps.find((step) => step.id === 'again')?.outputs.header).toBe('0');
+    const twice = look.steps.find((step) => step.id === 'twice');
+    expect(twice?.outcome).toBe('failure');
+    expect(twice?.errors.join('\n')).toContain('remote origin already exists');
+  }, 60_000);
+});

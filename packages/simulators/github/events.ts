@@ -1,7 +1,7 @@
 /**
  * Repository events, in the shape of GitHub's webhook payloads (trimmed to what a workflow player
  * needs to build `github.event`): `push` for every ref a git push or an API write changes, and
- * `pull_request` for opened/edited/synchronize/closed/reopened. They are emitted synchronously, right
+ * `pull_request` for opened/edited/synchronize/closed/reopened/labeled/unlabeled. They are emitted synchronously, right
  * after the state change, with the grant of the token that caused it (undefined for seeding).
  */
 import type { CommitRecord } from './commit-graph';
@@ -40,9 +40,11 @@ export interface PushEvent {
 
 export interface PullRequestEvent {
   name: 'pull_request';
-  action: 'opened' | 'edited' | 'synchronize' | 'closed' | 'reopened';
+  action: 'opened' | 'edited' | 'synchronize' | 'closed' | 'reopened' | 'labeled' | 'unlabeled';
   repo: string;
   number: number;
+  /** For labeled/unlabeled: the label added or removed (GitHub sends one event per label). */
+  label?: { name: string };
   /** For edited: the previous values. */
   changes?: { base?: { ref: { from: string }; sha: { from: string } }; title?: { from: string }; body?: { from: string | null } };
   /** For synchronize: the head sha before and after. */

@@ -178,6 +178,10 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions = {})
   const faults = new Faults();
   const tokens = new Tokens(token, readOnlyToken, store.actor.login);
   const server = createGitHubServer({ store, router: allRoutes(), tokens, budget: new RateBudget(), faults, log, git });
+  // A kept-alive connection is closed by its client, never by the server first: with Node's 5 s default,
+  // a client in a busy process (several rehearsal worlds at once on two loaded cores) could send its
+  // next request on a socket the server had just closed and read ECONNRESET. close() ends every one.
+  server.keepAliveTimeout = 65_000;
   const url = await listen(server, options.port ?? 0);
   store.apiUrl = url;
 

@@ -83,38 +83,60 @@ function listIssueLabels(context: RouteContext<GitHubStore>): Reply {
   return issueLabelsReply(context, repo, issueOr404(repo, context.params.number!));
 }
 
-function addIssueLabels(context: RouteContext<GitHubStore>): Reply {
+/**
+ * A label change on a pull request is a `pull_request` event per label, `labeled` or `unlabeled`, as
+ * GitHub sends it (workflows with `types: [labeled]` run on it); on an issue it is no workflow event here.
+ */
+function emitLabelChanges(context: RouteContext<GitHubStore>, repo: RepoRecord, issue: IssueRecord, before: string[]): void {
+  if (!issue.pull) return;
+  const had = new Set(before.map((name) => name.toLowerCase()));
+  const has = new Set(issue.labels.map((name) => name.toLowerCase()));
+  const event = { name: 'pull_request', repo: repo.fullName, number: issue.number, author: context.grant } as const;
+  for (const name of before) if (!has.has(name.toLowerCase())) context.state.events.emit({ ...event, action: 'unlabeled', label: { name } });
+  for (const name of issue.labels) if (!had.has(name.toLowerCase())) context.state.events.emit({ ...event, action: 'labeled', label: { name } });
+}
+
+/** Runs `change` on the issue's labels, then emits what it added and removed. */
+function changeLabels(context: RouteContext<GitHubStore>, change: (repo: RepoRecord, issue: IssueRecord) => void): { repo: RepoRecord; issue: IssueRecord } {
   const repo = repoOf(context);
   const issue = issueOr404(repo, context.params.number!);
-  addLabels(context.state, repo, issue, labelNames(context.body));
+  const before = [...issue.labels];
+  change(repo, issue);
+  emitLabelChanges(context, repo, issue, before);
+  return { repo, issue };
+}
+
+function addIssueLabels(context: RouteContext<GitHubStore>): Reply {
+  const names = labelNames(context.body);
+  const { repo, issue } = changeLabels(context, (r, i) => addLabels(context.state, r, i, names));
   return ok(issueLabels(context.state, repo, issue));
 }
 
 function setIssueLabels(context: RouteContext<GitHubStore>): Reply {
-  const repo = repoOf(context);
-  const issue = issueOr404(repo, context.params.number!);
   const names = labelNames(context.body);
-  issue.labels = [];
-  addLabels(context.state, repo, issue, names);
+  const { repo, issue } = changeLabels(context, (r, i) => {
+    i.labels = [];
+    addLabels(context.state, r, i, names);
+  });
   return ok(issueLabels(context.state, repo, issue));
 }
 
 function removeAllIssueLabels(context: RouteContext<GitHubStore>): Reply {
-  const repo = repoOf(context);
-  const issue = issueOr404(repo, context.params.number!);
-  issue.labels = [];
-  issue.updatedAt = context.state.now();
+  changeLabels(context, (_r, issue) => {
+    issue.labels = [];
+    issue.updatedAt = context.state.now();
+  });
   return noContent();
 }
 
 function removeIssueLabel(context: RouteContext<GitHubStore>): Reply {
-  const repo = repoOf(context);
-  const issue = issueOr404(repo, context.params.number!);
   const wanted = context.params.name!.toLowerCase();
-  const before = issue.labels.length;
-  issue.labels = issue.labels.filter((name) => name.toLowerCase() !== wanted);
-  if (issue.labels.length === before) throw new HttpError(404, 'Label does not exist');
-  issue.updatedAt = context.state.now();
+  const { repo, issue } = changeLabels(context, (_r, i) => {
+    const before = i.labels.length;
+    i.labels = i.labels.filter((name) => name.toLowerCase() !== wanted);
+    if (i.labels.length === before) throw new HttpError(404, 'Label does not exist');
+    i.updatedAt = context.state.now();
+  });
   return ok(issueLabels(context.state, repo, issue));
 }
 
