@@ -432,6 +432,24 @@ export function gunicornWorkersPython(workers = 4): Files {
   };
 }
 
+/** Twenty connections where the database is PostgreSQL (SQLite, in the tests, has no pool to size). */
+const LARGER_POOL = 'POOL = {"pool_size": 20} if DATABASE_URL.startswith("postgresql") else {}\n';
+
+/**
+ * Stage 11's failed production deploy: a larger pool for prod, taken from psycopg_pool, which the image
+ * does not have. Only prod imports it (ENVIRONMENT from the task definition): the tests, dev and staging
+ * pass; prod's tasks exit at import and the circuit breaker rolls the deploy back.
+ */
+export function productionPoolPython(): Files {
+  const pool = `${LARGER_POOL}if os.environ.get("ENVIRONMENT") == "prod":\n    import psycopg_pool  # noqa: F401 - the connection pool prod was sized for\n\nengine = create_engine(DATABASE_URL, pool_pre_ping=True, **POOL)`;
+  return { 'app/db.py': DB.replace('engine = create_engine(DATABASE_URL, pool_pre_ping=True)', pool) };
+}
+
+/** The fix forward of that deploy: the larger pool from SQLAlchemy alone. */
+export function sqlalchemyPoolPython(): Files {
+  return { 'app/db.py': DB.replace('engine = create_engine(DATABASE_URL, pool_pre_ping=True)', `${LARGER_POOL}engine = create_engine(DATABASE_URL, pool_pre_ping=True, **POOL)`) };
+}
+
 /** The health route as it was before stage 9's release: the fix that follows it. */
 export function healthPython(): Files {
   return { 'app/api/routes/health.py': HEALTH };

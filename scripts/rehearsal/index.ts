@@ -14,7 +14,8 @@ import { startAwsSimulator, type Scenario } from '../../packages/simulators/aws'
 import { startGitHubSimulator } from '../../packages/simulators/github';
 import { WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
-import { initialFiles } from './app-files';
+import { initialFiles, type Files } from './app-files';
+import { usersEndpointPython, usersTableMigration } from './app-python';
 import { startRealStack, type RealStack } from './real-stack';
 import { executableFor, loadBalancedHealthUrls, prepareRealImages } from './real-app';
 import { Developer } from './developer';
@@ -119,6 +120,15 @@ async function startHealthEndpoint(): Promise<HealthEndpoint & { server: Server 
   return endpoint;
 }
 
+/**
+ * Real stack: a world whose stages all come after stage 3 (a stage played alone, or at once with the
+ * story in a world of its own) starts from the app stage 3 leaves, imported with the rest: the users table (migrated with the initial image) and its endpoint,
+ * which every deploy's verify step checks. Played in order, stage 3 adds them itself.
+ */
+function worldOfLaterStages(numbers: number[]): Files {
+  return numbers.every((stage) => stage > 3) ? { ...usersTableMigration(), ...usersEndpointPython() } : {};
+}
+
 const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 
 /** What every world of one rehearsal shares: its options, its deadline, the ordered output, every world's timeline. */
@@ -137,7 +147,7 @@ interface World {
 }
 
 /** A world to play stages in: its own simulators, GitHub repository, people, player (and real stack, if any). */
-async function openWorld(options: RehearsalOptions, timeline: Timeline): Promise<World> {
+async function openWorld(options: RehearsalOptions, timeline: Timeline, numbers: number[]): Promise<World> {
   const real: RealStack | undefined = await startRealStack(timeline);
   // The real stack runs the images' tasks as processes (SIGKILL 5 s after SIGTERM: uvicorn stops in less).
   const aws = await startAwsSimulator(real ? { processes: { executable: executableFor(real.python), stopTimeoutMs: 5000 } } : {});
@@ -160,7 +170,7 @@ async function openWorld(options: RehearsalOptions, timeline: Timeline): Promise
     for (const [name, protection] of Object.entries(ENVIRONMENT_PROTECTION)) gh.seed.environment(FULL_REPO, name, protection);
     const person = (login: string) => new Developer({ login, token: gh.tokens.issue({ kind: 'user', login, permissions: 'all' }), gitUrl: gh.git.url(FULL_REPO), apiUrl: gh.url, repository: FULL_REPO });
     const platform = person('platform-bot');
-    const files = initialFiles(real ? 'pg' : 'local');
+    const files = { ...initialFiles(real ? 'pg' : 'local'), ...(real ? worldOfLaterStages(numbers) : {}) };
     const initial = platform.commit('chore: import Connect 2.0 API', files);
     await platform.pushAll(['main', 'staging', 'development']);
     await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
@@ -218,7 +228,7 @@ async function playWorld(numbers: number[], timeline: Timeline, rehearsal: Rehea
   const { options, output } = rehearsal;
   const failedBefore = (number: number) => rehearsal.timelines.some((other) => other.failed.some((e) => e.stage < number));
   try {
-    const world = await openWorld(options, timeline);
+    const world = await openWorld(options, timeline, numbers);
     try {
       for (const number of numbers) {
         if (options.stopOnFailure && failedBefore(number)) break;

@@ -71,3 +71,27 @@ export function executableFor(python: string): (name: string) => string[] | unde
     return undefined;
   };
 }
+
+/**
+ * Holds an ACCESS EXCLUSIVE lock on an environment's `alembic_version` table (a session of the app's
+ * role, as another migration or a long transaction would), so an Alembic run there waits for it: the
+ * rehearsal decides when a real migration ends. Resolves once the lock is held; `release` ends the session.
+ */
+export async function lockAlembicVersion(real: Pick<RealStack, 'python' | 'databaseUrls'>, env: string): Promise<{ release: () => Promise<void> }> {
+  const holder = 'import sys, psycopg2\nc = psycopg2.connect(sys.argv[1])\nc.cursor().execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")\nprint("locked", flush=True)\nsys.stdin.read()\nc.rollback()\n';
+  const child = spawn(real.python, ['-c', holder, real.databaseUrls[env]], { env: { PATH: process.env.PATH, LANG: 'C.UTF-8' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.stdin.on('error', () => undefined); // a holder that already exited has nothing left to release
+  const release = async () => {
+    child.stdin.end();
+    await exited;
+  };
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
+    child.once('close', (code) => reject(new Error(`the lock on ${env}'s alembic_version was not taken (exit ${code}): ${stderr.trim().split('\n').at(-1)}`)));
+    child.once('error', reject);
+  });
+  return { release };
+}

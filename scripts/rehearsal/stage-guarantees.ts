@@ -7,6 +7,7 @@
  * production deploy that fails releases nothing: no release, no tag, no major-tag move.
  */
 import { environmentIntervals, intervalLine, overlappingJobs, type RunRecord } from '../../packages/workflow-player';
+import { productionPoolPython, sqlalchemyPoolPython } from './app-python';
 import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import { deploymentLine, deploymentState, lastDeployment, play, serviceTaskDefinition, shortArn, type StoryContext } from './stages';
 import { FULL_REPO, environment } from './world';
@@ -106,8 +107,9 @@ async function failedProductionDeployReleasesNothing(ctx: StoryContext): Promise
   const runs = await play(ctx, async () => {
     await releaseManager.branch('main', 'main');
     // Not gunicorn.conf.py: staging's bad image of stage 5 adds it, and staging is promoted to main later (stage 13).
-    const sha = releaseManager.commit('fix(api): a larger database pool', { 'app/core/pool.py': 'POOL_SIZE = 20\n' });
-    ctx.badImages.add(sha);
+    // Real: prod's tasks import psycopg_pool, which the image lacks, and exit. Scripted: a crash-loop label.
+    const sha = releaseManager.commit('fix(api): a larger database pool', ctx.real ? productionPoolPython() : { 'app/core/pool.py': 'POOL_SIZE = 20\n' });
+    if (!ctx.real) ctx.badImages.add(sha);
     await releaseManager.push('main');
   });
   const run = runsOf(runs, 'deploy-on-merge.yml')[0];
@@ -121,6 +123,24 @@ async function failedProductionDeployReleasesNothing(ctx: StoryContext): Promise
     ...expectThat(gh.state.releases(FULL_REPO).length === releases, `${gh.state.releases(FULL_REPO).length - releases} releases were created`),
     ...expectThat(JSON.stringify(after) === JSON.stringify(tags), `tags before ${JSON.stringify(tags)}, after ${JSON.stringify(after)}`),
   ], `${stepLine(rollOut)}; release job ${release?.conclusion ?? 'not run'}; tags ${Object.keys(after).map((ref) => ref.replace('refs/tags/', '')).join(', ')}`, true);
+  if (ctx.real) await productionIsFixedForward(ctx);
+}
+
+/** Real stack: main's crash is in every later prod deploy until fixed; the fix deploys prod healthy. */
+async function productionIsFixedForward(ctx: StoryContext): Promise<void> {
+  const prod = environment('prod');
+  const { releaseManager } = ctx.people;
+  const runs = await play(ctx, async () => {
+    await releaseManager.branch('main', 'main');
+    releaseManager.commit('fix(api): the larger pool from SQLAlchemy, not psycopg_pool', sqlalchemyPoolPython());
+    await releaseManager.push('main');
+  });
+  const run = runsOf(runs, 'deploy-on-merge.yml')[0];
+  const rollOut = step(run, 'Roll out');
+  ctx.timeline.expect('prod is fixed forward: the pool from SQLAlchemy deploys and serves', [
+    ...expectThat(rollOut?.conclusion === 'success' && run?.conclusion === 'success', `Roll out is ${stepLine(rollOut)} (${jobsLine(run)})`),
+    ...expectThat(lastDeployment(ctx, prod.name)?.sha === run?.sha && deploymentState(lastDeployment(ctx, prod.name)) === 'success', `the last deployment of prod is ${deploymentLine(lastDeployment(ctx, prod.name))}`),
+  ], `${stepLine(rollOut)}; ${prod.service} on ${shortArn(serviceTaskDefinition(ctx.aws, prod))}`);
 }
 
 export async function guaranteesUnderOverlap(ctx: StoryContext): Promise<void> {

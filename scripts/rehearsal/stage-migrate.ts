@@ -8,12 +8,17 @@
  */
 import { environmentIntervals, intervalLine, overlappingJobs } from '../../packages/workflow-player';
 import { expectThat, job, jobsLine, runsOf, step, stepLine } from './checks';
+import { lockAlembicVersion } from './real-app';
 import { play, serviceTaskDefinition, shortArn, type StoryContext } from './stages';
 import { environment } from './world';
 
 const MIGRATION_LOG = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Running upgrade 8b9d4e -> c41f07, add sessions index'];
-/** Long enough that a push made once the migration started lands while it still runs. */
+/** Real Alembic on a production already at head: its context lines, printed once it got the version table. */
+const REAL_MIGRATION_LOG = ['INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.', 'INFO  [alembic.runtime.migration] Will assume transactional DDL.'];
+/** Scripted: long enough that a push made once the migration started lands while it still runs. */
 const MIGRATION_MS = 6000;
+/** Real: how long the held migration waits for the pushed merge's pipeline to start a job (it must not). */
+const QUEUED_MS = 3000;
 
 /** Orchestration, not an assertion: resolves when `ready()` holds (polled), or after `limitMs` anyway. */
 async function until(ready: () => boolean, limitMs = 300_000): Promise<void> {
@@ -34,15 +39,23 @@ export async function onDemandMigration(ctx: StoryContext): Promise<void> {
   const tasksBefore = aws.calls('RunTask').length;
   aws.scenarios.forCommand('alembic upgrade head', { kind: 'exit', exitCode: 0, afterMs: MIGRATION_MS, logLines: MIGRATION_LOG });
   let pushedAt = 0;
+  // Real: Alembic waits on a lock held on prod's version table until the pushed merge's pipeline is queued.
+  const lock = ctx.real ? await lockAlembicVersion(ctx.real, prod.name) : undefined;
   const runs = await play(ctx, async () => {
     const dispatched = player.dispatch('migrate.yml', 'main', { environment: 'prod' }, releaseManager.options.login);
     await until(() => migrationTasks(ctx, tasksBefore).length > 0);
     await releaseManager.branch('main', 'main');
-    releaseManager.commit('fix(api): index sessions by user', { 'app/api/routes/sessions.py': 'def sessions(user_id: int | None = None) -> list:\n    return []\n' });
+    const sha = releaseManager.commit('fix(api): index sessions by user', { 'app/api/routes/sessions.py': 'def sessions(user_id: int | None = None) -> list:\n    return []\n' });
     pushedAt = Date.now();
     await releaseManager.push('main');
+    if (lock) {
+      const pipeline = () => player.runs.find((run) => run.workflowFile === 'deploy-on-merge.yml' && run.sha === sha);
+      await until(() => pipeline() !== undefined, 60_000);
+      await until(() => pipeline()!.jobs.some((j) => j.startedAtMs !== undefined), QUEUED_MS);
+      await lock.release();
+    }
     await dispatched;
-  });
+  }).finally(() => lock?.release());
   aws.scenarios.clear();
   const migration = runsOf(runs, 'migrate.yml')[0];
   const migrate = job(migration, /^Migrate /);
@@ -54,7 +67,7 @@ export async function onDemandMigration(ctx: StoryContext): Promise<void> {
     ...expectThat(migrate?.environment?.name === 'prod' && migrate.environment.approval === 'approved' && migrate.environment.reviewers.length > 0 && !migrate.environment.reviewers.includes(releaseManager.options.login), `the migration job's environment: ${JSON.stringify(migrate?.environment ?? null)}`),
     ...expectThat(asked.some((approval) => approval.environment === 'prod'), `reviews asked: ${asked.map((approval) => approval.environment).join(', ') || 'none'}`),
     ...expectThat(tasks.length === 1 && tasks[0].body?.taskDefinition === revision, `one-off tasks started by migrate-prod: ${tasks.map((call) => shortArn(String(call.body?.taskDefinition ?? ''))).join(', ') || 'none'}; the service ran ${shortArn(revision)}`),
-    ...expectThat(MIGRATION_LOG.every((line) => ran?.log.includes(line) ?? false), 'Alembic’s log lines are not in the job log'),
+    ...expectThat((ctx.real ? REAL_MIGRATION_LOG : MIGRATION_LOG).every((line) => ran?.log.includes(line) ?? false), 'Alembic’s log lines are not in the job log'),
   ], `${stepLine(ran)} with ${shortArn(revision)}; reviewed by ${migrate?.environment?.reviewers.join(', ') ?? 'nobody'}`);
 
   const pipeline = runsOf(runs, 'deploy-on-merge.yml')[0];

@@ -38,7 +38,8 @@ async function failedDowngradeStopsTheRollback(ctx: StoryContext): Promise<void>
   const updates = ctx.aws.calls('UpdateService').length;
   const deployments = ctx.gh.state.deployments(FULL_REPO).length;
   ctx.aws.scenarios.forCommand('alembic downgrade base', { kind: 'exit', exitCode: 1, afterMs: 300, logLines: ['FAILED: Can\'t drop table users: other objects depend on it'] });
-  const run = await ctx.player.dispatch('rollback.yml', 'development', { environment: 'dev', target: 'previous', 'downgrade-to': 'base' }, ctx.people.releaseManager.options.login);
+  // Real: Alembic refuses a revision it cannot locate (exit 1), and dev's schema stays as it is.
+  const run = await ctx.player.dispatch('rollback.yml', 'development', { environment: 'dev', target: 'previous', 'downgrade-to': ctx.real ? 'f00dbeef' : 'base' }, ctx.people.releaseManager.options.login);
   const downgrade = job(run, /^Downgrade the /);
   const rollback = job(run, /^Roll back /);
   ctx.timeline.expect('rollback order: a downgrade that fails stops the rollback (no ECS change, nothing recorded)', [
@@ -53,9 +54,13 @@ async function failedDowngradeStopsTheRollback(ctx: StoryContext): Promise<void>
 async function successOnlyWhenHealthy(ctx: StoryContext): Promise<void> {
   const dev = environment('dev');
   const before = serviceTaskDefinition(ctx.aws, dev);
-  ctx.health.failing = true;
+  // Scripted: the endpoint answers 503. Real: dev's database takes no new connection, so the rolled-back
+  // tasks' /health answers 503 (database unreachable) while the tasks themselves run.
+  ctx.health.failing = !ctx.real;
+  ctx.real?.postgres.sql('ALTER DATABASE connect2_dev ALLOW_CONNECTIONS false');
   const unhealthy = await ctx.player.dispatch('rollback.yml', 'development', { environment: 'dev', target: 'previous' }, ctx.people.releaseManager.options.login).finally(() => {
     ctx.health.failing = false;
+    ctx.real?.postgres.sql('ALTER DATABASE connect2_dev ALLOW_CONNECTIONS true');
   });
   const failed = lastDeployment(ctx, 'dev');
   const back = await ctx.player.dispatch('rollback.yml', 'development', { environment: 'dev', target: 'previous' }, ctx.people.releaseManager.options.login);
