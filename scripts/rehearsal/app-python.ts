@@ -432,6 +432,11 @@ export function gunicornWorkersPython(workers = 4): Files {
   };
 }
 
+/** Stage 5's fix forward on staging: the app without the gunicorn import (the config file stays, unused). */
+export function withoutGunicornPython(): Files {
+  return { 'app/main.py': MAIN(['health', 'users']) };
+}
+
 /** Twenty connections where the database is PostgreSQL (SQLite, in the tests, has no pool to size). */
 const LARGER_POOL = 'POOL = {"pool_size": 20} if DATABASE_URL.startswith("postgresql") else {}\n';
 

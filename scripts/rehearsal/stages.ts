@@ -9,7 +9,7 @@ import type { NotificationReceiver } from './notifications';
 import type { Scenario } from '../../packages/simulators/aws';
 import type { RunRecord, WorkflowPlayer } from '../../packages/workflow-player';
 import { PLAN_SECRETS, redisFiles, scaleDevFiles, usersEndpointFiles } from './app-files';
-import { failingMigration, gunicornWorkersPython, usersTableMigration } from './app-python';
+import { failingMigration, gunicornWorkersPython, usersTableMigration, withoutGunicornPython } from './app-python';
 import type { RealStack } from './real-stack';
 import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import type { Developer } from './developer';
@@ -446,6 +446,22 @@ export async function badImageIsRolledBack(ctx: StoryContext): Promise<void> {
     ...expectThat(/staging/.test(classify?.errors.join(' ') ?? '') && /fail/i.test(classify?.errors.join(' ') ?? ''), 'the error does not say staging’s deploy failed'),
   ], stepLine(classify), true);
   if (pr) await ctx.people.releaseManager.close(pr.number);
+  if (ctx.real) await stagingFixedForward(ctx, staging);
+}
+
+/**
+ * Real stack: the import that crashed is taken out on staging, so staging deploys healthy again (later
+ * stages promote through it). Scripted images crash by their commit, so nothing is left to fix there.
+ */
+async function stagingFixedForward(ctx: StoryContext, staging: Environment): Promise<void> {
+  const before = serviceTaskDefinition(ctx.aws, staging);
+  const { carol } = ctx.people;
+  const runs = await play(ctx, async () => {
+    await carol.branch('staging', 'staging');
+    carol.commit('fix(api): serve with uvicorn again', withoutGunicornPython());
+    await carol.push('staging');
+  });
+  expectDeploy(ctx, { env: staging, runs, before, migration: 'success', rollout: 'success' });
 }
 
 /** Real stack: the stopped tasks exited 1 and logged Python's ModuleNotFoundError to CloudWatch Logs. */
