@@ -155,7 +155,7 @@ function output(value: unknown, jq: string | undefined): void {
   process.stdout.write(result.stdout);
 }
 
-function readBody(options: ParsedOptions): string | undefined {
+function bodyOption(options: ParsedOptions): string | undefined {
   if (options['body-file'] !== undefined) {
     const file = options['body-file'];
     return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
@@ -248,7 +248,7 @@ async function prEdit(args: string[]): Promise<void> {
   const repo = repository(options);
   const number = await pullNumber(repo, positionals[0] ?? '');
   const patch: Record<string, string> = {};
-  const body = readBody(options);
+  const body = bodyOption(options);
   if (body !== undefined) patch.body = body;
   if (options.title !== undefined) patch.title = options.title;
   if (options.base !== undefined) patch.base = options.base;
@@ -267,7 +267,7 @@ async function prCreate(args: string[]): Promise<void> {
   let base = options.base;
   if (!base) base = (await request('GET', `repos/${repo}`)).data.default_branch;
   try {
-    const { data } = await request('POST', `repos/${repo}/pulls`, { base, head: options.head, title: options.title, body: readBody(options) ?? '', draft: options.draft === true });
+    const { data } = await request('POST', `repos/${repo}/pulls`, { base, head: options.head, title: options.title, body: bodyOption(options) ?? '', draft: options.draft === true });
     process.stdout.write(`${data.html_url}\n`);
   } catch (error) {
     if (error instanceof ShimError) throw new ShimError(`pull request create failed: ${error.message}`);
@@ -279,7 +279,7 @@ async function prComment(args: string[]): Promise<void> {
   const { options, positionals } = parse('pr comment', args, { flags: { ...prFlags, 'body-file': { alias: 'F', value: true }, body: { alias: 'b', value: true } }, positionals: 1 });
   const repo = repository(options);
   const number = await pullNumber(repo, positionals[0] ?? '');
-  const body = readBody(options);
+  const body = bodyOption(options);
   if (body === undefined) throw new ShimError('gh shim: gh pr comment needs --body-file or --body');
   const { data } = await request('POST', `repos/${repo}/issues/${number}/comments`, { body });
   process.stdout.write(`${data.html_url}\n`);
