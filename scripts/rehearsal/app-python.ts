@@ -432,9 +432,12 @@ export function gunicornWorkersPython(workers = 4): Files {
   };
 }
 
-/** Stage 5's fix forward on staging: the app without the gunicorn import (the config file stays, unused). */
+/**
+ * Stage 5's fix forward on staging: the app without the gunicorn import (the config file stays, unused),
+ * with a line saying why, so it is a new image and a new rollout, as a team's fix would be.
+ */
 export function withoutGunicornPython(): Files {
-  return { 'app/main.py': MAIN(['health', 'users']) };
+  return { 'app/main.py': `# Served by uvicorn: gunicorn is not in the image.\n${MAIN(['health', 'users'])}` };
 }
 
 /** Twenty connections where the database is PostgreSQL (SQLite, in the tests, has no pool to size). */

@@ -451,9 +451,7 @@ export async function badImageIsRolledBack(ctx: StoryContext): Promise<void> {
 
 /**
  * Real stack: the import that crashed is taken out on staging, so staging deploys healthy again (later
- * stages promote through it). The image is the one staging ran before the bad one (same content, same
- * digest), so the rollout keeps the running revision ('unchanged'). Scripted images crash by their
- * commit, so nothing is left to fix there.
+ * stages promote through it). Scripted images crash by their commit, so nothing is left to fix there.
  */
 async function stagingFixedForward(ctx: StoryContext, staging: Environment): Promise<void> {
   const before = serviceTaskDefinition(ctx.aws, staging);
@@ -463,14 +461,7 @@ async function stagingFixedForward(ctx: StoryContext, staging: Environment): Pro
     carol.commit('fix(api): serve with uvicorn again', withoutGunicornPython());
     await carol.push('staging');
   });
-  const run = runsOf(runs, 'deploy-on-merge.yml')[0];
-  const rollout = step(run, 'Roll out');
-  const recorded = lastDeployment(ctx, staging.name);
-  ctx.timeline.expect('staging fixed forward: the import taken out, the pipeline succeeds on the image staging ran before the bad one, recorded as a success', [
-    ...expectThat(run?.conclusion === 'success', `the pipeline run is ${run?.conclusion} (${jobsLine(run)})`),
-    ...expectThat(rollout?.outputs.status === 'deployed' || (rollout?.outputs.status === 'unchanged' && serviceTaskDefinition(ctx.aws, staging) === before), `Roll out is ${stepLine(rollout)}; ${staging.service} on ${shortArn(serviceTaskDefinition(ctx.aws, staging))}, was ${shortArn(before)}`),
-    ...expectThat(recorded?.sha === run?.sha && deploymentState(recorded) === 'success', `last deployment: ${deploymentLine(recorded)}`),
-  ], `${stepLine(rollout)}; ${deploymentLine(recorded)}`);
+  expectDeploy(ctx, { env: staging, runs, before, migration: 'success', rollout: 'success' });
 }
 
 /** Real stack: the stopped tasks exited 1 and logged Python's ModuleNotFoundError to CloudWatch Logs. */
