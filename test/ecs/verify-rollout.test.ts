@@ -4,28 +4,22 @@
  * there ends the verification before the bake, without one call to ECS (the client points nowhere).
  * The bundle's wiring of the same engine is test/wait-stable/verify.bundle.test.ts.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingLogger, systemClock } from '../../packages/action-kit';
 import { parseVerifyChecks, verifyRollout, type EcsContext } from '../../packages/ecs';
+import { startKeyEndpoints, type KeyEndpoints } from '../harness/key-endpoints';
 
-let http: Server | undefined;
+let endpoints: KeyEndpoints | undefined;
 afterEach(async () => {
-  await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
-  http = undefined;
+  await endpoints?.close();
+  endpoints = undefined;
 });
 
-/** The app's key endpoints: status per path (default 200), and the paths asked, in order. */
-async function startApp(statuses: Record<string, number> = {}): Promise<{ base: string; asked: string[] }> {
-  const asked: string[] = [];
-  http = createServer((req, res) => {
-    asked.push(`${req.method} ${req.url}`);
-    res.writeHead(statuses[req.url ?? ''] ?? 200).end('{}');
-  });
-  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, asked };
+/** The app's key endpoints, closed after each test. */
+async function startApp(statuses: Record<string, number> = {}): Promise<KeyEndpoints> {
+  endpoints = await startKeyEndpoints(statuses);
+  return endpoints;
 }
 
 /** An ECS client that fails any call: the checks before the bake must not need ECS. */

@@ -4,32 +4,26 @@
  * from the rollout's start, throttled and denied), and a bad input that stops it before any AWS call. A key
  * endpoint failing after stable is test/ecs/verify-rollout.test.ts, in process.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startAwsSimulator, type AwsSimulator, type Scenario } from '../../packages/simulators/aws';
 import { seedConnect2, type Connect2World } from '../../packages/simulators/aws/fixtures';
 import { runAction } from '../harness/run-action';
+import { startKeyEndpoints, type KeyEndpoints } from '../harness/key-endpoints';
 
 let sim: AwsSimulator | undefined;
-let http: Server | undefined;
+let endpoints: KeyEndpoints | undefined;
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
-  http = undefined;
+  await endpoints?.close();
+  endpoints = undefined;
 });
 
-/** The app's key endpoints: status per path (default 200), and the paths asked, in order. */
-async function startApp(statuses: Record<string, number> = {}): Promise<{ base: string; asked: string[] }> {
-  const asked: string[] = [];
-  http = createServer((req, res) => {
-    asked.push(`${req.method} ${req.url}`);
-    res.writeHead(statuses[req.url ?? ''] ?? 200).end('{}');
-  });
-  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, asked };
+/** The app's key endpoints, closed after each test. */
+async function startApp(statuses: Record<string, number> = {}): Promise<KeyEndpoints> {
+  endpoints = await startKeyEndpoints(statuses);
+  return endpoints;
 }
 
 /** The dev world with a rollout of `tag` (with `scenario`) started. */
