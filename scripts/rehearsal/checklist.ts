@@ -26,7 +26,7 @@ const RUNBOOK_CHECKLIST: ChecklistItem[] = [
   { item: 'No errors in CloudWatch logs', how: 'wait-stable watches LOG_ERROR_PATTERN with FilterLogEvents from the rollout start through the bake; a match rolls back', stages: [12] },
   { item: 'Key API endpoints verified', how: 'wait-stable checks VERIFY_URLS after the rollout and after BAKE_SECONDS; a failure rolls back', stages: [12] },
   { item: 'Database queries performing well', how: 'people: database performance is watched by a person (no automated query check)', stages: [], human: true },
-  { item: 'Team notified of deployment', how: 'deploy, rollback and release post to NOTIFY_WEBHOOK_URL (Slack-compatible); nothing when unset', stages: [12] },
+  { item: 'Team notified of deployment', how: 'deploy, rollback and release post to NOTIFY_WEBHOOK_URL (Slack-compatible); nothing when unset', stages: [9] },
 ];
 
 /** `shown` for an item whose stages all ran and held; `broken`, `not played`, or who keeps it. */

@@ -30,3 +30,8 @@ export function stepLine(s: StepRecord | undefined): string {
 }
 
 export const prRef = (number: number) => `refs/pull/${number}/merge`;
+
+/** Jobs GitHub cancelled as a concurrency deadlock (a job or called workflow asking for a group its own run holds), with GitHub's words. */
+export function deadlockedJobs(runs: RunRecord[]): string[] {
+  return runs.flatMap((run) => run.jobs.flatMap((j) => j.notes.filter((note) => /deadlock for concurrency group/.test(note)).map((note) => `${run.workflowName}: ${j.name}: ${note}`)));
+}

@@ -57,6 +57,8 @@ export interface RehearsalOptions {
   vars?: Record<string, string>;
   /** Play only these stage numbers (those that stand alone, e.g. 10), for working on one stage. */
   only?: number[];
+  /** 'scripted': scripted images even where the real stack is installed (REHEARSAL_STACK=scripted for one call). */
+  stack?: 'scripted';
   /** The whole rehearsal's time limit (default 20 minutes): past it, the stage playing fails by name and the rest is not played. */
   timeLimitMs?: number;
 }
@@ -72,7 +74,7 @@ const STAGES: Array<(ctx: StoryContext) => Promise<void>> = [mixedPullRequestIsB
  * played in a world of its own, at once with the story; the report still lists every stage in order.
  * A stage that reads an earlier stage's work, or whose work a later stage counts, stays in the story.
  */
-const STAGES_THAT_STAND_ALONE = [10, 11];
+export const STAGES_THAT_STAND_ALONE = [10, 11, 12, 13, 14];
 
 /**
  * What every job's environment gets besides the runner's variables: Node's compile cache (Node >= 22),
@@ -129,6 +131,16 @@ function worldOfLaterStages(numbers: number[]): Files {
   return numbers.every((stage) => stage > 3) ? { ...usersTableMigration(), ...usersEndpointPython() } : {};
 }
 
+/**
+ * A world whose stages all come after stage 4 starts with the release stage 4 cuts, v1.0.0, on the
+ * imported commit: a later release is then the next version of it (stage 12's major bump), as in the story.
+ */
+function releaseOfLaterStages(gh: Awaited<ReturnType<typeof startGitHubSimulator>>, numbers: number[], sha: string): void {
+  if (!numbers.every((stage) => stage > 4)) return;
+  gh.seed.tag(FULL_REPO, 'v1.0.0', sha);
+  gh.seed.release(FULL_REPO, { tag_name: 'v1.0.0', target_commitish: sha, name: 'v1.0.0', body: 'The Connect 2.0 API as imported (the release stage 4 cuts in the story).' });
+}
+
 const hasTerraform = () => spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 
 /** What every world of one rehearsal shares: its options, its deadline, the ordered output, every world's timeline. */
@@ -148,7 +160,7 @@ interface World {
 
 /** A world to play stages in: its own simulators, GitHub repository, people, player (and real stack, if any). */
 async function openWorld(options: RehearsalOptions, timeline: Timeline, numbers: number[]): Promise<World> {
-  const real: RealStack | undefined = await startRealStack(timeline);
+  const real: RealStack | undefined = await startRealStack(timeline, options.stack === 'scripted' ? { ...process.env, REHEARSAL_STACK: 'scripted' } : process.env);
   // The real stack runs the images' tasks as processes (SIGKILL 5 s after SIGTERM: uvicorn stops in less).
   const aws = await startAwsSimulator(real ? { processes: { executable: executableFor(real.python), stopTimeoutMs: 5000 } } : {});
   const gh = await startGitHubSimulator({ gitRoot: mkdtempSync(path.join(tmpdir(), 'rehearsal-git-')) });
@@ -173,6 +185,7 @@ async function openWorld(options: RehearsalOptions, timeline: Timeline, numbers:
     const files = { ...initialFiles(real ? 'pg' : 'local'), ...(real ? worldOfLaterStages(numbers) : {}) };
     const initial = platform.commit('chore: import Connect 2.0 API', files);
     await platform.pushAll(['main', 'staging', 'development']);
+    releaseOfLaterStages(gh, numbers, initial);
     await protectBranchesAsTheReadmeSays(platform, requiredChecksFromReadme(options.workflows));
     seedAws(aws, initial.slice(0, 12), real ? await prepareRealImages(aws, real, files) : undefined);
     // Real: each environment's health URL is its service's load balancer; scripted: one scripted endpoint.
@@ -233,7 +246,10 @@ async function playWorld(numbers: number[], timeline: Timeline, rehearsal: Rehea
       for (const number of numbers) {
         if (options.stopOnFailure && failedBefore(number)) break;
         const started = Date.now();
-        const outcome = await beforeDeadline(STAGES[number - 1](world.ctx), rehearsal.deadline);
+        const stage = STAGES[number - 1](world.ctx);
+        stage.catch(() => undefined); // abandoned at a failure, what the stage does under the closed world is not an unhandled rejection
+        // stopOnFailure (the mutation tests): the first broken expectation ends the stage; the world closes under the rest.
+        const outcome = await beforeDeadline(options.stopOnFailure ? Promise.race([stage, timeline.firstFailure]) : stage, rehearsal.deadline);
         timeline.stageMs.set(number, Date.now() - started);
         output.done(number);
         if (outcome === 'timed-out') {

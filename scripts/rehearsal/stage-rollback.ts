@@ -3,6 +3,7 @@
  * then people roll production back by dispatch (rollback.yml) to a release tag, with a database downgrade
  * behind its own approval, and forward again with `previous`; a target that names nothing is refused.
  */
+import { productionWasAnnounced } from './team-notified';
 import { fixedMigration, healthPython, sessionsHealthPython } from './app-python';
 import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
 import {
@@ -172,7 +173,7 @@ async function previousUndoesTheRollback(ctx: StoryContext): Promise<void> {
 }
 
 export async function rollbackByDispatch(ctx: StoryContext): Promise<void> {
-  ctx.timeline.stage(9, 'Rollback: a failed health check rolls back on its own; prod is rolled back by dispatch to a release and forward again');
+  ctx.timeline.stage(9, 'Rollback: a failed health check rolls back on its own; prod is rolled back by dispatch to a release and forward again; the team was notified of each production change');
   await failedHealthCheckRollsBack(ctx);
   await downgradeRunsWithTheNewestRevision(ctx);
   if (ctx.real) await healthIsFixedForward(ctx);
@@ -180,4 +181,5 @@ export async function rollbackByDispatch(ctx: StoryContext): Promise<void> {
   await productionRollsBackToARelease(ctx);
   await previousUndoesTheRollback(ctx);
   await rollbackOrder(ctx);
+  productionWasAnnounced(ctx);
 }

@@ -13,7 +13,7 @@ import { usersSortedBySignupPython } from './app-python';
 import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
 import { breakingApiChangeIsGated } from './stage-api-compatibility';
 import { play, serviceTaskDefinition, shortArn, type StoryContext } from './stages';
-import { environment, FULL_REPO } from './world';
+import { environment } from './world';
 
 const VERIFY_STEP = 'Verify key endpoints, logs and a bake';
 const ROLLBACK_STEP = 'Roll back after a failed health check';
@@ -97,26 +97,9 @@ async function tracebackDuringTheBakeRollsBack(ctx: StoryContext): Promise<void>
   ], `${stepLine(verify)}; ${stepLine(rollback)}; ${dev.service} on ${shortArn(now)}`, true);
 }
 
-/** Every production deploy and rollback so far (refused attempts too), and every release, was posted to NOTIFY_WEBHOOK_URL. */
-function productionWasAnnounced(ctx: StoryContext): void {
-  // The deploys and rollbacks (task deploy:ecs): a Terraform apply is recorded as a deployment too (terraform:apply) and posts nothing.
-  const prod = ctx.gh.state.deployments(FULL_REPO).filter((d) => d.environment === 'prod' && d.task === 'deploy:ecs');
-  const posts = ctx.notifications.posts.map((p) => p.text);
-  const prodPosts = posts.filter((text) => /^connect2-api prod: (deploy|rollback)/.test(text));
-  const releases = ctx.gh.state.releases(FULL_REPO).filter((r) => !r.draft);
-  const releasePosts = posts.filter((text) => /released to production/.test(text));
-  ctx.timeline.expect('each production deploy, rollback and release posted one notification to NOTIFY_WEBHOOK_URL (the team notified)', [
-    // A deploy refused before it recorded a deployment (stage 8's unprotected prod) is announced too.
-    ...expectThat(prod.length > 0 && prodPosts.length >= prod.length, `${prodPosts.length} prod deploy/rollback posts for ${prod.length} prod deployments`),
-    ...expectThat(releases.length > 0 && releasePosts.length === releases.length, `${releasePosts.length} release posts for ${releases.length} releases`),
-    ...expectThat(releases.every((r) => releasePosts.some((text) => text.includes(r.tagName))), 'a release is not named in its post'),
-  ], `${posts.length} posts in all: ${prodPosts.length} prod deploys/rollbacks, ${releasePosts.length} releases`);
-}
-
 export async function verificationAfterTheRollout(ctx: StoryContext): Promise<void> {
-  ctx.timeline.stage(12, 'Verification: key endpoints and a bake with the logs watched; a Traceback during the bake rolls back; a breaking API change is blocked until labelled, then released as a major version; the team is notified');
+  ctx.timeline.stage(12, 'Verification: key endpoints and a bake with the logs watched; a Traceback during the bake rolls back; a breaking API change is blocked until labelled, then released as a major version');
   await healthyDeployIsVerified(ctx);
   await tracebackDuringTheBakeRollsBack(ctx);
   await breakingApiChangeIsGated(ctx);
-  productionWasAnnounced(ctx);
 }

@@ -11,7 +11,7 @@ import type { RunRecord, WorkflowPlayer } from '../../packages/workflow-player';
 import { PLAN_SECRETS, redisFiles, scaleDevFiles, usersEndpointFiles } from './app-files';
 import { failingMigration, gunicornWorkersPython, usersTableMigration, withoutGunicornPython } from './app-python';
 import type { RealStack } from './real-stack';
-import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
+import { deadlockedJobs, expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import type { Developer } from './developer';
 import { PROD_REVIEWERS } from './settings';
 import type { Timeline } from './timeline';
@@ -301,7 +301,18 @@ export async function developmentDeploys(ctx: StoryContext): Promise<void> {
   const before = serviceTaskDefinition(ctx.aws, dev);
   const runs = await play(ctx, () => ctx.people.alice.merge(ctx.prs.app, 'squash', `feat(api): add users endpoint (#${ctx.prs.app})`));
   expectDeploy(ctx, { env: dev, runs, before, migration: 'success', rollout: 'success' });
+  noDeadlock(ctx, runs);
   if (ctx.real) await usersAnswerFromTheTable(ctx, dev, runs);
+}
+
+/**
+ * GitHub cancels a job or called workflow that asks for a concurrency group its own run already holds
+ * ("a deadlock … was detected"): the pipeline holds `deploy-<env>` for its whole run, so deploy.yml and
+ * terraform-apply.yml must not ask for it again.
+ */
+function noDeadlock(ctx: StoryContext, runs: RunRecord[]): void {
+  const deadlocks = deadlockedJobs(runs);
+  ctx.timeline.expect('the called workflows take no concurrency group their caller holds: no job cancelled as a deadlock', expectThat(deadlocks.length === 0, deadlocks.join('; ')), `${runs.length} runs, none deadlocked`);
 }
 
 /**
@@ -418,6 +429,19 @@ export async function promotionsReachProduction(ctx: StoryContext): Promise<void
     ...expectThat(images[0] !== '' && (release?.outputs.notes ?? '').includes(images[0]), `the notes do not name the image ${images[0]}`),
     ...expectThat(ctx.gh.state.releases(FULL_REPO).some((r) => r.tagName === 'v1.0.0' && !r.draft), 'no published v1.0.0 release'),
   ], stepLine(release));
+  promotionIsNotBackported(ctx, toMain);
+}
+
+/** hotfix-backport.yml runs on every PR closed into main, and backports only hotfix/*: never the promotion from staging. */
+function promotionIsNotBackported(ctx: StoryContext, toMain: RunRecord[]): void {
+  const backport = runsOf(toMain, 'hotfix-backport.yml')[0];
+  const ran = backport?.jobs.filter((j) => j.conclusion !== 'skipped') ?? [];
+  const backportPrs = ctx.gh.state.pulls(FULL_REPO).filter((p) => p.head.ref.startsWith('backport/'));
+  ctx.timeline.expect('the promotion merged into main is not backported: hotfix-backport runs, and skips all but hotfix/* PRs', [
+    ...expectThat(backport !== undefined, 'hotfix-backport.yml did not run when the promotion PR closed'),
+    ...expectThat(ran.length === 0, `backport jobs ran: ${jobsLine(backport)}`),
+    ...expectThat(backportPrs.length === 0, `backport PRs: ${backportPrs.map((p) => `#${p.number} ${p.head.ref} -> ${p.base.ref}`).join(', ')}`),
+  ], jobsLine(backport));
 }
 
 /** Stage 5: a bad image pushed straight to staging trips the circuit breaker. */
