@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument, visit, type Document } from 'yaml';
 import { realStack } from '../../packages/simulators/postgres';
-import { rehearse } from '../../scripts/rehearsal';
+import { rehearse, STAGES_THAT_STAND_ALONE } from '../../scripts/rehearsal';
 import { repoRoot } from '../harness/run-action';
 
 type Edit = (file: string, doc: Document) => void;
@@ -41,7 +41,12 @@ function forEachStep(doc: Document, fn: (step: import('yaml').YAMLMap, steps: im
 
 const uses = (step: import('yaml').YAMLMap) => String(step.get('uses') ?? '');
 
-/** `standalone`: the stage plays on its own (`rehearse({ only: [stage] })`), so the case needs no earlier stage. */
+/**
+ * The cases play scripted images (half the CPU of the real stack: the full tier fits CI's budget), except
+ * those marked `realStack`, whose break only the real app shows; rehearsal.test.ts plays the whole story
+ * on the real stack. `standalone`: the stage plays on its own (`rehearse({ only: [stage] })`), so the case needs no earlier
+ * stage. The stages that stand alone in the rehearsal itself (STAGES_THAT_STAND_ALONE) always do.
+ */
 const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boolean; standalone?: boolean; realStack?: boolean }[] = [
   {
     name: "rollback.yml's downgrade without its task-definition: (the service's current, older code)",
@@ -61,6 +66,13 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
       const inputs = step.get('with');
       if (uses(step).includes('/run-migration@') && isMap(inputs)) inputs.delete('task-definition');
     }),
+  },
+  {
+    // A team making deploy.yml safe to call from elsewhere: its caller already holds the group, and GitHub
+    // cancels the deploy as a deadlock instead of waiting forever.
+    name: "deploy.yml's deploy job asks for the environment's deploy group its caller holds (GitHub's deadlock)",
+    stage: 3,
+    edit: (file, doc) => file === 'deploy.yml' && doc.setIn(['jobs', 'deploy', 'concurrency'], doc.createNode({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false })),
   },
   {
     name: 'the run-migration step of the deploy workflow deleted',
@@ -136,7 +148,6 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     // broke stage 4's first release instead ("tag is 'v1.2.2'"), not the guarantee it names.
     name: "the release job's if: asking only that the deploy ran (a failed prod deploy still releases)",
     stage: 11,
-    standalone: true,
     edit: (file, doc) => file === 'deploy-on-merge.yml' && doc.setIn(['jobs', 'release', 'if'], "!cancelled() && needs.changes.outputs.environment == 'prod' && needs.deploy.result != 'skipped'"),
   },
   {
@@ -170,7 +181,6 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
   {
     name: "deploy-on-merge's deploy job no longer waits for a successful apply (its if: without the apply's result)",
     stage: 13,
-    standalone: true,
     needsTerraform: true,
     // Bare, as the template writes it: `${{ }}` inside the folded (>-) scalar the edit keeps would make
     // GitHub (and its parser, which the player uses) read a format() string, always true.
@@ -179,20 +189,18 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
   {
     name: "terraform-apply.yml's 'Record the apply' step removed (a Terraform-only merge leaves no deployment behind)",
     stage: 13,
-    standalone: true,
     needsTerraform: true,
     edit: (file, doc) => file === 'terraform-apply.yml' && forEachStep(doc, (step, steps) => step.get('name') === 'Record the apply' && steps.items.splice(steps.items.indexOf(step), 1)),
   },
   {
-    // Stage 13 alone merges no PR into main but hotfixes: the promotion stage 4 merged is the one not to backport.
+    // The promotion stage 4 merges into main is the PR not to backport.
     name: 'hotfix-backport for any PR merged into main (its if: without the hotfix/* branch)',
-    stage: 13,
+    stage: 4,
     edit: (file, doc) => file === 'hotfix-backport.yml' && doc.setIn(['jobs', 'backport', 'if'], '${{ github.event.pull_request.merged }}'),
   },
   {
     name: 'hotfix-backport cherry-picks only the merge commit, as for a squash (a merge commit or a rebased hotfix is not backported whole)',
     stage: 13,
-    standalone: true,
     edit: (file, doc) => file === 'hotfix-backport.yml' && forEachStep(doc, (step) => {
       const run = String(step.get('run') ?? '');
       if (step.get('id') === 'pick') step.set('run', run.replace(/if \[ "\$parents" -eq 3 \][\s\S]*?\n\s*fi\n/, 'pick=("$MERGE_SHA")\n'));
@@ -202,14 +210,12 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     // The OIDC subject becomes environment:staging, which the staging deploy role trusts.
     name: "terraform.yml's plans of a promotion from staging run in their environment",
     stage: 13,
-    standalone: true,
     needsTerraform: true,
     edit: (file, doc) => file === 'terraform.yml' && doc.setIn(['jobs', 'plan', 'environment'], "${{ github.head_ref == 'staging' && matrix.environment || '' }}"),
   },
   {
     name: "terraform-apply.yml's production-from-main guard removed",
     stage: 13,
-    standalone: true,
     needsTerraform: true,
     edit: (file, doc) => file === 'terraform-apply.yml' && forEachStep(doc, (step) => {
       const run = String(step.get('run') ?? '');
@@ -220,7 +226,6 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     // A fix pushed to an open PR would leave its failed checks red (stage 10 plays the failing test, then its fix).
     name: "pr-checks.yml no longer runs on synchronize (a new push to an open PR re-runs nothing)",
     stage: 10,
-    standalone: true,
     edit: (file, doc) => file === 'pr-checks.yml' && doc.setIn(['on', 'pull_request', 'types'], doc.createNode(['opened', 'reopened', 'edited'])),
   },
   {
@@ -233,6 +238,8 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     // The label bypass always on: a PR that breaks /users' clients would merge without anyone labelling it.
     name: "pr-checks' API compatibility never fails (fail-on-breaking: false)",
     stage: 12,
+    // The breaking change is the real app's OpenAPI document: the scripted stack does not play it.
+    realStack: true,
     edit: (file, doc) => file === 'pr-checks.yml' && forEachStep(doc, (step) => {
       const inputs = step.get('with');
       if (uses(step).includes('/api-diff@') && isMap(inputs)) inputs.set('fail-on-breaking', false);
@@ -242,6 +249,15 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
 
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
 const stack = realStack();
+
+/**
+ * The stages a case plays: its stage alone when it stands alone; otherwise the story up to its stage,
+ * without the stages that stand alone (none of them leaves anything the story reads).
+ */
+function stagesFor(mutation: (typeof MUTATIONS)[number]): number[] {
+  if (mutation.standalone || STAGES_THAT_STAND_ALONE.includes(mutation.stage)) return [mutation.stage];
+  return Array.from({ length: mutation.stage }, (_, index) => index + 1).filter((stage) => !STAGES_THAT_STAND_ALONE.includes(stage));
+}
 
 /** Part `part` (1-based) of `parts`: the cases by their stage, latest first, dealt out in turn, so each part gets long and short ones. */
 function share(part: number, parts: number): typeof MUTATIONS {
@@ -255,11 +271,11 @@ export function describeMutations(part: number, parts: number): void {
       const skip = missing !== undefined;
       if (skip) console.log(`SKIPPED: mutation "${mutation.name}" needs ${missing}`);
       it.skipIf(skip)(`${mutation.name}: stage ${mutation.stage} fails, naming the expectation`, async () => {
-        const timeline = await rehearse({ quiet: true, stopOnFailure: true, workflows: mutatedCopy(mutation.edit), only: mutation.standalone ? [mutation.stage] : undefined });
+        const timeline = await rehearse({ quiet: true, stopOnFailure: true, workflows: mutatedCopy(mutation.edit), only: stagesFor(mutation), stack: mutation.realStack ? undefined : 'scripted' });
         const lines = timeline.failureLines();
         expect(lines.length, 'the rehearsal passed with the broken template').toBeGreaterThan(0);
         expect(lines[0]).toMatch(new RegExp(`^Stage ${mutation.stage} \\([^)]+\\): expected ".+", but `));
-      }, 900_000); // stages 11 and 12 need the whole rehearsal: minutes on two busy cores
+      }, 900_000); // stage 9's cases play the story up to it: minutes on two busy cores
     }
   });
 }
