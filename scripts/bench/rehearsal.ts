@@ -25,11 +25,11 @@ const load = () => os.loadavg().map((value) => value.toFixed(1)).join(' / ');
  * utime, stime, cutime, cstime), or undefined elsewhere. The rehearsal's CPU time over the machine's
  * cores is the least wall time any schedule of its stages could reach.
  */
-function cpuSeconds(): number | undefined {
+function cpuSeconds(): { self: number; children: number } | undefined {
   try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ').map(Number);
     // After the ')': state is field 3, so utime (14) .. cstime (17) are indexes 11..14; clock ticks are 1/100 s on Linux.
-    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / 100;
+    return { self: (fields[11] + fields[12]) / 100, children: (fields[13] + fields[14]) / 100 };
   } catch {
     return undefined;
   }
@@ -42,7 +42,9 @@ export async function run(): Promise<BenchFigure[]> {
   const timeline = await rehearse({ quiet: true });
   const wall = (Date.now() - started) / 1000;
   const cpuAfter = cpuSeconds();
-  const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  const self = cpuBefore && cpuAfter ? cpuAfter.self - cpuBefore.self : undefined;
+  const children = cpuBefore && cpuAfter ? cpuAfter.children - cpuBefore.children : 0;
+  const cpu = self === undefined ? undefined : self + children;
   const cores = os.availableParallelism();
   const jobs = timeline.runs.reduce((sum, r) => sum + r.jobs.length, 0);
   const stack = timeline.stack.startsWith('real') ? 'real stack' : 'scripted images';
@@ -62,7 +64,7 @@ export async function run(): Promise<BenchFigure[]> {
             name: `  CPU time of the rehearsal (this process and its ended children), over ${cores} cores`,
             value: Number(cpu.toFixed(1)),
             unit: 's',
-            note: `no schedule of the stages on this machine ends before ${(cpu / cores).toFixed(1)} s (CPU time / cores); over the wall time above, ${(cpu / wall).toFixed(2)} of the ${cores} cores were busy on average`,
+            note: `${self?.toFixed(1)} s in this process (the simulators, the player, the stages), ${children.toFixed(1)} s in the jobs' processes (bundles, git, bash, Python, Terraform, PostgreSQL); no schedule of the stages on this machine ends before ${(cpu / cores).toFixed(1)} s (CPU time / cores); over the wall time above, ${(cpu / wall).toFixed(2)} of the ${cores} cores were busy on average`,
           },
         ]),
     ...stages.map(([stage, ms]) => ({
