@@ -1,13 +1,13 @@
 /**
  * Stage 10, GitHub's own rules on the pipeline: branch protection as the templates README asks for
- * (its "checks to require" on development, staging and main) refuses a merge while a required check
- * fails and lets it in once it passes; and with GitHub's `auto_inactive` (a successful deployment of dev
+ * (its "checks to require" on development, staging and main), with every push to an open PR re-checked,
+ * refuses a merge while a required check fails and lets it in once it passes; and with GitHub's `auto_inactive` (a successful deployment of dev
  * marks the earlier ones inactive) rollback.yml still finds `previous` after two deploys of dev.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../test/harness/run-action';
-import { expectThat, jobsLine, runsOf, step, stepLine } from './checks';
+import { expectThat, job, jobsLine, prRef, runsOf, step, stepLine } from './checks';
 import type { Developer } from './developer';
 import { deploymentLine, deploymentPayload, deploymentState, lastDeployment, play, serviceTaskDefinition, shortArn, type RecordedDeployment, type StoryContext } from './stages';
 import { ENVIRONMENTS, FULL_REPO, environment } from './world';
@@ -43,15 +43,24 @@ async function openFeature(ctx: StoryContext, who: Developer, branch: string, me
 const STATUS_TEST = 'import unittest\n\nfrom app.api.routes import status\n\n\nclass StatusTest(unittest.TestCase):\n    def test_status(self):\n        self.assertEqual(status.status(), {"status": "up"})\n';
 const statusRoute = (answer: string) => `def status() -> dict:\n    return {"status": "${answer}"}\n`;
 
-/** A PR whose tests fail cannot be merged (405 naming the check); fixed, its checks pass and it goes in and deploys dev. */
+/**
+ * A new push to an open PR re-runs its required checks: a push that breaks its test turns them red and
+ * the merge is refused (405 naming the check); the fix pushed after it turns them green, and the PR
+ * goes in and deploys dev.
+ */
 async function mergeWaitsForTheRequiredChecks(ctx: StoryContext): Promise<void> {
   const { bob } = ctx.people;
   const dev = environment('dev');
-  const number = await openFeature(ctx, bob, 'feature/status-endpoint', 'feat(api): add a status endpoint', { 'app/api/routes/status.py': statusRoute('ok'), 'tests/test_status.py': STATUS_TEST });
+  const number = await openFeature(ctx, bob, 'feature/status-endpoint', 'feat(api): add a status endpoint', { 'app/api/routes/status.py': statusRoute('up'), 'tests/test_status.py': STATUS_TEST });
+  const opened = runsOf(ctx.player.runs, 'pr-checks.yml', (run) => run.ref === prRef(number)).at(-1);
+  bob.commit('refactor(api): the status endpoint answers ok', { 'app/api/routes/status.py': statusRoute('ok') });
+  const broken = runsOf(await play(ctx, () => bob.push('feature/status-endpoint')), 'pr-checks.yml')[0];
   const tip = ctx.gh.state.refs(FULL_REPO)['refs/heads/development'];
   const before = ctx.player.runs.length;
   const refused = await bob.merge(number, 'squash').then(() => 'merged', (error: { status?: number; message?: string }) => `${error.status} ${(error.message ?? '').split(' - http')[0]}`);
-  ctx.timeline.expect(`PR #${number} (a failing test): branch protection refuses the merge, naming the required check`, [
+  ctx.timeline.expect(`PR #${number}: a push that breaks its test re-runs its checks, red; branch protection refuses the merge, naming the required check`, [
+    ...expectThat(opened?.conclusion === 'success', `the checks of the PR as opened are ${opened?.conclusion ?? 'not run'} (${jobsLine(opened)})`),
+    ...expectThat(broken?.conclusion === 'failure' && job(broken, 'Tests')?.conclusion === 'failure', `the checks after the breaking push are ${broken?.conclusion ?? 'not run'} (${jobsLine(broken)})`),
     ...expectThat(refused === '405 Required status check "Tests" is failing.', `the merge answered ${refused}`),
     ...expectThat(ctx.gh.state.refs(FULL_REPO)['refs/heads/development'] === tip, 'development moved'),
     ...expectThat(ctx.player.runs.length === before, 'a workflow started'),
