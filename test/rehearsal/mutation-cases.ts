@@ -89,6 +89,13 @@ const MUTATIONS: { name: string; stage: number; edit: Edit; needsTerraform?: boo
     }),
   },
   {
+    // A team whose migrations live in migrations/ keeps only that clause: the migration PR's round trip is skipped.
+    name: "pr-checks' Migration round trip only for migrations/ (the alembic/versions/ clause dropped)",
+    stage: 1,
+    realStack: true,
+    edit: (file, doc) => file === 'pr-checks.yml' && doc.setIn(['jobs', 'migrations', 'if'], "!cancelled() && (needs.classify.outputs.infrastructure-files == '' || contains(needs.classify.outputs.infrastructure-files, 'migrations/'))"),
+  },
+  {
     name: 'continue-on-error: true on the classify-pr step',
     stage: 1,
     edit: (file, doc) => file === 'pr-checks.yml' && forEachStep(doc, (step) => uses(step).includes('/classify-pr@') && step.set('continue-on-error', true)),
