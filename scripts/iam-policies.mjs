@@ -91,6 +91,7 @@ export const CATALOG = {
     resource: `${ECS}:task/*/*`,
     why: {
       default: 'why the tasks of a failed rollout stopped (exit code, reason)',
+      'wait-stable': 'why the tasks of a failed rollout stopped (exit code, reason); which task definition the task that logged an error line runs',
       'run-migration': "waits for the task and reads its container's exit code",
     },
   },

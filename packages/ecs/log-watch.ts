@@ -2,7 +2,8 @@
  * The runbook's "no errors in CloudWatch logs": FilterLogEvents over the service's log group(s) with
  * the error pattern, from the rollout's start on. CloudWatch does the matching (the pattern is its
  * filter pattern); this reads every page (nextToken until none), remembers the events it has seen so a
- * later read from the newest timestamp does not count a line twice, and keeps the matches.
+ * later read from the newest timestamp does not count a line twice, and keeps the matches. Matches that
+ * tasks of another revision logged are not counted (log-attribution.ts), and the log says so.
  *
  * Faults: throttling and 5xx are retried by the SDK client (adaptive mode); one that outlasts the
  * retries leaves the read for the next poll, with a warning once. The final read of a bake must
@@ -34,6 +35,8 @@ export interface LogWatchOptions {
   maxPagesPerPoll?: number;
   /** Matches kept (default 20); more are counted. */
   keep?: number;
+  /** The matches not to count (another revision's tasks logged them: log-attribution.ts); none by default. */
+  notCounted?: (matches: LogMatch[]) => Promise<LogMatch[]>;
 }
 
 export class LogWatch {
@@ -45,6 +48,8 @@ export class LogWatch {
   matchCount = 0;
   /** FilterLogEvents calls made (pages). */
   calls = 0;
+  /** Matches not counted: logged by tasks of another revision. */
+  notCountedCount = 0;
 
   constructor(private readonly options: LogWatchOptions) {
     for (const group of options.groups) this.from.set(group, options.sinceMs);
@@ -88,11 +93,11 @@ export class LogWatch {
         'logs:FilterLogEvents',
         this.options.logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern: this.options.pattern, startTime, nextToken: token })),
       );
-      for (const event of answer.events ?? []) {
-        const match = this.accept(group, event);
-        if (match) found.push(match);
-        newest = Math.max(newest, event.timestamp ?? 0);
-      }
+      const fresh = (answer.events ?? []).map((event) => this.fresh(group, event)).filter((match): match is LogMatch => match !== undefined);
+      const skipped = new Set(fresh.length && this.options.notCounted ? await this.options.notCounted(fresh) : []);
+      for (const match of fresh) if (!skipped.has(match)) found.push(this.count(match));
+      if (skipped.size) this.skip([...skipped]);
+      for (const event of answer.events ?? []) newest = Math.max(newest, event.timestamp ?? 0);
       token = answer.nextToken;
       if (!token) break;
     }
@@ -102,14 +107,24 @@ export class LogWatch {
     return found;
   }
 
-  private accept(group: string, event: FilteredLogEvent): LogMatch | undefined {
+  /** The event as a match, unless an earlier read already saw it. */
+  private fresh(group: string, event: FilteredLogEvent): LogMatch | undefined {
     const id = `${group}\u0000${event.logStreamName}\u0000${event.eventId ?? `${event.timestamp}:${event.message}`}`;
     if (this.seen.has(id)) return undefined;
     this.seen.add(id);
+    return { group, stream: event.logStreamName ?? '', timestamp: event.timestamp ?? 0, message: redactLine(event.message ?? '') };
+  }
+
+  private count(match: LogMatch): LogMatch {
     this.matchCount++;
-    const match = { group, stream: event.logStreamName ?? '', timestamp: event.timestamp ?? 0, message: redactLine(event.message ?? '') };
     if (this.matches.length < (this.options.keep ?? 20)) this.matches.push(match);
     return match;
+  }
+
+  /** Says, in the log, which matches were not counted and why (the first of them, redacted). */
+  private skip(matches: LogMatch[]): void {
+    this.notCountedCount += matches.length;
+    this.options.log.info(`Not counted: ${matches.length} line(s) matching '${this.options.pattern}' logged by tasks of another task definition than the one verified (${matches[0].stream}: ${matches[0].message}).`);
   }
 
   private warnOnce(message: string): void {

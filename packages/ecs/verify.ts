@@ -10,6 +10,7 @@ import { aws } from '../aws';
 import { bake, type BakeService } from './bake';
 import type { EcsContext } from './context';
 import { firstLogLines, runningTaskIds } from './log-first-lines';
+import { LogAttribution } from './log-attribution';
 import { LogWatch, type LogMatch } from './log-watch';
 import { runChecks, type CheckResult, type VerifyCheck } from './verify-checks';
 
@@ -44,12 +45,14 @@ export interface Verification {
   logMatches: LogMatch[];
   /** Matches in all, including those not kept. */
   logMatchCount: number;
+  /** Matches not counted: tasks of another task definition logged them (the revision before, draining or failed). */
+  logMatchesOfOtherRevisions: number;
   /** The first lines logged since the rollout started (a start-up, a crash), redacted: shown in the summary. */
   firstLogLines: LogMatch[];
 }
 
 export async function verifyRollout(ctx: EcsContext, options: VerifyOptions): Promise<Verification> {
-  const result: Verification = { status: 'passed', checks: [], bake: { seconds: 0, polls: 0, describeServicesCalls: 0, filterLogEventsCalls: 0, stoppedTasks: [] }, logGroups: [], logMatches: [], logMatchCount: 0, firstLogLines: [] };
+  const result: Verification = { status: 'passed', checks: [], bake: { seconds: 0, polls: 0, describeServicesCalls: 0, filterLogEventsCalls: 0, stoppedTasks: [] }, logGroups: [], logMatches: [], logMatchCount: 0, logMatchesOfOtherRevisions: 0, firstLogLines: [] };
   const watching = Boolean(options.logs?.pattern.trim());
   if (!options.checks.length && options.bakeMs <= 0 && !watching) return { ...result, status: 'skipped' };
   const watch = watching ? await startWatch(ctx, options, result) : undefined;
@@ -77,6 +80,7 @@ export async function verifyRollout(ctx: EcsContext, options: VerifyOptions): Pr
   if (watch) {
     result.logMatches = watch.matches;
     result.logMatchCount = watch.matchCount;
+    result.logMatchesOfOtherRevisions = watch.notCountedCount;
     result.bake.filterLogEventsCalls = watch.calls;
     // Read whatever the verdict: after a failure the first lines are often the explanation.
     const taskIds = await runningTaskIds(ctx, options.cluster, options.services.map((service) => service.name));
@@ -110,7 +114,9 @@ async function startWatch(ctx: EcsContext, options: VerifyOptions, result: Verif
   }
   const sinceMs = rolloutStartMs(options);
   ctx.log.info(`Watching ${groups.join(', ')} for '${logs.pattern}' since ${new Date(sinceMs).toISOString()}.`);
-  return new LogWatch({ logs: logs.client, groups, pattern: logs.pattern, sinceMs, log: ctx.log });
+  const verified = new Set(options.services.map((s) => s.taskDefinitionArn).filter((arn): arn is string => Boolean(arn)));
+  const attribution = verified.size ? new LogAttribution(ctx, options.cluster, verified) : undefined;
+  return new LogWatch({ logs: logs.client, groups, pattern: logs.pattern, sinceMs, log: ctx.log, notCounted: attribution && ((matches) => attribution.ofOtherRevisions(matches)) });
 }
 
 /** The earliest rollout start of the services: the logs are read from there. */
