@@ -345,7 +345,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
       "status": "`stable`, `failed`, `rolled-back` or `timed-out`.",
       "duration-seconds": "Seconds from start to end of the wait.",
       "services": "JSON array, one entry per service: name, status, task definition, counts.",
-      "verification": "JSON: status (`passed`, `failed` or `skipped`), failure, checks (phase, method, URL, expected, answer), bake (seconds, polls, calls, stopped tasks), logGroups, logMatches (redacted, short), logMatchCount."
+      "verification": "JSON: status (`passed`, `failed` or `skipped`), failure, checks (phase, method, URL, expected, answer), bake (seconds, polls, calls, stopped tasks), logGroups, logMatches (redacted, short), logMatchCount, logMatchesOfOtherRevisions."
     }
   },
   "run-migration": {
