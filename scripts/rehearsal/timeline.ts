@@ -120,16 +120,9 @@ export class Timeline implements PlayerLog {
   }
 
   /** Records one expectation of the current stage. */
-  /** Resolves at the first broken expectation (a stopOnFailure rehearsal abandons its stage there). */
-  readonly firstFailure = new Promise<void>((resolve) => {
-    this.onFailure = resolve;
-  });
-  private onFailure: () => void = () => undefined;
-
   expect(label: string, problems: string[], detail: string, expectedFailure = false): void {
     const entry: Expectation = { stage: this.stageNumber, stageTitle: this.stageTitle, label, problems, detail, expectedFailure };
     this.expectations.push(entry);
-    if (problems.length > 0) this.onFailure();
     const mark = problems.length === 0 ? green('✓') : red('✗');
     this.print(`  ${mark} ${label}${detail ? dim(` — ${detail}`) : ''}`);
     for (const problem of problems) this.print(red(`      Stage ${entry.stage} (${entry.stageTitle}): expected "${label}", but ${problem}`));
