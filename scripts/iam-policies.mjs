@@ -34,7 +34,10 @@ export const CATALOG = {
   'ecs:DescribeClusters': {
     sid: 'EcsCluster',
     resource: `${ECS}:cluster/*`,
-    why: { default: 'checks that the cluster exists and is ACTIVE before any change' },
+    why: {
+      'ecs-deploy': 'says whether the cluster exists and is ACTIVE when the service is not found (before any change)',
+      default: 'checks that the cluster exists and is ACTIVE before any change',
+    },
   },
   'ecs:DescribeServices': {
     sid: 'EcsService',

@@ -210,6 +210,8 @@ interface Rollout {
   /** The fields every result after UpdateService shares. */
   common: Pick<DeployResult, 'taskDefinitionArn' | 'registered' | 'reusedTaskDefinition' | 'deploymentId'>;
   started?: { createdAt?: Date };
+  /** The service as UpdateService answered: the watch's first poll. */
+  answer?: Service;
   updateAt: number;
 }
 
@@ -334,7 +336,7 @@ class DeployRun {
     const deploymentId = started?.id;
     this.note(`UpdateService: ${shortArn(plan.previousTaskDefinitionArn)} -> ${shortArn(taskDefinitionArn)}, deployment ${deploymentId ?? '(not in the answer)'}`);
     options.onRolloutStarted?.({ cluster: options.cluster, service: options.service, taskDefinitionArn, previousTaskDefinitionArn: plan.previousTaskDefinitionArn, deploymentId, image: this.image });
-    return { common: { taskDefinitionArn, registered: revision.registered, reusedTaskDefinition: revision.reused, deploymentId }, started, updateAt };
+    return { common: { taskDefinitionArn, registered: revision.registered, reusedTaskDefinition: revision.reused, deploymentId }, started, answer: updated.service, updateAt };
   }
 
   /** Watches the deployment by id; a cancellation is noted and returned, not thrown. */
@@ -344,7 +346,7 @@ class DeployRun {
     try {
       // ECS's own timestamp of the new deployment, so a runner clock ahead of AWS hides no event.
       const sinceMs = rollout.started?.createdAt ? rollout.started.createdAt.getTime() : rollout.updateAt - 1000;
-      const watch = await watchDeployment(this.ctx, { ...this.watchTarget(), deploymentId, taskDefinitionArn, sinceMs });
+      const watch = await watchDeployment(this.ctx, { ...this.watchTarget(), deploymentId, taskDefinitionArn, sinceMs, firstAnswer: rollout.answer });
       return { watch, cancelled: false, cancelReason: '' };
     } catch (error) {
       if (!options.signal?.aborted) throw error;

@@ -159,6 +159,11 @@ export interface WatchOptions {
   label?: boolean;
   /** Consecutive transient poll errors tolerated before giving up (default 3). */
   maxPollErrors?: number;
+  /**
+   * The service as UpdateService answered it, a moment ago: the first poll reads it instead of asking
+   * DescribeServices the same question again (one request less on every deploy).
+   */
+  firstAnswer?: Service;
 }
 
 export interface WatchResult {
@@ -211,6 +216,8 @@ class DeploymentWatch {
   private polls = 0;
   /** Polls in a row whose counts did not change (the near pace slows down over a long drain). */
   private quietPolls = 0;
+  /** An answer already in hand for the next poll (UpdateService's), used once. */
+  private answerInHand: Service | undefined;
 
   constructor(
     private readonly ctx: EcsContext,
@@ -221,11 +228,13 @@ class DeploymentWatch {
     this.label = options.label ? options.service : undefined;
     this.tracked = options.deploymentId ? { deploymentId: options.deploymentId, taskDefinitionArn: options.taskDefinitionArn } : undefined;
     this.since = options.sinceMs;
+    this.answerInHand = options.firstAnswer;
   }
 
   async poll(): Promise<PollAnswer> {
     this.polls++;
-    const service = await this.describe();
+    const service = this.answerInHand ?? (await this.describe());
+    this.answerInHand = undefined;
     if (!service) return { done: false };
     this.lastService = service;
     const tracked = this.track(service);

@@ -44,6 +44,8 @@ export async function rollback(ctx: EcsContext, options: RollbackOptions): Promi
   const primary = service ? primaryDeployment(service) : undefined;
   let action: RollbackResult['action'];
   let deploymentId: string | undefined;
+  // The latest answer, so the watch's first poll does not ask again.
+  let firstAnswer = service;
   if (primary?.taskDefinition === options.previousTaskDefinitionArn) {
     action = 'already';
     deploymentId = primary.id;
@@ -64,6 +66,7 @@ export async function rollback(ctx: EcsContext, options: RollbackOptions): Promi
     );
     const started = answer.service?.deployments?.find((d) => d.status === 'PRIMARY' && d.taskDefinition === options.previousTaskDefinitionArn);
     deploymentId = started?.id;
+    firstAnswer = answer.service;
   }
   const watch = await watchDeployment(ctx, {
     cluster: options.cluster,
@@ -75,6 +78,7 @@ export async function rollback(ctx: EcsContext, options: RollbackOptions): Promi
     signal: options.signal,
     timeline: options.timeline,
     sinceMs: clock.now(),
+    firstAnswer,
   });
   const settled = watch.outcome === 'completed';
   const reason = settled

@@ -5,7 +5,7 @@
  */
 import { DescribeClustersCommand, DescribeServicesCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import { ActionError, InputError } from '../action-kit';
-import { aws } from '../aws';
+import { AwsCallError, aws } from '../aws';
 
 export interface ServiceTarget {
   cluster: string;
@@ -56,9 +56,17 @@ export async function validateCluster(ecs: ECSClient, cluster: string, names: Ta
  */
 export async function validateService(ecs: ECSClient, target: ServiceTarget, names: TargetInputNames = {}): Promise<Service> {
   const input = names.service ?? 'service';
-  await validateCluster(ecs, target.cluster, names);
-  const service = await describeService(ecs, target.cluster, target.service);
+  // DescribeServices alone answers for a good target (a missing cluster is its ClusterNotFoundException);
+  // the cluster is described only to say why a service was not found, one request less on every deploy.
+  let service: Service | undefined;
+  try {
+    service = await describeService(ecs, target.cluster, target.service);
+  } catch (error) {
+    if (error instanceof AwsCallError && error.code === 'ClusterNotFoundException') await validateCluster(ecs, target.cluster, names);
+    throw error;
+  }
   if (!service) {
+    await validateCluster(ecs, target.cluster, names);
     throw new InputError(input, `is '${target.service}', which does not exist in cluster '${target.cluster}'`, 'check the name (e.g. connect2-api-service-dev) and the cluster');
   }
   checkServiceSupported(service, target, input);

@@ -73,6 +73,22 @@ describe('deploy (engine, virtual clock)', () => {
     expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
   });
 
+  it('asks nothing twice: no DescribeClusters for a good target, and the watch starts from UpdateService\'s answer', async () => {
+    const { sim, world, ctx } = await setup();
+    sim.seed.image(world.repository, 'v2');
+    const result = await deploy(ctx, options(world, { image: `${world.repositoryUri}:v2` }));
+    expect(result.status).toBe('deployed');
+    const calls = sim.requests.map((r) => ({ operation: r.operation, at: r.at }));
+    expect(calls.map((c) => c.operation)).not.toContain('DescribeClusters');
+    const update = calls.findIndex((c) => c.operation === 'UpdateService');
+    const after = calls[update + 1];
+    // The next request is a poll one wait later, not a DescribeServices repeating what UpdateService said.
+    expect(after.operation).toBe('DescribeServices');
+    expect(after.at).toBeGreaterThan(calls[update].at);
+    // The first watch line still shows the new deployment's counts, read from UpdateService's answer.
+    expect(result.timeline.entries.find((e) => e.kind === 'counts')?.at).toBe(calls[update].at);
+  });
+
   it('deploying over a rollout still in flight warns that the rollback target is unproven, then supersedes it', async () => {
     const { sim, world, ctx, lines } = await setup();
     sim.seed.image(world.repository, 'stuck', { scenario: { kind: 'slow-start', startMs: 600_000 } });

@@ -173,6 +173,13 @@ describe('ecs-deploy: every AWS call path', () => {
     expect(sim.calls('RegisterTaskDefinition')).toHaveLength(0);
     expect(sim.calls('UpdateService')[0].body.forceNewDeployment).toBe(true);
   });
+
+  it('a service that is not found: the cluster is described to say which of the two is wrong', async () => {
+    const { sim, result } = await deploy('service not found', { service: 'connect2-api-service-typo' });
+    expect(result.errors[0]).toMatch(/^Input 'service' is 'connect2-api-service-typo', which does not exist/);
+    expect(sim.calls('DescribeClusters')).toHaveLength(1);
+    expect(sim.mutatingCalls()).toEqual([]);
+  });
 });
 
 describe('wait-stable: every AWS call path', () => {
