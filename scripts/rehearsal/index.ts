@@ -12,7 +12,7 @@ import path from 'node:path';
 import { LOOPBACK_WAIT_VARS } from '../../packages/github';
 import { startAwsSimulator, type Scenario } from '../../packages/simulators/aws';
 import { startGitHubSimulator } from '../../packages/simulators/github';
-import { WorkflowPlayer } from '../../packages/workflow-player';
+import { NODE_COMPILE_CACHE_DIR, WorkflowPlayer } from '../../packages/workflow-player';
 import { repoRoot } from '../../test/harness/run-action';
 import { initialFiles, type Files } from './app-files';
 import { usersEndpointPython, usersTableMigration } from './app-python';
@@ -78,10 +78,10 @@ export const STAGES_THAT_STAND_ALONE = [10, 11, 12, 13, 14];
 
 /**
  * What every job's environment gets besides the runner's variables: Node's compile cache (Node >= 22),
- * so the hundreds of bundle starts of a rehearsal compile each bundle once. Only a cache: a bundle
- * behaves the same with it or without.
+ * the one the player gives the bundles, so the Node processes of `run:` steps compile each file once
+ * too. Only a cache: a program behaves the same with it or without.
  */
-const RUNNER_CACHES = { NODE_COMPILE_CACHE: path.join(tmpdir(), 'connect2-rehearsal-node-compile-cache') };
+const RUNNER_CACHES = { NODE_COMPILE_CACHE: NODE_COMPILE_CACHE_DIR };
 
 /** Resolves 'timed-out' when `work` is still going at `deadline` (the work itself is left to its cancellation). */
 async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<'done' | 'timed-out'> {
