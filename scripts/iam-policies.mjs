@@ -34,10 +34,7 @@ export const CATALOG = {
   'ecs:DescribeClusters': {
     sid: 'EcsCluster',
     resource: `${ECS}:cluster/*`,
-    why: {
-      'ecs-deploy': 'says whether the cluster exists and is ACTIVE when the service is not found (before any change)',
-      default: 'checks that the cluster exists and is ACTIVE before any change',
-    },
+    why: { default: 'says whether the cluster exists and is ACTIVE when a service is not found (before any change)' },
   },
   'ecs:DescribeServices': {
     sid: 'EcsService',

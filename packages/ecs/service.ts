@@ -51,22 +51,31 @@ export async function validateCluster(ecs: ECSClient, cluster: string, names: Ta
 }
 
 /**
+ * DescribeServices for the services a step targets, the cluster described only to explain a failure:
+ * ECS answers a missing cluster with ClusterNotFoundException and a service it does not know as MISSING,
+ * so a good target costs one request (the cluster's status is then said by DescribeClusters, naming the
+ * cluster input, before the caller names the service).
+ */
+export async function describeTargetServices(ecs: ECSClient, cluster: string, services: string[], names: TargetInputNames = {}): Promise<Map<string, Service | undefined>> {
+  let described: Map<string, Service | undefined>;
+  try {
+    described = await describeServices(ecs, cluster, services);
+  } catch (error) {
+    if (error instanceof AwsCallError && error.code === 'ClusterNotFoundException') await validateCluster(ecs, cluster, names);
+    throw error;
+  }
+  if (services.some((name) => !described.get(name))) await validateCluster(ecs, cluster, names);
+  return described;
+}
+
+/**
  * Describes and validates the target service: it exists, is ACTIVE and uses the ECS deployment
  * controller. Returns the service as described.
  */
 export async function validateService(ecs: ECSClient, target: ServiceTarget, names: TargetInputNames = {}): Promise<Service> {
   const input = names.service ?? 'service';
-  // DescribeServices alone answers for a good target (a missing cluster is its ClusterNotFoundException);
-  // the cluster is described only to say why a service was not found, one request less on every deploy.
-  let service: Service | undefined;
-  try {
-    service = await describeService(ecs, target.cluster, target.service);
-  } catch (error) {
-    if (error instanceof AwsCallError && error.code === 'ClusterNotFoundException') await validateCluster(ecs, target.cluster, names);
-    throw error;
-  }
+  const service = (await describeTargetServices(ecs, target.cluster, [target.service], names)).get(target.service);
   if (!service) {
-    await validateCluster(ecs, target.cluster, names);
     throw new InputError(input, `is '${target.service}', which does not exist in cluster '${target.cluster}'`, 'check the name (e.g. connect2-api-service-dev) and the cluster');
   }
   checkServiceSupported(service, target, input);

@@ -8,7 +8,7 @@ import { DescribeTaskDefinitionCommand, ListTasksCommand, type Service } from '@
 import { InputError } from '../action-kit';
 import { arnResource, aws, shortArn } from '../aws';
 import type { EcsContext } from './context';
-import { describeServices, validateCluster } from './service';
+import { describeTargetServices } from './service';
 import { deploymentHistory, lastSuccessfulBefore, type HistoryEntry } from './service-deployments';
 import { describeStoppedTasks, describeTasks, formatStoppedTask } from './stopped-tasks';
 
@@ -31,8 +31,7 @@ export interface ServiceStatus {
 
 /** Reads every service (read-only calls only); unknown services are an InputError naming the input. */
 export async function readServiceStatus(ctx: EcsContext, cluster: string, names: string[], inputName = 'services'): Promise<ServiceStatus[]> {
-  await validateCluster(ctx.ecs, cluster);
-  const described = await describeServices(ctx.ecs, cluster, names);
+  const described = await describeTargetServices(ctx.ecs, cluster, names);
   const result: ServiceStatus[] = [];
   for (const name of names) {
     const service = described.get(name);

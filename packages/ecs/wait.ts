@@ -9,7 +9,7 @@ import { InputError, errorMessage } from '../action-kit';
 import { AwsCallError, shortArn } from '../aws';
 import type { EcsContext } from './context';
 import { chooseDeployment, describeCounts, evaluateDeployment, watchDeployment, type WatchOutcome, type WatchResult } from './deployment-watcher';
-import { checkServiceSupported, describeServices, validateCluster } from './service';
+import { checkServiceSupported, describeServices, describeTargetServices } from './service';
 import type { StoppedTask } from './stopped-tasks';
 import { Timeline } from './timeline';
 import { newestRolledBack, type RolledBackDeployment } from './service-deployments';
@@ -57,8 +57,7 @@ class StopOthers extends Error {}
 export async function waitForServices(ctx: EcsContext, options: WaitOptions): Promise<WaitResult> {
   const start = ctx.clock.now();
   const timeline = new Timeline(start, ctx.log);
-  await validateCluster(ctx.ecs, options.cluster);
-  const described = await describeServices(ctx.ecs, options.cluster, options.services);
+  const described = await describeTargetServices(ctx.ecs, options.cluster, options.services);
   for (const name of options.services) {
     const service = described.get(name);
     if (!service) throw new InputError('services', `lists '${name}', which does not exist in cluster '${options.cluster}'`, 'check the names (e.g. connect2-api-service-dev)');
@@ -82,6 +81,8 @@ export async function waitForServices(ctx: EcsContext, options: WaitOptions): Pr
             signal: stop.signal,
             timeline,
             label: several,
+            // The answer validated a moment ago is the first poll's.
+            firstAnswer: described.get(name),
           });
           const result = fromWatch(name, watch);
           if (result.status === 'stable' || result.status === 'rolled-back') await checkNotRolledBack(ctx, options, result);

@@ -457,5 +457,14 @@ describe('waitForServices (engine, virtual clock)', () => {
   it('an unknown service is an input error before waiting', async () => {
     const { world, ctx } = await setup();
     await expect(waitForServices(ctx, { cluster: world.cluster, services: ['ghost'], intervalMs: 5000, timeoutMs: 60_000 })).rejects.toThrow(/^Input 'services' lists 'ghost'/);
+    await expect(waitForServices(ctx, { cluster: 'nope', services: [world.service], intervalMs: 5000, timeoutMs: 60_000 })).rejects.toThrow(/^Input 'cluster' is 'nope', which does not exist/);
+  });
+
+  it('one DescribeServices validates the services and is the first poll: no DescribeClusters for a good target', async () => {
+    const { sim, world, ctx } = await setup();
+    const result = await waitForServices(ctx, { cluster: world.cluster, services: [world.service], intervalMs: 5000, timeoutMs: 60_000 });
+    expect(result.status).toBe('stable');
+    // Then the deployment history, which tells a rollback by ECS from a success.
+    expect(sim.requests.map((r) => r.operation)).toEqual(['DescribeServices', 'ListServiceDeployments']);
   });
 });

@@ -183,6 +183,13 @@ describe('ecs-deploy: every AWS call path', () => {
 });
 
 describe('wait-stable: every AWS call path', () => {
+  it('a service that is not found: the cluster is described to say which of the two is wrong', async () => {
+    const { sim, world } = await connect2();
+    const result = await exercise('wait-stable', 'service not found', sim, () => runAction('wait-stable', { inputs: { cluster: world.cluster, services: 'connect2-api-service-typo' }, env: { ...sim.env } }));
+    expect(result.errors[0]).toMatch(/^Input 'services' lists 'connect2-api-service-typo', which does not exist/);
+    expect(sim.calls('DescribeClusters')).toHaveLength(1);
+  });
+
   it('two services and a health URL', async () => {
     const { sim, world } = await connect2();
     sim.seed.service({ cluster: world.cluster, serviceName: 'connect2-worker-dev', taskDefinition: world.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: world.networkConfiguration });
