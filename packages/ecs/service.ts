@@ -38,7 +38,7 @@ export async function describeServices(ecs: ECSClient, cluster: string, services
 }
 
 /** Throws an InputError naming `cluster` unless the cluster exists and is ACTIVE. */
-export async function validateCluster(ecs: ECSClient, cluster: string, names: TargetInputNames = {}): Promise<void> {
+async function validateCluster(ecs: ECSClient, cluster: string, names: TargetInputNames = {}): Promise<void> {
   const input = names.cluster ?? 'cluster';
   const answer = await aws('ecs:DescribeClusters', ecs.send(new DescribeClustersCommand({ clusters: [cluster] })));
   const found = answer.clusters?.[0];
